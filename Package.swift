@@ -1,0 +1,41 @@
+// swift-tools-version: 6.0
+//
+// Teach: neural networks from scratch, as a runnable book.
+//
+// - `Teach` is the core library: matrices, activations, layers, losses, initializers, optimizers,
+//   data loading, plotting and the book helpers. The chapters and real training use this same code.
+// - Every chapter is an executable under `Chapters/NN-name/` (`swift run name`).
+// - `book` runs every chapter in order and writes `book.md` and `plots/` (`swift run book`).
+import PackageDescription
+
+/// The chapters, in reading order: directory under `Chapters/` and executable name.
+/// `BookContents.chapters` in the library lists the same chapters; a test checks they agree.
+let chapters: [(directory: String, name: String)] = [
+    ("01-perceptron", "perceptron"),
+    ("02-gates", "gates"),
+]
+
+let numerics = Target.Dependency.product(name: "Numerics", package: "swift-numerics")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+
+let package = Package(
+    name: "Teach",
+    products: [.library(name: "Teach", targets: ["Teach"]), .executable(name: "book", targets: ["book"])]
+        + chapters.map { .executable(name: $0.name, targets: [$0.name]) },
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "Teach", dependencies: [numerics, argumentParser], path: "Sources/Teach"),
+        // The book depends on every chapter so that `swift run book` builds them all first.
+        .executableTarget(
+            name: "book", dependencies: ["Teach", argumentParser] + chapters.map { .target(name: $0.name) },
+            path: "Sources/book"),
+        .testTarget(
+            name: "TeachTests", dependencies: ["Teach", "book", numerics], path: "Tests/TeachTests"),
+    ]
+        + chapters.map {
+            .executableTarget(name: $0.name, dependencies: ["Teach"], path: "Chapters/\($0.directory)")
+        }
+)

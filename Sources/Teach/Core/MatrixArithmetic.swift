@@ -1,0 +1,186 @@
+// Element-wise arithmetic, broadcasting, reductions and maps: single passes over contiguous memory.
+
+extension Matrix {
+    @inlinable func checkSameShape(_ other: Matrix, _ operation: String) throws {
+        guard shape == other.shape else {
+            throw ShapeError(
+                operation: operation, shapes: [shape, other.shape], expected: "element-wise operations need equal shapes")
+        }
+    }
+
+    /// `f(self[r, c], other[r, c])` for every element.
+    ///
+    /// - Throws: ``ShapeError`` when the shapes differ.
+    @inlinable public func zipMap(
+        _ other: Matrix, operation: String = "zipMap", _ f: (Scalar, Scalar) -> Scalar
+    ) throws -> Matrix {
+        try checkSameShape(other, operation)
+        var out = self
+        out.storage.withUnsafeMutableBufferPointer { o in
+            other.storage.withUnsafeBufferPointer { b in
+                for i in 0..<o.count { o[i] = f(o[i], b[i]) }
+            }
+        }
+        return out
+    }
+
+    /// `f(element)` for every element.
+    @inlinable public func map(_ f: (Scalar) -> Scalar) -> Matrix {
+        var out = self
+        out.mapInPlace(f)
+        return out
+    }
+
+    /// Replaces every element with `f(element)`.
+    @inlinable public mutating func mapInPlace(_ f: (Scalar) -> Scalar) {
+        storage.withUnsafeMutableBufferPointer { o in
+            for i in 0..<o.count { o[i] = f(o[i]) }
+        }
+    }
+
+    /// Element-wise sum. - Throws: ``ShapeError`` when the shapes differ.
+    @inlinable public static func + (lhs: Matrix, rhs: Matrix) throws -> Matrix {
+        try lhs.zipMap(rhs, operation: "+", +)
+    }
+
+    /// Element-wise difference. - Throws: ``ShapeError`` when the shapes differ.
+    @inlinable public static func - (lhs: Matrix, rhs: Matrix) throws -> Matrix {
+        try lhs.zipMap(rhs, operation: "-", -)
+    }
+
+    /// Element-wise (Hadamard) product, as `*` in numpy. The matrix product is ``matmul(_:)``.
+    /// - Throws: ``ShapeError`` when the shapes differ.
+    @inlinable public static func * (lhs: Matrix, rhs: Matrix) throws -> Matrix {
+        try lhs.zipMap(rhs, operation: "* (element-wise)", *)
+    }
+
+    /// Adds `rhs` to `lhs` in place. - Throws: ``ShapeError`` when the shapes differ.
+    @inlinable public static func += (lhs: inout Matrix, rhs: Matrix) throws {
+        try lhs.add(rhs, scaledBy: 1)
+    }
+
+    /// `self += factor * other`, in place (the "axpy" of BLAS; also a weight update
+    /// `w += learningRate * step`).
+    ///
+    /// - Throws: ``ShapeError`` when the shapes differ.
+    @inlinable public mutating func add(_ other: Matrix, scaledBy factor: Scalar) throws {
+        try checkSameShape(other, "add(_:scaledBy:)")
+        storage.withUnsafeMutableBufferPointer { o in
+            other.storage.withUnsafeBufferPointer { b in
+                for i in 0..<o.count { o[i] += factor * b[i] }
+            }
+        }
+    }
+
+    /// Every element times `scalar`.
+    @inlinable public static func * (scalar: Scalar, matrix: Matrix) -> Matrix {
+        matrix.map { scalar * $0 }
+    }
+
+    /// Every element times `scalar`.
+    @inlinable public static func * (matrix: Matrix, scalar: Scalar) -> Matrix {
+        matrix.map { $0 * scalar }
+    }
+
+    /// Every element divided by `scalar`.
+    @inlinable public static func / (matrix: Matrix, scalar: Scalar) -> Matrix {
+        matrix.map { $0 / scalar }
+    }
+
+    /// `scalar` plus every element.
+    @inlinable public static func + (scalar: Scalar, matrix: Matrix) -> Matrix {
+        matrix.map { scalar + $0 }
+    }
+
+    /// `scalar` minus every element (e.g. `1 - a` for the sigmoid's derivative).
+    @inlinable public static func - (scalar: Scalar, matrix: Matrix) -> Matrix {
+        matrix.map { scalar - $0 }
+    }
+
+    /// Every element negated.
+    @inlinable public static prefix func - (matrix: Matrix) -> Matrix {
+        matrix.map { -$0 }
+    }
+
+    /// Adds the `1×columns` row vector `row` to every row: the bias add `x · W + b` of a layer.
+    ///
+    /// - Throws: ``ShapeError`` unless `row` is `1×columns`.
+    @inlinable public func addingToEachRow(_ row: Matrix) throws -> Matrix {
+        guard row.rows == 1, row.columns == columns else {
+            throw ShapeError(
+                operation: "addingToEachRow", shapes: [shape, row.shape],
+                expected: "the row vector must be 1×\(columns)")
+        }
+        var out = self
+        let n = columns
+        out.storage.withUnsafeMutableBufferPointer { o in
+            row.storage.withUnsafeBufferPointer { b in
+                for r in 0..<rows {
+                    let base = r &* n
+                    for c in 0..<n { o[base &+ c] += b[c] }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The sum down each column, as a `1×columns` row vector (numpy's `sum(axis=0)`): summing a
+    /// batch of per-record gradients, such as the bias gradient.
+    @inlinable public func columnSums() -> Matrix {
+        var out = [Scalar](repeating: 0, count: columns)
+        let n = columns
+        storage.withUnsafeBufferPointer { a in
+            out.withUnsafeMutableBufferPointer { o in
+                for r in 0..<rows {
+                    let base = r &* n
+                    for c in 0..<n { o[c] += a[base &+ c] }
+                }
+            }
+        }
+        return Matrix(unchecked: 1, columns, out)
+    }
+
+    /// The sum along each row, as a `rows×1` column vector (numpy's `sum(axis=1)`).
+    @inlinable public func rowSums() -> Matrix {
+        var out = [Scalar](repeating: 0, count: rows)
+        let n = columns
+        storage.withUnsafeBufferPointer { a in
+            for r in 0..<rows {
+                var sum: Scalar = 0
+                let base = r &* n
+                for c in 0..<n { sum += a[base &+ c] }
+                out[r] = sum
+            }
+        }
+        return Matrix(unchecked: rows, 1, out)
+    }
+
+    /// The sum of every element.
+    @inlinable public func sum() -> Scalar {
+        storage.withUnsafeBufferPointer { a in
+            var sum: Scalar = 0
+            for x in a { sum += x }
+            return sum
+        }
+    }
+
+    /// The mean of every element (0 for an empty matrix).
+    @inlinable public func mean() -> Scalar {
+        count == 0 ? 0 : sum() / Scalar(count)
+    }
+
+    /// The largest absolute element (0 for an empty matrix).
+    @inlinable public func maxMagnitude() -> Scalar {
+        storage.reduce(0) { Swift.max($0, Swift.abs($1)) }
+    }
+
+    /// Whether any element is NaN or infinite.
+    @inlinable public var hasNonFiniteElements: Bool {
+        storage.contains { !$0.isFinite }
+    }
+
+    /// The matrix converted to another scalar type (e.g. `Double` to `Float` for training).
+    @inlinable public func converted<Other: MatrixScalar>(to: Other.Type = Other.self) -> Matrix<Other> {
+        Matrix<Other>(unchecked: rows, columns, storage.map { Other($0) })
+    }
+}
