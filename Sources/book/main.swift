@@ -1,1 +1,127 @@
-print("book")
+// The book: runs every chapter in order and writes `book.md` and `plots/`.
+//
+//     swift run book            # write book.md and plots/
+//     swift run book --check    # compare book.md and plots/*.gp with what the chapters print now
+import ArgumentParser
+import Foundation
+import Teach
+
+struct BookOptions: ParsableArguments {
+    @Flag(help: "Change nothing: run every chapter and fail if book.md or a figure script in plots/ differs from what it prints now.")
+    var check = false
+
+    @Option(help: ArgumentHelp("The book file to write.", valueName: "file"))
+    var output = "book.md"
+
+    @Option(help: ArgumentHelp("The directory for the figures.", valueName: "dir"))
+    var plots = "plots"
+
+    @Flag(help: "Run the chapters' quick versions (fewer epochs or less data), as the tests do.")
+    var quick = false
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    exit(1)
+}
+
+func note(_ message: String) {
+    FileHandle.standardError.write(Data("book: \(message)\n".utf8))
+}
+
+/// Runs one chapter's executable and returns what it printed on standard output. Its standard
+/// error (notes, errors) passes through to ours.
+func runChapter(_ entry: ChapterEntry, binaries: URL, in directory: URL, options: BookOptions) -> String {
+    let binary = binaries.appendingPathComponent(entry.name)
+    guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+        fail("the chapter program \(binary.path) is missing: build every chapter first (`swift build`), or run `swift run book`")
+    }
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = ["--plots", options.plots, "--no-terminal-plots"] + (options.quick ? ["--quick"] : [])
+    process.currentDirectoryURL = directory
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    do { try process.run() } catch { fail("could not start \(binary.path): \(error)") }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+        fail("chapter \(entry.number) (\(entry.name)) failed with status \(process.terminationStatus); its message is above")
+    }
+    guard let text = String(data: data, encoding: .utf8) else { fail("chapter \(entry.name) printed text that is not UTF-8") }
+    return text
+}
+
+/// The `.gp` figure scripts in `directory`, by file name.
+func figureScripts(in directory: URL) -> [String: Data] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+    var scripts: [String: Data] = [:]
+    for name in names where name.hasSuffix(".gp") && !name.hasPrefix(".") {
+        scripts[name] = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path)
+    }
+    return scripts
+}
+
+/// The first line where `a` and `b` differ, for the drift report.
+func firstDifference(_ a: String, _ b: String) -> String {
+    let la = a.components(separatedBy: "\n"), lb = b.components(separatedBy: "\n")
+    for i in 0..<max(la.count, lb.count) {
+        let x = i < la.count ? la[i] : "(end of file)", y = i < lb.count ? lb[i] : "(end of file)"
+        if x != y { return "line \(i + 1):\n  committed: \(x)\n  now:       \(y)" }
+    }
+    return "(no difference)"
+}
+
+let options = BookOptions.parseOrExit()
+let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+let workingDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+
+// In check mode the chapters write their figures into a scratch directory, so nothing here changes.
+let runDirectory: URL
+if options.check {
+    runDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("teach-book-check-\(ProcessInfo.processInfo.processIdentifier)")
+    try? FileManager.default.removeItem(at: runDirectory)
+    do { try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true) } catch {
+        fail("could not create \(runDirectory.path): \(error)")
+    }
+} else {
+    runDirectory = workingDirectory
+}
+
+var outputs: [String] = []
+for entry in BookContents.chapters {
+    let start = Date()
+    outputs.append(runChapter(entry, binaries: binaries, in: runDirectory, options: options))
+    note("chapter \(entry.number) (\(entry.name)) done in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+}
+let book = BookContents.assemble(outputs)
+
+if options.check {
+    var problems: [String] = []
+    let committed = (try? String(contentsOfFile: options.output, encoding: .utf8)) ?? ""
+    if committed != book {
+        problems.append("\(options.output) differs from what the chapters print now, first at \(firstDifference(committed, book))")
+    }
+    let plotsHere = workingDirectory.appendingPathComponent(options.plots)
+    let now = figureScripts(in: runDirectory.appendingPathComponent(options.plots))
+    let before = figureScripts(in: plotsHere)
+    for name in now.keys.sorted() where before[name] != now[name] {
+        problems.append(before[name] == nil ? "\(options.plots)/\(name) is missing" : "\(options.plots)/\(name) differs (the figure's data or style changed)")
+    }
+    for name in before.keys.sorted() where now[name] == nil {
+        problems.append("\(options.plots)/\(name) is not drawn by any chapter any more")
+    }
+    try? FileManager.default.removeItem(at: runDirectory)
+    if problems.isEmpty {
+        note("\(options.output) and \(now.count) figure scripts are up to date")
+        exit(0)
+    }
+    fail("the book has drifted from the chapters; run `swift run book` and commit the result.\n- " + problems.joined(separator: "\n- "))
+}
+
+do {
+    try AtomicFile.write(book, to: options.output)
+} catch {
+    fail("\(error)")
+}
+note("wrote \(options.output) (\(BookContents.chapters.count) chapters) and the figures in \(options.plots)/")

@@ -1,0 +1,30 @@
+/// One chapter of the book: the executable that prints it and its title.
+public struct ChapterEntry: Sendable, Equatable {
+    /// The chapter's number (its place in the book).
+    public var number: Int
+    /// The executable's name: `swift run <name>`.
+    public var name: String
+    /// Its directory under `Chapters/`, e.g. `01-perceptron`.
+    public var directory: String
+    /// The chapter's title.
+    public var title: String
+}
+
+/// The book's table of contents: every chapter, in reading order.
+///
+/// `Package.swift` lists the same executables; the tests check that both agree with `Chapters/`.
+public enum BookContents {
+    /// The book's title.
+    public static let title = "Teach: neural networks from scratch, in Swift"
+
+    /// The chapters in reading order.
+    public static let chapters: [ChapterEntry] = [
+        ChapterEntry(number: 1, name: "perceptron", directory: "01-perceptron", title: "Neurons and the perceptron"),
+        ChapterEntry(number: 2, name: "gates", directory: "02-gates", title: "Logic gates as networks"),
+    ]
+
+    /// The entry for the executable `name`, if it is a chapter.
+    public static func chapter(named name: String) -> ChapterEntry? {
+        chapters.first { $0.name == name }
+    }
+}

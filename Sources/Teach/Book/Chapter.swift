@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+
+/// A running chapter: parses the common flags, owns the seeded generator, and prints the lesson as
+/// Markdown to standard output, block by block.
+///
+/// A chapter's `main.swift` is one call:
+///
+///     import Teach
+///     Chapter.run("perceptron") { chapter in
+///         chapter.text("A neuron adds up its weighted inputs …")
+///         …
+///     }
+///
+/// Any error thrown in the body (a shape mismatch, a bad file, a failed plot) ends the program with
+/// `error: <message>` on standard error and exit status 1, never a crash trace.
+public final class Chapter {
+    /// This chapter's entry in the book's contents.
+    public let entry: ChapterEntry
+    /// The parsed command-line flags.
+    public let options: ChapterOptions
+    /// The chapter's random generator, seeded with `--seed`.
+    public var random: SeededGenerator
+    /// Draws the figures into `--plots`.
+    public let plotter: Plotter
+    var toldAboutGnuplot = false
+
+    init(entry: ChapterEntry, options: ChapterOptions, plotter: Plotter) {
+        self.entry = entry
+        self.options = options
+        self.random = SeededGenerator(seed: options.seed)
+        self.plotter = plotter
+    }
+
+    /// Parses the flags, prints the chapter heading, runs `body` and exits: status 0 when the body
+    /// returns, 1 (with the error on standard error) when it throws.
+    ///
+    /// - Parameters:
+    ///   - name: the chapter's executable name, as in ``BookContents/chapters``.
+    ///   - arguments: the command-line arguments, without the program name.
+    public static func run(
+        _ name: String, arguments: [String] = Array(CommandLine.arguments.dropFirst()),
+        _ body: (Chapter) throws -> Void
+    ) -> Never {
+        guard let entry = BookContents.chapter(named: name) else {
+            fail("chapter '\(name)' is not in BookContents.chapters (\(BookContents.chapters.map(\.name)))")
+        }
+        let options: ChapterOptions
+        do {
+            options = try ChapterOptions.parse(arguments)
+        } catch {
+            let code = ChapterOptions.exitCode(for: error)
+            if code == .success {
+                print("Chapter \(entry.number): \(entry.title)\n\nUSAGE: swift run \(entry.name) [options]\n")
+                print(ChapterOptions.helpMessage(includeHidden: false).split(separator: "\n", omittingEmptySubsequences: false)
+                    .drop { !$0.hasPrefix("OPTIONS") }.joined(separator: "\n"))
+                exit(0)
+            }
+            fail(ChapterOptions.message(for: error) + "\nSee 'swift run \(entry.name) --help'.", status: code.rawValue)
+        }
+        let chapter = Chapter(entry: entry, options: options, plotter: Plotter(directory: options.plots))
+        chapter.emit(Markdown.heading("Chapter \(entry.number): \(entry.title)", level: 2))
+        do {
+            try body(chapter)
+        } catch {
+            fail("\(error)")
+        }
+        exit(0)
+    }
+
+    static func fail(_ message: String, status: Int32 = 1) -> Never {
+        fflush(nil)
+        FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+        exit(status)
+    }
+
+    /// Prints one Markdown block followed by a blank line.
+    public func emit(_ block: String) {
+        print(block)
+    }
+
+    /// A section heading (`###`).
+    public func section(_ title: String) {
+        emit(Markdown.heading(title, level: 3))
+    }
+
+    /// A paragraph of prose. Line breaks inside are kept as written (Markdown joins them).
+    public func text(_ paragraph: String) {
+        emit(Markdown.paragraph(paragraph))
+    }
+
+    /// A formula or any fixed-width text, in a code block.
+    public func formula(_ text: String) {
+        emit(Markdown.code(text))
+    }
+
+    /// Swift code, in a code block.
+    public func code(_ text: String) {
+        emit(Markdown.code(text, language: "swift"))
+    }
+
+    /// A bulleted (or numbered) list.
+    public func list(_ items: [String], numbered: Bool = false) {
+        emit(Markdown.list(items, numbered: numbered))
+    }
+
+    /// A table with a header row.
+    public func table(_ headers: [String], _ rows: [[String]], alignments: [Markdown.Alignment]? = nil) {
+        emit(Markdown.table(headers, rows, alignments: alignments))
+    }
+
+    /// A note to the reader that is not part of the book (e.g. a missing tool), on standard error.
+    public func notice(_ message: String) {
+        fflush(nil)
+        FileHandle.standardError.write(Data("note: \(message)\n".utf8))
+    }
+
+    /// Draws `figure` as `<plots>/<chapter>-<figure name>.png` (and its `.gp` script), prints a
+    /// Markdown link to it with `caption`, and, unless `--no-terminal-plots`, prints it as text.
+    ///
+    /// Without gnuplot the script is written, the link printed, and one note says how to install
+    /// gnuplot. A gnuplot error is thrown with gnuplot's message and the script's path.
+    public func figure(_ figure: Figure, caption: String) throws {
+        var figure = figure
+        figure.name = "\(entry.name)-\(figure.name)"
+        let result = try plotter.draw(figure)
+        if !result.rendered && !toldAboutGnuplot {
+            toldAboutGnuplot = true
+            notice(
+                "gnuplot is not installed, so the figures were written as gnuplot scripts (\(plotter.directory)/*.gp) "
+                    + "but not drawn. Install it with `sudo apt-get install gnuplot-nox` and run the chapter again.")
+        }
+        emit(Markdown.image(result.png, caption: caption))
+        if !options.noTerminalPlots, let text = try plotter.terminalText(figure) {
+            emit(Markdown.code(text))
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+
+/// The flags every chapter takes.
+///
+///     swift run perceptron --seed 7 --plots /tmp/figures --no-terminal-plots
+public struct ChapterOptions: ParsableArguments, Sendable {
+    /// Seed of the chapter's random generator (``SeededGenerator``): the same seed gives the same
+    /// numbers on every machine.
+    @Option(help: "Seed of the random generator; the same seed gives the same numbers everywhere.")
+    public var seed: UInt64 = 42
+
+    /// Directory the figures are written to (PNG and gnuplot script).
+    @Option(help: ArgumentHelp("Directory for the figures (PNG and gnuplot script).", valueName: "dir"))
+    public var plots: String = "plots"
+
+    /// Do not draw the figures as text in the terminal.
+    @Flag(help: "Do not draw the figures as text in the terminal (the book runs chapters with this).")
+    public var noTerminalPlots = false
+
+    /// Run a shorter version (fewer epochs, less data) where a chapter has one; the chapter says so.
+    @Flag(help: "Run the quick version where a chapter has one (fewer epochs or less data); the text says so.")
+    public var quick = false
+
+    public init() {}
+}

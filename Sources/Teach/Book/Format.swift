@@ -1,0 +1,39 @@
+import Foundation
+
+extension BinaryFloatingPoint {
+    /// The number with exactly `places` digits after the point, e.g. `0.68997.fixed(4)` is
+    /// `"0.6900"`. A result that rounds to zero never shows a minus sign (`-0.0000` prints as
+    /// `0.0000`), so the book's text is the same whatever the sign of a tiny number.
+    public func fixed(_ places: Int) -> String {
+        let text = String(format: "%.\(max(0, places))f", Double(self))
+        if text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) {
+            return String(text.dropFirst())
+        }
+        return text
+    }
+
+    /// Like ``fixed(_:)`` but with a `+` on positive numbers, for changes: `+0.0203`, `-0.0203`.
+    public func signed(_ places: Int) -> String {
+        let text = fixed(places)
+        return text.hasPrefix("-") || Double(self) == 0 || text.allSatisfy({ $0 == "0" || $0 == "." })
+            ? text : "+" + text
+    }
+
+    /// The number in scientific notation with `digits` significant digits, e.g. `1.23e-05`.
+    public func scientific(_ digits: Int = 3) -> String {
+        String(format: "%.\(max(0, digits - 1))e", Double(self))
+    }
+}
+
+extension BinaryInteger {
+    /// The integer with thousands separated by commas: `62378344` prints `62,378,344`.
+    public var grouped: String {
+        let digits = String(self.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(c)
+        }
+        return (self < 0 ? "-" : "") + out
+    }
+}

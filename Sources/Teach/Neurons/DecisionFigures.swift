@@ -1,0 +1,54 @@
+/// Figures of two-input classifiers over the unit square: the inputs coloured by their target and
+/// the classifier's answer as a shaded background.
+extension Figure {
+    /// The points `inputs` (rows of two values) split into target 0 (blue circles) and target 1
+    /// (red squares).
+    public static func classPoints(_ inputs: Matrix<Double>, targets: [Double]) -> [Series] {
+        func points(_ target: Double) -> (x: [Double], y: [Double]) {
+            let rows = (0..<inputs.rows).filter { targets[$0] == target }
+            return (rows.map { inputs[$0, 0] }, rows.map { inputs[$0, 1] })
+        }
+        let zeros = points(0), ones = points(1)
+        return [
+            Series("target 0", x: zeros.x, y: zeros.y, style: .points, color: "#08306b", pointType: 7, pointSize: 2.5),
+            Series("target 1", x: ones.x, y: ones.y, style: .points, color: "#a50f15", pointType: 5, pointSize: 2.5),
+        ]
+    }
+
+    /// A two-input perceptron's decision: its output over `[-0.5, 1.5]²` as a background (0 blue,
+    /// 1 red), its decision line `w₀ + w₁x₁ + w₂x₂ = 0`, the lines it had after each earlier epoch
+    /// (thin, grey), and the four points coloured by target.
+    public static func perceptronDecision(
+        name: String, title: String, perceptron: Perceptron, inputs: Matrix<Double>, targets: [Double],
+        earlierWeights: [[Double]] = []
+    ) throws -> Figure {
+        let span = -0.5...1.5
+        var figure = Figure(
+            name: name, title: title, xLabel: "x1", yLabel: "x2", xRange: span, yRange: span, squareAspect: true)
+        figure.heatMap = try HeatMap.sampling(x: span, y: span, resolution: 120) { x1, x2 in
+            perceptron.output([x1, x2])
+        }
+        figure.heatMap?.lowColor = "#c6dbef"
+        figure.heatMap?.highColor = "#fcbba1"
+        figure.heatMap?.valueRange = 0...1
+        figure.heatMap?.colorBarLabel = "perceptron output"
+        func line(_ weights: [Double], _ title: String, color: String, width: Double, dashed: Bool) -> Series? {
+            guard let line = Perceptron(weights: weights).decisionLine else { return nil }
+            let xs = [span.lowerBound, span.upperBound]
+            return Series(
+                title, x: xs, y: xs.map { line.slope * $0 + line.intercept }, style: .lines, color: color,
+                lineWidth: width, dashed: dashed)
+        }
+        for (epoch, weights) in earlierWeights.enumerated() {
+            if let series = line(weights, epoch == 0 ? "earlier epochs" : "", color: "#969696", width: 1, dashed: true) {
+                figure.series.append(series)
+            }
+        }
+        if let final = line(perceptron.weights, "decision line", color: "#000000", width: 2.5, dashed: false) {
+            figure.series.append(final)
+        }
+        figure.series += classPoints(inputs, targets: targets)
+        figure.keyPosition = .outside
+        return figure
+    }
+}
