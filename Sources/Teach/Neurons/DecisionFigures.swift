@@ -25,7 +25,7 @@ extension Figure {
         let span = -0.5...1.5
         var figure = Figure(
             name: name, title: title, xLabel: "x1", yLabel: "x2", xRange: span, yRange: span, squareAspect: true)
-        figure.heatMap = try HeatMap.sampling(x: span, y: span, resolution: 120) { x1, x2 in
+        figure.heatMap = try HeatMap.sampling(x: span, y: span, resolution: 81) { x1, x2 in
             perceptron.output([x1, x2])
         }
         figure.heatMap?.lowColor = "#c6dbef"

@@ -75,7 +75,7 @@ import Testing
     @Test func unwritablePlotDirectoryIsAClearError() throws {
         let directory = try ProgramRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        FileManager.default.createFile(atPath: directory.appendingPathComponent("blocked").path, contents: Data("x".utf8))
+        _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("blocked").path, contents: Data("x".utf8))
         let result = try ProgramRunner.run("perceptron", ["--plots", "blocked/figures", "--no-terminal-plots"], in: directory)
         #expect(result.status == 1)
         #expect(result.error.hasPrefix("error: "))

@@ -1,0 +1,174 @@
+/// A figure described in Swift: axes, several series, an optional heat map, labels.
+///
+/// A ``Plotter`` turns it into a gnuplot script and a PNG, and into text for the terminal. Nothing in
+/// a figure depends on time or machine, so the same figure always gives the same script.
+///
+///     var figure = Figure(name: "loss", title: "Loss per epoch", xLabel: "epoch", yLabel: "loss",
+///                         logScaleY: true)
+///     figure.series.append(Series("training", x: epochs, y: losses))
+public struct Figure: Sendable {
+    /// The file name without extension: letters, digits, `-`, `_` and `.` only.
+    public var name: String
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    /// The visible x range; `nil` lets gnuplot choose from the data.
+    public var xRange: ClosedRange<Double>?
+    public var yRange: ClosedRange<Double>?
+    public var logScaleX: Bool
+    public var logScaleY: Bool
+    /// One unit on x is as long as one unit on y (for geometry in the input plane).
+    public var squareAspect: Bool
+    /// The curves and point sets, drawn in order on top of the heat map.
+    public var series: [Series]
+    /// A coloured grid under the series, such as a classifier's output over its input plane.
+    public var heatMap: HeatMap?
+    /// Text placed at data coordinates.
+    public var labels: [Label]
+    /// Where the legend goes.
+    public var keyPosition: KeyPosition
+    /// The PNG's size in pixels.
+    public var width: Int
+    public var height: Int
+
+    public init(
+        name: String, title: String, xLabel: String, yLabel: String,
+        xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil,
+        logScaleX: Bool = false, logScaleY: Bool = false, squareAspect: Bool = false,
+        series: [Series] = [], heatMap: HeatMap? = nil, labels: [Label] = [],
+        keyPosition: KeyPosition = .topRight, width: Int = 800, height: Int = 560
+    ) {
+        self.name = name
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.xRange = xRange
+        self.yRange = yRange
+        self.logScaleX = logScaleX
+        self.logScaleY = logScaleY
+        self.squareAspect = squareAspect
+        self.series = series
+        self.heatMap = heatMap
+        self.labels = labels
+        self.keyPosition = keyPosition
+        self.width = width
+        self.height = height
+    }
+
+    /// Where a figure's legend is placed.
+    public enum KeyPosition: Sendable {
+        case topRight, topLeft, bottomRight, bottomLeft
+        /// To the right of the plot, outside the axes.
+        case outside
+        /// No legend.
+        case none
+    }
+}
+
+/// One set of (x, y) points and how to draw them.
+public struct Series: Sendable {
+    /// The legend entry; empty for none.
+    public var title: String
+    public var x: [Double]
+    public var y: [Double]
+    public var style: Style
+    /// A colour as `#rrggbb`; `nil` takes gnuplot's next colour.
+    public var color: String?
+    /// gnuplot's point type (7 filled circle, 5 filled square, 9 filled triangle, 1 plus, 2 cross).
+    public var pointType: Int?
+    public var pointSize: Double?
+    public var lineWidth: Double
+    public var dashed: Bool
+
+    public init(
+        _ title: String, x: [Double], y: [Double], style: Style = .lines, color: String? = nil,
+        pointType: Int? = nil, pointSize: Double? = nil, lineWidth: Double = 2, dashed: Bool = false
+    ) {
+        self.title = title
+        self.x = x
+        self.y = y
+        self.style = style
+        self.color = color
+        self.pointType = pointType
+        self.pointSize = pointSize
+        self.lineWidth = lineWidth
+        self.dashed = dashed
+    }
+
+    /// A series of `y` against 1, 2, 3, … (epochs, steps): the first value sits at x = 1.
+    public init(
+        _ title: String, y: [Double], style: Style = .lines, color: String? = nil, pointType: Int? = nil,
+        pointSize: Double? = nil, lineWidth: Double = 2, dashed: Bool = false
+    ) {
+        self.init(
+            title, x: y.indices.map { Double($0 + 1) }, y: y, style: style, color: color, pointType: pointType,
+            pointSize: pointSize, lineWidth: lineWidth, dashed: dashed)
+    }
+
+    /// How a series is drawn.
+    public enum Style: Sendable {
+        case lines, points, linesPoints, impulses, steps
+    }
+}
+
+/// Values on a regular grid, drawn as colours: `values[row][column]` belongs to `(xs[column], ys[row])`.
+public struct HeatMap: Sendable {
+    public let xs: [Double]
+    public let ys: [Double]
+    /// Row-major, `ys.count` rows of `xs.count` values.
+    public let values: Matrix<Double>
+    /// The colour of the lowest value, as `#rrggbb`.
+    public var lowColor: String = "#f7fbff"
+    /// The colour of the highest value.
+    public var highColor: String = "#08306b"
+    /// The values mapped to the two colours; `nil` uses the smallest and largest value.
+    public var valueRange: ClosedRange<Double>?
+    /// The colour bar's label; `nil` for no colour bar.
+    public var colorBarLabel: String?
+
+    /// - Throws: ``ShapeError`` unless `values` has `ys.count` rows and `xs.count` columns.
+    public init(xs: [Double], ys: [Double], values: Matrix<Double>) throws {
+        guard values.rows == ys.count, values.columns == xs.count else {
+            throw ShapeError(
+                operation: "HeatMap", shapes: [values.shape, Shape(ys.count, xs.count)],
+                expected: "one row of values per y (\(ys.count)) and one column per x (\(xs.count))")
+        }
+        self.xs = xs
+        self.ys = ys
+        self.values = values
+    }
+
+    /// Samples `function(x, y)` on a `resolution × resolution` grid spanning `x` and `y`, ends included.
+    public static func sampling(
+        x: ClosedRange<Double>, y: ClosedRange<Double>, resolution: Int,
+        _ function: (Double, Double) throws -> Double
+    ) throws -> HeatMap {
+        guard resolution >= 2 else {
+            throw InvalidArgument("HeatMap.sampling: resolution \(resolution) must be at least 2")
+        }
+        func grid(_ range: ClosedRange<Double>) -> [Double] {
+            (0..<resolution).map {
+                range.lowerBound + (range.upperBound - range.lowerBound) * Double($0) / Double(resolution - 1)
+            }
+        }
+        let xs = grid(x), ys = grid(y)
+        var values = Matrix<Double>(rows: resolution, columns: resolution)
+        for (row, y) in ys.enumerated() {
+            for (column, x) in xs.enumerated() { values[row, column] = try function(x, y) }
+        }
+        return try HeatMap(xs: xs, ys: ys, values: values)
+    }
+}
+
+/// Text at a point of the figure, in data coordinates.
+public struct Label: Sendable {
+    public var text: String
+    public var x: Double
+    public var y: Double
+
+    public init(_ text: String, x: Double, y: Double) {
+        self.text = text
+        self.x = x
+        self.y = y
+    }
+}

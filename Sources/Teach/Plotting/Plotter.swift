@@ -1,0 +1,118 @@
+import Foundation
+
+/// What ``Plotter/draw(_:)`` wrote.
+public struct PlotResult: Sendable {
+    /// The PNG's path (written only when `rendered`).
+    public let png: String
+    /// The gnuplot script's path (always written).
+    public let script: String
+    /// Whether gnuplot drew the PNG.
+    public let rendered: Bool
+}
+
+/// Draws figures with gnuplot into one directory.
+///
+/// Every figure's script is written to `<directory>/<name>.gp` (it carries its data, so
+/// `gnuplot plots/<name>.gp` from the package root draws it again). When gnuplot is installed the PNG
+/// is drawn into a temporary file and renamed to `<directory>/<name>.png`, so an interrupted run never
+/// leaves a truncated image.
+public struct Plotter: Sendable {
+    /// Where the scripts and PNGs go, as given (relative paths are relative to the working directory).
+    public let directory: String
+    /// The gnuplot executable's absolute path; `nil` when gnuplot is not installed.
+    public let gnuplot: String?
+
+    public init(directory: String, gnuplot: String? = Plotter.findGnuplot()) {
+        self.directory = directory
+        self.gnuplot = gnuplot
+    }
+
+    /// The first executable `gnuplot` on `PATH`, or `nil`.
+    public static func findGnuplot(path: String? = ProcessInfo.processInfo.environment["PATH"]) -> String? {
+        for directory in (path ?? "/usr/bin:/bin").split(separator: ":") where !directory.isEmpty {
+            let candidate = "\(directory)/gnuplot"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// The path of `figure`'s PNG.
+    public func pngPath(_ figure: Figure) -> String {
+        directory.isEmpty ? "\(figure.name).png" : "\(directory)/\(figure.name).png"
+    }
+
+    /// The path of `figure`'s gnuplot script.
+    public func scriptPath(_ figure: Figure) -> String {
+        directory.isEmpty ? "\(figure.name).gp" : "\(directory)/\(figure.name).gp"
+    }
+
+    /// Writes `figure`'s script and, when gnuplot is installed, its PNG.
+    /// - Throws: ``PlotError/invalidFigure(_:)``, ``PlotError/gnuplotFailed(message:script:)`` with
+    ///   gnuplot's own message, or ``FileWriteError`` when the directory cannot be written.
+    @discardableResult
+    public func draw(_ figure: Figure) throws -> PlotResult {
+        let png = pngPath(figure), script = scriptPath(figure)
+        let terminal = PlotTerminal.png(width: figure.width, height: figure.height)
+        try AtomicFile.write(try figure.gnuplotScript(terminal: terminal, output: png), to: script)
+        guard let gnuplot else { return PlotResult(png: png, script: script, rendered: false) }
+
+        let temporaryPNG = try AtomicFile.temporaryPath(beside: png)
+        do {
+            try run(gnuplot, script: try figure.gnuplotScript(terminal: terminal, output: temporaryPNG), reportAs: script)
+            guard let size = (try? FileManager.default.attributesOfItem(atPath: temporaryPNG))?[.size] as? Int, size > 0 else {
+                throw PlotError.gnuplotFailed(message: "gnuplot wrote no image", script: script)
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporaryPNG)
+            throw error
+        }
+        try AtomicFile.move(temporaryPNG, to: png)
+        return PlotResult(png: png, script: script, rendered: true)
+    }
+
+    /// `figure` as text for a terminal, `columns × lines` characters: drawn by gnuplot's `dumb`
+    /// terminal, or, for a figure with a heat map, by ``Figure/textHeatMap(columns:lines:)``.
+    /// `nil` when gnuplot is needed but not installed.
+    public func terminalText(_ figure: Figure, columns: Int = 78, lines: Int = 24) throws -> String? {
+        if figure.heatMap != nil { return try figure.textHeatMap(columns: columns, lines: lines) }
+        guard let gnuplot else { return nil }
+        let output = try AtomicFile.temporaryPath(beside: scriptPath(figure), suffix: "-text")
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        try run(gnuplot, script: try figure.gnuplotScript(terminal: .text(columns: columns, lines: lines), output: output), reportAs: scriptPath(figure))
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        // gnuplot starts the page with a form feed and pads lines with spaces.
+        return text.replacingOccurrences(of: "\u{0C}", with: "")
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .map { line in String(line.reversed().drop { $0 == " " }.reversed()) }
+            .joined(separator: "\n").trimmingCharacters(in: .newlines)
+    }
+
+    /// Runs gnuplot on `script` (from a temporary file beside the figure's script, so no pipe can
+    /// fill up) and throws gnuplot's message when it fails.
+    func run(_ gnuplot: String, script: String, reportAs scriptPath: String) throws {
+        let scriptFile = try AtomicFile.temporaryPath(beside: scriptPath, suffix: "-run")
+        defer { try? FileManager.default.removeItem(atPath: scriptFile) }
+        do { try Data(script.utf8).write(to: URL(fileURLWithPath: scriptFile)) } catch {
+            throw FileWriteError(path: scriptFile, reason: AtomicFile.reason(error))
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: gnuplot)
+        process.arguments = [scriptFile]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch {
+            throw PlotError.gnuplotFailed(message: "could not start \(gnuplot): \(error)", script: scriptPath)
+        }
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .replacingOccurrences(of: scriptFile, with: scriptPath)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        process.waitUntilExit()
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            throw PlotError.gnuplotFailed(
+                message: message.isEmpty ? "gnuplot exited with status \(process.terminationStatus)" : message,
+                script: scriptPath)
+        }
+    }
+}

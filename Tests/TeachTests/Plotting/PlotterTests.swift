@@ -1,0 +1,157 @@
+import Foundation
+import Testing
+
+@testable import Teach
+
+@Suite struct GnuplotScriptTests {
+    func lossFigure() -> Figure {
+        Figure(
+            name: "loss", title: "Loss per epoch", xLabel: "epoch", yLabel: "loss", yRange: 0.01...10, logScaleY: true,
+            series: [
+                Series("training", y: [4, 2, 1], style: .linesPoints, color: "#a50f15", pointType: 5),
+                Series("test's", x: [1, 2, 3], y: [5, 3, 2.5], dashed: true),
+            ],
+            labels: [Label("start", x: 1, y: 4)])
+    }
+
+    @Test func scriptCarriesSettingsAndDataInline() throws {
+        let script = try lossFigure().gnuplotScript(terminal: .png(width: 800, height: 560), output: "plots/loss.png")
+        #expect(script.contains("set terminal pngcairo size 800,560"))
+        #expect(script.contains("set output 'plots/loss.png'"))
+        #expect(script.contains("set title 'Loss per epoch'"))
+        #expect(script.contains("set logscale y"))
+        #expect(script.contains("set yrange [0.01:10]"))
+        #expect(script.contains("set label 'start' at 1,4 front"))
+        #expect(script.contains("$data0 << EOD\n1 4\n2 2\n3 1\nEOD\n"))
+        #expect(script.contains("$data1 << EOD\n1 5\n2 3\n3 2.5\nEOD\n"))
+        #expect(script.contains("$data0 using 1:2 with linespoints lc rgb '#a50f15' lw 2 pt 5 ps 1.2 title 'training'"))
+        // A quote inside a title is doubled, as gnuplot's single-quoted strings want.
+        #expect(script.contains("dt 2 title 'test''s'"))
+        #expect(!script.contains("logscale x"))
+    }
+
+    @Test func scriptIsTheSameEveryTime() throws {
+        let terminal = PlotTerminal.png(width: 800, height: 560)
+        #expect(try lossFigure().gnuplotScript(terminal: terminal, output: "a.png") == lossFigure().gnuplotScript(terminal: terminal, output: "a.png"))
+    }
+
+    @Test func heatMapIsAGridDatablockDrawnFirst() throws {
+        var figure = Figure(name: "surface", title: "t", xLabel: "x", yLabel: "y")
+        figure.heatMap = try HeatMap.sampling(x: 0...1, y: 0...2, resolution: 3) { x, y in x + 10 * y }
+        figure.heatMap?.colorBarLabel = "output"
+        figure.series = [Series("points", x: [0.5], y: [0.5], style: .points)]
+        let script = try figure.gnuplotScript(terminal: .png(width: 400, height: 400), output: "s.png")
+        #expect(script.contains("$heat << EOD\n0 0 0\n0.5 0 0.5\n1 0 1\n\n0 1 10\n0.5 1 10.5\n1 1 11\n\n0 2 20\n"))
+        #expect(script.contains("plot $heat using 1:2:3 with image notitle, \\\n     $data0"))
+        #expect(script.contains("set cblabel 'output'"))
+    }
+
+    @Test func heatMapShapeMustMatchItsGrid() {
+        #expect(throws: ShapeError.self) {
+            try HeatMap(xs: [0, 1, 2], ys: [0, 1], values: Matrix(rows: 3, columns: 2))
+        }
+    }
+
+    @Test(arguments: [
+        ("mismatch", Figure(name: "f", title: "", xLabel: "", yLabel: "", series: [Series("s", x: [1, 2], y: [1])]), "2 x values but 1 y values"),
+        ("nan", Figure(name: "f", title: "", xLabel: "", yLabel: "", series: [Series("s", y: [1, .nan])]), "not finite"),
+        ("log", Figure(name: "f", title: "", xLabel: "", yLabel: "", logScaleY: true, series: [Series("s", y: [1, 0])]), "logarithmic y axis"),
+        ("name", Figure(name: "../f", title: "", xLabel: "", yLabel: ""), "name '../f'"),
+        ("colour", Figure(name: "f", title: "", xLabel: "", yLabel: "", series: [Series("s", y: [1], color: "red")]), "#rrggbb"),
+    ])
+    func invalidFiguresAreNamedErrors(_ case_: String, _ figure: Figure, _ message: String) {
+        #expect(throws: PlotError.self) { try figure.validate() }
+        do { try figure.validate() } catch { #expect("\(error)".contains(message), "\(case_): \(error)") }
+    }
+
+    @Test func textHeatMapShadesAndMarksPoints() throws {
+        var figure = Figure(name: "t", title: "Half", xLabel: "x1", yLabel: "x2", xRange: 0...1, yRange: 0...1)
+        figure.heatMap = try HeatMap.sampling(x: 0...1, y: 0...1, resolution: 11) { x, _ in x < 0.5 ? 0 : 1 }
+        figure.series = [Series("zero", x: [0.25], y: [0.5], style: .points), Series("one", x: [0.75], y: [0.5], style: .points)]
+        let text = try figure.textHeatMap(columns: 22, lines: 14)
+        let rows = text.split(separator: "\n").filter { $0.hasPrefix("|") }
+        #expect(rows.count == 10)
+        #expect(rows.allSatisfy { $0.count == 22 })
+        // Columns whose centre is nearer x = 0.5 than x = 0.4 take the value 1.
+        #expect(rows[0] == "|" + String(repeating: " ", count: 9) + String(repeating: "@", count: 11) + "|")
+        #expect(text.contains("o") && text.contains("x one"))
+    }
+}
+
+@Suite struct PlotterTests {
+    func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("teach-plot-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    let figure = Figure(name: "line", title: "A line", xLabel: "x", yLabel: "y", series: [Series("y = 2x", x: [0, 1, 2], y: [0, 2, 4])])
+
+    @Test func withoutGnuplotTheScriptIsWrittenAndNothingElse() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let plotter = Plotter(directory: directory + "/plots", gnuplot: nil)
+        let result = try plotter.draw(figure)
+        #expect(!result.rendered)
+        #expect(result.png == directory + "/plots/line.png")
+        let script = try String(contentsOfFile: result.script, encoding: .utf8)
+        #expect(script == (try figure.gnuplotScript(terminal: .png(width: 800, height: 560), output: result.png)))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/plots") == ["line.gp"])
+        #expect(try plotter.terminalText(figure) == nil)
+    }
+
+    @Test func gnuplotErrorsCarryItsMessageAndTheScriptPath() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // A stand-in gnuplot that fails the way gnuplot does: a message on standard error, status 1.
+        let fake = directory + "/gnuplot"
+        try "#!/bin/sh\necho 'line 3: unknown terminal type' >&2\nexit 1\n".write(toFile: fake, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake)
+        let plotter = Plotter(directory: directory + "/plots", gnuplot: fake)
+        do {
+            try plotter.draw(figure)
+            Issue.record("a failing gnuplot must throw")
+        } catch let PlotError.gnuplotFailed(message, script) {
+            #expect(message.contains("unknown terminal type"))
+            #expect(script == directory + "/plots/line.gp")
+        }
+        // The script stays for the reader to inspect; no PNG and no temporary file is left.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/plots") == ["line.gp"])
+    }
+
+    @Test func findGnuplotSearchesThePath() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(Plotter.findGnuplot(path: directory) == nil)
+        FileManager.default.createFile(atPath: directory + "/gnuplot", contents: Data(), attributes: [.posixPermissions: 0o755])
+        #expect(Plotter.findGnuplot(path: "/nonexistent:" + directory) == directory + "/gnuplot")
+    }
+
+    @Test(.enabled(if: Plotter.findGnuplot() != nil, "gnuplot is not installed"))
+    func withGnuplotAValidPNGIsDrawn() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var figure = figure
+        figure.width = 640
+        figure.height = 480
+        let result = try Plotter(directory: directory).draw(figure)
+        #expect(result.rendered)
+        let png = try #require(FileManager.default.contents(atPath: result.png))
+        #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        // IHDR: width and height, big-endian, at bytes 16..<24.
+        let size = png.dropFirst(16).prefix(8).map { UInt32($0) }
+        #expect((size[0] << 24 | size[1] << 16 | size[2] << 8 | size[3]) == 640)
+        #expect((size[4] << 24 | size[5] << 16 | size[6] << 8 | size[7]) == 480)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == ["line.gp", "line.png"])
+    }
+
+    @Test(.enabled(if: Plotter.findGnuplot() != nil, "gnuplot is not installed"))
+    func withGnuplotTheTerminalGetsText() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let text = try #require(try Plotter(directory: directory).terminalText(figure, columns: 60, lines: 20))
+        #expect(text.contains("A line"))
+        #expect(text.split(separator: "\n").count >= 15)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
+    }
+}
