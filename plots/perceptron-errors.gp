@@ -6,7 +6,8 @@ set output 'plots/perceptron-errors.png'
 set title 'Perceptron mistakes per epoch'
 set xlabel 'epoch'
 set ylabel 'mistakes in the epoch'
-set yrange [0:4]
+set yrange [0:4.2]
+set ytics 1
 set grid lc rgb '#dddddd'
 set key top right
 $data0 << EOD

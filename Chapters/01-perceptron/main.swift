@@ -171,7 +171,7 @@ Chapter.run("perceptron") { chapter in
     try chapter.figure(
         Figure(
             name: "errors", title: "Perceptron mistakes per epoch", xLabel: "epoch", yLabel: "mistakes in the epoch",
-            yRange: 0...4,
+            yRange: 0...4.2, yTickStep: 1,
             series: [
                 Series("AND", y: andHistory.errorsPerEpoch.map(Double.init), style: .linesPoints, pointType: 7),
                 Series("OR", y: orHistory.errorsPerEpoch.map(Double.init), style: .linesPoints, pointType: 5),

@@ -37,3 +37,18 @@ extension BinaryInteger {
         return (self < 0 ? "-" : "") + out
     }
 }
+
+extension Matrix {
+    /// The matrix as aligned text for a code block, one bracketed row per line, each number with
+    /// `places` digits after the point (see ``BinaryFloatingPoint/fixed(_:)``):
+    ///
+    ///     [  1.0  -2.0 ]
+    ///     [ -0.5   1.0 ]
+    public func formatted(places: Int) -> String {
+        let cells = (0..<rows).map { r in (0..<columns).map { c in self[r, c].fixed(places) } }
+        let width = cells.joined().map(\.count).max() ?? 0
+        return cells.map { row in
+            "[ " + row.map { String(repeating: " ", count: width - $0.count) + $0 }.joined(separator: "  ") + " ]"
+        }.joined(separator: "\n")
+    }
+}

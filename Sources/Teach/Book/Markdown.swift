@@ -44,6 +44,21 @@ public enum Markdown {
     }
 
     /// An image link: `![caption](path)`.
+    /// Text blocks (such as matrices from ``Matrix/formatted(places:)``) set next to each other,
+    /// line by line, each padded to its widest line plus `gap` spaces; for a code block.
+    public static func sideBySide(_ blocks: [String], gap: Int = 4) -> String {
+        let columns = blocks.map { $0.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+        let widths = columns.map { $0.map(\.count).max() ?? 0 }
+        let height = columns.map(\.count).max() ?? 0
+        return (0..<height).map { line in
+            let text = columns.enumerated().map { index, column in
+                let cell = line < column.count ? column[line] : ""
+                return cell + String(repeating: " ", count: widths[index] - cell.count + gap)
+            }.joined()
+            return String(text.reversed().drop { $0 == " " }.reversed())
+        }.joined(separator: "\n")
+    }
+
     public static func image(_ path: String, caption: String) -> String {
         "![\(caption)](\(path))\n"
     }

@@ -15,6 +15,10 @@ public struct Figure: Sendable {
     /// The visible x range; `nil` lets gnuplot choose from the data.
     public var xRange: ClosedRange<Double>?
     public var yRange: ClosedRange<Double>?
+    /// The distance between tick marks on x; `nil` lets gnuplot choose.
+    public var xTickStep: Double?
+    /// The distance between tick marks on y (1 for counts); `nil` lets gnuplot choose.
+    public var yTickStep: Double?
     public var logScaleX: Bool
     public var logScaleY: Bool
     /// One unit on x is as long as one unit on y (for geometry in the input plane).
@@ -34,6 +38,7 @@ public struct Figure: Sendable {
     public init(
         name: String, title: String, xLabel: String, yLabel: String,
         xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil,
+        xTickStep: Double? = nil, yTickStep: Double? = nil,
         logScaleX: Bool = false, logScaleY: Bool = false, squareAspect: Bool = false,
         series: [Series] = [], heatMap: HeatMap? = nil, labels: [Label] = [],
         keyPosition: KeyPosition = .topRight, width: Int = 800, height: Int = 560
@@ -44,6 +49,8 @@ public struct Figure: Sendable {
         self.yLabel = yLabel
         self.xRange = xRange
         self.yRange = yRange
+        self.xTickStep = xTickStep
+        self.yTickStep = yTickStep
         self.logScaleX = logScaleX
         self.logScaleY = logScaleY
         self.squareAspect = squareAspect

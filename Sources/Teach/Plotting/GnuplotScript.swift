@@ -68,6 +68,9 @@ extension Figure {
             try Figure.validateColor(heatMap.lowColor, in: "\(name), heat map")
             try Figure.validateColor(heatMap.highColor, in: "\(name), heat map")
         }
+        for step in [xTickStep, yTickStep].compactMap({ $0 }) where !(step > 0 && step.isFinite) {
+            throw PlotError.invalidFigure("\(name): tick step \(step) must be positive")
+        }
         guard width > 0, height > 0 else {
             throw PlotError.invalidFigure("\(name): size \(width)×\(height) must be positive")
         }
@@ -101,6 +104,8 @@ extension Figure {
         lines.append("set ylabel \(quoted(yLabel))")
         if let xRange { lines.append("set xrange [\(number(xRange.lowerBound)):\(number(xRange.upperBound))]") }
         if let yRange { lines.append("set yrange [\(number(yRange.lowerBound)):\(number(yRange.upperBound))]") }
+        if let step = xTickStep { lines.append("set xtics \(number(step))") }
+        if let step = yTickStep { lines.append("set ytics \(number(step))") }
         if logScaleX { lines.append("set logscale x") }
         if logScaleY { lines.append("set logscale y") }
         if squareAspect { lines.append("set size ratio -1") }
