@@ -8,11 +8,21 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
     case step
     /// The logistic sigmoid `f(h) = 1 / (1 + e⁻ʰ)`, with `f'(h) = f(h) (1 - f(h))`.
     case sigmoid
+    /// The hyperbolic tangent `f(h) = (eʰ - e⁻ʰ) / (eʰ + e⁻ʰ)`, with `f'(h) = 1 - f(h)²`.
+    case tanh
+    /// The rectified linear unit `f(h) = max(0, h)`, with `f'(h) = 1` for `h > 0` and `0` otherwise
+    /// (at `h = 0`, where it has no derivative, 0 is used).
+    case relu
+    /// No activation, `f(h) = h`, with `f'(h) = 1`: a linear unit, as in regression outputs.
+    case identity
 
     public var description: String {
         switch self {
         case .step: "step"
         case .sigmoid: "sigmoid"
+        case .tanh: "tanh"
+        case .relu: "ReLU"
+        case .identity: "identity"
         }
     }
 
@@ -21,6 +31,9 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .step: h >= 0 ? 1 : 0
         case .sigmoid: h >= 0 ? 1 / (1 + Scalar.exp(-h)) : Scalar.exp(h) / (1 + Scalar.exp(h))
+        case .tanh: Scalar.tanh(h)
+        case .relu: h > 0 ? h : 0
+        case .identity: h
         }
     }
 
@@ -33,6 +46,13 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
         case .sigmoid:
             let a = self(h)
             return a * (1 - a)
+        case .tanh:
+            let a = Scalar.tanh(h)
+            return 1 - a * a
+        case .relu:
+            return h > 0 ? 1 : 0
+        case .identity:
+            return 1
         }
     }
 

@@ -1,9 +1,16 @@
 /// A fully connected layer: every unit sees every input.
 ///
-/// For a batch `x` of shape `batch×inputs` (one record per row):
+/// Forward, for a batch `x` of shape `batch×inputs` (one record per row):
 ///
 ///     h = x · W + b        // batch×units: h_j = Σ_i x_i w_ij + b_j for every record
 ///     a = f(h)             // batch×units
+///
+/// Backward, given `∂E/∂a` (`batch×units`) from the layer above or the loss:
+///
+///     ∂E/∂h = ∂E/∂a ⊙ f'(h)          // batch×units; the article's error term δ is -m·∂E/∂h
+///     ∂E/∂W = xᵀ · ∂E/∂h             // inputs×units: Σ over records of x_i · ∂E/∂h_j
+///     ∂E/∂b = column sums of ∂E/∂h   // 1×units
+///     ∂E/∂x = ∂E/∂h · Wᵀ             // batch×inputs: Σ_j w_ij ∂E/∂h_j, handed to the layer below
 ///
 /// `W` is `inputs×units`, indexed `w_ij` as in the articles (row `i`: input, column `j`: unit), and
 /// `b` is `1×units`. This is the article's layer equation `A(i+1) = f(A(i) W(i))` with the bias
@@ -15,32 +22,54 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Equatable {
     public var bias: Matrix<Scalar>
     /// The activation `f` applied to each unit's weighted sum.
     public var activation: Activation
+    /// Whether the layer has (and learns) biases. Without, `bias` stays zero.
+    public var hasBias: Bool
 
     /// A layer with the given weights (`inputs×units`), biases (one per unit) and activation.
     ///
     /// - Throws: ``ShapeError`` when `bias` is not `1×units`.
-    public init(weights: Matrix<Scalar>, bias: Matrix<Scalar>, activation: Activation) throws {
+    public init(weights: Matrix<Scalar>, bias: Matrix<Scalar>, activation: Activation, hasBias: Bool = true) throws {
         guard bias.rows == 1, bias.columns == weights.columns else {
             throw ShapeError(
                 operation: "Dense", shapes: [weights.shape, bias.shape],
                 expected: "the bias must be 1×\(weights.columns), one per unit (column of the weights)")
         }
         self.weights = weights
-        self.bias = bias
+        self.bias = hasBias ? bias : Matrix(rows: 1, columns: weights.columns)
         self.activation = activation
+        self.hasBias = hasBias
+    }
+
+    /// A layer with Gaussian random weights (mean 0, the given standard deviation, `1/√inputs` by
+    /// default) and zero biases.
+    ///
+    /// - Throws: ``InvalidArgument`` when `inputs` or `units` is below 1.
+    public init(
+        inputs: Int, units: Int, activation: Activation, hasBias: Bool = true, standardDeviation: Double? = nil,
+        using generator: inout SeededGenerator
+    ) throws {
+        guard inputs >= 1, units >= 1 else {
+            throw InvalidArgument("Dense: a layer needs at least 1 input and 1 unit, got \(inputs) inputs and \(units) units")
+        }
+        let deviation = standardDeviation ?? 1 / Double(inputs).squareRoot()
+        try self.init(
+            weights: Matrix<Scalar>.gaussian(rows: inputs, columns: units, standardDeviation: deviation, using: &generator),
+            bias: Matrix(rows: 1, columns: units), activation: activation, hasBias: hasBias)
     }
 
     /// A layer from weights written as rows of `w_ij` (one row per input) and one bias per unit.
     ///
     /// - Throws: ``ShapeError`` when the rows are ragged or the biases do not match the units.
-    public init(weights rows: [[Scalar]], bias: [Scalar], activation: Activation) throws {
-        try self.init(weights: Matrix(rows), bias: Matrix(row: bias), activation: activation)
+    public init(weights rows: [[Scalar]], bias: [Scalar], activation: Activation, hasBias: Bool = true) throws {
+        try self.init(weights: Matrix(rows), bias: Matrix(row: bias), activation: activation, hasBias: hasBias)
     }
 
     /// Number of inputs each unit sees.
     public var inputCount: Int { weights.rows }
     /// Number of units (outputs).
     public var unitCount: Int { weights.columns }
+    /// Number of learned numbers: the weights, and the biases if the layer has them.
+    public var parameterCount: Int { weights.count + (hasBias ? bias.count : 0) }
 
     /// The weighted sums `h = x · W + b` (`batch×units`).
     ///
@@ -51,12 +80,85 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Equatable {
                 operation: "Dense.forward", shapes: [x.shape, weights.shape],
                 expected: "the input needs \(weights.rows) columns (one per input of the layer), got \(x.columns)")
         }
-        return try x.matmul(weights).addingToEachRow(bias)
+        let product = try x.matmul(weights)
+        return hasBias ? try product.addingToEachRow(bias) : product
     }
 
     /// The outputs `a = f(x · W + b)` (`batch×units`).
     @inlinable public func forward(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         activation(try weightedSums(x))
+    }
+
+    /// The forward pass, keeping what the backward pass needs.
+    @inlinable public func forwardTrace(_ x: Matrix<Scalar>) throws -> DenseTrace<Scalar> {
+        let h = try weightedSums(x)
+        return DenseTrace(input: x, weightedSums: h, output: activation(h))
+    }
+
+    /// The backward pass: from `∂E/∂a` (`outputGradient`, `batch×units`) to the gradients of the
+    /// weights and biases and to `∂E/∂x` for the layer below (formulas in the type's documentation).
+    ///
+    /// - Throws: ``ShapeError`` when `outputGradient` does not match the trace's output.
+    @inlinable public func backward(_ trace: DenseTrace<Scalar>, outputGradient: Matrix<Scalar>) throws -> DenseBackward<Scalar> {
+        let weightedSumGradient = try outputGradient.zipMap(activation.derivative(trace.weightedSums), operation: "Dense.backward") { g, d in g * d }
+        let gradients = DenseGradients(
+            weights: try trace.input.transposedMatmul(weightedSumGradient),
+            bias: hasBias ? weightedSumGradient.columnSums() : Matrix(rows: 1, columns: unitCount))
+        return DenseBackward(
+            weightedSumGradient: weightedSumGradient, gradients: gradients,
+            inputGradient: try weightedSumGradient.matmulTransposed(weights))
+    }
+
+    /// One step of gradient descent: `W ← W − η ∂E/∂W`, `b ← b − η ∂E/∂b`.
+    /// - Throws: ``ShapeError`` when the gradients do not match the parameters.
+    @inlinable public mutating func descend(_ gradients: DenseGradients<Scalar>, learningRate: Scalar) throws {
+        try weights.add(gradients.weights, scaledBy: -learningRate)
+        if hasBias { try bias.add(gradients.bias, scaledBy: -learningRate) }
+    }
+}
+
+/// What a ``Dense`` layer's forward pass saw and computed, for its backward pass.
+public struct DenseTrace<Scalar: MatrixScalar>: Sendable {
+    /// `x`, `batch×inputs`.
+    public var input: Matrix<Scalar>
+    /// `h = x·W + b`, `batch×units`.
+    public var weightedSums: Matrix<Scalar>
+    /// `a = f(h)`, `batch×units`.
+    public var output: Matrix<Scalar>
+
+    @inlinable public init(input: Matrix<Scalar>, weightedSums: Matrix<Scalar>, output: Matrix<Scalar>) {
+        self.input = input
+        self.weightedSums = weightedSums
+        self.output = output
+    }
+}
+
+/// The gradient of the loss with respect to a ``Dense`` layer's parameters.
+public struct DenseGradients<Scalar: MatrixScalar>: Sendable, Equatable {
+    /// `∂E/∂W`, `inputs×units`.
+    public var weights: Matrix<Scalar>
+    /// `∂E/∂b`, `1×units` (zero for a layer without biases).
+    public var bias: Matrix<Scalar>
+
+    @inlinable public init(weights: Matrix<Scalar>, bias: Matrix<Scalar>) {
+        self.weights = weights
+        self.bias = bias
+    }
+}
+
+/// Everything a ``Dense`` layer's backward pass computes.
+public struct DenseBackward<Scalar: MatrixScalar>: Sendable {
+    /// `∂E/∂h`, `batch×units`.
+    public var weightedSumGradient: Matrix<Scalar>
+    /// `∂E/∂W` and `∂E/∂b`.
+    public var gradients: DenseGradients<Scalar>
+    /// `∂E/∂x`, `batch×inputs`, the `outputGradient` of the layer below.
+    public var inputGradient: Matrix<Scalar>
+
+    @inlinable public init(weightedSumGradient: Matrix<Scalar>, gradients: DenseGradients<Scalar>, inputGradient: Matrix<Scalar>) {
+        self.weightedSumGradient = weightedSumGradient
+        self.gradients = gradients
+        self.inputGradient = inputGradient
     }
 }
 
