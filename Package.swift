@@ -13,6 +13,10 @@ import PackageDescription
 let chapters: [(directory: String, name: String)] = [
     ("01-perceptron", "perceptron"),
     ("02-gates", "gates"),
+    ("03-descent", "descent"),
+    ("04-backprop", "backprop"),
+    ("05-sgd", "sgd"),
+    ("06-minibatch", "minibatch"),
 ]
 
 let numerics = Target.Dependency.product(name: "Numerics", package: "swift-numerics")

@@ -21,6 +21,10 @@ public enum BookContents {
     public static let chapters: [ChapterEntry] = [
         ChapterEntry(number: 1, name: "perceptron", directory: "01-perceptron", title: "Neurons and the perceptron"),
         ChapterEntry(number: 2, name: "gates", directory: "02-gates", title: "Logic gates as networks"),
+        ChapterEntry(number: 3, name: "descent", directory: "03-descent", title: "One step of gradient descent"),
+        ChapterEntry(number: 4, name: "backprop", directory: "04-backprop", title: "Backpropagation with delta terms"),
+        ChapterEntry(number: 5, name: "sgd", directory: "05-sgd", title: "Stochastic gradient descent"),
+        ChapterEntry(number: 6, name: "minibatch", directory: "06-minibatch", title: "Minibatches and epochs"),
     ]
 
     /// The entry for the executable `name`, if it is a chapter.

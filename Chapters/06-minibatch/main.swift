@@ -1,0 +1,2 @@
+import Teach
+Chapter.run("minibatch") { _ in }
