@@ -1,2 +1,177 @@
+// Chapter 5: stochastic gradient descent (articles 002 and 003).
 import Teach
-Chapter.run("sgd") { _ in }
+
+Chapter.run("sgd") { chapter in
+    chapter.text(
+        """
+        Chapters 3 and 4 computed the gradient of the cost over the whole training set before every \
+        step: full-batch gradient descent. Article 003 points out the problem: the cost is a sum over \
+        every record, so one step costs a pass over all the data, and training makes hundreds of \
+        passes. *Stochastic* gradient descent (SGD) instead takes a step after every single record, \
+        using that record's gradient as a noisy stand-in for the full one.
+        """)
+
+    chapter.section("The data: article 002's property prices")
+    var dataRandom = SeededGenerator(seed: chapter.options.seed &+ 1)
+    let raw = try SyntheticData.propertyPrices(count: 200, using: &dataRandom)
+    let (data, means, deviations) = raw.standardized()
+    let inputs = data.inputs
+    // Prices in hundreds of thousands, so the outputs and the errors are numbers near 1.
+    let targets = raw.targets / 100
+    chapter.text(
+        """
+        Article 002 predicts the price of a property from its area, number of bedrooms, distance to \
+        the city and age. It gives no data, so `SyntheticData.propertyPrices` makes some from a rule \
+        with the shape the article describes (bigger and closer is dearer, older is cheaper, and the \
+        effects multiply rather than add) plus noise: \(raw.count) records. The first five:
+        """)
+    chapter.table(
+        raw.featureNames + ["price (thousands)"],
+        (0..<5).map { r in (0..<4).map { raw.inputs[r, $0].fixed($0 == 1 ? 0 : 1) } + [raw.targets[r, 0].fixed(1)] })
+    chapter.text(
+        """
+        The features are on very different scales (areas in the hundreds, bedrooms in single \
+        digits), and a weight that suits one is far too large or small for another. So every \
+        feature is *standardized*: shifted by its mean and divided by its standard deviation \
+        (`\(zip(raw.featureNames, zip(means, deviations)).map { "\($0.0): \($0.1.0.fixed(1)) ± \($0.1.1.fixed(1))" }.joined(separator: ", "))`), \
+        and the prices are given in hundreds of thousands. The network has 4 inputs, 8 tanh hidden \
+        units and one linear output unit (`identity`), since a price is not a probability.
+        """)
+
+    chapter.section("The seven steps, literally")
+    chapter.text("Article 002 trains with SGD in seven steps. Here they are as the code that runs below:")
+    let learningRate = 0.05
+    let epochs = chapter.options.quick ? 10 : 50
+    chapter.code(
+        """
+        // Step 1: random weights, small and close to 0 but not 0.
+        var network = try Network<Double>(sizes: [4, 8, 1], hidden: .tanh, output: .identity,
+                                          standardDeviation: 0.1, using: &chapter.random)
+        for epoch in 1...epochs {                        // Step 7: one pass over the data is an epoch; do more.
+            for record in 0..<inputs.rows {              // Step 6: repeat steps 2 to 5 for every record.
+                let x = inputs.row(record)               // Step 2: one observation into the input layer.
+                let y = targets.row(record)
+                // Steps 3 and 4: forward to the prediction, then its cost; step 5 goes backwards.
+                let pass = try network.backpropagate(x, targets: y, loss: .halfSquaredError)
+                try network.descend(pass.gradients, learningRate: learningRate)   // Step 5: update.
+            }
+        }
+        """)
+    // Step 1: random weights, small and close to 0 but not 0.
+    let start = try Network<Double>(sizes: [4, 8, 1], hidden: .tanh, output: .identity, standardDeviation: 0.1, using: &chapter.random)
+    var network = start
+    var trace: [[String]] = []
+    var earlyLosses: [EpochRecord] = []
+    var sgdHistory = [EpochRecord(epoch: 0, loss: try network.loss(inputs, targets: targets, loss: .halfSquaredError), updates: 0)]
+    for epoch in 1...epochs {  // Step 7
+        for record in 0..<inputs.rows {  // Step 6
+            let x = inputs.row(record)  // Step 2
+            let y = targets.row(record)
+            let pass = try network.backpropagate(x, targets: y, loss: .halfSquaredError)  // Steps 3 and 4
+            try network.descend(pass.gradients, learningRate: learningRate)  // Step 5
+            if epoch == 1 && (record + 1) % 10 == 0 && record + 1 < inputs.rows {
+                // Early on, the loss over all the data every 10 updates, for the figure below.
+                earlyLosses.append(EpochRecord(epoch: 1, loss: try network.loss(inputs, targets: targets, loss: .halfSquaredError), updates: record + 1))
+            }
+            if epoch == 1 && record < 4 {
+                let after = try network.predict(x)[0, 0]
+                trace.append([
+                    String(record + 1), y[0, 0].fixed(3), pass.output[0, 0].fixed(4), pass.loss.fixed(5), after.fixed(4),
+                    (0.5 * (y[0, 0] - after) * (y[0, 0] - after)).fixed(5),
+                ])
+            }
+        }
+        sgdHistory.append(
+            EpochRecord(epoch: epoch, loss: try network.loss(inputs, targets: targets, loss: .halfSquaredError), updates: epoch * inputs.rows))
+    }
+    chapter.text(
+        """
+        The first four updates of the first epoch, each on one record: the prediction before the \
+        step, its cost `½(y − ŷ)²`, and the prediction for the same record right after the step.
+        """)
+    chapter.table(["record", "target y", "ŷ before", "cost before", "ŷ after", "cost after"], trace)
+    chapter.text(
+        """
+        Each step improves the record it was computed on, and says nothing certain about the \
+        others: the next record pulls the weights in its own direction. Averaged over many steps the \
+        pulls point downhill on the whole cost, which is why SGD works.
+        """)
+    chapter.text(
+        """
+        Two corrections to the article's wording. Its step 6 says to repeat steps 1 to 5 after each \
+        observation; repeating step 1 would throw the learned weights away, so the loop repeats \
+        steps 2 to 5. And it calls updating after every observation "reinforcement learning"; that \
+        name belongs to learning from rewards. Updating after each record is *online* learning, and \
+        when the records are visited in random order it is SGD.
+        """)
+    var libraryNetwork = start
+    var unused = SeededGenerator(seed: 0)
+    let libraryHistory = try libraryNetwork.train(
+        inputs: inputs, targets: targets, learningRate: learningRate, batchSize: 1, epochs: epochs, shuffle: false, using: &unused)
+    let difference = zip(network.layers, libraryNetwork.layers).map { max((try? ($0.weights - $1.weights).maxMagnitude()) ?? .infinity, (try? ($0.bias - $1.bias).maxMagnitude()) ?? .infinity) }.max()!
+    chapter.text(
+        """
+        The package's `Network.train` with `batchSize: 1` and `shuffle: false` runs exactly this \
+        loop: after \(epochs) epochs its weights differ from the literal loop's by \
+        \(difference == 0 ? "nothing (0)" : difference.scientific(2)), and its loss is \
+        \(libraryHistory.last!.loss.fixed(6)) against \(sgdHistory.last!.loss.fixed(6)). Here the \
+        records are visited in the order they were generated, which is already random; chapter 6 \
+        shuffles them at the start of every epoch.
+        """)
+
+    chapter.section("Full batch against SGD")
+    chapter.text(
+        """
+        Now the same network from the same starting weights, trained on the same data with the same \
+        learning rate `η = \(learningRate)`, once with full-batch gradient descent (one update per \
+        epoch, on the average gradient of all \(inputs.rows) records) and once with SGD \
+        (\(inputs.rows) updates per epoch). The loss is the cost over the whole training set, \
+        measured after every epoch.
+        """)
+    var fullBatch = start
+    let fullHistory = try fullBatch.train(
+        inputs: inputs, targets: targets, learningRate: learningRate, batchSize: inputs.rows, epochs: epochs, shuffle: false, using: &unused)
+    let shownEpochs = [0, 1, 2, 5, 10, 20, 50].filter { $0 <= epochs }
+    chapter.table(
+        ["epoch", "full batch: updates", "full batch: loss", "SGD: updates", "SGD: loss"],
+        shownEpochs.map { e in
+            [String(e), fullHistory[e].updates.grouped, fullHistory[e].loss.fixed(5), sgdHistory[e].updates.grouped, sgdHistory[e].loss.fixed(5)]
+        })
+    func curve(_ history: [EpochRecord], _ title: String, x: (EpochRecord) -> Double, color: String, point: Int) -> Series {
+        let shown = history.filter { x($0) > 0 || $0.epoch == 0 && x($0) == 0 }
+        return Series(title, x: shown.map(x), y: shown.map(\.loss), style: .linesPoints, color: color, pointType: point, pointSize: 0.7)
+    }
+    var figure = Figure(name: "full-batch-vs-sgd", title: "Full-batch gradient descent against SGD, η = \(learningRate)", xLabel: "", yLabel: "", width: 1100, height: 480)
+    figure.panels = [
+        Figure(
+            name: "epochs", title: "loss per epoch", xLabel: "epoch", yLabel: "loss (log scale)", logScaleY: true,
+            series: [
+                curve(fullHistory, "full batch", x: { Double($0.epoch) }, color: "#a50f15", point: 7),
+                curve(sgdHistory, "SGD", x: { Double($0.epoch) }, color: "#08306b", point: 5),
+            ]),
+        Figure(
+            name: "updates", title: "loss per weight update", xLabel: "weight updates (log scale)", yLabel: "loss (log scale)",
+            logScaleX: true, logScaleY: true,
+            series: [
+                curve(Array(fullHistory.dropFirst()), "full batch", x: { Double($0.updates) }, color: "#a50f15", point: 7),
+                curve(earlyLosses + sgdHistory.dropFirst(), "SGD", x: { Double($0.updates) }, color: "#08306b", point: 5),
+            ]),
+    ]
+    try chapter.figure(figure, caption: "Loss of full-batch gradient descent and SGD, against epochs (left) and against weight updates (right)")
+    let sgdEpochTarget = sgdHistory.first { $0.loss <= fullHistory.last!.loss }
+    let compareAt = min(epochs, 50) / 10 * 10
+    let sgdAtSameUpdates = (earlyLosses.first { $0.updates == compareAt }?.loss).map { $0.fixed(4) } ?? "?"
+    chapter.text(
+        """
+        Per epoch, SGD is far ahead: it makes \(inputs.rows) small steps where full-batch makes one, \
+        and \(sgdEpochTarget.map { "it reached full batch's final loss (after \(epochs) epochs) already in epoch \($0.epoch)" } ?? "its loss falls much faster"). \
+        Per update the comparison is closer: each full-batch step follows the true gradient, each \
+        SGD step only one record's (after \(compareAt) updates, full batch's loss is \
+        \(fullHistory[compareAt].loss.fixed(4)) and SGD's \(sgdAtSameUpdates)). What makes SGD win in \
+        practice is that an update on one record costs about 1/\(inputs.rows) of an update on all of \
+        them. The noise has a price too: with a fixed learning rate, SGD cannot settle exactly on \
+        the minimum, because every step chases a different record; it jitters around it by an amount \
+        that grows with the learning rate. Article 003's remedy is to lower the learning rate over \
+        time. Chapter 6 finds the middle ground: minibatches.
+        """)
+}

@@ -1,2 +1,158 @@
+// Chapter 6: minibatches and epochs (article 003).
 import Teach
-Chapter.run("minibatch") { _ in }
+
+Chapter.run("minibatch") { chapter in
+    chapter.text(
+        """
+        Full-batch gradient descent (chapter 4) takes one careful step per pass over the data; SGD \
+        (chapter 5) takes one hasty step per record. Article 003's *minibatches* sit between them: \
+        shuffle the data at the start of each epoch, cut it into batches of a few records, and take \
+        one step per batch on the batch's average gradient. This is how nearly every network is \
+        trained, and it is what the package's `Network.train` does.
+        """)
+
+    chapter.section("Shuffle, cut, step")
+    let demoCount = 10, demoBatch = 4
+    chapter.text(
+        """
+        With \(demoCount) records and batches of \(demoBatch), each epoch starts with a fresh \
+        Fisher–Yates shuffle of the record numbers from the seeded generator, then takes them \
+        \(demoBatch) at a time:
+        """)
+    var rows: [[String]] = []
+    for epoch in 1...3 {
+        let batches = try Minibatches(count: demoCount, batchSize: demoBatch, shuffledWith: &chapter.random)
+        rows.append([String(epoch)] + batches.map { "[" + $0.map(String.init).joined(separator: ", ") + "]" })
+    }
+    let demo = try Minibatches(count: demoCount, batchSize: demoBatch)
+    chapter.table(["epoch", "batch 1", "batch 2", "batch 3"], rows)
+    chapter.text(
+        """
+        Every record appears exactly once per epoch, in a different order each time, so no batch is \
+        always made of the same neighbours. \(demoCount) is not a multiple of \(demoBatch), so the \
+        last batch is partial: it holds the \(demo.last!.count) records that are left \
+        (`Minibatches.lastBatchIsPartial` is \(demo.lastBatchIsPartial)). The package keeps it rather \
+        than dropping it, so every record counts in every epoch. Because the loss averages over the \
+        records of a batch, the partial batch's step is as large as the others', just computed from \
+        fewer records and so a little noisier. With `m` records and batch size `b` there are \
+        `⌈m / b⌉` updates per epoch: b = 1 is SGD, b = m is full batch.
+        """)
+
+    chapter.section("Four batch sizes, one problem")
+    var dataRandom = SeededGenerator(seed: chapter.options.seed &+ 1)
+    let data = try SyntheticData.circles(perClass: 200, using: &dataRandom)
+    let m = data.count
+    let epochs = chapter.options.quick ? 20 : 100
+    let learningRate = 1.0
+    chapter.text(
+        """
+        The problem: two noisy rings, one inside the other, \(m) points in the unit square \
+        (`SyntheticData.circles`); the inner ring is class 1. No straight line separates them, so \
+        the network needs its hidden layers. The network is 2-16-16-1 with tanh \
+        hidden units and a sigmoid output, trained with the half squared error and `η = \(learningRate)` \
+        for \(epochs) epochs, from the same starting weights, with batch sizes 1, 16, 128 and \(m) \
+        (full batch):
+        """)
+    let start = try Network<Double>(sizes: [2, 16, 16, 1], hidden: .tanh, output: .sigmoid, using: &chapter.random)
+    let sizes = [1, 16, 128, m]
+    var histories: [[EpochRecord]] = []
+    var trained: [Network<Double>] = []
+    var seconds: [Double] = []
+    for batchSize in sizes {
+        var network = start
+        var shuffler = SeededGenerator(seed: chapter.options.seed &+ 2)
+        let clock = ContinuousClock()
+        let began = clock.now
+        histories.append(
+            try network.train(
+                inputs: data.inputs, targets: data.targets, learningRate: learningRate, batchSize: batchSize, epochs: epochs,
+                using: &shuffler))
+        let elapsed = clock.now - began
+        seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        trained.append(network)
+    }
+    chapter.table(
+        ["batch size", "updates per epoch", "last batch", "updates in all", "final loss", "accuracy"],
+        try sizes.indices.map { i in
+            let batches = try Minibatches(count: m, batchSize: sizes[i])
+            return [
+                sizes[i] == m ? "\(m) (full)" : String(sizes[i]), batches.count.grouped,
+                batches.lastBatchIsPartial ? "\(batches.last!.count) (partial)" : "full",
+                histories[i].last!.updates.grouped, histories[i].last!.loss.fixed(4),
+                String(format: "%.1f%%", 100 * binaryAccuracy(try trained[i].predict(data.inputs), targets: data.targets)),
+            ]
+        })
+    let colors = ["#08306b", "#238b45", "#d94801", "#a50f15"]
+    try chapter.figure(
+        Figure(
+            name: "batch-sizes", title: "Loss per epoch for four batch sizes (rings, 2-16-16-1, η = \(learningRate))", xLabel: "epoch",
+            yLabel: "loss (log scale)", logScaleY: true,
+            series: sizes.indices.map { i in
+                Series(
+                    sizes[i] == m ? "full batch (\(m))" : "batch size \(sizes[i])", x: histories[i].map { Double($0.epoch) },
+                    y: histories[i].map(\.loss), color: colors[i])
+            },
+            keyPosition: .bottomLeft),
+        caption: "Training loss per epoch with batch sizes 1, 16, 128 and the full set")
+    chapter.text(
+        """
+        Per epoch, smaller batches learn faster because they update more often: batch size 1 makes \
+        \(m) updates per epoch, full batch one, and in \(epochs) epochs full batch is still on its way \
+        down. Batch size 1 is also the noisiest: its loss jumps up by orders of magnitude whenever \
+        a few records in a row pull the weights the wrong way, and falls back as quickly. Counted \
+        per *update*, the lead disappears. After the same \(epochs) updates:
+        """)
+    let lossesAtEqualUpdates = sizes.indices.compactMap { i -> Double? in
+        let perEpoch = (m + sizes[i] - 1) / sizes[i]
+        return epochs % perEpoch == 0 ? histories[i][epochs / perEpoch].loss : nil
+    }
+    chapter.table(
+        ["batch size", "epochs for \(epochs) updates", "loss after \(epochs) updates"],
+        sizes.indices.compactMap { i -> [String]? in
+            let perEpoch = (m + sizes[i] - 1) / sizes[i]
+            guard epochs % perEpoch == 0 else { return nil }
+            return [sizes[i] == m ? "\(m) (full)" : String(sizes[i]), String(epochs / perEpoch), histories[i][epochs / perEpoch].loss.fixed(4)]
+        })
+    chapter.text(
+        """
+        all the batch sizes stand at about the same loss (between \(lossesAtEqualUpdates.min()!.fixed(4)) and \
+        \(lossesAtEqualUpdates.max()!.fixed(4))): the small batches' lead per epoch comes from making more \
+        updates, not better ones. A bigger batch's average gradient is closer to the true one, but \
+        on this problem that buys little. Which batch size wins therefore depends on what an update \
+        costs. A step on 16 records costs far less than 16 steps \
+        on one, because the 16 records go through the layers together as one matrix product (a \
+        16-row `X`), which a computer does much faster per record than 16 separate passes. The \
+        time per epoch on the machine that wrote this book (it differs on every run, so the book's \
+        drift check skips it):
+        """)
+    chapter.timings(
+        Markdown.table(
+            ["batch size", "updates per epoch", "milliseconds per epoch"],
+            sizes.indices.map { i in
+                [sizes[i] == m ? "\(m) (full)" : String(sizes[i]), ((m + sizes[i] - 1) / sizes[i]).grouped, (1000 * seconds[i] / Double(epochs)).fixed(2)]
+            }))
+    chapter.text(
+        """
+        Minibatches get most of SGD's progress per epoch and most of full batch's speed per record, \
+        and the batch's average gradient is less noisy than a single record's. Typical batch sizes \
+        are 16 to 256; the real-training chapters use 128, as article 004's Keras experiments do. \
+        Here is what the batch-16 network learned:
+        """)
+    let best = trained[1]
+    var surface = Figure(
+        name: "rings", title: "Two rings: the batch-16 network's output", xLabel: "x1", yLabel: "x2", xRange: 0...1, yRange: 0...1,
+        squareAspect: true)
+    surface.heatMap = try HeatMap.sampling(x: 0...1, y: 0...1, resolution: 81) { x1, x2 in try best.predict(Matrix(row: [x1, x2]))[0, 0] }
+    surface.heatMap?.lowColor = "#c6dbef"
+    surface.heatMap?.highColor = "#fcbba1"
+    surface.heatMap?.valueRange = 0...1
+    surface.heatMap?.colorBarLabel = "network output"
+    let targets = data.targets.elements
+    surface.series = Figure.classPoints(data.inputs, targets: targets).map { series in
+        var smaller = series
+        smaller.pointSize = 0.6
+        return smaller
+    }
+    surface.keyPosition = .outside
+    try chapter.figure(surface, caption: "The decision surface learned with batch size 16, and the two rings")
+}

@@ -99,8 +99,8 @@ let book = BookContents.assemble(outputs)
 if options.check {
     var problems: [String] = []
     let committed = (try? String(contentsOfFile: options.output, encoding: .utf8)) ?? ""
-    if committed != book {
-        problems.append("\(options.output) differs from what the chapters print now, first at \(firstDifference(committed, book))")
+    if BookContents.withoutTimings(committed) != BookContents.withoutTimings(book) {
+        problems.append("\(options.output) differs from what the chapters print now, first at \(firstDifference(BookContents.withoutTimings(committed), BookContents.withoutTimings(book)))")
     }
     let plotsHere = workingDirectory.appendingPathComponent(options.plots)
     let now = figureScripts(in: runDirectory.appendingPathComponent(options.plots))

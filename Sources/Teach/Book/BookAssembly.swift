@@ -38,3 +38,23 @@ extension BookContents {
         return book.trimmingTrailingNewlines() + "\n"
     }
 }
+
+extension BookContents {
+    /// The line that opens a block of timings: numbers measured on the machine that ran the
+    /// chapter, which differ from run to run. ``withoutTimings(_:)`` drops such blocks, so the drift
+    /// check (`book --check`) compares everything else byte for byte.
+    public static let timingsStart = "<!-- timings: measured when this was generated; they differ on every run and the drift check ignores them -->"
+    /// The line that closes a block of timings.
+    public static let timingsEnd = "<!-- end of timings -->"
+
+    /// `text` without its timing blocks (from a ``timingsStart`` line to the next ``timingsEnd``
+    /// line, both included).
+    public static func withoutTimings(_ text: String) -> String {
+        var kept: [Substring] = []
+        var inside = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == timingsStart { inside = true } else if line == timingsEnd && inside { inside = false } else if !inside { kept.append(line) }
+        }
+        return kept.joined(separator: "\n")
+    }
+}

@@ -109,6 +109,12 @@ public final class Chapter {
         emit(Markdown.table(headers, rows, alignments: alignments))
     }
 
+    /// Measured times, which differ on every run: printed between the ``BookContents/timingsStart``
+    /// and ``BookContents/timingsEnd`` markers, which the drift check skips.
+    public func timings(_ block: String) {
+        emit(BookContents.timingsStart + "\n" + block.trimmingCharacters(in: .newlines) + "\n" + BookContents.timingsEnd + "\n")
+    }
+
     /// A note to the reader that is not part of the book (e.g. a missing tool), on standard error.
     public func notice(_ message: String) {
         fflush(nil)

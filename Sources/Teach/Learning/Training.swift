@@ -21,6 +21,13 @@ public struct TrainingDiverged: Error, CustomStringConvertible, Sendable {
     public var loss: Double
     public var learningRate: Double
 
+    public init(epoch: Int, update: Int, loss: Double, learningRate: Double) {
+        self.epoch = epoch
+        self.update = update
+        self.loss = loss
+        self.learningRate = learningRate
+    }
+
     public var description: String {
         "training diverged in epoch \(epoch), update \(update): the loss became \(loss) with learning rate "
             + "\(learningRate); try a smaller learning rate (or standardize the inputs)"
@@ -36,7 +43,7 @@ extension Network {
     /// - Returns: one record per epoch, starting with epoch 0, the untrained network.
     /// - Throws: ``TrainingDiverged`` when a loss is not finite; ``ShapeError`` when the data do not
     ///   fit the network; ``InvalidArgument`` for a batch size below 1 or a bad learning rate.
-    @discardableResult
+    @inlinable @discardableResult
     public mutating func train(
         inputs: Matrix<Scalar>, targets: Matrix<Scalar>, loss: Loss = .halfSquaredError, learningRate: Scalar,
         batchSize: Int, epochs: Int, shuffle: Bool = true, using generator: inout SeededGenerator,

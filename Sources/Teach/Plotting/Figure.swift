@@ -31,6 +31,9 @@ public struct Figure: Sendable {
     public var labels: [Label]
     /// Where the legend goes.
     public var keyPosition: KeyPosition
+    /// Plots drawn side by side in one image (gnuplot's multiplot). When there are panels, only
+    /// this figure's name, title and size are used; each panel brings its own axes and series.
+    public var panels: [Figure] = []
     /// The PNG's size in pixels.
     public var width: Int
     public var height: Int

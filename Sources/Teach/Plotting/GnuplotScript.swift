@@ -23,6 +23,11 @@ public enum PlotTerminal: Sendable {
     case png(width: Int, height: Int)
     /// gnuplot's `dumb` terminal: characters, `columns × lines`.
     case text(columns: Int, lines: Int)
+
+    var isPNG: Bool {
+        if case .png = self { return true }
+        return false
+    }
 }
 
 extension Figure {
@@ -71,6 +76,10 @@ extension Figure {
         for step in [xTickStep, yTickStep].compactMap({ $0 }) where !(step > 0 && step.isFinite) {
             throw PlotError.invalidFigure("\(name): tick step \(step) must be positive")
         }
+        for panel in panels {
+            guard panel.panels.isEmpty else { throw PlotError.invalidFigure("\(name): a panel cannot have panels of its own") }
+            try panel.validate()
+        }
         guard width > 0, height > 0 else {
             throw PlotError.invalidFigure("\(name): size \(width)×\(height) must be positive")
         }
@@ -99,6 +108,23 @@ extension Figure {
             lines.append("set terminal dumb size \(columns),\(lines_) noenhanced")
         }
         lines.append("set output \(quoted(output))")
+        if panels.isEmpty {
+            lines += plotCommands(prefix: "", grid: terminal.isPNG)
+        } else {
+            lines.append("set multiplot layout 1,\(panels.count) title \(quoted(title))")
+            for (index, panel) in panels.enumerated() {
+                lines.append("reset")
+                lines += panel.plotCommands(prefix: "p\(index)", grid: terminal.isPNG)
+            }
+            lines.append("unset multiplot")
+        }
+        lines.append("unset output")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The settings, datablocks and `plot` command of one plot; datablock names start with `prefix`.
+    func plotCommands(prefix: String, grid: Bool) -> [String] {
+        var lines: [String] = []
         lines.append("set title \(quoted(title))")
         lines.append("set xlabel \(quoted(xLabel))")
         lines.append("set ylabel \(quoted(yLabel))")
@@ -106,10 +132,10 @@ extension Figure {
         if let yRange { lines.append("set yrange [\(number(yRange.lowerBound)):\(number(yRange.upperBound))]") }
         if let step = xTickStep { lines.append("set xtics \(number(step))") }
         if let step = yTickStep { lines.append("set ytics \(number(step))") }
-        if logScaleX { lines.append("set logscale x") }
-        if logScaleY { lines.append("set logscale y") }
+        if logScaleX { lines.append("set logscale x"); lines.append("set format x '%g'") }
+        if logScaleY { lines.append("set logscale y"); lines.append("set format y '%g'") }
         if squareAspect { lines.append("set size ratio -1") }
-        if case .png = terminal { lines.append("set grid lc rgb '#dddddd'") }
+        if grid { lines.append("set grid lc rgb '#dddddd'") }
         switch keyPosition {
         case .topRight: lines.append("set key top right")
         case .topLeft: lines.append("set key top left")
@@ -127,7 +153,7 @@ extension Figure {
             lines.append("set palette defined (0 '\(heatMap.lowColor)', 1 '\(heatMap.highColor)')")
             if let range = heatMap.valueRange { lines.append("set cbrange [\(number(range.lowerBound)):\(number(range.upperBound))]") }
             if let label = heatMap.colorBarLabel { lines.append("set cblabel \(quoted(label))") } else { lines.append("unset colorbox") }
-            lines.append("$heat << EOD")
+            lines.append("$\(prefix)heat << EOD")
             for (row, y) in heatMap.ys.enumerated() {
                 for (column, x) in heatMap.xs.enumerated() {
                     lines.append("\(short(x)) \(short(y)) \(short(heatMap.values[row, column]))")
@@ -135,18 +161,17 @@ extension Figure {
                 lines.append("")
             }
             lines.append("EOD")
-            plots.append("$heat using 1:2:3 with image notitle")
+            plots.append("$\(prefix)heat using 1:2:3 with image notitle")
         }
         for (index, series) in series.enumerated() {
-            lines.append("$data\(index) << EOD")
+            lines.append("$\(prefix)data\(index) << EOD")
             for (x, y) in zip(series.x, series.y) { lines.append("\(number(x)) \(number(y))") }
             lines.append("EOD")
-            plots.append("$data\(index) using 1:2 \(style(series)) \(series.title.isEmpty ? "notitle" : "title \(quoted(series.title))")")
+            plots.append("$\(prefix)data\(index) using 1:2 \(style(series)) \(series.title.isEmpty ? "notitle" : "title \(quoted(series.title))")")
         }
         if plots.isEmpty { plots.append("NaN notitle") }
         lines.append("plot " + plots.joined(separator: ", \\\n     "))
-        lines.append("unset output")
-        return lines.joined(separator: "\n") + "\n"
+        return lines
     }
 
     func style(_ series: Series) -> String {

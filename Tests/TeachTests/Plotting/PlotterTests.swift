@@ -46,6 +46,24 @@ import Testing
         #expect(script.contains("set cblabel 'output'"))
     }
 
+    @Test func panelsBecomeOneMultiplotWithTheirOwnData() throws {
+        var figure = Figure(name: "both", title: "Two views", xLabel: "", yLabel: "")
+        figure.panels = [
+            Figure(name: "a", title: "left", xLabel: "epoch", yLabel: "loss", series: [Series("s", y: [3, 2])]),
+            Figure(name: "b", title: "right", xLabel: "updates", yLabel: "loss", logScaleX: true, series: [Series("s", x: [10, 20], y: [3, 2])]),
+        ]
+        let script = try figure.gnuplotScript(terminal: .png(width: 900, height: 400), output: "both.png")
+        #expect(script.contains("set multiplot layout 1,2 title 'Two views'"))
+        #expect(script.contains("$p0data0 << EOD\n1 3\n2 2\nEOD"))
+        #expect(script.contains("$p1data0 << EOD\n10 3\n20 2\nEOD"))
+        #expect(script.components(separatedBy: "\nreset\n").count == 3)
+        #expect(script.contains("set title 'right'"))
+        #expect(script.hasSuffix("unset multiplot\nunset output\n"))
+        // A bad panel makes the whole figure invalid.
+        figure.panels[1].series[0].x = [0, 20]
+        #expect(throws: PlotError.self) { try figure.validate() }
+    }
+
     @Test func heatMapShapeMustMatchItsGrid() {
         #expect(throws: ShapeError.self) {
             try HeatMap(xs: [0, 1, 2], ys: [0, 1], values: Matrix(rows: 3, columns: 2))
