@@ -90,6 +90,22 @@ import Testing
         #expect(table == "| x | y |\n|:---|---:|\n| a\\|b | 1.0 |\n")
     }
 
+    @Test func timingBlocksAreLeftOutOfTheComparison() {
+        let first = "a\n\(BookContents.timingsStart)\n| 1 | 12.5 ms |\n\(BookContents.timingsEnd)\nb\n"
+        let second = "a\n\(BookContents.timingsStart)\n| 1 | 9.1 ms |\n\(BookContents.timingsEnd)\nb\n"
+        #expect(first != second)
+        #expect(BookContents.withoutTimings(first) == BookContents.withoutTimings(second))
+        #expect(BookContents.withoutTimings(first) == "a\nb\n")
+        #expect(BookContents.withoutTimings("a\nb\n") != BookContents.withoutTimings("a\nc\n"))
+    }
+
+    @Test func matricesSideBySide() throws {
+        let m = try Matrix<Double>([[1, -2], [0.5, 3]])
+        #expect(m.formatted(places: 1) == "[  1.0  -2.0 ]\n[  0.5   3.0 ]")
+        let w = try Matrix<Double>([[1, -2], [4, 3]])
+        #expect(Markdown.sideBySide(["W\n" + w.formatted(places: 0), "b\n[ 1 ]"], gap: 2) == "W           b\n[  1  -2 ]  [ 1 ]\n[  4   3 ]")
+    }
+
     @Test func fixedNeverPrintsNegativeZero() {
         #expect((-0.00001).fixed(4) == "0.0000")
         #expect(0.68997.fixed(4) == "0.6900")

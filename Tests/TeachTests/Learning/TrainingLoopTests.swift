@@ -1,0 +1,91 @@
+import Testing
+
+@testable import Teach
+
+@Suite struct MinibatchesTests {
+    @Test(arguments: [(10, 3), (10, 5), (10, 1), (10, 10), (7, 100), (0, 4), (400, 128)])
+    func everyRecordOncePerEpoch(count: Int, batchSize: Int) throws {
+        var random = SeededGenerator(seed: 3)
+        let batches = try Minibatches(count: count, batchSize: batchSize, shuffledWith: &random)
+        #expect(batches.count == (count + batchSize - 1) / batchSize)
+        #expect(batches.flatMap { $0 }.sorted() == Array(0..<count))
+        #expect(batches.dropLast().allSatisfy { $0.count == batchSize })
+        #expect(batches.lastBatchIsPartial == (count % batchSize != 0))
+        if batchSize >= count && count > 0 { #expect(batches.count == 1) }
+    }
+
+    @Test func shuffledBySeedAndInOrderWithout() throws {
+        var a = SeededGenerator(seed: 9), b = SeededGenerator(seed: 9), c = SeededGenerator(seed: 10)
+        let first = try Minibatches(count: 50, batchSize: 8, shuffledWith: &a).order
+        #expect(first == (try Minibatches(count: 50, batchSize: 8, shuffledWith: &b).order))
+        #expect(first != (try Minibatches(count: 50, batchSize: 8, shuffledWith: &c).order))
+        #expect(first != Array(0..<50))
+        // The generator moves on: the next epoch is ordered differently.
+        #expect(first != (try Minibatches(count: 50, batchSize: 8, shuffledWith: &a).order))
+        #expect(try Minibatches(count: 5, batchSize: 2).map(Array.init) == [[0, 1], [2, 3], [4]])
+    }
+
+    @Test func batchSizeZeroIsAClearError() {
+        #expect(throws: InvalidArgument.self) { try Minibatches(count: 10, batchSize: 0) }
+        do { _ = try Minibatches(count: 10, batchSize: 0) } catch { #expect("\(error)".contains("batch size 0")) }
+    }
+}
+
+@Suite struct TrainingTests {
+    @Test func xnorIsLearnedWithZeroErrors() throws {
+        // The settings of chapter 4: seed 42, 2-2-1 sigmoid, standard deviation 1, η = 5, full batch, 3000 epochs.
+        var random = SeededGenerator(seed: 42)
+        var network = try Network<Double>(sizes: [2, 2, 1], hidden: .sigmoid, output: .sigmoid, standardDeviation: 1, using: &random)
+        let targets = Matrix(column: LogicGate.xnor.targets)
+        #expect(binaryAccuracy(try network.predict(LogicGate.inputs), targets: targets) < 1)
+        var shuffler = SeededGenerator(seed: 42)
+        let history = try network.train(
+            inputs: LogicGate.inputs, targets: targets, learningRate: 5, batchSize: 4, epochs: 3000, shuffle: false, using: &shuffler)
+        #expect(binaryAccuracy(try network.predict(LogicGate.inputs), targets: targets) == 1)
+        #expect(history.last!.loss < 1e-3)
+        #expect(history.count == 3001 && history[0].epoch == 0 && history.last!.updates == 3000)
+    }
+
+    @Test func noisyXorIsLearnedWithMinibatches() throws {
+        var random = SeededGenerator(seed: 8)
+        let data = try SyntheticData.xorBlobs(perCorner: 25, using: &random)
+        var network = try Network<Double>(sizes: [2, 8, 1], hidden: .tanh, output: .sigmoid, using: &random)
+        let history = try network.train(inputs: data.inputs, targets: data.targets, learningRate: 1, batchSize: 10, epochs: 300, using: &random)
+        #expect(history.last!.loss < history[0].loss / 4)
+        #expect(history.last!.updates == 300 * 10)
+        #expect(binaryAccuracy(try network.predict(data.inputs), targets: data.targets) >= 0.95)
+    }
+
+    @Test func updatesCountPartialBatches() throws {
+        var random = SeededGenerator(seed: 2)
+        var network = try Network<Double>(sizes: [2, 1], hidden: .sigmoid, output: .sigmoid, using: &random)
+        let x = Matrix<Double>.uniform(rows: 10, columns: 2, in: 0..<1, using: &random)
+        let history = try network.train(inputs: x, targets: Matrix(rows: 10, columns: 1), learningRate: 0.1, batchSize: 4, epochs: 3, using: &random)
+        #expect(history.map(\.updates) == [0, 3, 6, 9])
+    }
+
+    @Test func divergenceIsAnErrorThatSuggestsAFix() throws {
+        var random = SeededGenerator(seed: 4)
+        let prices = try SyntheticData.propertyPrices(count: 50, using: &random)
+        var network = try Network<Double>(sizes: [4, 1], hidden: .identity, output: .identity, using: &random)
+        #expect(throws: TrainingDiverged.self) {
+            try network.train(inputs: prices.inputs, targets: prices.targets, learningRate: 10, batchSize: 50, epochs: 100, using: &random)
+        }
+        do {
+            try network.train(inputs: prices.inputs, targets: prices.targets, learningRate: 10, batchSize: 50, epochs: 100, using: &random)
+        } catch {
+            #expect("\(error)".contains("smaller learning rate"))
+        }
+    }
+
+    @Test func badArgumentsAreErrors() throws {
+        var random = SeededGenerator(seed: 2)
+        var network = try Network<Double>(sizes: [2, 1], hidden: .sigmoid, output: .sigmoid, using: &random)
+        let x = Matrix<Double>(rows: 4, columns: 2)
+        for rate in [0, -1, Double.nan] {
+            #expect(throws: InvalidArgument.self) { try network.train(inputs: x, targets: Matrix(rows: 4, columns: 1), learningRate: rate, batchSize: 2, epochs: 1, using: &random) }
+        }
+        #expect(throws: InvalidArgument.self) { try network.train(inputs: x, targets: Matrix(rows: 4, columns: 1), learningRate: 0.1, batchSize: 0, epochs: 1, using: &random) }
+        #expect(throws: ShapeError.self) { try network.train(inputs: x, targets: Matrix(rows: 3, columns: 1), learningRate: 0.1, batchSize: 2, epochs: 1, using: &random) }
+    }
+}
