@@ -11,7 +11,7 @@ set yrange [-0.5:1.5]
 set size ratio -1
 set grid lc rgb '#dddddd'
 set key outside right top
-set palette defined (0 '#2166ac', 1 '#f4a582')
+set palette defined (0 '#c6dbef', 1 '#fcbba1')
 set cbrange [0:1]
 set cblabel 'network output'
 $heat << EOD

@@ -191,23 +191,17 @@ Chapter.run("gates") { chapter in
         both outer strips. Two lines carve out what one could not:
         """)
     let span = -0.5...1.5
-    var surface = Figure(
-        name: "xnor-network", title: "XNOR, case 1: the network's output over the input plane", xLabel: "x1",
-        yLabel: "x2", xRange: span, yRange: span, squareAspect: true)
-    surface.heatMap = try HeatMap.sampling(x: span, y: span, resolution: 81) { x1, x2 in
-        try case1.forward(Matrix(row: [x1, x2]))[0, 0]
-    }
-    surface.heatMap?.lowColor = "#c6dbef"
-    surface.heatMap?.highColor = "#fcbba1"
-    surface.heatMap?.valueRange = 0...1
-    surface.heatMap?.colorBarLabel = "network output a3"
+    var surface = try Figure.decisionSurface(
+        name: "xnor-network", title: "XNOR, case 1: the network's output over the input plane", span: span,
+        colorBarLabel: "network output a3", inputs: inputs, targets: LogicGate.xnor.targets
+    ) { x1, x2 in try case1.forward(Matrix(row: [x1, x2]))[0, 0] }
+    var lines: [Series] = []
     for (sum, title) in [(0.5, "a1: x1 + x2 = 0.5"), (1.5, "a2: x1 + x2 = 1.5")] {
-        surface.series.append(
+        lines.append(
             Series(title, x: [span.lowerBound, span.upperBound], y: [sum - span.lowerBound, sum - span.upperBound],
                    color: "#000000", lineWidth: 1.5, dashed: true))
     }
-    surface.series += Figure.classPoints(inputs, targets: LogicGate.xnor.targets)
-    surface.keyPosition = .outside
+    surface.series = lines + surface.series
     try chapter.figure(surface, caption: "XNOR, case 1: two hidden units, two lines, and the band between them")
 
     chapter.section("Case 2: only AND, OR and NOT")

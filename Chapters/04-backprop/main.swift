@@ -319,19 +319,10 @@ Chapter.run("backprop") { chapter in
                 "W1\n" + xnorNetwork.layers[0].weights.formatted(places: 3), "b1\n" + xnorNetwork.layers[0].bias.formatted(places: 3),
                 "W2\n" + xnorNetwork.layers[1].weights.formatted(places: 3), "b2\n" + xnorNetwork.layers[1].bias.formatted(places: 3),
             ], gap: 4))
-    let span = -0.5...1.5
-    var surface = Figure(
-        name: "xnor-surface", title: "The learned XNOR network's output over the input plane", xLabel: "x1", yLabel: "x2",
-        xRange: span, yRange: span, squareAspect: true)
-    surface.heatMap = try HeatMap.sampling(x: span, y: span, resolution: 81) { x1, x2 in
-        try xnorNetwork.predict(Matrix(row: [x1, x2]))[0, 0]
-    }
-    surface.heatMap?.lowColor = "#2166ac"
-    surface.heatMap?.highColor = "#f4a582"
-    surface.heatMap?.valueRange = 0...1
-    surface.heatMap?.colorBarLabel = "network output"
-    surface.series = Figure.classPoints(xnorInputs, targets: LogicGate.xnor.targets)
-    surface.keyPosition = .outside
+    let surface = try Figure.decisionSurface(
+        name: "xnor-surface", title: "The learned XNOR network's output over the input plane", span: -0.5...1.5,
+        colorBarLabel: "network output", inputs: xnorInputs, targets: LogicGate.xnor.targets
+    ) { x1, x2 in try xnorNetwork.predict(Matrix(row: [x1, x2]))[0, 0] }
     try chapter.figure(surface, caption: "The decision surface the 2-2-1 network learned for XNOR")
 
     chapter.section("Vanishing gradients")

@@ -139,20 +139,9 @@ Chapter.run("minibatch") { chapter in
         Here is what the batch-16 network learned:
         """)
     let best = trained[1]
-    var surface = Figure(
-        name: "rings", title: "Two rings: the batch-16 network's output", xLabel: "x1", yLabel: "x2", xRange: 0...1, yRange: 0...1,
-        squareAspect: true)
-    surface.heatMap = try HeatMap.sampling(x: 0...1, y: 0...1, resolution: 81) { x1, x2 in try best.predict(Matrix(row: [x1, x2]))[0, 0] }
-    surface.heatMap?.lowColor = "#c6dbef"
-    surface.heatMap?.highColor = "#fcbba1"
-    surface.heatMap?.valueRange = 0...1
-    surface.heatMap?.colorBarLabel = "network output"
-    let targets = data.targets.elements
-    surface.series = Figure.classPoints(data.inputs, targets: targets).map { series in
-        var smaller = series
-        smaller.pointSize = 0.6
-        return smaller
-    }
-    surface.keyPosition = .outside
+    let surface = try Figure.decisionSurface(
+        name: "rings", title: "Two rings: the batch-16 network's output", span: 0...1, colorBarLabel: "network output",
+        inputs: data.inputs, targets: data.targets.elements, pointSize: 0.6
+    ) { x1, x2 in try best.predict(Matrix(row: [x1, x2]))[0, 0] }
     try chapter.figure(surface, caption: "The decision surface learned with batch size 16, and the two rings")
 }

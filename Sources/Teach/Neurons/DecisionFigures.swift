@@ -15,6 +15,30 @@ extension Figure {
         ]
     }
 
+    /// A two-input classifier's output over the square `span × span` as a background (0 light blue,
+    /// 1 light red) with the points `inputs` coloured by their 0/1 `targets` on top.
+    ///
+    /// - Parameter output: the classifier's output for `(x1, x2)`, between 0 and 1.
+    public static func decisionSurface(
+        name: String, title: String, span: ClosedRange<Double>, colorBarLabel: String, inputs: Matrix<Double>,
+        targets: [Double], pointSize: Double = 2.5, _ output: (Double, Double) throws -> Double
+    ) throws -> Figure {
+        var figure = Figure(
+            name: name, title: title, xLabel: "x1", yLabel: "x2", xRange: span, yRange: span, squareAspect: true)
+        figure.heatMap = try HeatMap.sampling(x: span, y: span, resolution: 81, output)
+        figure.heatMap?.lowColor = "#c6dbef"
+        figure.heatMap?.highColor = "#fcbba1"
+        figure.heatMap?.valueRange = 0...1
+        figure.heatMap?.colorBarLabel = colorBarLabel
+        figure.series = classPoints(inputs, targets: targets).map { series in
+            var sized = series
+            sized.pointSize = pointSize
+            return sized
+        }
+        figure.keyPosition = .outside
+        return figure
+    }
+
     /// A two-input perceptron's decision: its output over `[-0.5, 1.5]²` as a background (0 blue,
     /// 1 red), its decision line `w₀ + w₁x₁ + w₂x₂ = 0`, the lines it had after each earlier epoch
     /// (thin, grey), and the four points coloured by target.
@@ -23,15 +47,11 @@ extension Figure {
         earlierWeights: [[Double]] = []
     ) throws -> Figure {
         let span = -0.5...1.5
-        var figure = Figure(
-            name: name, title: title, xLabel: "x1", yLabel: "x2", xRange: span, yRange: span, squareAspect: true)
-        figure.heatMap = try HeatMap.sampling(x: span, y: span, resolution: 81) { x1, x2 in
-            perceptron.output([x1, x2])
-        }
-        figure.heatMap?.lowColor = "#c6dbef"
-        figure.heatMap?.highColor = "#fcbba1"
-        figure.heatMap?.valueRange = 0...1
-        figure.heatMap?.colorBarLabel = "perceptron output"
+        var figure = try decisionSurface(
+            name: name, title: title, span: span, colorBarLabel: "perceptron output", inputs: inputs, targets: targets
+        ) { x1, x2 in perceptron.output([x1, x2]) }
+        let points = figure.series
+        figure.series = []
         func line(_ weights: [Double], _ title: String, color: String, width: Double, dashed: Bool) -> Series? {
             guard let line = Perceptron(weights: weights).decisionLine else { return nil }
             let xs = [span.lowerBound, span.upperBound]
@@ -47,8 +67,7 @@ extension Figure {
         if let final = line(perceptron.weights, "decision line", color: "#000000", width: 2.5, dashed: false) {
             figure.series.append(final)
         }
-        figure.series += classPoints(inputs, targets: targets)
-        figure.keyPosition = .outside
+        figure.series += points
         return figure
     }
 }
