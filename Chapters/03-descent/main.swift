@@ -119,8 +119,9 @@ Chapter.run("descent") { chapter in
     let ratios = (1...4).map { run.costs[$0] / run.costs[$0 - 1] }
     chapter.text(
         """
-        Each step divides the cost by about the same factor (\(ratios.map { (1 / $0).fixed(0) }.joined(separator: ", ")) \
-        in the first steps), so on a log scale the cost falls along a straight line. That factor \
+        Once the output is near 0.5, each step divides the cost by about the same factor (the first \
+        steps divide it by \(ratios.map { (1 / $0).fixed(0) }.joined(separator: ", "))), so on a log \
+        scale the cost falls along a straight line. That factor \
         depends on the learning rate. With a smaller `η` each step covers less ground; with a larger \
         one the output overshoots 0.5 and comes back from the other side, and beyond a certain size \
         it overshoots by more than it started with. Three learning rates on the same neuron:
