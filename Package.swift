@@ -17,6 +17,7 @@ let chapters: [(directory: String, name: String)] = [
     ("04-backprop", "backprop"),
     ("05-sgd", "sgd"),
     ("06-minibatch", "minibatch"),
+    ("07-activations", "activations"),
 ]
 
 let numerics = Target.Dependency.product(name: "Numerics", package: "swift-numerics")

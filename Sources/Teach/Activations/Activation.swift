@@ -13,6 +13,10 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
     /// The rectified linear unit `f(h) = max(0, h)`, with `f'(h) = 1` for `h > 0` and `0` otherwise
     /// (at `h = 0`, where it has no derivative, 0 is used).
     case relu
+    /// The leaky ReLU `f(h) = h` for `h > 0` and `negativeSlope · h` otherwise, with `f'(h) = 1` or
+    /// `negativeSlope` (PyTorch's `LeakyReLU`, whose default slope is 0.01). Units never go fully
+    /// silent, so they cannot die.
+    case leakyReLU(negativeSlope: Double = 0.01)
     /// No activation, `f(h) = h`, with `f'(h) = 1`: a linear unit, as in regression outputs.
     case identity
 
@@ -22,6 +26,7 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
         case .sigmoid: "sigmoid"
         case .tanh: "tanh"
         case .relu: "ReLU"
+        case .leakyReLU(let slope): slope == 0.01 ? "leaky ReLU" : "leaky ReLU (slope \(slope))"
         case .identity: "identity"
         }
     }
@@ -33,6 +38,7 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
         case .sigmoid: h >= 0 ? 1 / (1 + Scalar.exp(-h)) : Scalar.exp(h) / (1 + Scalar.exp(h))
         case .tanh: Scalar.tanh(h)
         case .relu: h > 0 ? h : 0
+        case .leakyReLU(let slope): h > 0 ? h : Scalar(slope) * h
         case .identity: h
         }
     }
@@ -51,6 +57,8 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
             return 1 - a * a
         case .relu:
             return h > 0 ? 1 : 0
+        case .leakyReLU(let slope):
+            return h > 0 ? 1 : Scalar(slope)
         case .identity:
             return 1
         }

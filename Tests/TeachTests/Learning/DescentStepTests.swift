@@ -57,7 +57,7 @@ import Testing
 }
 
 @Suite struct ActivationDerivativeTests {
-    @Test(arguments: [Activation.sigmoid, .tanh, .relu, .identity])
+    @Test(arguments: [Activation.sigmoid, .tanh, .relu, .leakyReLU(), .leakyReLU(negativeSlope: 0.2), .identity])
     func derivativeMatchesCentralDifferences(_ activation: Activation) {
         for h in stride(from: -3.0, through: 3.0, by: 0.37) where abs(h) > 1e-3 {
             let numeric = (activation(h + 1e-6) - activation(h - 1e-6)) / 2e-6
@@ -71,5 +71,44 @@ import Testing
         #expect(Activation.tanh(0.0) == 0)
         #expect(Activation.tanh(1.0).isApproximatelyEqual(to: 0.7615941559557649, absoluteTolerance: 1e-15))
         #expect(Activation.identity(-3.0) == -3 && Activation.identity.derivative(7.0) == 1)
+        // PyTorch's LeakyReLU: negative_slope = 0.01 by default.
+        #expect(Activation.leakyReLU()(-2.0) == -0.02 && Activation.leakyReLU()(3.0) == 3)
+        #expect(Activation.leakyReLU().derivative(-2.0) == 0.01 && Activation.leakyReLU(negativeSlope: 0.2).derivative(-1.0) == 0.2)
+    }
+}
+
+@Suite struct SoftmaxTests {
+    @Test func rowsSumToOneAndStayFiniteForHugeLogits() throws {
+        let logits = try Matrix<Double>([[2, 1, 0.1], [1000, 999, 998], [-1000, 0, 1000], [3, 3, 3]])
+        let s = Softmax.forward(logits)
+        #expect(!s.hasNonFiniteElements)
+        for r in 0..<s.rows { #expect(abs(s.rowArray(r).reduce(0, +) - 1) < 1e-12) }
+        // Only differences matter: [1000, 999, 998] is [2, 1, 0].
+        let shifted = Softmax.forward(Matrix(row: [2.0, 1, 0]))
+        for c in 0..<3 { #expect(abs(s[1, c] - shifted[0, c]) < 1e-15) }
+        #expect(abs(s[0, 0] - 0.6590011388859679) < 1e-12)
+        #expect(s.rowArray(3).allSatisfy { abs($0 - 1.0 / 3) < 1e-15 })
+        // The formula as written overflows where the stable one does not.
+        #expect(Softmax.naive(logits).rowArray(1).allSatisfy { $0.isNaN })
+        #expect(try (Softmax.naive(Matrix(row: [2.0, 1, 0.1])) - s.row(0)).maxMagnitude() < 1e-15)
+    }
+
+    @Test func backwardMatchesCentralDifferences() throws {
+        var random = SeededGenerator(seed: 6)
+        let z = Matrix<Double>.gaussian(rows: 3, columns: 4, using: &random)
+        let weights = Matrix<Double>.gaussian(rows: 3, columns: 4, using: &random)
+        // E = Σ weights ⊙ softmax(z), so ∂E/∂s = weights.
+        func energy(_ z: Matrix<Double>) throws -> Double { try (Softmax.forward(z) * weights).sum() }
+        let analytic = try Softmax.backward(output: Softmax.forward(z), outputGradient: weights)
+        for r in 0..<3 {
+            for c in 0..<4 {
+                var plus = z, minus = z
+                plus[r, c] += 1e-6
+                minus[r, c] -= 1e-6
+                let numeric = (try energy(plus) - energy(minus)) / 2e-6
+                #expect(abs(analytic[r, c] - numeric) < 1e-8, "(\(r), \(c))")
+            }
+        }
+        #expect(analytic.maxMagnitude() > 1e-3)
     }
 }

@@ -1,0 +1,176 @@
+// Chapter 7: activation functions (articles 002, 003 and 004).
+import Teach
+
+Chapter.run("activations") { chapter in
+    chapter.text(
+        """
+        Without an activation function a layer computes `x·W + b`, and a stack of such layers is \
+        still one matrix product: a straight line, however deep. The activation bends it. Which \
+        bend matters, because backpropagation multiplies by the activation's derivative at every \
+        layer (chapter 4). This chapter puts the usual functions side by side, with numbers for the \
+        points the articles make about each.
+        """)
+
+    chapter.section("The functions and their slopes")
+    let activations: [Activation] = [.step, .sigmoid, .tanh, .relu, .leakyReLU()]
+    chapter.table(
+        ["name", "f(h)", "f'(h)", "outputs"],
+        [
+            ["step", "1 if h ≥ 0, else 0", "0 (undefined at 0)", "0 or 1"],
+            ["sigmoid", "1 / (1 + e^−h)", "f(h) · (1 − f(h))", "(0, 1)"],
+            ["tanh", "(e^h − e^−h) / (e^h + e^−h)", "1 − f(h)²", "(−1, 1)"],
+            ["ReLU", "max(0, h)", "1 if h > 0, else 0", "[0, ∞)"],
+            ["leaky ReLU", "h if h > 0, else 0.01·h", "1 if h > 0, else 0.01", "(−∞, ∞)"],
+        ], alignments: [.left, .left, .left, .left])
+    chapter.text(
+        """
+        (Article 004 writes the sigmoid as `1/(1+e-x)`: the minus belongs in the exponent, `e^−x`. \
+        Its tanh formula was lost; the one above is the standard definition. Leaky ReLU's slope of \
+        0.01 for negative inputs is PyTorch's default.) Each function and its derivative at a few \
+        points, computed by the package's `Activation`:
+        """)
+    let points: [Double] = [-6, -2, -0.5, 0, 0.5, 2, 6]
+    chapter.table(
+        ["h"] + activations.flatMap { ["\($0)", "\($0)'"] },
+        points.map { h in [h.fixed(1)] + activations.flatMap { [$0(h).fixed(4), $0.derivative(h).fixed(4)] } })
+    let grid = (0...240).map { -6.0 + 12.0 * Double($0) / 240 }
+    let colors = ["#737373", "#a50f15", "#08306b", "#238b45", "#d94801"]
+    func curves(_ value: (Activation, Double) -> Double) -> [Series] {
+        zip(activations, colors).map { activation, color in
+            Series("\(activation)", x: grid, y: grid.map { value(activation, $0) }, color: color, dashed: activation == .leakyReLU())
+        }
+    }
+    try chapter.figure(
+        Figure(
+            name: "functions", title: "Activation functions", xLabel: "weighted sum h", yLabel: "f(h)", yRange: -1.5...3,
+            series: curves { $0($1) }, keyPosition: .topLeft),
+        caption: "Step, sigmoid, tanh, ReLU and leaky ReLU")
+    try chapter.figure(
+        Figure(
+            name: "derivatives", title: "Their derivatives", xLabel: "weighted sum h", yLabel: "f'(h)", yRange: -0.1...1.2,
+            series: curves { $0.derivative($1) }, keyPosition: .topLeft),
+        caption: "The derivatives that backpropagation multiplies by")
+
+    chapter.section("The sigmoid saturates")
+    chapter.text(
+        """
+        Article 004's first complaint about the sigmoid: beyond about `|h| = 5` its output is pinned \
+        near 0 or 1 and its slope is nearly zero, so a saturated unit passes almost no gradient \
+        back, and the weights feeding it stop learning. The numbers:
+        """)
+    chapter.table(
+        ["h", "sigmoid(h)", "sigmoid'(h)", "fraction of the largest slope (0.25)"],
+        [0.0, 2, 5, 10, 20].map { h in
+            [h.fixed(0), Activation.sigmoid(h).fixed(8), Activation.sigmoid.derivative(h).scientific(3),
+             (Activation.sigmoid.derivative(h) / 0.25).scientific(2)]
+        })
+    chapter.text(
+        """
+        At `h = 5` a unit passes back under 3% of what it would at `h = 0`; at `h = 10`, less than \
+        two parts in ten thousand. Chained over layers this is chapter 4's vanishing gradient. tanh \
+        saturates in the same way (`tanh'(5) = \(Activation.tanh.derivative(5.0).scientific(2))`), \
+        ReLU does not for positive `h`: its slope there is 1 however large `h` grows.
+        """)
+
+    chapter.section("Zero-centred outputs")
+    var random = chapter.random
+    let sums = Matrix<Double>.gaussian(rows: 1, columns: 10_000, using: &random)
+    chapter.text(
+        """
+        The second complaint: a sigmoid's outputs are all positive. They are the inputs of the next \
+        layer, and a weight's gradient is `δ_j · x_i` (chapter 4), so for one record every weight \
+        into unit `j` gets a gradient with the same sign, the sign of `δ_j`: all of them go up \
+        together or down together, and reaching a point where some should rise and others fall \
+        takes a zig-zag. For 10,000 weighted sums drawn from a standard normal distribution:
+        """)
+    chapter.table(
+        ["activation", "mean output", "share of outputs > 0"],
+        [Activation.sigmoid, .tanh, .relu].map { activation in
+            let outputs = activation(sums)
+            return ["\(activation)", outputs.mean().fixed(4),
+                    String(format: "%.1f%%", 100 * Double(outputs.elements.filter { $0 > 0 }.count) / Double(outputs.count))]
+        })
+    let record = Array(sums.elements.prefix(6))
+    let delta = -0.3
+    chapter.text(
+        """
+        tanh's outputs average near zero and take both signs, so the gradients of one unit's weights \
+        come with mixed signs too. With six inputs from one record and an error term \
+        `δ = \(delta)`, the gradients `δ · x_i` are
+        """)
+    chapter.formula(
+        """
+        sigmoid inputs:  \(record.map { (delta * Activation.sigmoid($0)).signed(4) }.joined(separator: "  "))
+        tanh inputs:     \(record.map { (delta * Activation.tanh($0)).signed(4) }.joined(separator: "  "))
+        """)
+    chapter.text("ReLU's outputs are never negative either; in practice the other gains of ReLU outweigh this.")
+
+    chapter.section("ReLU: a gradient of 0 or 1, and dead units")
+    chapter.text(
+        """
+        ReLU's derivative is 1 where the unit is active and 0 where it is not, so it neither shrinks \
+        nor amplifies the error terms it passes back, and it costs one comparison. The price is the \
+        0: a unit whose weighted sum is negative for *every* input passes no gradient back, its \
+        weights never change again, and it is *dead*. Article 004 warns that 10–20% of a network's \
+        ReLUs can be dead. A large update can push a unit's bias far negative; here is a layer of \
+        100 ReLU units on 1,000 standard-normal inputs with 10 features, before and after the biases \
+        drop by 3:
+        """)
+    let inputs = Matrix<Double>.gaussian(rows: 1000, columns: 10, using: &random)
+    var layer = try Dense<Double>(inputs: 10, units: 100, activation: .relu, using: &random)
+    func deadFraction(_ layer: Dense<Double>) throws -> Double {
+        let outputs = try layer.forward(inputs)
+        let dead = (0..<layer.unitCount).filter { j in (0..<inputs.rows).allSatisfy { outputs[$0, j] == 0 } }
+        return Double(dead.count) / Double(layer.unitCount)
+    }
+    let before = try deadFraction(layer)
+    layer.bias = layer.bias.map { $0 - 3 }
+    let after = try deadFraction(layer)
+    var leaky = layer
+    leaky.activation = .leakyReLU()
+    let trace = try layer.forwardTrace(inputs), leakyTrace = try leaky.forwardTrace(inputs)
+    let upstream = Matrix<Double>(rows: 1000, columns: 100, repeating: 1e-3)
+    let reluGradients = try layer.backward(trace, outputGradient: upstream).gradients.weights
+    let leakyGradients = try leaky.backward(leakyTrace, outputGradient: upstream).gradients.weights
+    let deadUnits = (0..<100).filter { j in (0..<1000).allSatisfy { trace.output[$0, j] == 0 } }
+    let reluDeadGradient = deadUnits.map { j in (0..<10).map { abs(reluGradients[$0, j]) }.max()! }.max() ?? 0
+    let leakyDeadGradient = deadUnits.map { j in (0..<10).map { abs(leakyGradients[$0, j]) }.max()! }.max() ?? 0
+    chapter.table(
+        ["layer", "dead units (zero on all 1,000 inputs)"],
+        [["biases 0 (as initialized)", String(format: "%.0f%%", 100 * before)], ["biases −3", String(format: "%.0f%%", 100 * after)]])
+    chapter.text(
+        """
+        For the \(deadUnits.count) dead units the backward pass gives weight gradients of exactly \
+        \(reluDeadGradient == 0 ? "0" : reluDeadGradient.scientific(2)): nothing can revive them. \
+        With leaky ReLU the same units still output `0.01·h` and get gradients up to \
+        \(leakyDeadGradient.scientific(2)), small but enough to move them back. That is leaky ReLU's \
+        whole idea (article 002: "a small slope to keep the updates alive").
+        """)
+
+    chapter.section("Softmax: scores to probabilities")
+    chapter.text(
+        """
+        For a choice among several classes the output layer uses softmax (article 003): each output \
+        is `e^(z_k) / Σ_j e^(z_j)`, positive, and the outputs of a record sum to 1, so they read as \
+        probabilities. Unlike the functions above, each output depends on the whole row of scores \
+        (*logits*) `z`.
+        """)
+    let logits = try Matrix<Double>([[2, 1, 0.1], [1000, 999, 998], [-5, 0, 5]])
+    let probabilities = Softmax.forward(logits)
+    let naive = Softmax.naive(logits)
+    chapter.table(
+        ["logits z", "softmax(z)", "sum", "the formula as written"],
+        (0..<logits.rows).map { r in
+            [logits.rowArray(r).map { $0.fixed(1) }.joined(separator: ", "), probabilities.rowArray(r).map { $0.fixed(4) }.joined(separator: ", "),
+             probabilities.rowArray(r).reduce(0, +).fixed(4), naive.rowArray(r).map { $0.isNaN ? "NaN" : $0.fixed(4) }.joined(separator: ", ")]
+        })
+    chapter.text(
+        """
+        The second row is why softmax is never computed as written: `e^1000` overflows a Double to \
+        infinity and infinity divided by infinity is NaN. Subtracting the row's largest score first \
+        changes nothing mathematically (the factor `e^−max` cancels between top and bottom) and \
+        keeps every exponent at most 0. Softmax only looks at differences between scores, so the \
+        second row gives the same probabilities as `[2, 1, 0]` would. The package's `Softmax` does \
+        this, as PyTorch does, and its backward pass uses `∂s_k/∂z_j = s_k (δ_kj − s_j)`.
+        """)
+}
