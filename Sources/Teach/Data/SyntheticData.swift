@@ -61,7 +61,7 @@ public enum SyntheticData {
                 labels.append(Double(c))
             }
         }
-        return try Dataset(name: "spirals", featureNames: ["x1", "x2"], inputs: Matrix(points), targets: Matrix(column: labels))
+        return try Dataset(name: "spirals", featureNames: ["x1", "x2"], inputs: Matrix(rows: points.count, columns: 2, elements: points.flatMap { $0 }), targets: Matrix(column: labels))
     }
 
     /// Noisy XOR: `perCorner` points around each corner of the unit square, Gaussian with the given
@@ -75,7 +75,7 @@ public enum SyntheticData {
                 labels.append(cx == cy ? 0 : 1)
             }
         }
-        return try Dataset(name: "XOR blobs", featureNames: ["x1", "x2"], inputs: Matrix(points), targets: Matrix(column: labels))
+        return try Dataset(name: "XOR blobs", featureNames: ["x1", "x2"], inputs: Matrix(rows: points.count, columns: 2, elements: points.flatMap { $0 }), targets: Matrix(column: labels))
     }
 
     /// Two concentric rings around (0.5, 0.5): target 1 on the inner ring (radius 0.15), 0 on the
@@ -90,7 +90,7 @@ public enum SyntheticData {
                 labels.append(label)
             }
         }
-        return try Dataset(name: "circles", featureNames: ["x1", "x2"], inputs: Matrix(points), targets: Matrix(column: labels))
+        return try Dataset(name: "circles", featureNames: ["x1", "x2"], inputs: Matrix(rows: points.count, columns: 2, elements: points.flatMap { $0 }), targets: Matrix(column: labels))
     }
 
     /// Article 002's property-price example as a small regression set: area (m², 40–200), bedrooms

@@ -74,6 +74,13 @@ import Testing
         }
     }
 
+    @Test func emptySetsAreEmptyNotErrors() throws {
+        var random = SeededGenerator(seed: 6)
+        #expect(try SyntheticData.spirals(perClass: 0, using: &random).inputs.shape == Shape(0, 2))
+        #expect(try SyntheticData.xorBlobs(perCorner: 0, using: &random).count == 0)
+        #expect(try SyntheticData.circles(perClass: 0, using: &random).targets.shape == Shape(0, 1))
+    }
+
     @Test func mismatchedDatasetIsAShapeError() {
         #expect(throws: ShapeError.self) { try Dataset(name: "bad", featureNames: ["a"], inputs: Matrix(rows: 3, columns: 1), targets: Matrix(rows: 2, columns: 1)) }
     }

@@ -82,6 +82,19 @@ import Testing
     }
 }
 
+@Suite struct GradientCheckCanFailTests {
+    /// A ReLU unit sitting exactly on its kink (h = 0): backprop uses f'(0) = 0, while the central
+    /// difference straddles the kink and reads −½. The check must flag it, so it is able to fail.
+    @Test func aKinkIsReportedAsALargeError() throws {
+        let layer = try Dense<Double>(weights: [[0]], bias: [0], activation: .relu)
+        let check = try GradientCheck.run(try Network([layer]), inputs: Matrix(row: [1]), targets: Matrix(row: [1]))
+        #expect(check.parametersChecked == 2)
+        #expect(check.maxRelativeError > 0.5)
+        #expect(check.worstAnalytic == 0)
+        #expect(check.worstNumeric.isApproximatelyEqual(to: -0.5, absoluteTolerance: 1e-5))
+    }
+}
+
 @Suite struct NetworkShapeTests {
     @Test func layersThatDoNotChainAreAShapeError() throws {
         let a = try Dense<Double>(weights: [[1, 2]], bias: [0, 0], activation: .sigmoid)
