@@ -21,15 +21,15 @@ Chapter.run("gates") { chapter in
         """)
     chapter.formula("a = f(−1.5 + x1 + x2)")
 
-    /// The truth table of a one-layer, one-unit network over the four input pairs: x1, x2, h, a, expected.
-    func gateTable(_ layer: Dense<Double>, _ gate: LogicGate) throws -> [[String]] {
+    /// The truth table of a one-unit layer over the four input pairs: x1, x2, h, a, and the expected output.
+    func gateTable(_ layer: Dense<Double>, expected: [Double]) throws -> [[String]] {
         let sums = try layer.weightedSums(inputs), outputs = try layer.forward(inputs)
         return (0..<inputs.rows).map { row in
             [bits(inputs[row, 0]), bits(inputs[row, 1]), sums[row, 0].fixed(1), bits(outputs[row, 0]),
-             bits(gate.targets[row])]
+             bits(expected[row])]
         }
     }
-    chapter.table(["x1", "x2", "h", "a", "x1 AND x2"], try gateTable(LogicNetworks.and[0], .and))
+    chapter.table(["x1", "x2", "h", "a", "x1 AND x2"], try gateTable(LogicNetworks.and[0], expected: LogicGate.and.targets))
     chapter.text(
         """
         The column `a` is AND, row for row. The −1.5 is not special. With input weights 1, the \
@@ -54,7 +54,7 @@ Chapter.run("gates") { chapter in
         so its bias must lie in `−1 ≤ b < 0`. The article's choice is −0.5:
         """)
     chapter.formula("a = f(−0.5 + x1 + x2)")
-    chapter.table(["x1", "x2", "h", "a", "x1 OR x2"], try gateTable(LogicNetworks.or[0], .or))
+    chapter.table(["x1", "x2", "h", "a", "x1 OR x2"], try gateTable(LogicNetworks.or[0], expected: LogicGate.or.targets))
     chapter.text(
         """
         NOT has one input. A negative weight turns the input around and a positive bias makes \
@@ -138,14 +138,7 @@ Chapter.run("gates") { chapter in
         `A.B` is the AND neuron. `A'.B'`, "both off", is the AND neuron turned around: negative \
         input weights and a positive bias, `a = f(0.5 − x1 − x2)` (NOR):
         """)
-    chapter.table(["x1", "x2", "h", "a", "NOT x1 AND NOT x2"], try {
-        let layer = LogicNetworks.nor[0]
-        let sums = try layer.weightedSums(inputs), outputs = try layer.forward(inputs)
-        return (0..<inputs.rows).map { row in
-            [bits(inputs[row, 0]), bits(inputs[row, 1]), sums[row, 0].fixed(1), bits(outputs[row, 0]),
-             bits(1 - LogicGate.or.targets[row])]
-        }
-    }())
+    chapter.table(["x1", "x2", "h", "a", "NOT x1 AND NOT x2"], try gateTable(LogicNetworks.nor[0], expected: LogicGate.or.targets.map { 1 - $0 }))
     chapter.text(
         """
         Layer 1 computes both pieces side by side, `a1 = A'.B'` and `a2 = A.B`; layer 2 ORs them, \

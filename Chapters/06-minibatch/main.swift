@@ -102,14 +102,15 @@ Chapter.run("minibatch") { chapter in
         a few records in a row pull the weights the wrong way, and falls back as quickly. Counted \
         per *update*, the lead disappears. After the same \(epochs) updates:
         """)
+    let updatesPerEpoch = try sizes.map { try Minibatches(count: m, batchSize: $0).count }
     let lossesAtEqualUpdates = sizes.indices.compactMap { i -> Double? in
-        let perEpoch = (m + sizes[i] - 1) / sizes[i]
+        let perEpoch = updatesPerEpoch[i]
         return epochs % perEpoch == 0 ? histories[i][epochs / perEpoch].loss : nil
     }
     chapter.table(
         ["batch size", "epochs for \(epochs) updates", "loss after \(epochs) updates"],
         sizes.indices.compactMap { i -> [String]? in
-            let perEpoch = (m + sizes[i] - 1) / sizes[i]
+            let perEpoch = updatesPerEpoch[i]
             guard epochs % perEpoch == 0 else { return nil }
             return [sizes[i] == m ? "\(m) (full)" : String(sizes[i]), String(epochs / perEpoch), histories[i][epochs / perEpoch].loss.fixed(4)]
         })
@@ -129,7 +130,7 @@ Chapter.run("minibatch") { chapter in
         Markdown.table(
             ["batch size", "updates per epoch", "milliseconds per epoch"],
             sizes.indices.map { i in
-                [sizes[i] == m ? "\(m) (full)" : String(sizes[i]), ((m + sizes[i] - 1) / sizes[i]).grouped, (1000 * seconds[i] / Double(epochs)).fixed(2)]
+                [sizes[i] == m ? "\(m) (full)" : String(sizes[i]), updatesPerEpoch[i].grouped, (1000 * seconds[i] / Double(epochs)).fixed(2)]
             }))
     chapter.text(
         """

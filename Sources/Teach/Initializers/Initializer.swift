@@ -44,7 +44,7 @@ public enum Initializer: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .zeros: 0
         case .gaussian(let std), .truncatedNormal(let std): std
-        case .xavier: (1 / Double(inputs)).squareRoot()
+        case .xavier: 1 / Double(inputs).squareRoot()
         case .he: (2 / Double(inputs)).squareRoot()
         }
     }

@@ -41,20 +41,17 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Equatable {
     }
 
     /// A layer with Gaussian random weights (mean 0, the given standard deviation, `1/√inputs` by
-    /// default) and zero biases.
+    /// default, which is ``Initializer/xavier``) and zero biases.
     ///
     /// - Throws: ``InvalidArgument`` when `inputs` or `units` is below 1.
     public init(
         inputs: Int, units: Int, activation: Activation, hasBias: Bool = true, standardDeviation: Double? = nil,
         using generator: inout SeededGenerator
     ) throws {
-        guard inputs >= 1, units >= 1 else {
-            throw InvalidArgument("Dense: a layer needs at least 1 input and 1 unit, got \(inputs) inputs and \(units) units")
-        }
-        let deviation = standardDeviation ?? 1 / Double(inputs).squareRoot()
         try self.init(
-            weights: Matrix<Scalar>.gaussian(rows: inputs, columns: units, standardDeviation: deviation, using: &generator),
-            bias: Matrix(rows: 1, columns: units), activation: activation, hasBias: hasBias)
+            inputs: inputs, units: units, activation: activation,
+            initializer: standardDeviation.map { .gaussian(standardDeviation: $0) } ?? .xavier, hasBias: hasBias,
+            using: &generator)
     }
 
     /// A layer from weights written as rows of `w_ij` (one row per input) and one bias per unit.

@@ -108,6 +108,10 @@ import Testing
         let network = try Network<Double>(sizes: [2, 3, 1], hidden: .tanh, output: .sigmoid, using: &random)
         #expect(throws: ShapeError.self) { try network.backpropagate(Matrix(rows: 4, columns: 3), targets: Matrix(rows: 4, columns: 1), loss: .halfSquaredError) }
         #expect(throws: ShapeError.self) { try network.backpropagate(Matrix(rows: 4, columns: 2), targets: Matrix(rows: 4, columns: 2), loss: .halfSquaredError) }
+        var stepped = network
+        #expect(throws: InvalidArgument.self) { try stepped.descend([], learningRate: 0.1) }
+        #expect(throws: InvalidArgument.self) { try Network<Double>(sizes: [2], hidden: .tanh, output: .sigmoid, using: &random) }
+        #expect(throws: InvalidArgument.self) { try Dense<Double>(inputs: 2, units: 0, activation: .tanh, using: &random) }
         #expect(network.sizes == [2, 3, 1])
         #expect(network.parameterCount == 2 * 3 + 3 + 3 + 1)
     }

@@ -110,5 +110,6 @@ import Testing
             }
         }
         #expect(analytic.maxMagnitude() > 1e-3)
+        #expect(throws: ShapeError.self) { try Softmax.backward(output: z, outputGradient: Matrix(rows: 3, columns: 3)) }
     }
 }

@@ -64,6 +64,10 @@ import Testing
         #expect(throws: PlotError.self) { try figure.validate() }
     }
 
+    @Test func heatMapSamplingNeedsTwoPointsPerAxis() {
+        #expect(throws: InvalidArgument.self) { try HeatMap.sampling(x: 0...1, y: 0...1, resolution: 1) { _, _ in 0 } }
+    }
+
     @Test func heatMapShapeMustMatchItsGrid() {
         #expect(throws: ShapeError.self) {
             try HeatMap(xs: [0, 1, 2], ys: [0, 1], values: Matrix(rows: 3, columns: 2))
