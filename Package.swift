@@ -23,6 +23,11 @@ let chapters: [(directory: String, name: String)] = [
 let numerics = Target.Dependency.product(name: "Numerics", package: "swift-numerics")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
+/// The core and the chapters are optimised even in debug builds, so that `swift test` (a debug
+/// build, which runs every chapter to check `book.md`) runs the chapters' experiments in seconds
+/// rather than minutes. The tests and the `book` driver stay unoptimised and debuggable.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "Teach",
     products: [.library(name: "Teach", targets: ["Teach"]), .executable(name: "book", targets: ["book"])]
@@ -32,7 +37,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        .target(name: "Teach", dependencies: [numerics, argumentParser], path: "Sources/Teach"),
+        .target(
+            name: "Teach", dependencies: [numerics, argumentParser], path: "Sources/Teach",
+            swiftSettings: optimizedInDebug),
         // The book depends on every chapter so that `swift run book` builds them all first.
         .executableTarget(
             name: "book", dependencies: ["Teach", argumentParser] + chapters.map { .target(name: $0.name) },
@@ -41,6 +48,7 @@ let package = Package(
             name: "TeachTests", dependencies: ["Teach", "book", numerics], path: "Tests/TeachTests"),
     ]
         + chapters.map {
-            .executableTarget(name: $0.name, dependencies: ["Teach"], path: "Chapters/\($0.directory)")
+            .executableTarget(
+                name: $0.name, dependencies: ["Teach"], path: "Chapters/\($0.directory)", swiftSettings: optimizedInDebug)
         }
 )
