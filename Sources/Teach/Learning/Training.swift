@@ -6,11 +6,14 @@ public struct EpochRecord: Sendable, Equatable {
     public var loss: Double
     /// Weight updates made so far, counting from the start of training.
     public var updates: Int
+    /// The loss over the validation set after this epoch, when there is one.
+    public var validationLoss: Double?
 
-    public init(epoch: Int, loss: Double, updates: Int) {
+    public init(epoch: Int, loss: Double, updates: Int, validationLoss: Double? = nil) {
         self.epoch = epoch
         self.loss = loss
         self.updates = updates
+        self.validationLoss = validationLoss
     }
 }
 
@@ -38,7 +41,7 @@ extension Network {
     /// Trains with minibatch gradient descent: each epoch shuffles the records (when `shuffle`),
     /// cuts them into batches of `batchSize` (see ``Minibatches``; the last may be smaller), and makes
     /// one update `W ← W − η ∂E/∂W` per batch. `batchSize` 1 is stochastic gradient descent, the
-    /// number of records is full-batch gradient descent.
+    /// number of records is full-batch gradient descent. It runs as a ``Model`` with plain SGD.
     ///
     /// - Returns: one record per epoch, starting with epoch 0, the untrained network.
     /// - Throws: ``TrainingDiverged`` when a loss is not finite; ``ShapeError`` when the data do not
@@ -52,41 +55,14 @@ extension Network {
         guard learningRate.isFinite, learningRate > 0 else {
             throw InvalidArgument("train: learning rate \(learningRate) must be a positive number")
         }
-        guard epochs >= 0 else { throw InvalidArgument("train: epochs \(epochs) must not be negative") }
-        guard inputs.rows == targets.rows else {
-            throw ShapeError(
-                operation: "train", shapes: [inputs.shape, targets.shape],
-                expected: "one row of targets per row of inputs")
+        var optimizer = try Optimizer<Scalar>.sgd(learningRate: Double(learningRate))
+        var model = Model(self)
+        defer {
+            layers = model.layers.compactMap { if case .dense(let dense) = $0 { dense } else { nil } }
         }
-        var updates = 0
-        func measure(_ epoch: Int) throws -> EpochRecord {
-            let value = Double(try self.loss(inputs, targets: targets, loss: loss))
-            guard value.isFinite else {
-                throw TrainingDiverged(epoch: epoch, update: updates, loss: value, learningRate: Double(learningRate))
-            }
-            return EpochRecord(epoch: epoch, loss: value, updates: updates)
-        }
-        var history = [try measure(0)]
-        try afterEpoch(history[0])
-        for epoch in stride(from: 1, through: epochs, by: 1) {
-            let batches = shuffle
-                ? try Minibatches(count: inputs.rows, batchSize: batchSize, shuffledWith: &generator)
-                : try Minibatches(count: inputs.rows, batchSize: batchSize)
-            for batch in batches {
-                let full = batch.count == inputs.rows && !shuffle
-                let x = full ? inputs : try inputs.gatherRows(batch)
-                let y = full ? targets : try targets.gatherRows(batch)
-                let pass = try backpropagate(x, targets: y, loss: loss)
-                guard pass.loss.isFinite else {
-                    throw TrainingDiverged(epoch: epoch, update: updates + 1, loss: Double(pass.loss), learningRate: Double(learningRate))
-                }
-                try descend(pass.gradients, learningRate: learningRate)
-                updates += 1
-            }
-            history.append(try measure(epoch))
-            try afterEpoch(history[history.count - 1])
-        }
-        return history
+        return try model.train(
+            inputs: inputs, targets: targets, loss: loss, optimizer: &optimizer, batchSize: batchSize, epochs: epochs,
+            shuffle: shuffle, using: &generator, afterEpoch: afterEpoch)
     }
 }
 

@@ -34,6 +34,8 @@ public struct Figure: Sendable {
     /// Plots drawn side by side in one image (gnuplot's multiplot). When there are panels, only
     /// this figure's name, title and size are used; each panel brings its own axes and series.
     public var panels: [Figure] = []
+    /// How many panels share a row; `nil` puts them all in one row.
+    public var panelsPerRow: Int?
     /// The PNG's size in pixels.
     public var width: Int
     public var height: Int

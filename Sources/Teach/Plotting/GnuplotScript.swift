@@ -111,7 +111,9 @@ extension Figure {
         if panels.isEmpty {
             lines += plotCommands(prefix: "", grid: terminal.isPNG)
         } else {
-            lines.append("set multiplot layout 1,\(panels.count) title \(quoted(title))")
+            let columns = Swift.max(1, Swift.min(panelsPerRow ?? panels.count, panels.count))
+            let rows = (panels.count + columns - 1) / columns
+            lines.append("set multiplot layout \(rows),\(columns) title \(quoted(title))")
             for (index, panel) in panels.enumerated() {
                 lines.append("reset")
                 lines += panel.plotCommands(prefix: "p\(index)", grid: terminal.isPNG)

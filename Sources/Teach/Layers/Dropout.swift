@@ -1,0 +1,72 @@
+/// Dropout: in training, each unit's output is dropped (set to 0) with probability `rate`, a new
+/// random choice for every record of every batch; at inference nothing is dropped.
+///
+/// This is the "speed friendly" approach of article 000: the matrices keep their size and the
+/// dropped units are multiplied by zero. It is *inverted* dropout, as PyTorch's `nn.Dropout`: the
+/// kept units are scaled by `1/(1 − rate)` during training, so the expected value of every output is
+/// the same in training and at inference, and inference is the identity.
+///
+///     forward (training):  a = x ⊙ mask        mask_ij = 1/(1 − rate) with probability 1 − rate, else 0
+///     backward:            ∂E/∂x = ∂E/∂a ⊙ mask
+///     inference:           a = x
+///
+/// The original paper's form (``inverted`` `false`) does not scale in training and multiplies by
+/// `1 − rate` at inference instead: the same expectation, but inference pays a multiply.
+public struct Dropout: Sendable, Hashable {
+    /// The probability of dropping a unit, in [0, 1).
+    public var rate: Double
+    /// Scale in training (PyTorch, the default) rather than at inference.
+    public var inverted: Bool
+
+    /// - Throws: ``InvalidArgument`` when `rate` is not in [0, 1).
+    public init(rate: Double, inverted: Bool = true) throws {
+        guard rate >= 0, rate < 1 else { throw InvalidArgument("Dropout: rate \(rate) must be in [0, 1): the chance of dropping a unit") }
+        self.rate = rate
+        self.inverted = inverted
+    }
+
+    /// No dropout: rate 0, the identity in both modes.
+    public static let none = Dropout(uncheckedRate: 0)
+
+    @usableFromInline init(uncheckedRate rate: Double) {
+        self.rate = rate
+        self.inverted = true
+    }
+
+    /// A fresh training mask for a `rows×columns` batch: `1/(1 − rate)` (or 1 when not inverted)
+    /// where a unit is kept, 0 where it is dropped.
+    @inlinable public func mask<Scalar: MatrixScalar>(rows: Int, columns: Int, using generator: inout SeededGenerator) -> Matrix<Scalar> {
+        let kept: Scalar = inverted ? 1 / (1 - Scalar(rate)) : 1
+        var mask = Matrix<Scalar>(rows: rows, columns: columns)
+        mask.withUnsafeMutableBufferPointer { m in
+            for i in m.indices { m[i] = generator.uniform() < rate ? 0 : kept }
+        }
+        return mask
+    }
+
+    /// The outputs and, in training, the mask used (the backward pass needs it).
+    @inlinable public func forward<Scalar: MatrixScalar>(
+        _ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator
+    ) throws -> (output: Matrix<Scalar>, mask: Matrix<Scalar>?) {
+        switch mode {
+        case .inference:
+            return (inverted || rate == 0 ? x : x * (1 - Scalar(rate)), nil)
+        case .training:
+            guard rate > 0 else { return (x, nil) }
+            let mask: Matrix<Scalar> = mask(rows: x.rows, columns: x.columns, using: &generator)
+            return (try x * mask, mask)
+        }
+    }
+
+    /// `∂E/∂x` from `∂E/∂a`: the gradient flows only through the units that were kept.
+    @inlinable public func backward<Scalar: MatrixScalar>(mask: Matrix<Scalar>?, outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        guard let mask else { return outputGradient }
+        return try outputGradient * mask
+    }
+}
+
+/// Whether a layer is being trained (dropout drops, batch normalization uses and updates batch
+/// statistics) or used for predictions (PyTorch's `model.train()` and `model.eval()`).
+public enum Mode: Sendable, Hashable {
+    case training, inference
+}

@@ -1,0 +1,193 @@
+/// A network as a list of ``Layer``s (dense, dropout, batch normalization), trained with any
+/// ``Optimizer``, an optional weight ``Penalty``, gradient clipping and data augmentation.
+///
+/// ``Network`` is the dense-only network of the first chapters (with the articles' error terms);
+/// a `Model` is the general form, and `Network.train` runs through it.
+public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
+    /// The layers, input side first.
+    public var layers: [Layer<Scalar>]
+
+    /// A model from layers whose widths chain.
+    /// - Throws: ``InvalidArgument`` for no layers, ``ShapeError`` naming the layers that do not fit.
+    public init(_ layers: [Layer<Scalar>]) throws {
+        guard let first = layers.first?.inputCount else {
+            throw InvalidArgument("Model: needs at least one layer, and the first must have a fixed input width (dense or batch norm)")
+        }
+        var width = first
+        for (index, layer) in layers.enumerated() {
+            if let needed = layer.inputCount, needed != width {
+                throw ShapeError(
+                    operation: "Model", shapes: [Shape(1, width), Shape(1, needed)],
+                    expected: "layer \(index + 1) needs \(needed) inputs, but the layer before gives \(width)")
+            }
+            width = layer.outputCount(inputs: width)
+        }
+        self.layers = layers
+    }
+
+    /// The dense layers of `network`, as a model.
+    public init(_ network: Network<Scalar>) {
+        layers = network.layers.map { .dense($0) }
+    }
+
+    /// How many numbers the model learns.
+    public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
+
+    /// The forward pass in `mode`, keeping every layer's trace. Training mode draws dropout masks
+    /// from `generator` and updates batch normalization's running averages.
+    @inlinable public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> [LayerTrace<Scalar>] {
+        var traces: [LayerTrace<Scalar>] = []
+        traces.reserveCapacity(layers.count)
+        var input = x
+        for index in layers.indices {
+            let trace = try layers[index].forward(input, mode: mode, using: &generator)
+            input = trace.output
+            traces.append(trace)
+        }
+        return traces
+    }
+
+    /// The model's outputs for `x` in inference mode (no dropout, batch normalization with its
+    /// running averages).
+    @inlinable public func predict(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        var model = self
+        var unused = SeededGenerator(seed: 0)
+        return try model.forward(x, mode: .inference, using: &unused).last!.output
+    }
+
+    /// The loss of the inference-mode outputs for `x` against `targets` (no penalty).
+    @inlinable public func loss(_ x: Matrix<Scalar>, targets: Matrix<Scalar>, loss: Loss) throws -> Scalar {
+        try loss.value(predict(x), targets)
+    }
+
+    /// A forward pass in training mode and the backward pass: the batch's loss, the penalty, and
+    /// the gradient of their sum with respect to every parameter (one array per layer, in the
+    /// order of ``Layer/parameters``).
+    @inlinable public mutating func backpropagate(
+        _ x: Matrix<Scalar>, targets: Matrix<Scalar>, loss: Loss, penalty: Penalty = .none,
+        using generator: inout SeededGenerator
+    ) throws -> ModelGradients<Scalar> {
+        let traces = try forward(x, mode: .training, using: &generator)
+        let output = traces.last!.output
+        var outputGradient = try loss.gradient(output, targets)
+        var gradients = [[Matrix<Scalar>]](repeating: [], count: layers.count)
+        var penaltyValue: Scalar = 0
+        for index in layers.indices.reversed() {
+            let backward = try layers[index].backward(traces[index], outputGradient: outputGradient)
+            gradients[index] = backward.parameterGradients
+            if case .dense(let dense) = layers[index], penalty != .none {
+                penaltyValue += penalty.value(dense.weights)
+                try penalty.addGradient(of: dense.weights, to: &gradients[index][0])
+            }
+            outputGradient = backward.inputGradient
+        }
+        return ModelGradients(loss: try loss.value(output, targets), penalty: penaltyValue, output: output, gradients: gradients)
+    }
+
+    /// One optimizer step on every parameter. Parameters are numbered in order through the layers
+    /// (the optimizer's slots).
+    @inlinable public mutating func step(_ gradients: [[Matrix<Scalar>]], optimizer: inout Optimizer<Scalar>) throws {
+        guard gradients.count == layers.count else {
+            throw InvalidArgument("Model.step: gradients for \(gradients.count) layers, the model has \(layers.count)")
+        }
+        var slot = 0
+        for index in layers.indices {
+            let layerGradients = gradients[index]
+            guard layerGradients.count == layers[index].parameters.count else {
+                throw InvalidArgument("Model.step: layer \(index + 1) has \(layers[index].parameters.count) parameters, got \(layerGradients.count) gradients")
+            }
+            try layers[index].updateParameters { parameter, p in
+                try optimizer.update(&parameter, gradient: layerGradients[p], slot: slot + p)
+            }
+            slot += layerGradients.count
+        }
+    }
+
+    /// Trains with minibatches: each epoch sets the learning rate from `schedule`, shuffles the
+    /// records (when `shuffle`), cuts them into batches of `batchSize` (see ``Minibatches``), and
+    /// for each batch augments its inputs (when `augment` is given), backpropagates (with the
+    /// `penalty`), clips the gradients to the global norm `clipNorm` (when given) and lets the
+    /// optimizer step.
+    ///
+    /// - Returns: one record per epoch, starting with epoch 0, the untrained model; losses are
+    ///   measured in inference mode over the whole training set (and `validation`, when given).
+    /// - Throws: ``TrainingDiverged`` when a loss is not finite; ``ShapeError`` when the data do not
+    ///   fit the model; ``InvalidArgument`` for a bad batch size, epoch count or schedule.
+    @inlinable @discardableResult
+    public mutating func train(
+        inputs: Matrix<Scalar>, targets: Matrix<Scalar>, loss: Loss = .halfSquaredError, optimizer: inout Optimizer<Scalar>,
+        schedule: LearningRateSchedule = .constant, batchSize: Int, epochs: Int, shuffle: Bool = true,
+        penalty: Penalty = .none, clipNorm: Double? = nil, validation: (inputs: Matrix<Scalar>, targets: Matrix<Scalar>)? = nil,
+        augment: ((Matrix<Scalar>, inout SeededGenerator) throws -> Matrix<Scalar>)? = nil,
+        using generator: inout SeededGenerator, afterEpoch: (EpochRecord) throws -> Void = { _ in }
+    ) throws -> [EpochRecord] {
+        guard epochs >= 0 else { throw InvalidArgument("train: epochs \(epochs) must not be negative") }
+        try schedule.validate()
+        guard inputs.rows == targets.rows else {
+            throw ShapeError(
+                operation: "train", shapes: [inputs.shape, targets.shape], expected: "one row of targets per row of inputs")
+        }
+        let baseRate = optimizer.learningRate
+        var updates = 0
+        func measure(_ epoch: Int) throws -> EpochRecord {
+            let value = Double(try self.loss(inputs, targets: targets, loss: loss))
+            guard value.isFinite else {
+                throw TrainingDiverged(epoch: epoch, update: updates, loss: value, learningRate: optimizer.learningRate)
+            }
+            let validationLoss = try validation.map { Double(try self.loss($0.inputs, targets: $0.targets, loss: loss)) }
+            return EpochRecord(epoch: epoch, loss: value, updates: updates, validationLoss: validationLoss)
+        }
+        var history = [try measure(0)]
+        try afterEpoch(history[0])
+        for epoch in stride(from: 1, through: epochs, by: 1) {
+            optimizer.learningRate = schedule.learningRate(base: baseRate, epoch: epoch - 1)
+            let batches = shuffle
+                ? try Minibatches(count: inputs.rows, batchSize: batchSize, shuffledWith: &generator)
+                : try Minibatches(count: inputs.rows, batchSize: batchSize)
+            for batch in batches {
+                let full = batch.count == inputs.rows && !shuffle
+                var x = full ? inputs : try inputs.gatherRows(batch)
+                let y = full ? targets : try targets.gatherRows(batch)
+                if let augment { x = try augment(x, &generator) }
+                var pass = try backpropagate(x, targets: y, loss: loss, penalty: penalty, using: &generator)
+                guard pass.loss.isFinite else {
+                    throw TrainingDiverged(epoch: epoch, update: updates + 1, loss: Double(pass.loss), learningRate: optimizer.learningRate)
+                }
+                if let clipNorm {
+                    var flat = pass.gradients.flatMap { $0 }
+                    try clipByGlobalNorm(&flat, maxNorm: clipNorm)
+                    var offset = 0
+                    for index in pass.gradients.indices {
+                        let count = pass.gradients[index].count
+                        pass.gradients[index] = Array(flat[offset..<offset + count])
+                        offset += count
+                    }
+                }
+                try step(pass.gradients, optimizer: &optimizer)
+                updates += 1
+            }
+            history.append(try measure(epoch))
+            try afterEpoch(history[history.count - 1])
+        }
+        return history
+    }
+}
+
+/// The result of ``Model/backpropagate(_:targets:loss:penalty:using:)``.
+public struct ModelGradients<Scalar: MatrixScalar>: Sendable {
+    /// The batch's loss (without the penalty).
+    public var loss: Scalar
+    /// The penalty's value.
+    public var penalty: Scalar
+    /// The outputs, in training mode.
+    public var output: Matrix<Scalar>
+    /// One array per layer: the gradient of loss plus penalty for each of the layer's parameters.
+    public var gradients: [[Matrix<Scalar>]]
+
+    @inlinable public init(loss: Scalar, penalty: Scalar, output: Matrix<Scalar>, gradients: [[Matrix<Scalar>]]) {
+        self.loss = loss
+        self.penalty = penalty
+        self.output = output
+        self.gradients = gradients
+    }
+}
