@@ -135,7 +135,9 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
                 throw TrainingDiverged(epoch: epoch, update: updates, loss: value, learningRate: optimizer.learningRate)
             }
             let validationLoss = try validation.map { Double(try self.loss($0.inputs, targets: $0.targets, loss: loss)) }
-            return EpochRecord(epoch: epoch, loss: value, updates: updates, validationLoss: validationLoss)
+            return EpochRecord(
+                epoch: epoch, loss: value, updates: updates, validationLoss: validationLoss,
+                learningRate: epoch == 0 ? nil : optimizer.learningRate)
         }
         var history = [try measure(0)]
         try afterEpoch(history[0])

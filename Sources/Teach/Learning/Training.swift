@@ -8,12 +8,15 @@ public struct EpochRecord: Sendable, Equatable {
     public var updates: Int
     /// The loss over the validation set after this epoch, when there is one.
     public var validationLoss: Double?
+    /// The learning rate this epoch's updates used (`nil` for epoch 0).
+    public var learningRate: Double?
 
-    public init(epoch: Int, loss: Double, updates: Int, validationLoss: Double? = nil) {
+    public init(epoch: Int, loss: Double, updates: Int, validationLoss: Double? = nil, learningRate: Double? = nil) {
         self.epoch = epoch
         self.loss = loss
         self.updates = updates
         self.validationLoss = validationLoss
+        self.learningRate = learningRate
     }
 }
 
