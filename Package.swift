@@ -18,6 +18,7 @@ let chapters: [(directory: String, name: String)] = [
     ("05-sgd", "sgd"),
     ("06-minibatch", "minibatch"),
     ("07-activations", "activations"),
+    ("09-optimizers", "optimizers"),
 ]
 
 let numerics = Target.Dependency.product(name: "Numerics", package: "swift-numerics")

@@ -166,3 +166,23 @@ import Testing
         #expect(history.map(\.learningRate) == [nil, 0.4, 0.2, 0.1])
     }
 }
+
+@Suite struct SurfaceTests {
+    @Test func pathsStartAtTheStartAndFollowTheRule() throws {
+        let path = try Surface.elongatedBowl.path(of: .sgd(learningRate: 0.95), from: (-7, 2), steps: 2)
+        #expect(path.count == 3)
+        #expect(path[0].x == -7 && path[0].y == 2)
+        // gradient (x/10, 2y) = (−0.7, 4): (−7 + 0.665, 2 − 3.8)
+        #expect(path[1].x.isApproximatelyEqual(to: -6.335, absoluteTolerance: 1e-12))
+        #expect(path[1].y.isApproximatelyEqual(to: -1.8, absoluteTolerance: 1e-12))
+        #expect(Surface.elongatedBowl.value(-7, 2) == 6.45)
+        #expect(throws: TrainingDiverged.self) { try Surface.elongatedBowl.path(of: .sgd(learningRate: 1e200), from: (-7, 2), steps: 5) }
+    }
+
+    @Test func contoursLieOnTheirLevel() {
+        let contour = Surface.bowlContour(level: 2, points: 16)
+        for (x, y) in zip(contour.x, contour.y) {
+            #expect(Surface.elongatedBowl.value(x, y).isApproximatelyEqual(to: 2, absoluteTolerance: 1e-12))
+        }
+    }
+}
