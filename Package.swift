@@ -18,6 +18,7 @@ let chapters: [(directory: String, name: String)] = [
     ("05-sgd", "sgd"),
     ("06-minibatch", "minibatch"),
     ("07-activations", "activations"),
+    ("08-initializers", "initializers"),
     ("09-optimizers", "optimizers"),
 ]
 

@@ -26,6 +26,7 @@ public enum BookContents {
         ChapterEntry(number: 5, name: "sgd", directory: "05-sgd", title: "Stochastic gradient descent"),
         ChapterEntry(number: 6, name: "minibatch", directory: "06-minibatch", title: "Minibatches and epochs"),
         ChapterEntry(number: 7, name: "activations", directory: "07-activations", title: "Activation functions"),
+        ChapterEntry(number: 8, name: "initializers", directory: "08-initializers", title: "Weight initialization"),
         ChapterEntry(number: 9, name: "optimizers", directory: "09-optimizers", title: "Optimizers"),
     ]
 

@@ -162,14 +162,14 @@ public struct DenseBackward<Scalar: MatrixScalar>: Sendable {
 extension Array {
     /// The outputs of every layer for the batch `x`: element 0 is `x` itself, element `l + 1` the
     /// output of layer `l`. The last element is the network's output.
-    public func forwardAll<Scalar>(_ x: Matrix<Scalar>) throws -> [Matrix<Scalar>] where Element == Dense<Scalar> {
+    @inlinable public func forwardAll<Scalar>(_ x: Matrix<Scalar>) throws -> [Matrix<Scalar>] where Element == Dense<Scalar> {
         var outputs = [x]
         for layer in self { outputs.append(try layer.forward(outputs[outputs.count - 1])) }
         return outputs
     }
 
     /// The network's output for the batch `x`: each layer's output feeds the next.
-    public func forward<Scalar>(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> where Element == Dense<Scalar> {
+    @inlinable public func forward<Scalar>(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> where Element == Dense<Scalar> {
         try reduce(x) { try $1.forward($0) }
     }
 }
