@@ -3,17 +3,20 @@
 /// Every case has a forward pass that keeps a ``LayerTrace`` and a backward pass that turns the
 /// gradient of the layer's output into the gradients of its parameters and of its input. The
 /// parameters of a layer, in order: a dense layer's weights then biases (if it has them), batch
-/// normalization's `γ` then `β`; dropout has none.
+/// normalization's `γ` then `β`; dropout and a lone activation have none.
 public enum Layer<Scalar: MatrixScalar>: Sendable, Equatable {
     case dense(Dense<Scalar>)
     case dropout(Dropout)
     case batchNorm(BatchNorm<Scalar>)
+    /// An activation applied on its own (after batch normalization, say): `a = f(x)`,
+    /// `∂E/∂x = ∂E/∂a ⊙ f'(x)`. No parameters.
+    case activation(Activation)
 
     /// The parameters the optimizer updates, in the order ``backward(_:outputGradient:)`` returns their gradients.
     public var parameters: [Matrix<Scalar>] {
         switch self {
         case .dense(let dense): dense.hasBias ? [dense.weights, dense.bias] : [dense.weights]
-        case .dropout: []
+        case .dropout, .activation: []
         case .batchNorm(let norm): [norm.scale, norm.shift]
         }
     }
@@ -33,6 +36,8 @@ public enum Layer<Scalar: MatrixScalar>: Sendable, Equatable {
             let trace = try norm.forwardTrace(x, mode: mode)
             self = .batchNorm(norm)
             return .batchNorm(trace)
+        case .activation(let activation):
+            return .activation(input: x, output: activation(x))
         }
     }
 
@@ -52,6 +57,8 @@ public enum Layer<Scalar: MatrixScalar>: Sendable, Equatable {
         case (.batchNorm(let norm), .batchNorm(let trace)):
             let backward = try norm.backward(trace, outputGradient: outputGradient)
             return (backward.inputGradient, [backward.scale, backward.shift])
+        case (.activation(let activation), .activation(let input, _)):
+            return (try outputGradient.zipMap(activation.derivative(input), operation: "Activation.backward") { $0 * $1 }, [])
         default:
             throw InvalidArgument("Layer.backward: the trace is not from this kind of layer")
         }
@@ -66,7 +73,7 @@ public enum Layer<Scalar: MatrixScalar>: Sendable, Equatable {
             try update(&dense.weights, 0)
             if dense.hasBias { try update(&dense.bias, 1) }
             self = .dense(dense)
-        case .dropout: return
+        case .dropout, .activation: return
         case .batchNorm(var norm):
             self = .dropout(.none)
             try update(&norm.scale, 0)
@@ -79,7 +86,7 @@ public enum Layer<Scalar: MatrixScalar>: Sendable, Equatable {
     public func outputCount(inputs: Int) -> Int {
         switch self {
         case .dense(let dense): dense.unitCount
-        case .dropout: inputs
+        case .dropout, .activation: inputs
         case .batchNorm(let norm): norm.featureCount
         }
     }
@@ -88,7 +95,7 @@ public enum Layer<Scalar: MatrixScalar>: Sendable, Equatable {
     public var inputCount: Int? {
         switch self {
         case .dense(let dense): dense.inputCount
-        case .dropout: nil
+        case .dropout, .activation: nil
         case .batchNorm(let norm): norm.featureCount
         }
     }
@@ -99,6 +106,7 @@ public enum LayerTrace<Scalar: MatrixScalar>: Sendable {
     case dense(DenseTrace<Scalar>)
     case dropout(output: Matrix<Scalar>, mask: Matrix<Scalar>?)
     case batchNorm(BatchNormTrace<Scalar>)
+    case activation(input: Matrix<Scalar>, output: Matrix<Scalar>)
 
     /// The layer's output.
     public var output: Matrix<Scalar> {
@@ -106,6 +114,7 @@ public enum LayerTrace<Scalar: MatrixScalar>: Sendable {
         case .dense(let trace): trace.output
         case .dropout(let output, _): output
         case .batchNorm(let trace): trace.output
+        case .activation(_, let output): output
         }
     }
 }
