@@ -20,6 +20,7 @@ let chapters: [(directory: String, name: String)] = [
     ("07-activations", "activations"),
     ("08-initializers", "initializers"),
     ("09-optimizers", "optimizers"),
+    ("10-regularization", "regularization"),
 ]
 
 let numerics = Target.Dependency.product(name: "Numerics", package: "swift-numerics")

@@ -28,6 +28,7 @@ public enum BookContents {
         ChapterEntry(number: 7, name: "activations", directory: "07-activations", title: "Activation functions"),
         ChapterEntry(number: 8, name: "initializers", directory: "08-initializers", title: "Weight initialization"),
         ChapterEntry(number: 9, name: "optimizers", directory: "09-optimizers", title: "Optimizers"),
+        ChapterEntry(number: 10, name: "regularization", directory: "10-regularization", title: "Overfitting and regularization"),
     ]
 
     /// The entry for the executable `name`, if it is a chapter.
