@@ -46,3 +46,19 @@ import Testing
         #expect(throws: InvalidArgument.self) { try Dense<Double>(inputs: 0, units: 2, activation: .tanh, initializer: .he, using: &a) }
     }
 }
+
+@Suite struct ActivationStatisticsTests {
+    @Test func countsZerosSaturationAndDeadUnits() throws {
+        // column 0 is dead (all zero), column 1 has one saturated value
+        let outputs = try Matrix<Double>([[0, 0.995], [0, -0.5], [0, 0.5], [0, 0]])
+        let stats = ActivationStatistics(outputs)
+        #expect(stats.mean.isApproximatelyEqual(to: 0.995 / 8, absoluteTolerance: 1e-15))
+        #expect(stats.zeroFraction == 5.0 / 8)
+        #expect(stats.saturatedFraction == 1.0 / 8)
+        #expect(stats.deadUnitFraction == 0.5)
+        let values = outputs.elements
+        let variance = values.map { ($0 - stats.mean) * ($0 - stats.mean) }.reduce(0, +) / 8
+        #expect(stats.standardDeviation.isApproximatelyEqual(to: variance.squareRoot(), absoluteTolerance: 1e-15))
+        #expect(ActivationStatistics(Matrix<Double>(rows: 0, columns: 3)).deadUnitFraction == 0)
+    }
+}

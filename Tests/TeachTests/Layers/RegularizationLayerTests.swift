@@ -270,3 +270,83 @@ private func weightedSum(_ y: Matrix<Double>, _ r: Matrix<Double>) -> Double {
 extension ModelGradients {
     func `let`<T>(_ body: (Self) -> T) -> T { body(self) }
 }
+
+@Suite struct ModelTrainingTests {
+    func setup() throws -> (Model<Double>, Matrix<Double>, Matrix<Double>) {
+        var random = SeededGenerator(seed: 41)
+        let model = Model(try Network<Double>(sizes: [2, 8, 1], hidden: .tanh, output: .sigmoid, using: &random))
+        let x = Matrix<Double>.gaussian(rows: 16, columns: 2, using: &random)
+        let y = x.rowSums().map { $0 > 0 ? 1 : 0 }
+        return (model, x, y)
+    }
+
+    func distance(_ a: Model<Double>, _ b: Model<Double>) -> Double {
+        zip(a.layers.flatMap(\.parameters), b.layers.flatMap(\.parameters)).reduce(0.0) { total, pair in
+            total + zip(pair.0.elements, pair.1.elements).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        }.squareRoot()
+    }
+
+    @Test func clippingCapsEverySGDStep() throws {
+        let (start, x, y) = try setup()
+        var model = start
+        var optimizer = try Optimizer<Double>.sgd(learningRate: 10)
+        var random = SeededGenerator(seed: 1)
+        try model.train(inputs: x, targets: y, optimizer: &optimizer, batchSize: 16, epochs: 1, clipNorm: 0.01, using: &random)
+        // one update of at most lr · maxNorm
+        #expect(distance(model, start) <= 10 * 0.01 * (1 + 1e-9))
+        #expect(distance(model, start) > 10 * 0.01 * 0.99)
+    }
+
+    @Test func augmentationSeesEveryBatchAndValidationIsRecorded() throws {
+        let (start, x, y) = try setup()
+        var model = start
+        var optimizer = try Optimizer<Double>.adam(learningRate: 0.01)
+        var random = SeededGenerator(seed: 1)
+        var batches = 0
+        let history = try model.train(
+            inputs: x, targets: y, optimizer: &optimizer, batchSize: 5, epochs: 2, validation: (x, y),
+            augment: { batch, _ in
+                batches += 1
+                return batch
+            }, using: &random)
+        #expect(batches == 8)  // ⌈16/5⌉ = 4 batches per epoch
+        #expect(history.count == 3)
+        // validation on the training data itself gives the training loss
+        #expect(history.allSatisfy { $0.validationLoss == $0.loss })
+    }
+
+    @Test func dropoutOnlyActsInTraining() throws {
+        var random = SeededGenerator(seed: 2)
+        let dense = try Dense<Double>(inputs: 4, units: 4, activation: .identity, initializer: .xavier, using: &random)
+        var model = try Model<Double>([.dense(dense), .dropout(Dropout(rate: 0.5))])
+        let x = Matrix<Double>.gaussian(rows: 3, columns: 4, using: &random)
+        #expect(try model.predict(x) == dense.forward(x))
+        let training = try model.forward(x, mode: .training, using: &random).last!.output
+        #expect(training.elements.contains(0))
+    }
+
+    @Test func networkTrainEqualsModelTrainWithSGD() throws {
+        var random = SeededGenerator(seed: 4)
+        var network = try Network<Double>(sizes: [2, 5, 1], hidden: .relu, output: .sigmoid, using: &random)
+        var model = Model(network)
+        let x = Matrix<Double>.gaussian(rows: 10, columns: 2, using: &random)
+        let y = x.rowSums().map { $0 > 0 ? 1 : 0 }
+        var a = SeededGenerator(seed: 9), b = SeededGenerator(seed: 9)
+        let one = try network.train(inputs: x, targets: y, learningRate: 0.5, batchSize: 3, epochs: 4, using: &a)
+        var optimizer = try Optimizer<Double>.sgd(learningRate: 0.5)
+        let two = try model.train(inputs: x, targets: y, optimizer: &optimizer, batchSize: 3, epochs: 4, using: &b)
+        #expect(one.map(\.loss) == two.map(\.loss))
+        #expect(Model(network) == model)
+    }
+
+    @Test func divergenceIsReportedNotCrashed() throws {
+        let (start, x, y) = try setup()
+        var model = start
+        var optimizer = try Optimizer<Double>.sgd(learningRate: 1e300)
+        var random = SeededGenerator(seed: 1)
+        let y2 = y.map { $0 * 1e200 }
+        #expect(throws: TrainingDiverged.self) {
+            try model.train(inputs: x, targets: y2, optimizer: &optimizer, batchSize: 4, epochs: 3, using: &random)
+        }
+    }
+}
