@@ -11,18 +11,43 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
     /// - Throws: ``InvalidArgument`` for no layers, ``ShapeError`` naming the layers that do not fit.
     public init(_ layers: [Layer<Scalar>]) throws {
         guard let first = layers.first?.inputCount else {
-            throw InvalidArgument("Model: needs at least one layer, and the first must have a fixed input width (dense or batch norm)")
+            throw InvalidArgument("Model: needs at least one layer, and the first must have a fixed input width (dense, batch norm or an image layer)")
         }
         var width = first
+        var image = layers[0].inputImageShape
         for (index, layer) in layers.enumerated() {
             if let needed = layer.inputCount, needed != width {
                 throw ShapeError(
                     operation: "Model", shapes: [Shape(1, width), Shape(1, needed)],
-                    expected: "layer \(index + 1) needs \(needed) inputs, but the layer before gives \(width)")
+                    expected: "layer \(index + 1) (\(layer.name)) needs \(needed) inputs, but the layer before gives \(width)")
+            }
+            if let needed = layer.inputImageShape, let given = image, needed != given {
+                throw ShapeError(
+                    operation: "Model", shapes: [Shape(1, width)],
+                    expected: "layer \(index + 1) (\(layer.name)) reads \(needed) images, but the layer before gives \(given)")
             }
             width = layer.outputCount(inputs: width)
+            switch layer {
+            case .dropout, .activation, .batchNorm, .softmax: break
+            default: image = layer.outputImageShape
+            }
         }
         self.layers = layers
+    }
+
+    /// One row per layer: its name, the shape of its output and its parameter count, as Keras's
+    /// `model.summary()`.
+    public var summary: [(layer: String, output: String, parameters: Int)] {
+        var width = layers.first?.inputCount ?? 0
+        var image = layers.first?.inputImageShape
+        return layers.map { layer in
+            width = layer.outputCount(inputs: width)
+            switch layer {
+            case .dropout, .activation, .batchNorm, .softmax: break
+            default: image = layer.outputImageShape
+            }
+            return (layer.name, image.map(\.description) ?? String(width), layer.parameterCount)
+        }
     }
 
     /// The dense layers of `network`, as a model.

@@ -1,0 +1,194 @@
+/// A 2-D convolution layer: `K` filters of `F×F×C`, stride `S`, zero padding `P`, one bias per
+/// filter, and an activation (article 004's convolution layer).
+///
+/// Layout: channels-last rows, see ``ImageShape``. The filters are one `(F·F·C)×K` matrix: column
+/// `k` is filter `k`, row `(fy·F + fx)·C + c` its weight at offset `(fy, fx)` and channel `c`.
+///
+/// Forward, for a batch `x` of `m` images (`m × H·W·C`), by *im2col*: every window the filters visit
+/// becomes one row of a patch matrix, and one matrix product applies every filter to every window:
+///
+///     patches = im2col(x)          // (m·Ho·Wo) × (F·F·C): the input under each window
+///     h = patches · W + b          // (m·Ho·Wo) × K = m × (Ho·Wo·K), channels-last again
+///     a = f(h)
+///
+/// Backward, from `∂E/∂a`:
+///
+///     ∂E/∂h = ∂E/∂a ⊙ f'(h)
+///     ∂E/∂W = patchesᵀ · ∂E/∂h     // (F·F·C) × K
+///     ∂E/∂b = column sums of ∂E/∂h
+///     ∂E/∂x = col2im(∂E/∂h · Wᵀ)   // each window's gradient added back onto the pixels it read
+///
+/// `Ho = (H − F + 2P)/S + 1`, and the same for `Wo` (see ``ConvolutionGeometry``).
+public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
+    public let inputShape: ImageShape
+    public let outputShape: ImageShape
+    /// `F`: filters are `F×F×C`.
+    public let filterSize: Int
+    /// `S`.
+    public let stride: Int
+    /// `P`: zeros added on every side.
+    public let padding: Int
+    /// `(F·F·C)×K`, one column per filter.
+    public var weights: Matrix<Scalar>
+    /// `1×K`, one bias per filter.
+    public var bias: Matrix<Scalar>
+    public var activation: Activation
+
+    /// A layer with random filters from `initializer` (fan-in `F·F·C`) and zero biases.
+    /// - Throws: ``GeometryError`` when the geometry does not fit the input, ``InvalidArgument``
+    ///   for fewer than one filter or an empty input shape.
+    public init(
+        inputShape: ImageShape, filters: Int, filterSize: Int, stride: Int = 1, padding: Int = 0,
+        activation: Activation = .relu, initializer: Initializer = .he, using generator: inout SeededGenerator
+    ) throws {
+        guard filters >= 1 else { throw InvalidArgument("Conv2D: needs at least 1 filter, got \(filters)") }
+        let fanIn = filterSize * filterSize * inputShape.channels
+        try self.init(
+            inputShape: inputShape, weights: initializer.weights(inputs: max(fanIn, 1), units: filters, using: &generator),
+            bias: Matrix(rows: 1, columns: filters), filterSize: filterSize, stride: stride, padding: padding, activation: activation)
+    }
+
+    /// A layer with the given filters (`(F·F·C)×K`) and biases (`1×K`).
+    /// - Throws: ``GeometryError`` or ``InvalidArgument`` for a geometry that does not fit,
+    ///   ``ShapeError`` when the weights or biases do not match `F`, `C` and `K`.
+    public init(
+        inputShape: ImageShape, weights: Matrix<Scalar>, bias: Matrix<Scalar>, filterSize: Int, stride: Int = 1, padding: Int = 0,
+        activation: Activation = .relu
+    ) throws {
+        try inputShape.validate("Conv2D")
+        let height = try ConvolutionGeometry.outputSize(input: inputShape.height, filter: filterSize, stride: stride, padding: padding, layer: "Conv2D (height)")
+        let width = try ConvolutionGeometry.outputSize(input: inputShape.width, filter: filterSize, stride: stride, padding: padding, layer: "Conv2D (width)")
+        guard weights.rows == filterSize * filterSize * inputShape.channels, weights.columns >= 1,
+            bias.rows == 1, bias.columns == weights.columns
+        else {
+            throw ShapeError(
+                operation: "Conv2D", shapes: [weights.shape, bias.shape],
+                expected: "weights (F·F·C)×K = \(filterSize * filterSize * inputShape.channels)×K and a 1×K bias")
+        }
+        self.inputShape = inputShape
+        self.outputShape = ImageShape(height: height, width: width, channels: weights.columns)
+        self.filterSize = filterSize
+        self.stride = stride
+        self.padding = padding
+        self.weights = weights
+        self.bias = bias
+        self.activation = activation
+    }
+
+    /// `K`, the number of filters (the output's depth).
+    public var filterCount: Int { weights.columns }
+    /// `(F·F·C)·K + K`.
+    public var parameterCount: Int { weights.count + bias.count }
+    /// Multiply-adds per image: every output number is a dot product of length `F·F·C`.
+    public var multiplyAdds: Int { outputShape.count * weights.rows }
+
+    @inlinable func checkInput(_ x: Matrix<Scalar>) throws {
+        guard x.columns == inputShape.count else {
+            throw ShapeError(
+                operation: "Conv2D.forward", shapes: [x.shape],
+                expected: "one \(inputShape) image per row (\(inputShape.count) columns), got \(x.columns) columns")
+        }
+    }
+
+    /// im2col: the `(m·Ho·Wo)×(F·F·C)` matrix whose rows are the input under each window position
+    /// (zeros where the window hangs over the padding).
+    @inlinable public func patches(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try checkInput(x)
+        let c = inputShape.channels, h = inputShape.height, w = inputShape.width
+        let ho = outputShape.height, wo = outputShape.width, f = filterSize
+        let rowLength = f * f * c
+        var out = [Scalar](repeating: 0, count: x.rows * ho * wo * rowLength)
+        x.storage.withUnsafeBufferPointer { input in
+            out.withUnsafeMutableBufferPointer { patches in
+                guard let source = input.baseAddress, let target = patches.baseAddress else { return }
+                for n in 0..<x.rows {
+                    let image = source + n &* inputShape.count
+                    for oy in 0..<ho {
+                        for ox in 0..<wo {
+                            let row = target + ((n &* ho &+ oy) &* wo &+ ox) &* rowLength
+                            for fy in 0..<f {
+                                let iy = oy &* stride &- padding &+ fy
+                                guard iy >= 0, iy < h else { continue }
+                                for fx in 0..<f {
+                                    let ix = ox &* stride &- padding &+ fx
+                                    guard ix >= 0, ix < w else { continue }
+                                    (row + (fy &* f &+ fx) &* c).update(from: image + (iy &* w &+ ix) &* c, count: c)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Matrix(unchecked: x.rows * ho * wo, rowLength, out)
+    }
+
+    /// The forward pass, keeping the patches and weighted sums for the backward pass.
+    @inlinable public func forwardTrace(_ x: Matrix<Scalar>) throws -> ConvolutionTrace<Scalar> {
+        let columns = try patches(x)
+        let sums = try columns.matmul(weights).addingToEachRow(bias)
+        let h = Matrix(unchecked: x.rows, outputShape.count, sums.storage)
+        return ConvolutionTrace(patches: columns, weightedSums: h, output: activation(h))
+    }
+
+    /// The outputs `f(conv(x) + b)`, `m × (Ho·Wo·K)`.
+    @inlinable public func forward(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> { try forwardTrace(x).output }
+
+    /// The backward pass (formulas in the type's documentation).
+    /// - Throws: ``ShapeError`` when `outputGradient` does not match the trace.
+    @inlinable public func backward(
+        _ trace: ConvolutionTrace<Scalar>, outputGradient: Matrix<Scalar>
+    ) throws -> (inputGradient: Matrix<Scalar>, weights: Matrix<Scalar>, bias: Matrix<Scalar>) {
+        let dh = try outputGradient.zipMap(activation.derivative(trace.weightedSums), operation: "Conv2D.backward") { $0 * $1 }
+        let batch = dh.rows
+        let perWindow = Matrix(unchecked: batch * outputShape.height * outputShape.width, filterCount, dh.storage)
+        let weightGradient = try trace.patches.transposedMatmul(perWindow)
+        let biasGradient = perWindow.columnSums()
+        let patchGradient = try perWindow.matmulTransposed(weights)
+        // col2im: add each window's gradient back onto the input pixels it was read from.
+        let c = inputShape.channels, h = inputShape.height, w = inputShape.width
+        let ho = outputShape.height, wo = outputShape.width, f = filterSize
+        let rowLength = f * f * c
+        var dx = [Scalar](repeating: 0, count: batch * inputShape.count)
+        patchGradient.storage.withUnsafeBufferPointer { source in
+            dx.withUnsafeMutableBufferPointer { target in
+                guard let windows = source.baseAddress, let pixels = target.baseAddress else { return }
+                for n in 0..<batch {
+                    let image = pixels + n &* inputShape.count
+                    for oy in 0..<ho {
+                        for ox in 0..<wo {
+                            let row = windows + ((n &* ho &+ oy) &* wo &+ ox) &* rowLength
+                            for fy in 0..<f {
+                                let iy = oy &* stride &- padding &+ fy
+                                guard iy >= 0, iy < h else { continue }
+                                for fx in 0..<f {
+                                    let ix = ox &* stride &- padding &+ fx
+                                    guard ix >= 0, ix < w else { continue }
+                                    let from = row + (fy &* f &+ fx) &* c, to = image + (iy &* w &+ ix) &* c
+                                    for channel in 0..<c { to[channel] += from[channel] }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (Matrix(unchecked: batch, inputShape.count, dx), weightGradient, biasGradient)
+    }
+}
+
+/// What ``Conv2D``'s forward pass keeps for its backward pass.
+public struct ConvolutionTrace<Scalar: MatrixScalar>: Sendable {
+    /// im2col of the input, `(m·Ho·Wo)×(F·F·C)`.
+    public var patches: Matrix<Scalar>
+    /// `h`, `m × (Ho·Wo·K)`.
+    public var weightedSums: Matrix<Scalar>
+    /// `f(h)`.
+    public var output: Matrix<Scalar>
+
+    @inlinable public init(patches: Matrix<Scalar>, weightedSums: Matrix<Scalar>, output: Matrix<Scalar>) {
+        self.patches = patches
+        self.weightedSums = weightedSums
+        self.output = output
+    }
+}

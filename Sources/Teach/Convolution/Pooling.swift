@@ -1,0 +1,156 @@
+/// Max or average pooling: each channel on its own, a `F×F` window moved by stride `S`, and one
+/// number per window: the largest (max) or the mean (average). Pooling has no parameters and keeps
+/// the depth: `H×W×C` becomes `Ho×Wo×C` with `Ho = (H − F)/S + 1` (article 004).
+///
+/// Backward: max pooling passes each window's gradient to the input that was largest (the first,
+/// on ties); average pooling spreads it evenly, `1/F²` to each input of the window. Overlapping
+/// windows (`S < F`, as AlexNet's 3×3 stride 2) add up their contributions.
+public struct Pooling: Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: Sendable, Hashable {
+        case max, average
+    }
+
+    public let kind: Kind
+    public let inputShape: ImageShape
+    public let outputShape: ImageShape
+    public let size: Int
+    public let stride: Int
+
+    /// - Throws: ``GeometryError`` when the window does not fit the input evenly.
+    public init(_ kind: Kind, inputShape: ImageShape, size: Int, stride: Int) throws {
+        try inputShape.validate("pooling")
+        let name = kind == .max ? "max pooling" : "average pooling"
+        let height = try ConvolutionGeometry.outputSize(input: inputShape.height, filter: size, stride: stride, padding: 0, layer: "\(name) (height)")
+        let width = try ConvolutionGeometry.outputSize(input: inputShape.width, filter: size, stride: stride, padding: 0, layer: "\(name) (width)")
+        self.kind = kind
+        self.inputShape = inputShape
+        self.outputShape = ImageShape(height: height, width: width, channels: inputShape.channels)
+        self.size = size
+        self.stride = stride
+    }
+
+    public var description: String { "\(kind == .max ? "max" : "average") pool \(size)×\(size) stride \(stride)" }
+
+    /// The pooled outputs (`m × Ho·Wo·C`) and, for max pooling, the input index each came from.
+    /// - Throws: ``ShapeError`` when the rows are not images of ``inputShape``.
+    @inlinable public func forward<Scalar: MatrixScalar>(_ x: Matrix<Scalar>) throws -> (output: Matrix<Scalar>, sources: [Int32]) {
+        guard x.columns == inputShape.count else {
+            throw ShapeError(
+                operation: "Pooling.forward", shapes: [x.shape],
+                expected: "one \(inputShape) image per row (\(inputShape.count) columns), got \(x.columns) columns")
+        }
+        let c = inputShape.channels, w = inputShape.width
+        let ho = outputShape.height, wo = outputShape.width, f = size
+        var out = [Scalar](repeating: 0, count: x.rows * outputShape.count)
+        var sources = [Int32](repeating: 0, count: kind == .max ? out.count : 0)
+        let scale = 1 / Scalar(f * f)
+        x.storage.withUnsafeBufferPointer { input in
+            for n in 0..<x.rows {
+                let image = n &* inputShape.count
+                for oy in 0..<ho {
+                    for ox in 0..<wo {
+                        for channel in 0..<c {
+                            let o = n &* outputShape.count &+ (oy &* wo &+ ox) &* c &+ channel
+                            var best = -Scalar.infinity, bestIndex = 0, sum: Scalar = 0
+                            for fy in 0..<f {
+                                for fx in 0..<f {
+                                    let index = ((oy &* stride &+ fy) &* w &+ ox &* stride &+ fx) &* c &+ channel
+                                    let value = input[image &+ index]
+                                    if value > best || fy == 0 && fx == 0 { best = value; bestIndex = index }
+                                    sum += value
+                                }
+                            }
+                            if kind == .max {
+                                out[o] = best
+                                sources[o] = Int32(bestIndex)
+                            } else {
+                                out[o] = sum * scale
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (Matrix(unchecked: x.rows, outputShape.count, out), sources)
+    }
+
+    /// `∂E/∂x` from `∂E/∂(output)`, using the sources the forward pass recorded (max pooling).
+    /// - Throws: ``ShapeError`` when the gradient does not have the output's width.
+    @inlinable public func backward<Scalar: MatrixScalar>(sources: [Int32], outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        guard outputGradient.columns == outputShape.count, kind == .average || sources.count == outputGradient.count else {
+            throw ShapeError(
+                operation: "Pooling.backward", shapes: [outputGradient.shape],
+                expected: "one \(outputShape) gradient per image, as the forward pass produced")
+        }
+        let batch = outputGradient.rows
+        var dx = [Scalar](repeating: 0, count: batch * inputShape.count)
+        let c = inputShape.channels, w = inputShape.width
+        let ho = outputShape.height, wo = outputShape.width, f = size
+        let scale = 1 / Scalar(f * f)
+        outputGradient.storage.withUnsafeBufferPointer { g in
+            for n in 0..<batch {
+                let image = n &* inputShape.count
+                for oy in 0..<ho {
+                    for ox in 0..<wo {
+                        for channel in 0..<c {
+                            let o = n &* outputShape.count &+ (oy &* wo &+ ox) &* c &+ channel
+                            if kind == .max {
+                                dx[image &+ Int(sources[o])] += g[o]
+                            } else {
+                                for fy in 0..<f {
+                                    for fx in 0..<f {
+                                        dx[image &+ ((oy &* stride &+ fy) &* w &+ ox &* stride &+ fx) &* c &+ channel] += g[o] * scale
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Matrix(unchecked: batch, inputShape.count, dx)
+    }
+}
+
+/// Zeros added around each image (Keras's `ZeroPadding2D`): `H×W×C` becomes `(H+2P)×(W+2P)×C`.
+/// Backward crops the gradient back to the original size.
+public struct ZeroPadding: Sendable, Hashable {
+    public let inputShape: ImageShape
+    public let padding: Int
+    public var outputShape: ImageShape {
+        ImageShape(height: inputShape.height + 2 * padding, width: inputShape.width + 2 * padding, channels: inputShape.channels)
+    }
+
+    /// - Throws: ``InvalidArgument`` for a negative padding or an empty shape.
+    public init(inputShape: ImageShape, padding: Int) throws {
+        try inputShape.validate("ZeroPadding")
+        guard padding >= 0 else { throw InvalidArgument("ZeroPadding: padding \(padding) must not be negative") }
+        self.inputShape = inputShape
+        self.padding = padding
+    }
+
+    @inlinable public func forward<Scalar: MatrixScalar>(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        guard x.columns == inputShape.count else {
+            throw ShapeError(operation: "ZeroPadding", shapes: [x.shape], expected: "one \(inputShape) image per row")
+        }
+        let out = outputShape, c = inputShape.channels
+        return Matrix(rows: x.rows, columns: out.count) { n, index in
+            let pixel = index / c, channel = index % c
+            let y = pixel / out.width - padding, xx = pixel % out.width - padding
+            guard y >= 0, y < inputShape.height, xx >= 0, xx < inputShape.width else { return 0 }
+            return x[n, (y * inputShape.width + xx) * c + channel]
+        }
+    }
+
+    @inlinable public func backward<Scalar: MatrixScalar>(outputGradient g: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        guard g.columns == outputShape.count else {
+            throw ShapeError(operation: "ZeroPadding.backward", shapes: [g.shape], expected: "one \(outputShape) gradient per row")
+        }
+        let out = outputShape, c = inputShape.channels
+        return Matrix(rows: g.rows, columns: inputShape.count) { n, index in
+            let pixel = index / c, channel = index % c
+            let y = pixel / inputShape.width + padding, xx = pixel % inputShape.width + padding
+            return g[n, (y * out.width + xx) * c + channel]
+        }
+    }
+}

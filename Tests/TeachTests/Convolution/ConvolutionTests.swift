@@ -1,0 +1,246 @@
+import Numerics
+import Testing
+
+@testable import Teach
+
+/// The convolution written as the definition: every output is the bias plus a sum over the window.
+private func naiveConvolution(_ conv: Conv2D<Double>, _ x: Matrix<Double>) -> Matrix<Double> {
+    let input = conv.inputShape, output = conv.outputShape, f = conv.filterSize
+    return Matrix(rows: x.rows, columns: output.count) { n, index in
+        let k = index % output.channels, pixel = index / output.channels
+        let oy = pixel / output.width, ox = pixel % output.width
+        var sum = conv.bias[0, k]
+        for fy in 0..<f {
+            for fx in 0..<f {
+                let iy = oy * conv.stride - conv.padding + fy, ix = ox * conv.stride - conv.padding + fx
+                guard iy >= 0, iy < input.height, ix >= 0, ix < input.width else { continue }
+                for c in 0..<input.channels {
+                    sum += x[n, (iy * input.width + ix) * input.channels + c] * conv.weights[(fy * f + fx) * input.channels + c, k]
+                }
+            }
+        }
+        return sum
+    }
+}
+
+private func naivePooling(_ pooling: Pooling, _ x: Matrix<Double>) -> Matrix<Double> {
+    let input = pooling.inputShape, output = pooling.outputShape
+    return Matrix(rows: x.rows, columns: output.count) { n, index in
+        let c = index % output.channels, pixel = index / output.channels
+        let oy = pixel / output.width, ox = pixel % output.width
+        var values: [Double] = []
+        for fy in 0..<pooling.size {
+            for fx in 0..<pooling.size {
+                values.append(x[n, ((oy * pooling.stride + fy) * input.width + ox * pooling.stride + fx) * input.channels + c])
+            }
+        }
+        return pooling.kind == .max ? values.max()! : values.reduce(0, +) / Double(values.count)
+    }
+}
+
+/// `E = Σ y ⊙ R`, whose gradient with respect to `y` is `R`.
+private func weighted(_ y: Matrix<Double>, _ r: Matrix<Double>) -> Double {
+    zip(y.elements, r.elements).reduce(0) { $0 + $1.0 * $1.1 }
+}
+
+private func numericGradient(of matrix: Matrix<Double>, _ loss: (Matrix<Double>) throws -> Double) rethrows -> Matrix<Double> {
+    var gradient = Matrix<Double>(rows: matrix.rows, columns: matrix.columns)
+    for r in 0..<matrix.rows {
+        for c in 0..<matrix.columns {
+            var plus = matrix, minus = matrix
+            plus[r, c] += 1e-6
+            minus[r, c] -= 1e-6
+            gradient[r, c] = (try loss(plus) - loss(minus)) / 2e-6
+        }
+    }
+    return gradient
+}
+
+private func worstDifference(_ a: Matrix<Double>, _ b: Matrix<Double>) -> Double {
+    zip(a.elements, b.elements).map { abs($0 - $1) }.max() ?? 0
+}
+
+@Suite struct Conv2DTests {
+    static let geometries: [(stride: Int, padding: Int)] = [(1, 0), (1, 1), (1, 2), (2, 0), (2, 1), (2, 2)]
+
+    @Test(arguments: geometries)
+    func forwardMatchesTheDefinition(stride: Int, padding: Int) throws {
+        var random = SeededGenerator(seed: UInt64(10 + stride * 3 + padding))
+        let conv = try Conv2D<Double>(
+            inputShape: ImageShape(height: 5, width: 7, channels: 3), weights: Matrix.gaussian(rows: 27, columns: 4, using: &random),
+            bias: Matrix.gaussian(rows: 1, columns: 4, using: &random), filterSize: 3, stride: stride, padding: padding,
+            activation: .identity)
+        let x = Matrix<Double>.gaussian(rows: 2, columns: 5 * 7 * 3, using: &random)
+        #expect(worstDifference(try conv.forward(x), naiveConvolution(conv, x)) < 1e-12)
+    }
+
+    @Test(arguments: geometries)
+    func backwardMatchesCentralDifferences(stride: Int, padding: Int) throws {
+        var random = SeededGenerator(seed: UInt64(20 + stride * 3 + padding))
+        let shape = ImageShape(height: 5, width: 5, channels: 2)
+        let conv = try Conv2D<Double>(
+            inputShape: shape, weights: Matrix.gaussian(rows: 18, columns: 3, standardDeviation: 0.5, using: &random),
+            bias: Matrix.gaussian(rows: 1, columns: 3, using: &random), filterSize: 3, stride: stride, padding: padding,
+            activation: .tanh)
+        let x = Matrix<Double>.gaussian(rows: 2, columns: shape.count, using: &random)
+        let r = Matrix<Double>.gaussian(rows: 2, columns: conv.outputShape.count, using: &random)
+        let backward = try conv.backward(try conv.forwardTrace(x), outputGradient: r)
+        let dx = try numericGradient(of: x) { weighted(try conv.forward($0), r) }
+        let dw = try numericGradient(of: conv.weights) { w in
+            var copy = conv
+            copy.weights = w
+            return weighted(try copy.forward(x), r)
+        }
+        let db = try numericGradient(of: conv.bias) { b in
+            var copy = conv
+            copy.bias = b
+            return weighted(try copy.forward(x), r)
+        }
+        #expect(worstDifference(backward.inputGradient, dx) < 1e-7)
+        #expect(worstDifference(backward.weights, dw) < 1e-7)
+        #expect(worstDifference(backward.bias, db) < 1e-7)
+    }
+
+    @Test func badInputsAreErrorsThatNameTheNumbers() throws {
+        var random = SeededGenerator(seed: 1)
+        let error = #expect(throws: GeometryError.self) {
+            try Conv2D<Double>(inputShape: ImageShape(26, 10), filters: 6, filterSize: 5, stride: 2, using: &random)
+        }
+        #expect(error?.description.contains("21/2") == true)
+        #expect(throws: GeometryError.self) { try Conv2D<Double>(inputShape: ImageShape(4, 1), filters: 1, filterSize: 7, using: &random) }
+        #expect(throws: GeometryError.self) { try Conv2D<Double>(inputShape: ImageShape(8, 1), filters: 1, filterSize: 3, stride: 0, using: &random) }
+        let conv = try Conv2D<Double>(inputShape: ImageShape(8, 1), filters: 2, filterSize: 3, using: &random)
+        #expect(throws: ShapeError.self) { try conv.forward(Matrix(rows: 1, columns: 65)) }
+    }
+}
+
+@Suite struct PoolingTests {
+    static let cases: [(kind: Pooling.Kind, size: Int, stride: Int)] = [
+        (.max, 2, 2), (.max, 3, 1), (.max, 2, 1), (.average, 2, 2), (.average, 3, 1), (.average, 2, 1),
+    ]
+
+    @Test(arguments: cases)
+    func forwardAndBackward(kind: Pooling.Kind, size: Int, stride: Int) throws {
+        var random = SeededGenerator(seed: UInt64(size * 10 + stride))
+        let pooling = try Pooling(kind, inputShape: ImageShape(height: 6, width: 6, channels: 2), size: size, stride: stride)
+        let x = Matrix<Double>.gaussian(rows: 3, columns: 72, using: &random)
+        let (output, sources) = try pooling.forward(x)
+        #expect(worstDifference(output, naivePooling(pooling, x)) < 1e-14)
+        let r = Matrix<Double>.gaussian(rows: 3, columns: pooling.outputShape.count, using: &random)
+        let dx = try pooling.backward(sources: sources, outputGradient: r)
+        let numeric = try numericGradient(of: x) { weighted(try pooling.forward($0).output, r) }
+        #expect(worstDifference(dx, numeric) < 1e-7)
+    }
+
+    @Test func articleMaxPoolingExample() throws {
+        // a 4×4 block, 2×2 windows with stride 2: the largest of each quarter
+        let block = try Matrix<Double>([[1, 1, 2, 4, 5, 6, 7, 8, 3, 2, 1, 0, 1, 2, 3, 4]])
+        let pooling = try Pooling(.max, inputShape: ImageShape(4, 1), size: 2, stride: 2)
+        #expect(try pooling.forward(block).output == Matrix(row: [6, 8, 3, 4]))
+        #expect(pooling.outputShape == ImageShape(2, 1))
+    }
+
+    @Test func zeroPaddingAndItsBackward() throws {
+        let padding = try ZeroPadding(inputShape: ImageShape(height: 1, width: 2, channels: 1), padding: 1)
+        let x = Matrix<Double>(row: [3, 4])
+        #expect(try padding.forward(x) == Matrix(row: [0, 0, 0, 0, 0, 3, 4, 0, 0, 0, 0, 0]))
+        let g = Matrix<Double>(row: (1...12).map(Double.init))
+        #expect(try padding.backward(outputGradient: g) == Matrix(row: [6, 7]))
+    }
+}
+
+@Suite struct GeometryTests {
+    @Test func theArticlesWorkedExamples() throws {
+        // 32×32×3 with one 5×5×3 filter: 28×28×1, 5·5·3 + 1 = 76 weights
+        var random = SeededGenerator(seed: 1)
+        let one = try Conv2D<Double>(inputShape: ImageShape(32, 3), filters: 1, filterSize: 5, using: &random)
+        #expect(one.outputShape == ImageShape(28, 1))
+        #expect(one.parameterCount == 76)
+        let ten = try Conv2D<Double>(inputShape: ImageShape(32, 3), filters: 10, filterSize: 5, using: &random)
+        #expect(ten.outputShape == ImageShape(28, 10))
+        #expect(ten.parameterCount == 760)
+        // 10 filters 7×7 stride 1: 26×26×10, each filter 7×7×3; then 5×5 filters are 5×5×10 deep
+        let first = try Conv2D<Double>(inputShape: ImageShape(32, 3), filters: 10, filterSize: 7, using: &random)
+        #expect(first.outputShape == ImageShape(26, 10))
+        #expect(first.weights.rows == 7 * 7 * 3)
+        #expect(throws: GeometryError.self) { try ConvolutionGeometry.outputSize(input: 26, filter: 5, stride: 2, padding: 0) }
+        // 6×6 with 3×3: 4×4; padding (3 − 1)/2 = 1 keeps 6×6
+        #expect(try ConvolutionGeometry.outputSize(input: 6, filter: 3, stride: 1, padding: 0) == 4)
+        #expect(ConvolutionGeometry.samePadding(filter: 3) == 1)
+        #expect(try ConvolutionGeometry.outputSize(input: 6, filter: 3, stride: 1, padding: 1) == 6)
+        #expect(ConvolutionGeometry.samePadding(filter: 4) == nil)
+        // pooling 4×4 with 2×2 stride 2: 2×2, depth kept
+        #expect(try Pooling(.max, inputShape: ImageShape(4, 5), size: 2, stride: 2).outputShape == ImageShape(2, 5))
+    }
+
+    @Test func invalidGeometriesNameTheRule() {
+        for (n, f, s, p) in [(26, 5, 2, 0), (4, 7, 1, 1), (8, 3, 0, 0), (8, 3, 1, -1), (8, 0, 1, 0)] {
+            let error = #expect(throws: GeometryError.self) { try ConvolutionGeometry.outputSize(input: n, filter: f, stride: s, padding: p) }
+            #expect(error?.description.contains("N = \(n), F = \(f), S = \(s), P = \(p)") == true)
+        }
+    }
+}
+
+@Suite struct ArchitectureTests {
+    @Test func alexNetLayerByLayer() throws {
+        var random = SeededGenerator(seed: 1)
+        let model: Model<Float> = try Architectures.alexNet(initializer: .zeros, using: &random)
+        let summary = model.summary
+        let expected: [(String, Int)] = [
+            ("55×55×96", 34_944), ("27×27×96", 0), ("27×27×256", 614_656), ("13×13×256", 0), ("13×13×384", 885_120),
+            ("13×13×384", 1_327_488), ("13×13×256", 884_992), ("6×6×256", 0), ("9216", 0), ("4096", 37_752_832),
+            ("4096", 16_781_312), ("1000", 4_097_000), ("1000", 0),
+        ]
+        #expect(summary.count == expected.count)
+        for (row, (output, parameters)) in zip(summary, expected) {
+            #expect(row.output == output, "\(row.layer)")
+            #expect(row.parameters == parameters, "\(row.layer)")
+        }
+        #expect(model.parameterCount == 62_378_344)
+    }
+
+    @Test func vggSubnetworkLayerByLayer() throws {
+        var random = SeededGenerator(seed: 1)
+        let model: Model<Float> = try Architectures.vggSubnetwork(initializer: .zeros, using: &random)
+        let convolutions = model.summary.filter { $0.layer.hasPrefix("conv") }
+        #expect(convolutions.map(\.output) == ["256×256×64", "256×256×64", "128×128×128", "128×128×128", "64×64×256", "64×64×256", "64×64×256"])
+        #expect(convolutions.map(\.parameters) == [1_792, 36_928, 73_856, 147_584, 295_168, 590_080, 590_080])
+        let dense = model.summary.filter { $0.layer.hasPrefix("dense") }
+        #expect(dense.map(\.parameters) == [33_554_560, 8_256, 130])
+        #expect(model.summary.first { $0.layer == "flatten" }?.output == "262144")
+        #expect(model.parameterCount == 35_298_434)
+    }
+
+    @Test func smallCNNGradientsMatchCentralDifferences() throws {
+        var random = SeededGenerator(seed: 3)
+        let conv = try Conv2D<Double>(inputShape: ImageShape(6, 1), filters: 2, filterSize: 3, padding: 1, activation: .tanh, initializer: .xavier, using: &random)
+        let pool = try Pooling(.average, inputShape: conv.outputShape, size: 2, stride: 2)
+        var model = try Model<Double>([
+            .conv2D(conv), .pool(pool), .flatten(pool.outputShape),
+            .dense(Dense(inputs: pool.outputShape.count, units: 3, activation: .identity, initializer: .xavier, using: &random)), .softmax,
+        ])
+        let x = Matrix<Double>.gaussian(rows: 2, columns: 36, using: &random)
+        let y = try Matrix<Double>([[1, 0, 0], [0, 0, 1]])
+        let start = model
+        let pass = try model.backpropagate(x, targets: y, loss: .halfSquaredError, using: &random)
+        var worst = 0.0
+        for l in start.layers.indices {
+            for p in start.layers[l].parameters.indices {
+                for e in 0..<start.layers[l].parameters[p].count {
+                    func loss(_ delta: Double) throws -> Double {
+                        var copy = start
+                        copy.layers[l].updateParameters { parameter, index in
+                            if index == p { parameter.withUnsafeMutableBufferPointer { $0[e] += delta } }
+                        }
+                        return try copy.loss(x, targets: y, loss: .halfSquaredError)
+                    }
+                    worst = max(worst, abs((try loss(1e-6) - loss(-1e-6)) / 2e-6 - pass.gradients[l][p].elements[e]))
+                }
+            }
+        }
+        #expect(worst < 1e-8)
+        #expect(throws: ShapeError.self) {
+            try Model<Double>([.conv2D(conv), .pool(try Pooling(.max, inputShape: ImageShape(3, 8), size: 3, stride: 3))])
+        }
+    }
+}
