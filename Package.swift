@@ -43,8 +43,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
+        // zlib, for the gzip-compressed IDX files of MNIST and Fashion-MNIST.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
-            name: "Teach", dependencies: [numerics, argumentParser], path: "Sources/Teach"),
+            name: "Teach", dependencies: [numerics, argumentParser, "CZlib"], path: "Sources/Teach"),
         // The book depends on every chapter so that `swift run book` builds them all first.
         .executableTarget(
             name: "book", dependencies: ["Teach", argumentParser] + chapters.map { .target(name: $0.name) },

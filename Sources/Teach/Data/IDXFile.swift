@@ -1,0 +1,141 @@
+import CZlib
+import Foundation
+
+/// A file in the IDX format of MNIST and Fashion-MNIST, plain or gzip-compressed.
+///
+/// The format: two zero bytes, a type byte (`0x08`: unsigned bytes, the only type these datasets
+/// use), the number of dimensions, then each dimension as a big-endian 32-bit integer, then the
+/// data, row-major. Images are `count × rows × columns`, labels are `count`.
+///
+/// The reader never trusts the header with memory: the data is read in chunks as it arrives, so a
+/// header that claims more than the file holds is an error ("truncated"), not a huge allocation.
+public struct IDXFile: Sendable, Equatable {
+    /// The sizes from the header, e.g. `[10000, 28, 28]`.
+    public var dimensions: [Int]
+    /// The data, `dimensions` multiplied together bytes long.
+    public var bytes: [UInt8]
+
+    public init(dimensions: [Int], bytes: [UInt8]) {
+        self.dimensions = dimensions
+        self.bytes = bytes
+    }
+
+    /// The largest file the reader accepts, in decompressed bytes (the full MNIST training images
+    /// are 47 MB).
+    public static let maximumBytes = 1 << 30
+
+    /// Reads and checks the IDX file at `path` (gzip when it starts with gzip's magic bytes).
+    /// - Throws: ``DataFileError`` naming the file and the problem.
+    public static func read(path: String) throws -> IDXFile {
+        var reader = try ChunkReader(path: path)
+        defer { reader.close() }
+        let header = try reader.read(4)
+        guard header.count == 4 else { throw DataFileError(path: path, problem: "the file is too short to be IDX (\(header.count) bytes)") }
+        guard header[0] == 0, header[1] == 0 else {
+            throw DataFileError(
+                path: path, problem: String(format: "wrong magic number: IDX files start with 00 00, this one with %02x %02x", header[0], header[1]))
+        }
+        guard header[2] == 0x08 else {
+            throw DataFileError(path: path, problem: String(format: "data type 0x%02x is not supported (only 0x08, unsigned bytes)", header[2]))
+        }
+        let rank = Int(header[3])
+        guard (1...4).contains(rank) else { throw DataFileError(path: path, problem: "\(rank) dimensions: expected 1 to 4") }
+        let sizeBytes = try reader.read(4 * rank)
+        guard sizeBytes.count == 4 * rank else { throw DataFileError(path: path, problem: "truncated header") }
+        var dimensions: [Int] = []
+        for d in 0..<rank {
+            dimensions.append(sizeBytes[(4 * d)..<(4 * d + 4)].reduce(0) { $0 << 8 | Int($1) })
+        }
+        var total = 1
+        for size in dimensions {
+            let (product, overflow) = total.multipliedReportingOverflow(by: size)
+            guard !overflow, product <= maximumBytes else {
+                throw DataFileError(path: path, problem: "the header's sizes \(dimensions) describe more than \(maximumBytes) bytes")
+            }
+            total = product
+        }
+        var bytes: [UInt8] = []
+        while bytes.count < total {
+            let chunk = try reader.read(min(1 << 20, total - bytes.count))
+            if chunk.isEmpty { break }
+            bytes += chunk
+        }
+        guard bytes.count == total else {
+            throw DataFileError(path: path, problem: "truncated: the header \(dimensions) promises \(total) bytes of data, the file has \(bytes.count)")
+        }
+        guard try reader.read(1).isEmpty else {
+            throw DataFileError(path: path, problem: "the file has more data than its header \(dimensions) describes")
+        }
+        return IDXFile(dimensions: dimensions, bytes: bytes)
+    }
+
+    /// The file's bytes: header and data.
+    public var encoded: [UInt8] {
+        var out: [UInt8] = [0, 0, 0x08, UInt8(dimensions.count)]
+        for size in dimensions { out += [UInt8(size >> 24 & 0xff), UInt8(size >> 16 & 0xff), UInt8(size >> 8 & 0xff), UInt8(size & 0xff)] }
+        return out + bytes
+    }
+
+    /// Writes the file to `path`, gzip-compressed when `gzip` (via a temporary file and a rename,
+    /// so a reader never sees half a file).
+    /// - Throws: ``DataFileError`` or ``FileWriteError`` when it cannot be written.
+    public func write(to path: String, gzip: Bool) throws {
+        guard gzip else { return try AtomicFile.write(Data(encoded), to: path) }
+        let temporary = try AtomicFile.temporaryPath(beside: path)
+        guard let file = gzopen(temporary, "wb") else { throw DataFileError(path: path, problem: "cannot be written") }
+        let data = encoded
+        let written = data.withUnsafeBytes { gzwrite(file, $0.baseAddress, UInt32(data.count)) }
+        let closed = gzclose(file)
+        guard written == data.count, closed == Z_OK else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw DataFileError(path: path, problem: "writing the compressed data failed")
+        }
+        try AtomicFile.move(temporary, to: path)
+    }
+
+    /// Reads plain or gzip files through zlib, which passes plain files through unchanged.
+    struct ChunkReader {
+        let path: String
+        var file: gzFile?
+
+        init(path: String) throws {
+            self.path = path
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw DataFileError(path: path, problem: FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
+            }
+            let magic = (try? handle.read(upToCount: 2)).map { [UInt8]($0 ?? Data()) } ?? []
+            try? handle.close()
+            if path.hasSuffix(".gz") && magic != [0x1f, 0x8b] {
+                throw DataFileError(path: path, problem: "named .gz but not gzip-compressed (it does not start with 1f 8b)")
+            }
+            file = gzopen(path, "rb")
+            guard file != nil else { throw DataFileError(path: path, problem: "cannot be opened") }
+        }
+
+        mutating func read(_ count: Int) throws -> [UInt8] {
+            guard count > 0 else { return [] }
+            var buffer = [UInt8](repeating: 0, count: count)
+            let got = buffer.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32(count)) }
+            guard got >= 0 else { throw DataFileError(path: path, problem: "corrupt compressed data") }
+            return Array(buffer.prefix(Int(got)))
+        }
+
+        mutating func close() {
+            if let file { gzclose(file) }
+            file = nil
+        }
+    }
+}
+
+/// A data file that cannot be used, with its path and what is wrong.
+public struct DataFileError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var path: String
+    public var problem: String
+
+    public init(path: String, problem: String) {
+        self.path = path
+        self.problem = problem
+    }
+
+    public var description: String { "\(path): \(problem)" }
+}
