@@ -21,6 +21,7 @@ let chapters: [(directory: String, name: String)] = [
     ("08-initializers", "initializers"),
     ("09-optimizers", "optimizers"),
     ("10-regularization", "regularization"),
+    ("11-cnn-shapes", "cnn-shapes"),
 ]
 
 let numerics = Target.Dependency.product(name: "Numerics", package: "swift-numerics")
@@ -36,7 +37,10 @@ let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration
 
 let package = Package(
     name: "Teach",
-    products: [.library(name: "Teach", targets: ["Teach"]), .executable(name: "book", targets: ["book"])]
+    products: [
+        .library(name: "Teach", targets: ["Teach"]), .executable(name: "book", targets: ["book"]),
+        .executable(name: "shapes", targets: ["shapes"]),
+    ]
         + chapters.map { .executable(name: $0.name, targets: [$0.name]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
@@ -51,6 +55,8 @@ let package = Package(
         .executableTarget(
             name: "book", dependencies: ["Teach", argumentParser] + chapters.map { .target(name: $0.name) },
             path: "Sources/book"),
+        // `swift run shapes`: chapter 11's shape calculator for networks written on the command line.
+        .executableTarget(name: "shapes", dependencies: ["Teach", argumentParser], path: "Tools/shapes"),
         .testTarget(
             name: "TeachTests", dependencies: ["Teach", "book", numerics], path: "Tests/TeachTests"),
     ]

@@ -29,6 +29,7 @@ public enum BookContents {
         ChapterEntry(number: 8, name: "initializers", directory: "08-initializers", title: "Weight initialization"),
         ChapterEntry(number: 9, name: "optimizers", directory: "09-optimizers", title: "Optimizers"),
         ChapterEntry(number: 10, name: "regularization", directory: "10-regularization", title: "Overfitting and regularization"),
+        ChapterEntry(number: 11, name: "cnn-shapes", directory: "11-cnn-shapes", title: "Convolutional networks: shape arithmetic"),
     ]
 
     /// The entry for the executable `name`, if it is a chapter.

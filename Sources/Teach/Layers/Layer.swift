@@ -172,6 +172,16 @@ public enum Layer<Scalar: MatrixScalar>: Sendable, Equatable {
         }
     }
 
+    /// Multiply-adds per record in the forward pass: a dense layer's `inputs·units`, a convolution's
+    /// `Ho·Wo·K·(F·F·C)`; the other layers do comparatively little arithmetic and count 0.
+    public var multiplyAdds: Int {
+        switch self {
+        case .dense(let dense): dense.weights.count
+        case .conv2D(let conv): conv.multiplyAdds
+        default: 0
+        }
+    }
+
     /// A short name for tables: `conv 96 11×11 stride 4`, `dense 4096`, `max pool 3×3 stride 2`.
     public var name: String {
         switch self {

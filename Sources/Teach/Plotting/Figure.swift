@@ -133,6 +133,8 @@ public struct HeatMap: Sendable {
     public var lowColor: String = "#f7fbff"
     /// The colour of the highest value.
     public var highColor: String = "#08306b"
+    /// The colour halfway between, for values that diverge from a middle (say, white at 0).
+    public var middleColor: String?
     /// The values mapped to the two colours; `nil` uses the smallest and largest value.
     public var valueRange: ClosedRange<Double>?
     /// The colour bar's label; `nil` for no colour bar.

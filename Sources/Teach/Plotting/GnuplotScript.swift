@@ -72,6 +72,7 @@ extension Figure {
             }
             try Figure.validateColor(heatMap.lowColor, in: "\(name), heat map")
             try Figure.validateColor(heatMap.highColor, in: "\(name), heat map")
+            if let middle = heatMap.middleColor { try Figure.validateColor(middle, in: "\(name), heat map") }
         }
         for step in [xTickStep, yTickStep].compactMap({ $0 }) where !(step > 0 && step.isFinite) {
             throw PlotError.invalidFigure("\(name): tick step \(step) must be positive")
@@ -152,7 +153,11 @@ extension Figure {
 
         var plots: [String] = []
         if let heatMap {
-            lines.append("set palette defined (0 '\(heatMap.lowColor)', 1 '\(heatMap.highColor)')")
+            if let middle = heatMap.middleColor {
+                lines.append("set palette defined (0 '\(heatMap.lowColor)', 0.5 '\(middle)', 1 '\(heatMap.highColor)')")
+            } else {
+                lines.append("set palette defined (0 '\(heatMap.lowColor)', 1 '\(heatMap.highColor)')")
+            }
             if let range = heatMap.valueRange { lines.append("set cbrange [\(number(range.lowerBound)):\(number(range.upperBound))]") }
             if let label = heatMap.colorBarLabel { lines.append("set cblabel \(quoted(label))") } else { lines.append("unset colorbox") }
             lines.append("$\(prefix)heat << EOD")

@@ -244,3 +244,27 @@ private func worstDifference(_ a: Matrix<Double>, _ b: Matrix<Double>) -> Double
         }
     }
 }
+
+@Suite struct LayerSpecificationTests {
+    @Test func alexNetFromTextMatchesTheBuiltNetwork() throws {
+        let model = try LayerSpecification.model(
+            input: "227x227x3",
+            layers: ["conv 96 11 stride 4", "maxpool 3 stride 2", "conv 256 5 pad 2", "maxpool 3 stride 2", "conv 384 3 pad 1",
+                     "conv 384 3 pad 1", "conv 256 3 pad 1", "maxpool 3 stride 2", "dense 4096", "dense 4096", "dense 1000"])
+        #expect(model.parameterCount == 62_378_344)
+        let rows = LayerSpecification.table(model, input: "227×227×3")
+        #expect(rows.last?[3] == "1,135,256,096")
+    }
+
+    @Test func badTextNamesTheLayer() throws {
+        for (layers, fragment) in [
+            (["conv 10 7", "conv 6 5 stride 2"], "layer 2 'conv 6 5 stride 2'"), (["conv ten 3"], "whole number"),
+            (["pool 2"], "expected one of"), (["dense 10", "conv 3 3"], "needs an image input"), (["dropout x"], "rate"),
+        ] {
+            let error = #expect(throws: InvalidArgument.self) { try LayerSpecification.model(input: "32x32x3", layers: layers) }
+            #expect(error?.description.contains(fragment) == true, "\(layers): \(error?.description ?? "")")
+        }
+        #expect(throws: InvalidArgument.self) { try LayerSpecification.parseInput("32x32") }
+        #expect(try LayerSpecification.parseInput("784").width == 784)
+    }
+}

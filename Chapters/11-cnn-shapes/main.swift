@@ -1,0 +1,222 @@
+// Chapter 11: convolutional networks, shape arithmetic (article 004).
+import Teach
+
+Chapter.run("cnn-shapes") { chapter in
+    chapter.text(
+        """
+        A dense layer connects every input to every unit, so a 227×227 colour image fed to 4,096 \
+        units needs 633 million weights for one layer, and it treats a pixel in the corner and one \
+        in the middle as unrelated inputs. A convolution layer instead slides a small filter over \
+        the image and applies the *same* weights at every position: few weights, and a pattern \
+        (an edge, a corner) is found wherever it appears. This chapter follows article 004's \
+        arithmetic of sizes and weights, with every number computed by the package's real \
+        `Conv2D` and `Pooling` layers.
+        """)
+    chapter.text(
+        """
+        The package stores images *channels-last*, as the article writes them (32×32×3): one image \
+        is one row of a batch, pixel after pixel along each image row, the channels of a pixel side \
+        by side (see `ImageShape`; Keras's default, where PyTorch is channels-first). A convolution \
+        runs as one matrix product: *im2col* copies the input under every window position into \
+        one row of a patch matrix, and `patches · W` applies all filters at all positions at once.
+        """)
+
+    chapter.section("The rules")
+    chapter.formula(
+        """
+        input N×N×D, K filters of F×F×D, stride S, zero padding P:
+
+        output size      = (N − F + 2P)/S + 1        (must be a whole number)
+        output depth     = K                         (one feature map per filter)
+        parameters       = (F·F·D)·K + K             (the filters' weights, one bias per filter)
+        pooling F, S     : (N − F)/S + 1, depth kept, no parameters
+        """)
+    chapter.text(
+        """
+        Article 004 gives the size rule first without padding, `(N − F)/S + 1`, and adds padding \
+        later; the general form is above. Each filter has the input's full depth `D`, so its \
+        output at one position is a single number, and `K` filters give a depth of `K`.
+        """)
+
+    chapter.section("The article's examples, computed")
+    var random = chapter.random
+    let colour = ImageShape(32, 3)
+    let one = try Conv2D<Double>(inputShape: colour, filters: 1, filterSize: 5, using: &random)
+    let ten = try Conv2D<Double>(inputShape: colour, filters: 10, filterSize: 5, using: &random)
+    chapter.text(
+        """
+        A \(colour) image and one 5×5×3 filter: the filter has 5·5·3 = \(one.weights.rows) weights \
+        and a bias, \(one.parameterCount) in all, and fits (32 − 5)/1 + 1 = \(one.outputShape.height) \
+        times across and down, so the output is \(one.outputShape). Ten such filters give \
+        \(ten.outputShape), with \(ten.parameterCount) parameters.
+        """)
+    let first = try Conv2D<Double>(inputShape: colour, filters: 10, filterSize: 7, using: &random)
+    chapter.text(
+        """
+        The article's exercise: from \(colour), first 10 filters of 7×7 with stride 1, then 6 \
+        filters of 5×5 with stride 2. What depth does each filter have, and what size is each \
+        output? The first filters are 7×7×3 (the input's depth), the output is \
+        (32 − 7)/1 + 1 = \(first.outputShape.height): \(first.outputShape), with \
+        \(first.parameterCount.grouped) parameters. The second filters are 5×5×10, and then:
+        """)
+    do {
+        _ = try Conv2D<Double>(inputShape: first.outputShape, filters: 6, filterSize: 5, stride: 2, using: &random)
+        chapter.notice("unexpected: the second layer fits")
+    } catch let error as GeometryError {
+        chapter.formula(error.description)
+    }
+    let fittingPaddings = (0...4).filter { (try? ConvolutionGeometry.outputSize(input: 26, filter: 5, stride: 2, padding: $0)) != nil }
+    let fittingFilters = (2...7).filter { (try? ConvolutionGeometry.outputSize(input: 26, filter: $0, stride: 2, padding: 0)) != nil }
+    chapter.text(
+        """
+        The article's answer was an image that did not survive scraping; frameworks would round \
+        down to 11×11×6 and silently never look at the last column and row. The package refuses, \
+        because the article's own rule says such strides are not used. No padding rescues it: \
+        `26 − 5 + 2P` is odd for every `P`, so \(fittingPaddings.isEmpty ? "none of P = 0…4 fits" : "P = \(fittingPaddings) fit"). \
+        Filter sizes that do fit 26 with stride 2: \(fittingFilters.map { "\($0)×\($0)" }.joined(separator: ", ")).
+        """)
+
+    chapter.section("Padding keeps the size")
+    let small = ImageShape(6, 1)
+    let unpadded = try Conv2D<Double>(inputShape: small, filters: 1, filterSize: 3, using: &random)
+    let same = ConvolutionGeometry.samePadding(filter: 3)!
+    let padded = try Conv2D<Double>(inputShape: small, filters: 1, filterSize: 3, padding: same, using: &random)
+    chapter.text(
+        """
+        A 6×6 input and a 3×3 filter give (6 − 3)/1 + 1 = \(unpadded.outputShape.height): \
+        \(unpadded.outputShape.height)×\(unpadded.outputShape.width). Every layer shrinks the image, \
+        which limits depth and large filters. The usual cure is stride 1 with zero padding of \
+        `(F − 1)/2` = \(same) on each side: the 6×6 input becomes 8×8 with a border of zeros, and \
+        the output is (6 − 3 + 2)/1 + 1 = \(padded.outputShape.height), the input's size:
+        """)
+    let square = Matrix<Double>(rows: 1, columns: 36) { _, i in Double(i % 6 + i / 6 + 1) }
+    let border = try ZeroPadding(inputShape: small, padding: same).forward(square)
+    chapter.formula((0..<8).map { r in (0..<8).map { border[0, r * 8 + $0] == 0 ? " ·" : String(format: "%2.0f", border[0, r * 8 + $0]) }.joined(separator: " ") }.joined(separator: "\n"))
+    chapter.text("An even filter has no such padding: `(F − 1)/2` is not a whole number, one reason filters are 3×3, 5×5, 7×7.")
+
+    chapter.section("Pooling")
+    let block = try Matrix<Double>([[1, 1, 2, 4, 5, 6, 7, 8, 3, 2, 1, 0, 1, 2, 3, 4]])
+    let maxPool = try Pooling(.max, inputShape: ImageShape(4, 1), size: 2, stride: 2)
+    let averagePool = try Pooling(.average, inputShape: ImageShape(4, 1), size: 2, stride: 2)
+    let maxed = try maxPool.forward(block).output, averaged = try averagePool.forward(block).output
+    func rows(_ m: Matrix<Double>, _ width: Int, places: Int) -> [String] {
+        (0..<(m.columns / width)).map { r in (0..<width).map { String(format: "%4.\(places)f", m[0, r * width + $0]) }.joined() }
+    }
+    chapter.text(
+        """
+        With padding keeping the sizes, pooling layers shrink them: each channel on its own, a \
+        window slides with a stride and keeps one number per position. A 4×4 block with 2×2 \
+        windows and stride 2 gives (4 − 2)/2 + 1 = \(maxPool.outputShape.height) per side:
+        """)
+    chapter.formula(Markdown.sideBySide(
+        [(["input 4×4"] + rows(block, 4, places: 0)).joined(separator: "\n"), (["max 2×2"] + rows(maxed, 2, places: 0)).joined(separator: "\n"),
+         (["average 2×2"] + rows(averaged, 2, places: 2)).joined(separator: "\n")], gap: 6))
+    chapter.text(
+        """
+        Each quarter of the block becomes its largest value (max pooling, the usual choice) or its \
+        mean (average pooling). Pooling has no weights, and it keeps the depth: a 4×4×5 input \
+        gives \(try Pooling(.max, inputShape: ImageShape(4, 5), size: 2, stride: 2).outputShape).
+        """)
+
+    chapter.section("Geometries that do not fit")
+    chapter.text(
+        """
+        The package treats a geometry that breaks the rule as an error that names the numbers, \
+        never a rounded size:
+        """)
+    let attempts: [(Int, Int, Int, Int)] = [(26, 5, 2, 0), (28, 5, 3, 0), (5, 7, 1, 0), (32, 3, 0, 1), (32, 3, 1, -1)]
+    chapter.table(
+        ["N", "F", "S", "P", "result"],
+        attempts.map { n, f, s, p in
+            let result: String
+            do { result = "output \(try ConvolutionGeometry.outputSize(input: n, filter: f, stride: s, padding: p))" } catch let error as GeometryError {
+                result = error.problem
+            } catch { result = "\(error)" }
+            return [String(n), String(f), String(s), String(p), result]
+        }, alignments: [.right, .right, .right, .right, .left])
+
+    chapter.section("Try your own network")
+    let example = ["conv 6 5", "maxpool 2", "conv 16 5", "maxpool 2", "dense 120", "dense 84", "dense 10"]
+    let exampleModel = try LayerSpecification.model(input: "32x32x1", layers: example)
+    chapter.text(
+        """
+        `swift run shapes` builds a network written on the command line from the same layers and \
+        prints its table (layers: `conv K F [stride S] [pad P]`, `maxpool F [stride S]`, \
+        `avgpool F [stride S]`, `pad P`, `flatten`, `dense N`, `dropout R`). LeNet-5's shapes, for \
+        example:
+        """)
+    chapter.code("swift run shapes --input 32x32x1 " + example.map { "\"\($0)\"" }.joined(separator: " "))
+    chapter.table(
+        ["layer", "output", "parameters", "multiply-adds per image"], LayerSpecification.table(exampleModel, input: "32×32×1"),
+        alignments: [.left, .right, .right, .right])
+    chapter.text("A layer that does not fit stops the table with the error above, naming the layer.")
+
+    chapter.section("Pictures")
+    let input: [Double] = (0..<49).map { (i: Int) -> Double in Double((i * 7 + (i / 7) * 3) % 10) }
+    let filter: [Double] = [1, 0, -1, 1, 0, -1, 1, 0, -1]
+    let slide = try Conv2D<Double>(
+        inputShape: ImageShape(7, 1), weights: Matrix(rows: 9, columns: 1, elements: filter), bias: Matrix(rows: 1, columns: 1),
+        filterSize: 3, activation: .identity)
+    let slid = try slide.forward(Matrix(row: input)).elements
+    let (row, column) = (1, 2)
+    let window = Set((0..<3).flatMap { fy in (0..<3).map { fx in (row + fy) * 7 + column + fx } })
+    var sliding = Figure(name: "sliding", title: "One output of a 3×3 convolution, stride 1", xLabel: "", yLabel: "")
+    sliding.panels = [
+        try Figure.grid(
+            name: "input", title: "input 7×7 (the window at row \(row + 1), column \(column + 1))",
+            values: input.indices.map { window.contains($0) ? 1 : 0 }, width: 7, height: 7, labelPlaces: nil,
+            highColor: "#9ecae1", valueRange: 0...1.6),
+        try Figure.grid(name: "filter", title: "filter 3×3 (vertical edges)", values: filter, width: 3, height: 3, labelPlaces: 0,
+                        lowColor: "#fcbba1", highColor: "#c6dbef"),
+        try Figure.grid(
+            name: "output", title: "output 5×5", values: slid.indices.map { $0 == row * 5 + column ? 1 : 0 }, width: 5, height: 5,
+            highColor: "#9ecae1", valueRange: 0...1.6),
+    ]
+    sliding.panels[0].labels = input.enumerated().map { Label(String(Int($0.element)), x: Double($0.offset % 7), y: -Double($0.offset / 7)) }
+    sliding.panels[2].labels = slid.enumerated().map { Label(String(Int($0.element)), x: Double($0.offset % 5), y: -Double($0.offset / 5)) }
+    sliding.width = 1300
+    sliding.height = 460
+    let windowValues = (0..<9).map { input[(row + $0 / 3) * 7 + column + $0 % 3] }
+    try chapter.figure(sliding, caption: "The shaded 3×3 window of the input, times the filter, summed: the shaded output")
+    chapter.text(
+        """
+        The shaded output is `Σ window ⊙ filter` = \
+        \(zip(windowValues, filter).map { "\(Int($0))·\(Int($1))" }.joined(separator: " + ")) = \
+        \(Int(slid[row * 5 + column])); the filter then moves one column right for the next output, \
+        and the 3×3 window fits (7 − 3)/1 + 1 = 5 times each way.
+        """)
+    let sample = try LabeledImages.embeddedSample(test: true)
+    let index = sample.labels.firstIndex(of: 9) ?? 0
+    let image = sample.images.row(index).converted(to: Double.self)
+    let sobel = try Conv2D<Double>(
+        inputShape: sample.shape, weights: Matrix([[1, 1], [0, 2], [-1, 1], [2, 0], [0, 0], [-2, 0], [1, -1], [0, -2], [-1, -1]]),
+        bias: Matrix(rows: 1, columns: 2), filterSize: 3, padding: 1, activation: .identity)
+    let maps = try sobel.forward(image)
+    let mapValues = (0..<2).map { k in (0..<(28 * 28)).map { maps[0, $0 * 2 + k] } }
+    var features = Figure(name: "feature-maps", title: "A Fashion-MNIST \(LabeledImages.fashionClassNames[sample.labels[index]].lowercased()) and two edge filters", xLabel: "", yLabel: "")
+    features.panels = [
+        try Figure.grid(name: "image", title: "input 28×28×1", values: image.elements, width: 28, height: 28, highColor: "#000000"),
+        try Figure.grid(name: "vertical", title: "vertical edges (Sobel x)", values: mapValues[0], width: 28, height: 28,
+                        lowColor: "#b2182b", highColor: "#2166ac"),
+        try Figure.grid(name: "horizontal", title: "horizontal edges (Sobel y)", values: mapValues[1], width: 28, height: 28,
+                        lowColor: "#b2182b", highColor: "#2166ac"),
+    ]
+    for p in 1...2 {
+        features.panels[p].heatMap?.valueRange = -3...3
+        features.panels[p].heatMap?.middleColor = "#ffffff"
+    }
+    features.width = 1300
+    features.height = 460
+    try chapter.figure(features, caption: "One conv layer with two 3×3 filters (K = 2, padding 1): a 28×28×2 output, one feature map per filter")
+    chapter.text(
+        """
+        A real filter on a real image: test image \(index) of the embedded Fashion-MNIST sample (an \
+        \(LabeledImages.fashionClassNames[sample.labels[index]].lowercased())), through a `Conv2D` \
+        with two hand-set 3×3 filters, the Sobel operators, and padding 1, so the output is \
+        \(sobel.outputShape): one map per filter. The first filter computes left minus right \
+        neighbours, so its map is red (negative) where the pixel values grow from left to right, \
+        at the boot's left edge, blue where they fall, at its right edge, and white where nothing \
+        changes; the second does the same from top to bottom. Together they are the outline of \
+        the boot, split by direction. A trained network's first layer learns filters much like these by itself.
+        """)
+}
