@@ -22,6 +22,7 @@ let chapters: [(directory: String, name: String)] = [
     ("09-optimizers", "optimizers"),
     ("10-regularization", "regularization"),
     ("11-cnn-shapes", "cnn-shapes"),
+    ("12-alexnet", "alexnet"),
 ]
 
 let numerics = Target.Dependency.product(name: "Numerics", package: "swift-numerics")

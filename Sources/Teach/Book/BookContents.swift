@@ -30,6 +30,7 @@ public enum BookContents {
         ChapterEntry(number: 9, name: "optimizers", directory: "09-optimizers", title: "Optimizers"),
         ChapterEntry(number: 10, name: "regularization", directory: "10-regularization", title: "Overfitting and regularization"),
         ChapterEntry(number: 11, name: "cnn-shapes", directory: "11-cnn-shapes", title: "Convolutional networks: shape arithmetic"),
+        ChapterEntry(number: 12, name: "alexnet", directory: "12-alexnet", title: "AlexNet, layer by layer"),
     ]
 
     /// The entry for the executable `name`, if it is a chapter.
