@@ -90,37 +90,46 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
         }
     }
 
-    /// im2col: the `(m·Ho·Wo)×(F·F·C)` matrix whose rows are the input under each window position
-    /// (zeros where the window hangs over the padding).
-    @inlinable public func patches(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        try checkInput(x)
+    /// Calls `body(patchOffset, pixelOffset)` for every (window position, filter offset) that
+    /// lands on the input (not on the padding): the offset of the `C` numbers in the patch matrix,
+    /// and of the pixel's `C` channels in the batch. im2col copies from pixel to patch; col2im, in
+    /// the backward pass, adds from patch to pixel.
+    @inlinable func forEachWindowPixel(batch: Int, _ body: (_ patchOffset: Int, _ pixelOffset: Int) -> Void) {
         let c = inputShape.channels, h = inputShape.height, w = inputShape.width
         let ho = outputShape.height, wo = outputShape.width, f = filterSize
-        let rowLength = f * f * c
-        var out = [Scalar](repeating: 0, count: x.rows * ho * wo * rowLength)
-        x.storage.withUnsafeBufferPointer { input in
-            out.withUnsafeMutableBufferPointer { patches in
-                guard let source = input.baseAddress, let target = patches.baseAddress else { return }
-                for n in 0..<x.rows {
-                    let image = source + n &* inputShape.count
-                    for oy in 0..<ho {
-                        for ox in 0..<wo {
-                            let row = target + ((n &* ho &+ oy) &* wo &+ ox) &* rowLength
-                            for fy in 0..<f {
-                                let iy = oy &* stride &- padding &+ fy
-                                guard iy >= 0, iy < h else { continue }
-                                for fx in 0..<f {
-                                    let ix = ox &* stride &- padding &+ fx
-                                    guard ix >= 0, ix < w else { continue }
-                                    (row + (fy &* f &+ fx) &* c).update(from: image + (iy &* w &+ ix) &* c, count: c)
-                                }
-                            }
+        let rowLength = f &* f &* c
+        for n in 0..<batch {
+            let image = n &* inputShape.count
+            for oy in 0..<ho {
+                for ox in 0..<wo {
+                    let row = ((n &* ho &+ oy) &* wo &+ ox) &* rowLength
+                    for fy in 0..<f {
+                        let iy = oy &* stride &- padding &+ fy
+                        guard iy >= 0, iy < h else { continue }
+                        for fx in 0..<f {
+                            let ix = ox &* stride &- padding &+ fx
+                            guard ix >= 0, ix < w else { continue }
+                            body(row &+ (fy &* f &+ fx) &* c, image &+ (iy &* w &+ ix) &* c)
                         }
                     }
                 }
             }
         }
-        return Matrix(unchecked: x.rows * ho * wo, rowLength, out)
+    }
+
+    /// im2col: the `(m·Ho·Wo)×(F·F·C)` matrix whose rows are the input under each window position
+    /// (zeros where the window hangs over the padding).
+    @inlinable public func patches(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try checkInput(x)
+        let c = inputShape.channels, rows = x.rows * outputShape.height * outputShape.width, rowLength = weights.rows
+        var out = [Scalar](repeating: 0, count: rows * rowLength)
+        x.storage.withUnsafeBufferPointer { input in
+            out.withUnsafeMutableBufferPointer { patches in
+                guard let source = input.baseAddress, let target = patches.baseAddress else { return }
+                forEachWindowPixel(batch: x.rows) { patch, pixel in (target + patch).update(from: source + pixel, count: c) }
+            }
+        }
+        return Matrix(unchecked: rows, rowLength, out)
     }
 
     /// The forward pass, keeping the patches and weighted sums for the backward pass.
@@ -146,30 +155,13 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
         let biasGradient = perWindow.columnSums()
         let patchGradient = try perWindow.matmulTransposed(weights)
         // col2im: add each window's gradient back onto the input pixels it was read from.
-        let c = inputShape.channels, h = inputShape.height, w = inputShape.width
-        let ho = outputShape.height, wo = outputShape.width, f = filterSize
-        let rowLength = f * f * c
+        let c = inputShape.channels
         var dx = [Scalar](repeating: 0, count: batch * inputShape.count)
         patchGradient.storage.withUnsafeBufferPointer { source in
             dx.withUnsafeMutableBufferPointer { target in
                 guard let windows = source.baseAddress, let pixels = target.baseAddress else { return }
-                for n in 0..<batch {
-                    let image = pixels + n &* inputShape.count
-                    for oy in 0..<ho {
-                        for ox in 0..<wo {
-                            let row = windows + ((n &* ho &+ oy) &* wo &+ ox) &* rowLength
-                            for fy in 0..<f {
-                                let iy = oy &* stride &- padding &+ fy
-                                guard iy >= 0, iy < h else { continue }
-                                for fx in 0..<f {
-                                    let ix = ox &* stride &- padding &+ fx
-                                    guard ix >= 0, ix < w else { continue }
-                                    let from = row + (fy &* f &+ fx) &* c, to = image + (iy &* w &+ ix) &* c
-                                    for channel in 0..<c { to[channel] += from[channel] }
-                                }
-                            }
-                        }
-                    }
+                forEachWindowPixel(batch: batch) { patch, pixel in
+                    for channel in 0..<c { pixels[pixel &+ channel] += windows[patch &+ channel] }
                 }
             }
         }
