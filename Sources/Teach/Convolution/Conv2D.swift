@@ -90,11 +90,12 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
         }
     }
 
-    /// Calls `body(patchOffset, pixelOffset)` for every (window position, filter offset) that
-    /// lands on the input (not on the padding): the offset of the `C` numbers in the patch matrix,
-    /// and of the pixel's `C` channels in the batch. im2col copies from pixel to patch; col2im, in
-    /// the backward pass, adds from patch to pixel.
-    @inlinable func forEachWindowPixel(batch: Int, _ body: (_ patchOffset: Int, _ pixelOffset: Int) -> Void) {
+    /// Calls `body(patchOffset, pixelOffset, count)` for every window position and filter row,
+    /// with the stretch of that row that lands on the input rather than the padding: in the
+    /// channels-last layout the pixels of one filter row are `count` consecutive numbers, both in
+    /// the patch matrix and in the image. im2col copies them from image to patch; col2im, in the
+    /// backward pass, adds them from patch to image.
+    @inlinable func forEachWindowRow(batch: Int, _ body: (_ patchOffset: Int, _ pixelOffset: Int, _ count: Int) -> Void) {
         let c = inputShape.channels, h = inputShape.height, w = inputShape.width
         let ho = outputShape.height, wo = outputShape.width, f = filterSize
         let rowLength = f &* f &* c
@@ -103,14 +104,13 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
             for oy in 0..<ho {
                 for ox in 0..<wo {
                     let row = ((n &* ho &+ oy) &* wo &+ ox) &* rowLength
+                    let left = ox &* stride &- padding
+                    let first = Swift.max(0, -left), last = Swift.min(f, w &- left)  // filter columns on the image
+                    guard first < last else { continue }
                     for fy in 0..<f {
                         let iy = oy &* stride &- padding &+ fy
                         guard iy >= 0, iy < h else { continue }
-                        for fx in 0..<f {
-                            let ix = ox &* stride &- padding &+ fx
-                            guard ix >= 0, ix < w else { continue }
-                            body(row &+ (fy &* f &+ fx) &* c, image &+ (iy &* w &+ ix) &* c)
-                        }
+                        body(row &+ (fy &* f &+ first) &* c, image &+ (iy &* w &+ left &+ first) &* c, (last &- first) &* c)
                     }
                 }
             }
@@ -121,12 +121,12 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
     /// (zeros where the window hangs over the padding).
     @inlinable public func patches(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try checkInput(x)
-        let c = inputShape.channels, rows = x.rows * outputShape.height * outputShape.width, rowLength = weights.rows
+        let rows = x.rows * outputShape.height * outputShape.width, rowLength = weights.rows
         var out = [Scalar](repeating: 0, count: rows * rowLength)
         x.storage.withUnsafeBufferPointer { input in
             out.withUnsafeMutableBufferPointer { patches in
                 guard let source = input.baseAddress, let target = patches.baseAddress else { return }
-                forEachWindowPixel(batch: x.rows) { patch, pixel in (target + patch).update(from: source + pixel, count: c) }
+                forEachWindowRow(batch: x.rows) { patch, pixel, count in (target + patch).update(from: source + pixel, count: count) }
             }
         }
         return Matrix(unchecked: rows, rowLength, out)
@@ -155,13 +155,12 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
         let biasGradient = perWindow.columnSums()
         let patchGradient = try perWindow.matmulTransposed(weights)
         // col2im: add each window's gradient back onto the input pixels it was read from.
-        let c = inputShape.channels
         var dx = [Scalar](repeating: 0, count: batch * inputShape.count)
         patchGradient.storage.withUnsafeBufferPointer { source in
             dx.withUnsafeMutableBufferPointer { target in
                 guard let windows = source.baseAddress, let pixels = target.baseAddress else { return }
-                forEachWindowPixel(batch: batch) { patch, pixel in
-                    for channel in 0..<c { pixels[pixel &+ channel] += windows[patch &+ channel] }
+                forEachWindowRow(batch: batch) { patch, pixel, count in
+                    for i in 0..<count { pixels[pixel &+ i] += windows[patch &+ i] }
                 }
             }
         }

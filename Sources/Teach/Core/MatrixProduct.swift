@@ -61,7 +61,25 @@ extension Matrix {
                 operation: name, shapes: [a.shape, b.shape],
                 expected: "the \(left) (\(k)) must equal the \(right) (\(kb))")
         }
-        // The kernel streams rows of op(b); a transposed b is laid out once, which costs
+        if Scalar.self == Float.self {
+            // Float, the training type: the packed, vectorised, two-core kernel (FloatProduct.swift),
+            // reading either operand transposed through its strides.
+            let left = unsafeBitCast(a.storage, to: [Float].self), right = unsafeBitCast(b.storage, to: [Float].self)
+            var out = [Float](repeating: 0, count: m * n)
+            left.withUnsafeBufferPointer { ap in
+                right.withUnsafeBufferPointer { bp in
+                    out.withUnsafeMutableBufferPointer { cp in
+                        guard let ap = ap.baseAddress, let bp = bp.baseAddress, let cp = cp.baseAddress else { return }
+                        floatProduct(
+                            m: m, n: n, k: k, a: ap, aRow: ta ? 1 : a.columns, aColumn: ta ? a.columns : 1, b: bp,
+                            bRow: tb ? 1 : b.columns, bColumn: tb ? b.columns : 1, c: cp, accumulate: true)
+                    }
+                }
+            }
+            return Matrix(unchecked: m, n, unsafeBitCast(out, to: [Scalar].self))
+        }
+        // Double, where the book checks exact numbers: the plain loop, whose order of additions is
+        // easy to state. It streams rows of op(b); a transposed b is laid out once, which costs
         // k·n copies against m·k·n multiply-adds.
         let right = tb ? b.transposed() : b
         var out = [Scalar](repeating: 0, count: m * n)

@@ -74,11 +74,27 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
 
     /// The model's outputs for `x` in inference mode (no dropout, batch normalization with its
     /// running averages).
+    ///
+    /// Large inputs go through in chunks of ``predictionChunk`` rows: every layer works row by row
+    /// at inference, so the result is the same, but the intermediate matrices stay small enough
+    /// to be reused from the heap instead of being mapped (and zeroed) afresh for each layer.
     @inlinable public func predict(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         var model = self
         var unused = SeededGenerator(seed: 0)
-        return try model.forward(x, mode: .inference, using: &unused).last!.output
+        guard x.rows > Self.predictionChunk else { return try model.forward(x, mode: .inference, using: &unused).last!.output }
+        var outputs: [Scalar] = []
+        var columns = 0
+        for start in stride(from: 0, to: x.rows, by: Self.predictionChunk) {
+            let chunk = try x.gatherRows(start..<min(start + Self.predictionChunk, x.rows))
+            let output = try model.forward(chunk, mode: .inference, using: &unused).last!.output
+            columns = output.columns
+            outputs += output.elements
+        }
+        return try Matrix(rows: x.rows, columns: columns, elements: outputs)
     }
+
+    /// Rows per chunk in ``predict(_:)``.
+    public static var predictionChunk: Int { 1024 }
 
     /// The loss of the inference-mode outputs for `x` against `targets` (no penalty).
     @inlinable public func loss(_ x: Matrix<Scalar>, targets: Matrix<Scalar>, loss: Loss) throws -> Scalar {
@@ -94,10 +110,20 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
     ) throws -> ModelGradients<Scalar> {
         let traces = try forward(x, mode: .training, using: &generator)
         let output = traces.last!.output
-        var outputGradient = try loss.gradient(output, targets)
+        var outputGradient: Matrix<Scalar>
         var gradients = [[Matrix<Scalar>]](repeating: [], count: layers.count)
+        var below = layers.count
+        if loss == .crossEntropy, case .softmax = layers[layers.count - 1] {
+            // softmax then cross-entropy: the gradient of the scores is (ŷ − y)/m
+            try loss.check(output, targets)
+            let scale = 1 / Scalar(output.rows)
+            outputGradient = try output.zipMap(targets) { ($0 - $1) * scale }
+            below -= 1
+        } else {
+            outputGradient = try loss.gradient(output, targets)
+        }
         var penaltyValue: Scalar = 0
-        for index in layers.indices.reversed() {
+        for index in layers.indices.prefix(below).reversed() {
             let backward = try layers[index].backward(traces[index], outputGradient: outputGradient)
             gradients[index] = backward.parameterGradients
             if case .dense(let dense) = layers[index], penalty != .none {

@@ -1,3 +1,5 @@
+import RealModule
+
 /// A loss (cost, error) function: how far a network's outputs are from the targets, as one number,
 /// and its gradient with respect to the outputs, which starts backpropagation.
 ///
@@ -12,10 +14,20 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
     /// The ½ is there so that the 2 of the square's derivative cancels: the gradient of one record
     /// is just `ŷ - y`, the negative of the article's `error = y - ŷ`.
     case halfSquaredError
+    /// Cross-entropy of probabilities (the output of a softmax) against one-hot targets, averaged
+    /// over the records, as Keras's `categorical_crossentropy` and PyTorch's `CrossEntropyLoss`
+    /// (which takes the scores before the softmax):
+    ///
+    ///     E = −1/m Σ_records Σ_classes y log ŷ          ∂E/∂ŷ = −y / (m ŷ)
+    ///
+    /// After a softmax the two gradients combine to `(ŷ − y)/m` for the scores; ``Model`` uses that
+    /// directly when its last layer is ``Layer/softmax``, which avoids dividing by a tiny `ŷ`.
+    case crossEntropy
 
     public var description: String {
         switch self {
         case .halfSquaredError: "half squared error"
+        case .crossEntropy: "cross-entropy"
         }
     }
 
@@ -28,6 +40,12 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
             var sum: Scalar = 0
             for (o, t) in zip(outputs.elements, targets.elements) { sum += (t - o) * (t - o) }
             return sum / (2 * Scalar(outputs.rows))
+        case .crossEntropy:
+            var sum: Scalar = 0
+            for (o, t) in zip(outputs.elements, targets.elements) where t != 0 {
+                sum -= t * Scalar.log(Swift.max(o, Scalar.leastNormalMagnitude))
+            }
+            return sum / Scalar(outputs.rows)
         }
     }
 
@@ -39,6 +57,9 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
         case .halfSquaredError:
             let scale = 1 / Scalar(outputs.rows)
             return try outputs.zipMap(targets) { o, t in (o - t) * scale }
+        case .crossEntropy:
+            let scale = -1 / Scalar(outputs.rows)
+            return try outputs.zipMap(targets) { o, t in t == 0 ? 0 : t * scale / Swift.max(o, Scalar.leastNormalMagnitude) }
         }
     }
 

@@ -268,14 +268,19 @@ public struct Optimizer<Scalar: MatrixScalar>: Sendable, CustomStringConvertible
         case .adam(let beta1, let beta2, let epsilon):
             let b1 = Scalar(beta1), b2 = Scalar(beta2), eps = Scalar(epsilon)
             let correction1 = 1 - Scalar.pow(b1, Scalar(t)), correction2 = 1 - Scalar.pow(b2, Scalar(t))
-            state.first.withUnsafeMutableBufferPointer { m in
-                state.second.withUnsafeMutableBufferPointer { v in
-                    for i in theta.indices {
-                        let g = decayed(i)
-                        m[i] = b1 * m[i] + (1 - b1) * g
-                        v[i] = b2 * v[i] + (1 - b2) * g * g
+            state.first.withUnsafeMutableBufferPointer { mBuffer in
+                state.second.withUnsafeMutableBufferPointer { vBuffer in
+                    // raw pointers and no branch in the loop, so the compiler can vectorise it
+                    guard let m = mBuffer.baseAddress, let v = vBuffer.baseAddress, let p = theta.baseAddress,
+                        let gradient = gradient.baseAddress
+                    else { return }
+                    let keep1 = 1 - b1, keep2 = 1 - b2
+                    for i in 0..<theta.count {
+                        let g = gradient[i] + decay * p[i]
+                        m[i] = b1 * m[i] + keep1 * g
+                        v[i] = b2 * v[i] + keep2 * g * g
                         let mHat = m[i] / correction1, vHat = v[i] / correction2
-                        theta[i] -= lr * mHat / (vHat.squareRoot() + eps)
+                        p[i] -= lr * mHat / (vHat.squareRoot() + eps)
                     }
                 }
             }

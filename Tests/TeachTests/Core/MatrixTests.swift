@@ -143,3 +143,43 @@ func expectClose(_ a: [[Double]], _ b: [[Double]], tolerance: Double = 1e-12, so
         #expect(try Matrix<Float>([[.infinity]]).hasNonFiniteElements)
     }
 }
+
+/// The Float product (packed, vectorised, on two cores when large) against a plain Double loop.
+@Suite struct FloatProductTests {
+    static let shapes: [(m: Int, k: Int, n: Int)] = [
+        (1, 1, 1), (7, 33, 65), (65, 7, 33), (33, 65, 7), (6, 16, 16), (13, 257, 17), (128, 784, 50), (150, 200, 130),
+        (1, 500, 1), (500, 1, 500), (64, 64, 64),
+    ]
+
+    @Test(arguments: shapes)
+    func matchesADoubleReferenceInEveryLayout(m: Int, k: Int, n: Int) throws {
+        var random = SeededGenerator(seed: UInt64(m * 1_000_003 + k * 1009 + n))
+        let a = Matrix<Float>.gaussian(rows: m, columns: k, using: &random)
+        let b = Matrix<Float>.gaussian(rows: k, columns: n, using: &random)
+        let reference = Matrix<Double>(rows: m, columns: n) { i, j in
+            (0..<k).reduce(0.0) { $0 + Double(a[i, $1]) * Double(b[$1, j]) }
+        }
+        let products = [
+            try a.matmul(b), try a.transposed().transposedMatmul(b), try a.matmulTransposed(b.transposed()),
+            try Matrix.product(a.transposed(), transposed: true, b.transposed(), transposed: true),
+        ]
+        let scale = max(1, reference.elements.map(abs).max() ?? 1)
+        for (layout, product) in products.enumerated() {
+            #expect(product.shape == Shape(m, n))
+            let worst = zip(product.elements, reference.elements).map { abs(Double($0) - $1) }.max() ?? 0
+            // float rounding: a few ulps of the largest entry, growing like √k
+            #expect(worst / scale < 1e-6 * Double(k).squareRoot() + 1e-6, "layout \(layout): \(worst / scale)")
+        }
+    }
+
+    @Test func concurrentProductsDoNotInterfere() async throws {
+        var random = SeededGenerator(seed: 5)
+        let a = Matrix<Float>.gaussian(rows: 200, columns: 300, using: &random)
+        let b = Matrix<Float>.gaussian(rows: 300, columns: 100, using: &random)
+        let expected = try a.matmul(b)
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 { group.addTask { try a.matmul(b) == expected } }
+            for try await same in group { #expect(same) }
+        }
+    }
+}

@@ -350,3 +350,45 @@ extension ModelGradients {
         }
     }
 }
+
+@Suite struct CrossEntropyTests {
+    @Test func valueAndGradientByHand() throws {
+        let p = try Matrix<Double>([[0.7, 0.2, 0.1], [0.25, 0.25, 0.5]])
+        let t = try Matrix<Double>([[1, 0, 0], [0, 0, 1]])
+        let expected = -(Double.log(0.7) + Double.log(0.5)) / 2
+        #expect(try Loss.crossEntropy.value(p, t).isApproximatelyEqual(to: expected, absoluteTolerance: 1e-15))
+        let g = try Loss.crossEntropy.gradient(p, t)
+        #expect(g[0, 0].isApproximatelyEqual(to: -1 / (2 * 0.7), absoluteTolerance: 1e-15))
+        #expect(g[0, 1] == 0)
+        // a probability of exactly 0 on the true class is a large but finite loss
+        #expect(try Loss.crossEntropy.value(Matrix([[0.0, 1]]), Matrix([[1.0, 0]])).isFinite)
+    }
+
+    @Test func softmaxWithCrossEntropyMatchesCentralDifferences() throws {
+        var random = SeededGenerator(seed: 17)
+        var model = try Model<Double>([
+            .dense(Dense(inputs: 4, units: 5, activation: .tanh, initializer: .xavier, using: &random)),
+            .dense(Dense(inputs: 5, units: 3, activation: .identity, initializer: .xavier, using: &random)), .softmax,
+        ])
+        let x = Matrix<Double>.gaussian(rows: 6, columns: 4, using: &random)
+        let y = Matrix<Double>(rows: 6, columns: 3) { r, c in r % 3 == c ? 1 : 0 }
+        let start = model
+        let pass = try model.backpropagate(x, targets: y, loss: .crossEntropy, using: &random)
+        var worst = 0.0
+        for l in 0..<2 {
+            for p in start.layers[l].parameters.indices {
+                for e in 0..<start.layers[l].parameters[p].count {
+                    func loss(_ delta: Double) throws -> Double {
+                        var copy = start
+                        copy.layers[l].updateParameters { parameter, index in
+                            if index == p { parameter.withUnsafeMutableBufferPointer { $0[e] += delta } }
+                        }
+                        return try copy.loss(x, targets: y, loss: .crossEntropy)
+                    }
+                    worst = max(worst, abs((try loss(1e-6) - loss(-1e-6)) / 2e-6 - pass.gradients[l][p].elements[e]))
+                }
+            }
+        }
+        #expect(worst < 1e-8)
+    }
+}

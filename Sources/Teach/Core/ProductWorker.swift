@@ -1,0 +1,62 @@
+import Foundation
+import Synchronization
+
+/// A second thread for the matrix product, kept warm.
+///
+/// Waking a parked thread costs tens of microseconds on this kind of virtual machine, more than a
+/// mid-sized product gains from a second core. So the worker spins for a while after each job,
+/// checking for the next one, and only then sleeps on a semaphore. Jobs are run one at a time:
+/// `run(first, second)` runs `second` on the worker and `first` on the caller, and returns when both
+/// are done. Concurrent callers take turns.
+final class ProductWorker: @unchecked Sendable {
+    static let shared = ProductWorker()
+
+    /// Jobs handed out and jobs finished, counted; the worker runs job `n` when it sees `requested = n`.
+    private let requested = Atomic<Int>(0)
+    private let completed = Atomic<Int>(0)
+    private let sleeping = Atomic<Bool>(false)
+    private let wake = DispatchSemaphore(value: 0)
+    private let turn = NSLock()
+    /// Written by the caller before `requested` is raised, read by the worker after it sees the raise.
+    private var job: (() -> Void)?
+
+    /// How many times the worker checks for new work before it sleeps (about 0.2 ms).
+    private static let spins = 20_000
+
+    private init() {
+        let thread = Thread { [self] in loop() }
+        thread.name = "Teach product worker"
+        thread.start()
+    }
+
+    private func loop() {
+        var seen = 0
+        while true {
+            var spins = 0
+            while requested.load(ordering: .sequentiallyConsistent) == seen {
+                spins += 1
+                if spins == Self.spins {
+                    sleeping.store(true, ordering: .sequentiallyConsistent)
+                    if requested.load(ordering: .sequentiallyConsistent) == seen { wake.wait() }
+                    sleeping.store(false, ordering: .sequentiallyConsistent)
+                    spins = 0
+                }
+            }
+            seen = requested.load(ordering: .sequentiallyConsistent)
+            job?()
+            completed.store(seen, ordering: .sequentiallyConsistent)
+        }
+    }
+
+    /// Runs `first` here and `second` on the worker, and returns when both have finished.
+    func run(_ first: () -> Void, _ second: @escaping () -> Void) {
+        turn.lock()
+        defer { turn.unlock() }
+        job = second
+        let number = requested.add(1, ordering: .sequentiallyConsistent).newValue
+        if sleeping.load(ordering: .sequentiallyConsistent) { wake.signal() }
+        first()
+        while completed.load(ordering: .sequentiallyConsistent) != number {}
+        job = nil
+    }
+}

@@ -1,0 +1,106 @@
+// `swift run -c release benchmark`: the speed of the core, for comparison with numpy and PyTorch
+// (scripts/compare-with-peers.py runs the same rows with them and prints the ratios).
+import ArgumentParser
+import Foundation
+import Teach
+
+@main
+struct Benchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Times the Float matrix product, AlexNet's forward pass and MLP training, and prints a table (or JSON).")
+
+    @Flag(help: "Print JSON lines (one object per row) instead of a table.")
+    var json = false
+
+    @Option(help: "Seconds to spend on each product row (more gives steadier medians).")
+    var seconds = 0.5
+
+    @Flag(help: "Only the matrix products.")
+    var productsOnly = false
+
+    func run() throws {
+        #if DEBUG
+        print("note: a debug build; run `swift run -c release benchmark` for meaningful numbers")
+        #endif
+        var rows: [[String: String]] = []
+        func emit(_ row: [String: String]) {
+            if json {
+                let data = try! JSONSerialization.data(withJSONObject: row, options: [.sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+            } else {
+                rows.append(row)
+            }
+        }
+        var random = SeededGenerator(seed: 1)
+        let clock = ContinuousClock()
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+        func median(budget: Double, minimum: Int = 5, _ body: () throws -> Void) rethrows -> Double {
+            try body()
+            var times: [Double] = []
+            let start = clock.now
+            while seconds(clock.now - start) < budget || times.count < minimum {
+                let t = clock.now
+                try body()
+                times.append(seconds(clock.now - t))
+            }
+            return times.sorted()[times.count / 2]
+        }
+        let square = [64, 128, 256, 512, 1024, 2048].map { (name: "\($0)", m: $0, k: $0, n: $0, layout: "AB") }
+        let steps: [(name: String, m: Int, k: Int, n: Int, layout: String)] = [
+            ("128x784 · 784x50", 128, 784, 50, "AB"), ("128x784 · 784x500", 128, 784, 500, "AB"),
+            ("784x128ᵀ · 128x50 (weight gradient)", 784, 128, 50, "AtB"), ("784x128ᵀ · 128x500 (weight gradient)", 784, 128, 500, "AtB"),
+            ("128x50 · 784x50ᵀ (input gradient)", 128, 50, 784, "ABt"), ("128x500 · 784x500ᵀ (input gradient)", 128, 500, 784, "ABt"),
+            ("128x500 · 500x500", 128, 500, 500, "AB"),
+        ]
+        for shape in square + steps {
+            let a = Matrix<Float>.gaussian(rows: shape.layout == "AtB" ? shape.k : shape.m, columns: shape.layout == "AtB" ? shape.m : shape.k, using: &random)
+            let b = Matrix<Float>.gaussian(rows: shape.layout == "ABt" ? shape.n : shape.k, columns: shape.layout == "ABt" ? shape.k : shape.n, using: &random)
+            let time = try median(budget: self.seconds) {
+                switch shape.layout {
+                case "AtB": _ = try a.transposedMatmul(b)
+                case "ABt": _ = try a.matmulTransposed(b)
+                default: _ = try a.matmul(b)
+                }
+            }
+            let flop = 2.0 * Double(shape.m * shape.k * shape.n)
+            emit(["kind": "product", "name": shape.name, "m": "\(shape.m)", "k": "\(shape.k)", "n": "\(shape.n)", "layout": shape.layout,
+                  "ms": String(format: "%.4f", time * 1000), "gflops": String(format: "%.1f", flop / time / 1e9)])
+        }
+        if !productsOnly {
+            let alexNet: Model<Float> = try Architectures.alexNet(using: &random)
+            let image = Matrix<Float>.uniform(rows: 1, columns: 227 * 227 * 3, in: 0..<1, using: &random)
+            let time = try median(budget: 2, minimum: 7) { _ = try alexNet.predict(image) }
+            emit(["kind": "alexnet", "name": "AlexNet forward, one 227x227x3 image", "ms": String(format: "%.1f", time * 1000)])
+            for (name, sizes, epochs) in [("784-50-10", [784, 50, 10], 1), ("5 x 500", [784, 500, 500, 500, 500, 500, 10], 1)] {
+                var layers: [Layer<Float>] = []
+                for i in 1..<sizes.count {
+                    let last = i == sizes.count - 1
+                    layers.append(.dense(try Dense(inputs: sizes[i - 1], units: sizes[i], activation: last ? .identity : .relu, initializer: last ? .xavier : .he, using: &random)))
+                }
+                layers.append(.softmax)
+                var model = try Model(layers)
+                let count = 60_000
+                let x = Matrix<Float>.uniform(rows: count, columns: 784, in: 0..<1, using: &random)
+                let labels = (0..<count).map { _ in random.integer(below: 10) }
+                let y = Matrix<Float>(rows: count, columns: 10) { r, c in labels[r] == c ? 1 : 0 }
+                var optimizer = try Optimizer<Float>.adam()
+                let start = clock.now
+                try model.train(inputs: x, targets: y, loss: .crossEntropy, optimizer: &optimizer, batchSize: 128, epochs: epochs, using: &random)
+                let elapsed = seconds(clock.now - start)
+                emit(["kind": "training", "name": "\(name), Adam, batch 128, one epoch of 60,000", "seconds": String(format: "%.2f", elapsed),
+                      "samples_per_second": String(format: "%.0f", Double(count * epochs) / elapsed)])
+            }
+        }
+        if !json {
+            print(Markdown.table(
+                ["row", "time", "rate"],
+                rows.map { row in
+                    switch row["kind"] {
+                    case "product": ["\(row["name"]!) (\(row["layout"]!))", "\(row["ms"]!) ms", "\(row["gflops"]!) GFLOP/s"]
+                    case "alexnet": [row["name"]!, "\(row["ms"]!) ms", ""]
+                    default: [row["name"]!, "\(row["seconds"]!) s", "\(row["samples_per_second"]!) samples/s"]
+                    }
+                }, alignments: [.left, .right, .right]))
+        }
+    }
+}
