@@ -85,7 +85,9 @@ struct Benchmark: ParsableCommand {
                 let y = Matrix<Float>(rows: count, columns: 10) { r, c in labels[r] == c ? 1 : 0 }
                 var optimizer = try Optimizer<Float>.adam()
                 let start = clock.now
-                try model.train(inputs: x, targets: y, loss: .crossEntropy, optimizer: &optimizer, batchSize: 128, epochs: epochs, using: &random)
+                try model.train(
+                    inputs: x, targets: y, loss: .crossEntropy, optimizer: &optimizer, batchSize: 128, epochs: epochs, lossReport: .batchAverage,
+                    using: &random)
                 let elapsed = seconds(clock.now - start)
                 emit(["kind": "training", "name": "\(name), Adam, batch 128, one epoch of 60,000", "seconds": String(format: "%.2f", elapsed),
                       "samples_per_second": String(format: "%.0f", Double(count * epochs) / elapsed)])

@@ -160,8 +160,12 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
     /// `penalty`), clips the gradients to the global norm `clipNorm` (when given) and lets the
     /// optimizer step.
     ///
-    /// - Returns: one record per epoch, starting with epoch 0, the untrained model; losses are
-    ///   measured in inference mode over the whole training set (and `validation`, when given).
+    /// - Returns: one record per epoch. With `lossReport` ``LossReport/wholeTrainingSet`` (the
+    ///   default) it starts with epoch 0, the untrained model, and each loss is measured in
+    ///   inference mode over the whole training set after the epoch; with
+    ///   ``LossReport/batchAverage`` it starts with epoch 1 and each loss is the mean of the
+    ///   epoch's batch losses, as Keras prints, which costs nothing extra. The validation loss
+    ///   (when `validation` is given) is always measured after the epoch.
     /// - Throws: ``TrainingDiverged`` when a loss is not finite; ``ShapeError`` when the data do not
     ///   fit the model; ``InvalidArgument`` for a bad batch size, epoch count or schedule.
     @inlinable @discardableResult
@@ -169,7 +173,7 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
         inputs: Matrix<Scalar>, targets: Matrix<Scalar>, loss: Loss = .halfSquaredError, optimizer: inout Optimizer<Scalar>,
         schedule: LearningRateSchedule = .constant, batchSize: Int, epochs: Int, shuffle: Bool = true,
         penalty: Penalty = .none, clipNorm: Double? = nil, validation: (inputs: Matrix<Scalar>, targets: Matrix<Scalar>)? = nil,
-        augment: ((Matrix<Scalar>, inout SeededGenerator) throws -> Matrix<Scalar>)? = nil,
+        augment: ((Matrix<Scalar>, inout SeededGenerator) throws -> Matrix<Scalar>)? = nil, lossReport: LossReport = .wholeTrainingSet,
         using generator: inout SeededGenerator, afterEpoch: (EpochRecord) throws -> Void = { _ in }
     ) throws -> [EpochRecord] {
         guard epochs >= 0 else { throw InvalidArgument("train: epochs \(epochs) must not be negative") }
@@ -180,8 +184,9 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
         }
         let baseRate = optimizer.learningRate
         var updates = 0
+        var batchLosses = 0.0, batchCount = 0
         func measure(_ epoch: Int) throws -> EpochRecord {
-            let value = Double(try self.loss(inputs, targets: targets, loss: loss))
+            let value = lossReport == .batchAverage ? batchLosses / Double(max(batchCount, 1)) : Double(try self.loss(inputs, targets: targets, loss: loss))
             guard value.isFinite else {
                 throw TrainingDiverged(epoch: epoch, update: updates, loss: value, learningRate: optimizer.learningRate)
             }
@@ -190,9 +195,14 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
                 epoch: epoch, loss: value, updates: updates, validationLoss: validationLoss,
                 learningRate: epoch == 0 ? nil : optimizer.learningRate)
         }
-        var history = [try measure(0)]
-        try afterEpoch(history[0])
+        var history: [EpochRecord] = []
+        if lossReport == .wholeTrainingSet {
+            history.append(try measure(0))
+            try afterEpoch(history[0])
+        }
         for epoch in stride(from: 1, through: epochs, by: 1) {
+            batchLosses = 0
+            batchCount = 0
             optimizer.learningRate = schedule.learningRate(base: baseRate, epoch: epoch - 1)
             let batches = shuffle
                 ? try Minibatches(count: inputs.rows, batchSize: batchSize, shuffledWith: &generator)
@@ -218,12 +228,23 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
                 }
                 try step(pass.gradients, optimizer: &optimizer)
                 updates += 1
+                batchLosses += Double(pass.loss)
+                batchCount += 1
             }
             history.append(try measure(epoch))
             try afterEpoch(history[history.count - 1])
         }
         return history
     }
+}
+
+/// How ``Model/train(inputs:targets:loss:optimizer:schedule:batchSize:epochs:shuffle:penalty:clipNorm:validation:augment:lossReport:using:afterEpoch:)``
+/// reports each epoch's training loss.
+public enum LossReport: Sendable, Hashable {
+    /// A forward pass over the whole training set after each epoch (and before the first).
+    case wholeTrainingSet
+    /// The mean of the epoch's batch losses, measured while the weights were changing (Keras's number).
+    case batchAverage
 }
 
 /// The result of ``Model/backpropagate(_:targets:loss:penalty:using:)``.

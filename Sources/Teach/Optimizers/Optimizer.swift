@@ -274,6 +274,16 @@ public struct Optimizer<Scalar: MatrixScalar>: Sendable, CustomStringConvertible
                     guard let m = mBuffer.baseAddress, let v = vBuffer.baseAddress, let p = theta.baseAddress,
                         let gradient = gradient.baseAddress
                     else { return }
+                    if Scalar.self == Float.self {
+                        adamFloat(
+                            count: theta.count, parameters: UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self),
+                            gradients: UnsafeRawPointer(gradient).assumingMemoryBound(to: Float.self),
+                            first: UnsafeMutableRawPointer(m).assumingMemoryBound(to: Float.self),
+                            second: UnsafeMutableRawPointer(v).assumingMemoryBound(to: Float.self), learningRate: Float(lr),
+                            beta1: Float(b1), beta2: Float(b2), epsilon: Float(eps), correction1: Float(correction1),
+                            correction2: Float(correction2), decay: Float(decay))
+                        return
+                    }
                     let keep1 = 1 - b1, keep2 = 1 - b2
                     for i in 0..<theta.count {
                         let g = gradient[i] + decay * p[i]

@@ -186,3 +186,26 @@ import Testing
         }
     }
 }
+
+@Suite struct FloatAdamTests {
+    @Test func vectorKernelMatchesTheScalarRuleExactly() throws {
+        // Float parameters go through the SIMD kernel; the same rule in scalar Float must agree bit for bit.
+        var random = SeededGenerator(seed: 12)
+        var theta = Matrix<Float>.gaussian(rows: 3, columns: 11, using: &random)
+        let start = theta
+        var optimizer = try Optimizer<Float>.adam(learningRate: 0.01, weightDecay: 0.1)
+        var m = [Float](repeating: 0, count: 33), v = [Float](repeating: 0, count: 33), expected = start.elements
+        for step in 1...3 {
+            let g = Matrix<Float>.gaussian(rows: 3, columns: 11, using: &random)
+            try optimizer.update(&theta, gradient: g, slot: 0)
+            let c1 = 1 - Float.pow(0.9, Float(step)), c2 = 1 - Float.pow(0.999, Float(step))
+            for i in 0..<33 {
+                let gradient = g.elements[i] + 0.1 * expected[i]
+                m[i] = 0.9 * m[i] + (1 - 0.9) * gradient
+                v[i] = 0.999 * v[i] + (1 - 0.999) * gradient * gradient
+                expected[i] -= 0.01 * (m[i] / c1) / ((v[i] / c2).squareRoot() + 1e-8)
+            }
+        }
+        #expect(theta.elements == expected)
+    }
+}

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Runs Teach's benchmark and the same rows with numpy (OpenBLAS) and, when installed, PyTorch on the
+CPU, all limited to the same number of threads, and prints the ratio Teach / peer for each row.
+
+    python3 scripts/compare-with-peers.py [--threads 2] [--seconds 0.5] [--products-only]
+
+Ratios above 1 mean Teach is faster (GFLOP/s ratio for products, time ratio peer/Teach otherwise).
+This script is a measuring tool, not part of the package.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--threads", type=int, default=os.cpu_count())
+parser.add_argument("--seconds", type=float, default=0.5)
+parser.add_argument("--products-only", action="store_true")
+args = parser.parse_args()
+for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[variable] = str(args.threads)
+
+import numpy as np  # noqa: E402  (after the thread settings)
+
+try:
+    import torch  # noqa: E402
+
+    torch.set_num_threads(args.threads)
+except ImportError:
+    torch = None
+
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+subprocess.run(["swift", "build", "-c", "release", "--product", "benchmark"], cwd=root, check=True,
+               stdout=subprocess.DEVNULL)
+command = [os.path.join(root, ".build", "release", "benchmark"), "--json", "--seconds", str(args.seconds)]
+if args.products_only:
+    command.append("--products-only")
+teach = [json.loads(line) for line in subprocess.run(command, cwd=root, check=True, capture_output=True, text=True).stdout.splitlines()
+         if line.startswith("{")]
+
+
+def median_time(body, budget, minimum=5):
+    body()
+    times = []
+    start = time.perf_counter()
+    while time.perf_counter() - start < budget or len(times) < minimum:
+        t = time.perf_counter()
+        body()
+        times.append(time.perf_counter() - t)
+    times.sort()
+    return times[len(times) // 2]
+
+
+rng = np.random.default_rng(1)
+
+
+def product_operands(row):
+    m, k, n, layout = int(row["m"]), int(row["k"]), int(row["n"]), row["layout"]
+    a = rng.standard_normal((k, m) if layout == "AtB" else (m, k), dtype=np.float32)
+    b = rng.standard_normal((n, k) if layout == "ABt" else (k, n), dtype=np.float32)
+    return a, b, layout
+
+
+def numpy_product(row):
+    a, b, layout = product_operands(row)
+    f = {"AB": lambda: a @ b, "AtB": lambda: a.T @ b, "ABt": lambda: a @ b.T}[layout]
+    return median_time(f, args.seconds)
+
+
+def torch_product(row):
+    a, b, layout = product_operands(row)
+    a, b = torch.from_numpy(a), torch.from_numpy(b)
+    f = {"AB": lambda: a @ b, "AtB": lambda: a.T @ b, "ABt": lambda: a @ b.T}[layout]
+    with torch.no_grad():
+        return median_time(f, args.seconds)
+
+
+def numpy_training(sizes):
+    """A from-scratch numpy MLP: ReLU, softmax cross-entropy, Adam (torch defaults), batch 128."""
+    count = 60_000
+    x = rng.random((count, 784), dtype=np.float32)
+    labels = rng.integers(0, 10, count)
+    y = np.eye(10, dtype=np.float32)[labels]
+    weights = [(rng.standard_normal((i, o), dtype=np.float32) * np.sqrt(2 / i)).astype(np.float32) for i, o in zip(sizes, sizes[1:])]
+    biases = [np.zeros(o, np.float32) for o in sizes[1:]]
+    params = weights + biases
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    lr, b1, b2, eps = 1e-3, 0.9, 0.999, 1e-8
+    start = time.perf_counter()
+    order = rng.permutation(count)
+    t = 0
+    for s in range(0, count, 128):
+        index = order[s:s + 128]
+        xb, yb = x[index], y[index]
+        activations = [xb]
+        for i, (w, b) in enumerate(zip(weights, biases)):
+            h = activations[-1] @ w + b
+            activations.append(np.maximum(h, 0) if i < len(weights) - 1 else h)
+        logits = activations[-1]
+        e = np.exp(logits - logits.max(axis=1, keepdims=True))
+        p = e / e.sum(axis=1, keepdims=True)
+        delta = (p - yb) / len(index)
+        grads_w, grads_b = [None] * len(weights), [None] * len(weights)
+        for i in reversed(range(len(weights))):
+            grads_w[i] = activations[i].T @ delta
+            grads_b[i] = delta.sum(axis=0)
+            if i > 0:
+                delta = (delta @ weights[i].T) * (activations[i] > 0)
+        t += 1
+        for j, (param, grad) in enumerate(zip(params, grads_w + grads_b)):
+            m[j] = b1 * m[j] + (1 - b1) * grad
+            v[j] = b2 * v[j] + (1 - b2) * grad * grad
+            param -= lr * (m[j] / (1 - b1 ** t)) / (np.sqrt(v[j] / (1 - b2 ** t)) + eps)
+    return time.perf_counter() - start
+
+
+def torch_training(sizes):
+    count = 60_000
+    x = torch.rand(count, 784)
+    y = torch.randint(0, 10, (count,))
+    layers = []
+    for i, (a, b) in enumerate(zip(sizes, sizes[1:])):
+        layers.append(torch.nn.Linear(a, b))
+        if i < len(sizes) - 2:
+            layers.append(torch.nn.ReLU())
+    model = torch.nn.Sequential(*layers)
+    optimizer = torch.optim.Adam(model.parameters())
+    loss = torch.nn.CrossEntropyLoss()
+    start = time.perf_counter()
+    order = torch.randperm(count)
+    for s in range(0, count, 128):
+        index = order[s:s + 128]
+        optimizer.zero_grad()
+        loss(model(x[index]), y[index]).backward()
+        optimizer.step()
+    return time.perf_counter() - start
+
+
+def torch_alexnet():
+    import torch.nn as nn
+
+    model = nn.Sequential(
+        nn.Conv2d(3, 96, 11, stride=4), nn.ReLU(), nn.MaxPool2d(3, 2), nn.Conv2d(96, 256, 5, padding=2), nn.ReLU(), nn.MaxPool2d(3, 2),
+        nn.Conv2d(256, 384, 3, padding=1), nn.ReLU(), nn.Conv2d(384, 384, 3, padding=1), nn.ReLU(),
+        nn.Conv2d(384, 256, 3, padding=1), nn.ReLU(), nn.MaxPool2d(3, 2), nn.Flatten(),
+        nn.Linear(9216, 4096), nn.ReLU(), nn.Linear(4096, 4096), nn.ReLU(), nn.Linear(4096, 1000), nn.Softmax(dim=1)).eval()
+    image = torch.rand(1, 3, 227, 227)
+    with torch.no_grad():
+        return median_time(lambda: model(image), 2, 7)
+
+
+print(f"threads: {args.threads}; numpy {np.__version__}" + (f"; torch {torch.__version__}" if torch else "; PyTorch not installed"))
+print()
+print("| row | Teach | numpy | Teach / numpy |" + (" PyTorch | Teach / PyTorch |" if torch else ""))
+print("|:---|---:|---:|---:|" + ("---:|---:|" if torch else ""))
+for row in teach:
+    if row["kind"] == "product":
+        flop = 2 * int(row["m"]) * int(row["k"]) * int(row["n"])
+        ours = float(row["gflops"])
+        peer = flop / numpy_product(row) / 1e9
+        line = f"| {row['name']} ({row['layout']}) GFLOP/s | {ours:.1f} | {peer:.1f} | {ours / peer:.2f} |"
+        if torch:
+            theirs = flop / torch_product(row) / 1e9
+            line += f" {theirs:.1f} | {ours / theirs:.2f} |"
+    elif row["kind"] == "alexnet":
+        ours = float(row["ms"])
+        line = f"| {row['name']} (ms) | {ours:.1f} | | |"
+        if torch:
+            theirs = torch_alexnet() * 1000
+            line += f" {theirs:.1f} | {theirs / ours:.2f} |"
+    else:
+        ours = float(row["seconds"])
+        sizes = [784, 50, 10] if row["name"].startswith("784-50-10") else [784, 500, 500, 500, 500, 500, 10]
+        peer = numpy_training(sizes)
+        line = f"| {row['name']} (s) | {ours:.2f} | {peer:.2f} | {peer / ours:.2f} |"
+        if torch:
+            theirs = torch_training(sizes)
+            line += f" {theirs:.2f} | {theirs / ours:.2f} |"
+    print(line, flush=True)
