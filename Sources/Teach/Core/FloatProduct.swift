@@ -185,6 +185,17 @@ func packB(kc: Int, nc: Int, b: UnsafePointer<Float>, bRow: Int, bColumn: Int, i
                 target.update(from: b + p * bRow + jr, count: nr)
                 target += nr
             }
+        } else if bRow == 1 {
+            // B transposed: each of the panel's columns is contiguous in memory; read it in one run
+            for j in 0..<nr {
+                if j < columns {
+                    let column = b + (jr + j) * bColumn
+                    for p in 0..<kc { target[p &* nr &+ j] = column[p] }
+                } else {
+                    for p in 0..<kc { target[p &* nr &+ j] = 0 }
+                }
+            }
+            target += kc * nr
         } else {
             for p in 0..<kc {
                 let row = b + p * bRow + jr * bColumn
@@ -209,6 +220,17 @@ func packA(mc: Int, kc: Int, a: UnsafePointer<Float>, aRow: Int, aColumn: Int, i
                 target.update(from: a + p * aColumn + ir, count: mr)
                 target += mr
             }
+        } else if aColumn == 1 {
+            // A row-major: each of the panel's rows is contiguous in memory; read it in one run
+            for i in 0..<mr {
+                if i < rows {
+                    let row = a + (ir + i) * aRow
+                    for p in 0..<kc { target[p &* mr &+ i] = row[p] }
+                } else {
+                    for p in 0..<kc { target[p &* mr &+ i] = 0 }
+                }
+            }
+            target += kc * mr
         } else {
             for p in 0..<kc {
                 let column = a + p * aColumn + ir * aRow

@@ -96,14 +96,19 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Equatable {
     /// weights and biases and to `∂E/∂x` for the layer below (formulas in the type's documentation).
     ///
     /// - Throws: ``ShapeError`` when `outputGradient` does not match the trace's output.
-    @inlinable public func backward(_ trace: DenseTrace<Scalar>, outputGradient: Matrix<Scalar>) throws -> DenseBackward<Scalar> {
+    ///
+    /// With `inputGradient` false (the first layer of a network, whose input is the data), `∂E/∂x`
+    /// is not computed and comes back as an empty matrix: it saves one matrix product.
+    @inlinable public func backward(
+        _ trace: DenseTrace<Scalar>, outputGradient: Matrix<Scalar>, inputGradient needed: Bool = true
+    ) throws -> DenseBackward<Scalar> {
         let weightedSumGradient = try outputGradient.zipMap(activation.derivative(trace.weightedSums), operation: "Dense.backward") { g, d in g * d }
         let gradients = DenseGradients(
             weights: try trace.input.transposedMatmul(weightedSumGradient),
             bias: hasBias ? weightedSumGradient.columnSums() : Matrix(rows: 1, columns: unitCount))
         return DenseBackward(
             weightedSumGradient: weightedSumGradient, gradients: gradients,
-            inputGradient: try weightedSumGradient.matmulTransposed(weights))
+            inputGradient: needed ? try weightedSumGradient.matmulTransposed(weights) : Matrix(rows: 0, columns: 0))
     }
 
     /// One step of gradient descent: `W ← W − η ∂E/∂W`, `b ← b − η ∂E/∂b`.

@@ -71,12 +71,14 @@ public enum Layer<Scalar: MatrixScalar>: Sendable, Equatable {
     /// The backward pass: the gradient of the layer's input and of each of its ``parameters``.
     /// - Throws: ``ShapeError`` when the gradient does not fit, ``InvalidArgument`` when the trace
     ///   belongs to another kind of layer.
+    ///
+    /// With `inputGradient` false a dense layer skips `∂E/∂x` (an empty matrix comes back).
     @inlinable public func backward(
-        _ trace: LayerTrace<Scalar>, outputGradient: Matrix<Scalar>
+        _ trace: LayerTrace<Scalar>, outputGradient: Matrix<Scalar>, inputGradient needed: Bool = true
     ) throws -> (inputGradient: Matrix<Scalar>, parameterGradients: [Matrix<Scalar>]) {
         switch (self, trace) {
         case (.dense(let dense), .dense(let trace)):
-            let backward = try dense.backward(trace, outputGradient: outputGradient)
+            let backward = try dense.backward(trace, outputGradient: outputGradient, inputGradient: needed)
             let gradients = backward.gradients
             return (backward.inputGradient, dense.hasBias ? [gradients.weights, gradients.bias] : [gradients.weights])
         case (.dropout(let dropout), .dropout(_, let mask)):

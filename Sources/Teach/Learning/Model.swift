@@ -124,7 +124,7 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
         }
         var penaltyValue: Scalar = 0
         for index in layers.indices.prefix(below).reversed() {
-            let backward = try layers[index].backward(traces[index], outputGradient: outputGradient)
+            let backward = try layers[index].backward(traces[index], outputGradient: outputGradient, inputGradient: index > 0)
             gradients[index] = backward.parameterGradients
             if case .dense(let dense) = layers[index], penalty != .none {
                 penaltyValue += penalty.value(dense.weights)

@@ -275,7 +275,7 @@ public struct Optimizer<Scalar: MatrixScalar>: Sendable, CustomStringConvertible
                         let gradient = gradient.baseAddress
                     else { return }
                     if Scalar.self == Float.self {
-                        adamFloat(
+                        adamFloatUpdate(
                             count: theta.count, parameters: UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self),
                             gradients: UnsafeRawPointer(gradient).assumingMemoryBound(to: Float.self),
                             first: UnsafeMutableRawPointer(m).assumingMemoryBound(to: Float.self),
