@@ -66,11 +66,21 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
 
     /// `f` applied to every element.
     @inlinable public func callAsFunction<Scalar>(_ h: Matrix<Scalar>) -> Matrix<Scalar> {
-        h.map { self($0) }
+        // the same arithmetic as the scalar function, with the choice of function made once, so
+        // that the loop over the elements can be vectorised
+        switch self {
+        case .relu: h.map { $0 > 0 ? $0 : 0 }
+        case .identity: h
+        default: h.map { self($0) }
+        }
     }
 
     /// `f'` at every element.
     @inlinable public func derivative<Scalar>(_ h: Matrix<Scalar>) -> Matrix<Scalar> {
-        h.map { derivative($0) }
+        switch self {
+        case .relu: h.map { $0 > 0 ? 1 : 0 }
+        case .identity: h.map { _ in 1 }
+        default: h.map { derivative($0) }
+        }
     }
 }
