@@ -137,7 +137,8 @@ func packedProduct(
         packedA.deallocate()
         packedB.deallocate()
     }
-    var edge = [Float](repeating: 0, count: mr * nr)
+    let edge = UnsafeMutablePointer<Float>.allocate(capacity: mr * nr)
+    defer { edge.deallocate() }
     for jc in stride(from: 0, to: n, by: Blocking.nc) {
         let nc = min(Blocking.nc, n - jc)
         for pc in stride(from: 0, to: k, by: Blocking.kc) {
@@ -156,13 +157,11 @@ func packedProduct(
                         if rows == mr && columns == nr {
                             microKernel(kc: kc, a: aPanel, b: bPanel, c: tile, cRow: cRow)
                         } else {
-                            edge.withUnsafeMutableBufferPointer { scratch in
-                                let buffer = scratch.baseAddress!
-                                buffer.update(repeating: 0, count: mr * nr)
-                                microKernel(kc: kc, a: aPanel, b: bPanel, c: buffer, cRow: nr)
-                                for i in 0..<rows {
-                                    for j in 0..<columns { tile[i * cRow + j] += buffer[i * nr + j] }
-                                }
+                            // a partial tile: compute the whole tile into scratch, add the part that exists
+                            edge.update(repeating: 0, count: mr * nr)
+                            microKernel(kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr)
+                            for i in 0..<rows {
+                                for j in 0..<columns { tile[i * cRow + j] += edge[i * nr + j] }
                             }
                         }
                     }

@@ -1,0 +1,13 @@
+#ifndef TEACH_CKERNELS_H
+#define TEACH_CKERNELS_H
+
+#include <stddef.h>
+
+/// Adam's update for Float parameters (see Optimizer.swift for the rule), one pass over memory.
+/// Written in C only because Swift's square root on vectors is done lane by lane through libm's
+/// sqrtf; here clang emits vsqrtps. Contraction to fused multiply-adds is off, so every lane does
+/// exactly the scalar arithmetic of the Swift rule, in the same order.
+void teach_adam_float(size_t count, float *parameters, const float *gradients, float *first, float *second, float learning_rate,
+                      float beta1, float beta2, float epsilon, float correction1, float correction2, float decay);
+
+#endif
