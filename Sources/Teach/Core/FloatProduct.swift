@@ -143,10 +143,10 @@ func packedProduct(
         let nc = min(Blocking.nc, n - jc)
         for pc in stride(from: 0, to: k, by: Blocking.kc) {
             let kc = min(Blocking.kc, k - pc)
-            packB(kc: kc, nc: nc, b: b + pc * bRow + jc * bColumn, bRow: bRow, bColumn: bColumn, into: packedB)
+            packPanels(width: nr, count: nc, depth: kc, source: b + pc * bRow + jc * bColumn, along: bColumn, across: bRow, into: packedB)
             for ic in stride(from: 0, to: m, by: Blocking.mc) {
                 let mcRows = min(Blocking.mc, m - ic)
-                packA(mc: mcRows, kc: kc, a: a + ic * aRow + pc * aColumn, aRow: aRow, aColumn: aColumn, into: packedA)
+                packPanels(width: mr, count: mcRows, depth: kc, source: a + ic * aRow + pc * aColumn, along: aRow, across: aColumn, into: packedA)
                 for jr in stride(from: 0, to: nc, by: nr) {
                     let columns = min(nr, nc - jr)
                     let bPanel = packedB + jr * kc
@@ -171,71 +171,42 @@ func packedProduct(
     }
 }
 
-/// Packs a `kc×nc` block of B into column panels of NR: panel `j` holds, for each `p`, the NR
-/// numbers `B(p, j·NR ..< j·NR + NR)`, zero-padded past `nc`.
+/// Packs a block into panels `width` wide: for A, row panels of MR (`along` = A's row stride,
+/// `across` = its column stride); for B, column panels of NR (`along` = B's column stride,
+/// `across` = its row stride). Panel `q` holds, for each `p` of the `depth`, the `width` numbers
+/// at `(q·width ..< q·width + width, p)`, zero-padded past `count`.
+///
+/// When the panel's numbers are adjacent in memory (`along` = 1) each step copies one run; when
+/// each number's depth is adjacent (`across` = 1, a row-major A or a transposed B) each number's
+/// run along the depth is read in one pass instead.
 @inline(__always)
-func packB(kc: Int, nc: Int, b: UnsafePointer<Float>, bRow: Int, bColumn: Int, into packed: UnsafeMutablePointer<Float>) {
-    let nr = FloatProductBlocking.nr
+func packPanels(
+    width: Int, count: Int, depth: Int, source: UnsafePointer<Float>, along: Int, across: Int, into packed: UnsafeMutablePointer<Float>
+) {
     var target = packed
-    for jr in stride(from: 0, to: nc, by: nr) {
-        let columns = min(nr, nc - jr)
-        if columns == nr && bColumn == 1 {
-            for p in 0..<kc {
-                target.update(from: b + p * bRow + jr, count: nr)
-                target += nr
+    for start in stride(from: 0, to: count, by: width) {
+        let filled = min(width, count - start)
+        if filled == width && along == 1 {
+            for p in 0..<depth {
+                target.update(from: source + p * across + start, count: width)
+                target += width
             }
-        } else if bRow == 1 {
-            // B transposed: each of the panel's columns is contiguous in memory; read it in one run
-            for j in 0..<nr {
-                if j < columns {
-                    let column = b + (jr + j) * bColumn
-                    for p in 0..<kc { target[p &* nr &+ j] = column[p] }
+        } else if across == 1 {
+            for i in 0..<width {
+                if i < filled {
+                    let run = source + (start + i) * along
+                    for p in 0..<depth { target[p &* width &+ i] = run[p] }
                 } else {
-                    for p in 0..<kc { target[p &* nr &+ j] = 0 }
+                    for p in 0..<depth { target[p &* width &+ i] = 0 }
                 }
             }
-            target += kc * nr
+            target += depth * width
         } else {
-            for p in 0..<kc {
-                let row = b + p * bRow + jr * bColumn
-                for j in 0..<columns { target[j] = row[j * bColumn] }
-                for j in columns..<nr { target[j] = 0 }
-                target += nr
-            }
-        }
-    }
-}
-
-/// Packs an `mc×kc` block of A into row panels of MR: panel `i` holds, for each `p`, the MR
-/// numbers `A(i·MR ..< i·MR + MR, p)`, zero-padded past `mc`.
-@inline(__always)
-func packA(mc: Int, kc: Int, a: UnsafePointer<Float>, aRow: Int, aColumn: Int, into packed: UnsafeMutablePointer<Float>) {
-    let mr = FloatProductBlocking.mr
-    var target = packed
-    for ir in stride(from: 0, to: mc, by: mr) {
-        let rows = min(mr, mc - ir)
-        if rows == mr && aRow == 1 {
-            for p in 0..<kc {
-                target.update(from: a + p * aColumn + ir, count: mr)
-                target += mr
-            }
-        } else if aColumn == 1 {
-            // A row-major: each of the panel's rows is contiguous in memory; read it in one run
-            for i in 0..<mr {
-                if i < rows {
-                    let row = a + (ir + i) * aRow
-                    for p in 0..<kc { target[p &* mr &+ i] = row[p] }
-                } else {
-                    for p in 0..<kc { target[p &* mr &+ i] = 0 }
-                }
-            }
-            target += kc * mr
-        } else {
-            for p in 0..<kc {
-                let column = a + p * aColumn + ir * aRow
-                for i in 0..<rows { target[i] = column[i * aRow] }
-                for i in rows..<mr { target[i] = 0 }
-                target += mr
+            for p in 0..<depth {
+                let line = source + p * across + start * along
+                for i in 0..<filled { target[i] = line[i * along] }
+                for i in filled..<width { target[i] = 0 }
+                target += width
             }
         }
     }

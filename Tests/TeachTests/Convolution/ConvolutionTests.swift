@@ -215,29 +215,13 @@ private func worstDifference(_ a: Matrix<Double>, _ b: Matrix<Double>) -> Double
         var random = SeededGenerator(seed: 3)
         let conv = try Conv2D<Double>(inputShape: ImageShape(6, 1), filters: 2, filterSize: 3, padding: 1, activation: .tanh, initializer: .xavier, using: &random)
         let pool = try Pooling(.average, inputShape: conv.outputShape, size: 2, stride: 2)
-        var model = try Model<Double>([
+        let model = try Model<Double>([
             .conv2D(conv), .pool(pool), .flatten(pool.outputShape),
             .dense(Dense(inputs: pool.outputShape.count, units: 3, activation: .identity, initializer: .xavier, using: &random)), .softmax,
         ])
         let x = Matrix<Double>.gaussian(rows: 2, columns: 36, using: &random)
         let y = try Matrix<Double>([[1, 0, 0], [0, 0, 1]])
-        let start = model
-        let pass = try model.backpropagate(x, targets: y, loss: .halfSquaredError, using: &random)
-        var worst = 0.0
-        for l in start.layers.indices {
-            for p in start.layers[l].parameters.indices {
-                for e in 0..<start.layers[l].parameters[p].count {
-                    func loss(_ delta: Double) throws -> Double {
-                        var copy = start
-                        copy.layers[l].updateParameters { parameter, index in
-                            if index == p { parameter.withUnsafeMutableBufferPointer { $0[e] += delta } }
-                        }
-                        return try copy.loss(x, targets: y, loss: .halfSquaredError)
-                    }
-                    worst = max(worst, abs((try loss(1e-6) - loss(-1e-6)) / 2e-6 - pass.gradients[l][p].elements[e]))
-                }
-            }
-        }
+        let worst = try worstModelGradientError(model, inputs: x, targets: y, loss: .halfSquaredError)
         #expect(worst < 1e-8)
         #expect(throws: ShapeError.self) {
             try Model<Double>([.conv2D(conv), .pool(try Pooling(.max, inputShape: ImageShape(3, 8), size: 3, stride: 3))])

@@ -223,37 +223,14 @@ private func weightedSum(_ y: Matrix<Double>, _ r: Matrix<Double>) -> Double {
 @Suite struct ModelTests {
     @Test func modelGradientsMatchCentralDifferencesThroughBatchNorm() throws {
         var random = SeededGenerator(seed: 31)
-        var model = try Model<Double>([
+        let model = try Model<Double>([
             .dense(Dense(inputs: 3, units: 4, activation: .identity, initializer: .xavier, using: &random)),
             .batchNorm(BatchNorm(features: 4)), .activation(.tanh),
             .dense(Dense(inputs: 4, units: 2, activation: .sigmoid, initializer: .xavier, using: &random)),
         ])
         let x = Matrix<Double>.gaussian(rows: 6, columns: 3, using: &random)
         let y = Matrix<Double>.uniform(rows: 6, columns: 2, in: 0..<1, using: &random)
-        let start = model
-        let pass = try model.backpropagate(x, targets: y, loss: .halfSquaredError, penalty: .l2(0.01), using: &random)
-        func loss(_ candidate: Model<Double>) throws -> Double {
-            var candidate = candidate
-            var unused = SeededGenerator(seed: 0)
-            return try candidate.backpropagate(x, targets: y, loss: .halfSquaredError, penalty: .l2(0.01), using: &unused)
-                .let { $0.loss + $0.penalty }
-        }
-        var worst = 0.0
-        for l in start.layers.indices {
-            for p in start.layers[l].parameters.indices {
-                for e in 0..<start.layers[l].parameters[p].count {
-                    func nudged(_ delta: Double) -> Model<Double> {
-                        var copy = start
-                        copy.layers[l].updateParameters { parameter, index in
-                            if index == p { parameter.withUnsafeMutableBufferPointer { $0[e] += delta } }
-                        }
-                        return copy
-                    }
-                    let numeric = (try loss(nudged(1e-6)) - loss(nudged(-1e-6))) / 2e-6
-                    worst = max(worst, abs(numeric - pass.gradients[l][p].elements[e]))
-                }
-            }
-        }
+        let worst = try worstModelGradientError(model, inputs: x, targets: y, loss: .halfSquaredError, penalty: .l2(0.01))
         #expect(worst < 1e-7)
     }
 
@@ -265,10 +242,6 @@ private func weightedSum(_ y: Matrix<Double>, _ r: Matrix<Double>) -> Double {
         let model = try Model([.dense(dense), .dropout(Dropout(rate: 0.5)), .batchNorm(BatchNorm(features: 4))])
         #expect(model.parameterCount == 16 + 8)
     }
-}
-
-extension ModelGradients {
-    func `let`<T>(_ body: (Self) -> T) -> T { body(self) }
 }
 
 @Suite struct ModelTrainingTests {
@@ -366,29 +339,13 @@ extension ModelGradients {
 
     @Test func softmaxWithCrossEntropyMatchesCentralDifferences() throws {
         var random = SeededGenerator(seed: 17)
-        var model = try Model<Double>([
+        let model = try Model<Double>([
             .dense(Dense(inputs: 4, units: 5, activation: .tanh, initializer: .xavier, using: &random)),
             .dense(Dense(inputs: 5, units: 3, activation: .identity, initializer: .xavier, using: &random)), .softmax,
         ])
         let x = Matrix<Double>.gaussian(rows: 6, columns: 4, using: &random)
         let y = Matrix<Double>(rows: 6, columns: 3) { r, c in r % 3 == c ? 1 : 0 }
-        let start = model
-        let pass = try model.backpropagate(x, targets: y, loss: .crossEntropy, using: &random)
-        var worst = 0.0
-        for l in 0..<2 {
-            for p in start.layers[l].parameters.indices {
-                for e in 0..<start.layers[l].parameters[p].count {
-                    func loss(_ delta: Double) throws -> Double {
-                        var copy = start
-                        copy.layers[l].updateParameters { parameter, index in
-                            if index == p { parameter.withUnsafeMutableBufferPointer { $0[e] += delta } }
-                        }
-                        return try copy.loss(x, targets: y, loss: .crossEntropy)
-                    }
-                    worst = max(worst, abs((try loss(1e-6) - loss(-1e-6)) / 2e-6 - pass.gradients[l][p].elements[e]))
-                }
-            }
-        }
+        let worst = try worstModelGradientError(model, inputs: x, targets: y, loss: .crossEntropy)
         #expect(worst < 1e-8)
     }
 }
