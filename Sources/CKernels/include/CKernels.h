@@ -6,7 +6,8 @@
 /// Adam's update for Float parameters (see Optimizer.swift for the rule), one pass over memory.
 /// Written in C only because Swift's square root on vectors is done lane by lane through libm's
 /// sqrtf; here clang emits vsqrtps. Contraction to fused multiply-adds is off, so every lane does
-/// exactly the scalar arithmetic of the Swift rule, in the same order.
+/// exactly the scalar arithmetic of the Swift rule, in the same order, except that subnormal
+/// numbers (below 1.2e-38) are flushed to zero while it runs, to stay off the processor's slow path.
 void teach_adam_float(size_t count, float *parameters, const float *gradients, float *first, float *second, float learning_rate,
                       float beta1, float beta2, float epsilon, float correction1, float correction2, float decay);
 

@@ -1,4 +1,4 @@
-/// A network as a list of ``Layer``s (dense, dropout, batch normalization), trained with any
+/// A network as a list of ``Layer``s (dense, convolution, pooling, dropout, batch normalization, …), trained with any
 /// ``Optimizer``, an optional weight ``Penalty``, gradient clipping and data augmentation.
 ///
 /// ``Network`` is the dense-only network of the first chapters (with the articles' error terms);
