@@ -20,8 +20,9 @@ final class ProductWorker: @unchecked Sendable {
     /// Written by the caller before `requested` is raised, read by the worker after it sees the raise.
     private var job: (() -> Void)?
 
-    /// How many times the worker checks for new work before it sleeps (about 0.2 ms).
-    private static let spins = 20_000
+    /// How long the worker keeps checking for new work before it sleeps: long enough to bridge
+    /// the gaps between the products of a training step (a bias, an activation, an optimizer step).
+    private static let spinNanoseconds: UInt64 = 1_000_000
 
     private init() {
         let thread = Thread { [self] in loop() }
@@ -33,13 +34,15 @@ final class ProductWorker: @unchecked Sendable {
         var seen = 0
         while true {
             var spins = 0
+            var deadline = DispatchTime.now().uptimeNanoseconds + Self.spinNanoseconds
             while requested.load(ordering: .sequentiallyConsistent) == seen {
-                spins += 1
-                if spins == Self.spins {
+                spins &+= 1
+                // look at the clock only now and then: reading it costs more than a check
+                if spins & 1023 == 0 && DispatchTime.now().uptimeNanoseconds > deadline {
                     sleeping.store(true, ordering: .sequentiallyConsistent)
                     if requested.load(ordering: .sequentiallyConsistent) == seen { wake.wait() }
                     sleeping.store(false, ordering: .sequentiallyConsistent)
-                    spins = 0
+                    deadline = DispatchTime.now().uptimeNanoseconds + Self.spinNanoseconds
                 }
             }
             seen = requested.load(ordering: .sequentiallyConsistent)
