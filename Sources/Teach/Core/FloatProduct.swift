@@ -130,7 +130,11 @@ func packedProduct(
 ) {
     typealias Blocking = FloatProductBlocking
     let mr = Blocking.mr, nr = Blocking.nr
-    let kcMax = min(Blocking.kc, k), mcMax = min(Blocking.mc, (m + mr - 1) / mr * mr), ncMax = min(Blocking.nc, (n + nr - 1) / nr * nr)
+    // depth blocks of equal size (784 = 4 × 196, not 3 × 256 + 16: a thin last block costs a
+    // full pass of C loads and stores for little work)
+    let depthBlocks = (k + Blocking.kc - 1) / Blocking.kc
+    let kcStep = (k + depthBlocks - 1) / depthBlocks
+    let kcMax = kcStep, mcMax = min(Blocking.mc, (m + mr - 1) / mr * mr), ncMax = min(Blocking.nc, (n + nr - 1) / nr * nr)
     let packedA = UnsafeMutableRawPointer.allocate(byteCount: mcMax * kcMax * 4, alignment: 64).bindMemory(to: Float.self, capacity: mcMax * kcMax)
     let packedB = UnsafeMutableRawPointer.allocate(byteCount: ncMax * kcMax * 4, alignment: 64).bindMemory(to: Float.self, capacity: ncMax * kcMax)
     defer {
@@ -141,8 +145,8 @@ func packedProduct(
     defer { edge.deallocate() }
     for jc in stride(from: 0, to: n, by: Blocking.nc) {
         let nc = min(Blocking.nc, n - jc)
-        for pc in stride(from: 0, to: k, by: Blocking.kc) {
-            let kc = min(Blocking.kc, k - pc)
+        for pc in stride(from: 0, to: k, by: kcStep) {
+            let kc = min(kcStep, k - pc)
             packPanels(width: nr, count: nc, depth: kc, source: b + pc * bRow + jc * bColumn, along: bColumn, across: bRow, into: packedB)
             for ic in stride(from: 0, to: m, by: Blocking.mc) {
                 let mcRows = min(Blocking.mc, m - ic)
@@ -156,6 +160,13 @@ func packedProduct(
                         let tile = c + (ic + ir) * cRow + jc + jr
                         if rows == mr && columns == nr {
                             microKernel(kc: kc, a: aPanel, b: bPanel, c: tile, cRow: cRow)
+                        } else if columns <= nr / 2 {
+                            // a last panel of at most 8 columns: half the work of a full tile
+                            edge.update(repeating: 0, count: mr * nr)
+                            halfMicroKernel(kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr)
+                            for i in 0..<rows {
+                                for j in 0..<columns { tile[i * cRow + j] += edge[i * nr + j] }
+                            }
                         } else {
                             // a partial tile: compute the whole tile into scratch, add the part that exists
                             edge.update(repeating: 0, count: mr * nr)
@@ -257,4 +268,36 @@ func microKernel(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: U
     add(3, c30, c31)
     add(4, c40, c41)
     add(5, c50, c51)
+}
+
+/// The micro-kernel for a panel whose last 8 columns are all padding: `C(6×8) += Apanel · Bpanel`
+/// reading only the first 8 of each 16 packed numbers of B.
+@inline(__always)
+func halfMicroKernel(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
+    typealias V = SIMD8<Float>
+    var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V()
+    let rawB = UnsafeRawPointer(b)
+    var pa = a
+    var offset = 0
+    for _ in 0..<kc {
+        let b0 = rawB.load(fromByteOffset: offset, as: V.self)
+        c0.addProduct(V(repeating: pa[0]), b0)
+        c1.addProduct(V(repeating: pa[1]), b0)
+        c2.addProduct(V(repeating: pa[2]), b0)
+        c3.addProduct(V(repeating: pa[3]), b0)
+        c4.addProduct(V(repeating: pa[4]), b0)
+        c5.addProduct(V(repeating: pa[5]), b0)
+        pa += 6
+        offset &+= 64
+    }
+    @inline(__always) func add(_ row: Int, _ value: V) {
+        let target = UnsafeMutableRawPointer(c + row &* cRow)
+        target.storeBytes(of: target.loadUnaligned(as: V.self) + value, as: V.self)
+    }
+    add(0, c0)
+    add(1, c1)
+    add(2, c2)
+    add(3, c3)
+    add(4, c4)
+    add(5, c5)
 }
