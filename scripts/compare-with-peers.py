@@ -171,6 +171,8 @@ for row in teach:
         if torch:
             theirs = torch_alexnet() * 1000
             line += f" {theirs:.1f} | {theirs / ours:.2f} |"
+    elif row["kind"] == "fashion":
+        line = f"| {row['name']} (s; test accuracy {row['accuracy']}) | {float(row['seconds']):.2f} | | |" + (" | |" if torch else "")
     else:
         ours = float(row["seconds"])
         sizes = [784, 50, 10] if row["name"].startswith("784-50-10") else [784, 500, 500, 500, 500, 500, 10]
