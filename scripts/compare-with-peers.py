@@ -2,9 +2,11 @@
 """Runs Teach's benchmark and the same rows with numpy (OpenBLAS) and, when installed, PyTorch on the
 CPU, all limited to the same number of threads, and prints the ratio Teach / peer for each row.
 
-    python3 scripts/compare-with-peers.py [--threads 2] [--seconds 0.5] [--products-only]
+    python3 scripts/compare-with-peers.py [--threads 2] [--seconds 0.5] [--products-only] [--rounds 3]
 
 Ratios above 1 mean Teach is faster (GFLOP/s ratio for products, time ratio peer/Teach otherwise).
+On a shared virtual machine single runs vary by 10-20%; with --rounds N the two sides are measured
+N times, alternating, and each keeps its best, which is what the hardware can do.
 This script is a measuring tool, not part of the package.
 """
 import argparse
@@ -18,6 +20,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--threads", type=int, default=os.cpu_count())
 parser.add_argument("--seconds", type=float, default=0.5)
 parser.add_argument("--products-only", action="store_true")
+parser.add_argument("--rounds", type=int, default=1)
 args = parser.parse_args()
 for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[variable] = str(args.threads)
@@ -37,8 +40,11 @@ subprocess.run(["swift", "build", "-c", "release", "--product", "benchmark"], cw
 command = [os.path.join(root, ".build", "release", "benchmark"), "--json", "--seconds", str(args.seconds)]
 if args.products_only:
     command.append("--products-only")
-teach = [json.loads(line) for line in subprocess.run(command, cwd=root, check=True, capture_output=True, text=True).stdout.splitlines()
-         if line.startswith("{")]
+
+
+def run_teach():
+    output = subprocess.run(command, cwd=root, check=True, capture_output=True, text=True).stdout
+    return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
 
 
 def median_time(body, budget, minimum=5):
@@ -152,33 +158,66 @@ def torch_alexnet():
         return median_time(lambda: model(image), 2, 7)
 
 
-print(f"threads: {args.threads}; numpy {np.__version__}" + (f"; torch {torch.__version__}" if torch else "; PyTorch not installed"))
+def best(rows_a, rows_b):
+    """Keep, row by row, the faster of two measurements."""
+    merged = []
+    for a, b in zip(rows_a, rows_b):
+        if a["kind"] == "product":
+            merged.append(a if float(a["gflops"]) >= float(b["gflops"]) else b)
+        elif a["kind"] == "alexnet":
+            merged.append(a if float(a["ms"]) <= float(b["ms"]) else b)
+        else:
+            merged.append(a if float(a["seconds"]) <= float(b["seconds"]) else b)
+    return merged
+
+
+def peer_row(row):
+    """numpy's (and PyTorch's) number for a row: GFLOP/s for products, seconds or milliseconds otherwise."""
+    if row["kind"] == "product":
+        flop = 2 * int(row["m"]) * int(row["k"]) * int(row["n"])
+        return flop / numpy_product(row) / 1e9, (flop / torch_product(row) / 1e9 if torch else None)
+    if row["kind"] == "alexnet":
+        return None, (torch_alexnet() * 1000 if torch else None)
+    if row["kind"] == "fashion":
+        return None, None
+    sizes = [784, 50, 10] if row["name"].startswith("784-50-10") else [784, 500, 500, 500, 500, 500, 10]
+    return numpy_training(sizes), (torch_training(sizes) if torch else None)
+
+
+teach, peers = None, None
+for _ in range(max(args.rounds, 1)):
+    measured = run_teach()
+    teach = measured if teach is None else best(teach, measured)
+    round_peers = [peer_row(row) for row in measured]
+    if peers is None:
+        peers = round_peers
+    else:
+        def better(row, old, new):
+            if old is None or new is None:
+                return old if new is None else new
+            return max(old, new) if row["kind"] == "product" else min(old, new)
+        peers = [(better(row, o[0], n[0]), better(row, o[1], n[1])) for row, o, n in zip(teach, peers, round_peers)]
+
+print(f"threads: {args.threads}; rounds: {args.rounds}; numpy {np.__version__}" + (f"; torch {torch.__version__}" if torch else "; PyTorch not installed"))
 print()
 print("| row | Teach | numpy | Teach / numpy |" + (" PyTorch | Teach / PyTorch |" if torch else ""))
 print("|:---|---:|---:|---:|" + ("---:|---:|" if torch else ""))
-for row in teach:
+for row, (numpy_value, torch_value) in zip(teach, peers):
     if row["kind"] == "product":
-        flop = 2 * int(row["m"]) * int(row["k"]) * int(row["n"])
         ours = float(row["gflops"])
-        peer = flop / numpy_product(row) / 1e9
-        line = f"| {row['name']} ({row['layout']}) GFLOP/s | {ours:.1f} | {peer:.1f} | {ours / peer:.2f} |"
+        line = f"| {row['name']} ({row['layout']}) GFLOP/s | {ours:.1f} | {numpy_value:.1f} | {ours / numpy_value:.2f} |"
         if torch:
-            theirs = flop / torch_product(row) / 1e9
-            line += f" {theirs:.1f} | {ours / theirs:.2f} |"
+            line += f" {torch_value:.1f} | {ours / torch_value:.2f} |"
     elif row["kind"] == "alexnet":
         ours = float(row["ms"])
         line = f"| {row['name']} (ms) | {ours:.1f} | | |"
         if torch:
-            theirs = torch_alexnet() * 1000
-            line += f" {theirs:.1f} | {theirs / ours:.2f} |"
+            line += f" {torch_value:.1f} | {torch_value / ours:.2f} |"
     elif row["kind"] == "fashion":
         line = f"| {row['name']} (s; test accuracy {row['accuracy']}) | {float(row['seconds']):.2f} | | |" + (" | |" if torch else "")
     else:
         ours = float(row["seconds"])
-        sizes = [784, 50, 10] if row["name"].startswith("784-50-10") else [784, 500, 500, 500, 500, 500, 10]
-        peer = numpy_training(sizes)
-        line = f"| {row['name']} (s) | {ours:.2f} | {peer:.2f} | {peer / ours:.2f} |"
+        line = f"| {row['name']} (s) | {ours:.2f} | {numpy_value:.2f} | {numpy_value / ours:.2f} |"
         if torch:
-            theirs = torch_training(sizes)
-            line += f" {theirs:.2f} | {theirs / ours:.2f} |"
+            line += f" {torch_value:.2f} | {torch_value / ours:.2f} |"
     print(line, flush=True)
