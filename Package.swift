@@ -23,6 +23,7 @@ let chapters: [(directory: String, name: String)] = [
     ("10-regularization", "regularization"),
     ("11-cnn-shapes", "cnn-shapes"),
     ("12-alexnet", "alexnet"),
+    ("13-training", "training"),
 ]
 
 let numerics = Target.Dependency.product(name: "Numerics", package: "swift-numerics")

@@ -38,7 +38,8 @@ func runChapter(_ entry: ChapterEntry, binaries: URL, in directory: URL, options
     }
     let process = Process()
     process.executableURL = binary
-    process.arguments = ["--plots", options.plots, "--no-terminal-plots"] + (options.quick ? ["--quick"] : [])
+    // The embedded Fashion-MNIST sample, not whatever dataset this machine has, so the book is the same everywhere.
+    process.arguments = ["--plots", options.plots, "--no-terminal-plots", "--data", "embedded"] + (options.quick ? ["--quick"] : [])
     process.currentDirectoryURL = directory
     let pipe = Pipe()
     process.standardOutput = pipe

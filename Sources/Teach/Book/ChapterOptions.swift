@@ -21,5 +21,13 @@ public struct ChapterOptions: ParsableArguments, Sendable {
     @Flag(help: "Run the quick version where a chapter has one (fewer epochs or less data); the text says so.")
     public var quick = false
 
+    /// Where a chapter that trains on real images reads them: a directory of MNIST-format IDX files,
+    /// or `embedded` for the sample shipped in the package. By default: Debian's full Fashion-MNIST
+    /// when it is installed, else the sample (see ``ImageDataset/source(for:fileManager:)``).
+    @Option(help: ArgumentHelp(
+        "For chapters that train on real images: a directory of MNIST-format IDX files, or 'embedded' for the sample shipped in the package (default: /usr/share/datasets/fashion-mnist if installed, else the sample).",
+        valueName: "dir"))
+    public var data: String?
+
     public init() {}
 }

@@ -25,9 +25,40 @@ public enum LayerSpecification {
     /// - Throws: ``InvalidArgument`` for text that is not a layer (naming it and the grammar),
     ///   ``GeometryError`` for a convolution or pooling that does not fit.
     public static func model(input: String, layers specifications: [String]) throws -> Model<Float> {
-        var (image, width) = try parseInput(input)
-        var layers: [Layer<Float>] = []
         var unused = SeededGenerator(seed: 0)
+        return try Model(layers(input: input, specifications, initializer: .zeros, using: &unused).layers)
+    }
+
+    /// A classifier for `classes` classes: the layers the specifications describe, with random
+    /// weights (He's, for the ReLU that every convolution and hidden dense layer uses), then a
+    /// dense layer of `classes` units (Xavier weights) and a softmax, as article 004's Keras models
+    /// end in `Dense(10, activation='softmax')`.
+    ///
+    ///     try LayerSpecification.classifier(input: "784", layers: ["dense 50"], classes: 10, using: &random)
+    ///     // 784 → dense 50 (ReLU) → dense 10 → softmax
+    ///
+    /// - Throws: as ``model(input:layers:)``, and ``InvalidArgument`` for fewer than 2 classes.
+    public static func classifier<Scalar: MatrixScalar>(
+        input: String, layers specifications: [String], classes: Int, using generator: inout SeededGenerator
+    ) throws -> Model<Scalar> {
+        guard classes >= 2 else { throw InvalidArgument("classifier: \(classes) classes; a classifier needs at least 2") }
+        var (layers, width): ([Layer<Scalar>], Int) = try self.layers(input: input, specifications, initializer: .he, using: &generator)
+        if let last = layers.last, let shape = last.outputImageShape {
+            layers.append(.flatten(shape))
+            width = shape.count
+        }
+        layers.append(.dense(try Dense(inputs: width, units: classes, activation: .identity, initializer: .xavier, using: &generator)))
+        layers.append(.softmax)
+        return try Model(layers)
+    }
+
+    /// Parses the specifications into layers with weights from `initializer`; also returns the
+    /// last layer's output width.
+    static func layers<Scalar: MatrixScalar>(
+        input: String, _ specifications: [String], initializer: Initializer, using generator: inout SeededGenerator
+    ) throws -> (layers: [Layer<Scalar>], width: Int) {
+        var (image, width) = try parseInput(input)
+        var layers: [Layer<Scalar>] = []
         let grammar = "expected one of: conv K F [stride S] [pad P], maxpool F [stride S], avgpool F [stride S], pad P, flatten, dense N, dropout R"
         for (index, text) in specifications.enumerated() {
             let words = text.lowercased().split(separator: " ").map(String.init)
@@ -49,9 +80,9 @@ public enum LayerSpecification {
             switch kind {
             case "conv":
                 let shape = try needImage()
-                let conv = try Conv2D<Float>(
+                let conv = try Conv2D<Scalar>(
                     inputShape: shape, filters: try number(1), filterSize: try number(2), stride: try option("stride", default: 1, after: 3),
-                    padding: try option("pad", default: 0, after: 3), initializer: .zeros, using: &unused)
+                    padding: try option("pad", default: 0, after: 3), initializer: initializer, using: &generator)
                 layers.append(.conv2D(conv))
                 image = conv.outputShape
             case "maxpool", "avgpool":
@@ -75,7 +106,7 @@ public enum LayerSpecification {
                 }
                 let units = try number(1)
                 guard units >= 1 else { throw fail("a dense layer needs at least 1 unit") }
-                layers.append(.dense(try Dense(inputs: width, units: units, activation: .relu, initializer: .zeros, using: &unused)))
+                layers.append(.dense(try Dense(inputs: width, units: units, activation: .relu, initializer: initializer, using: &generator)))
             case "dropout":
                 guard words.count > 1, let rate = Double(words[1]) else { throw fail("a rate such as 0.5 is missing") }
                 layers.append(.dropout(try Dropout(rate: rate)))
@@ -87,7 +118,7 @@ public enum LayerSpecification {
             }
             width = layers.last!.outputCount(inputs: width)
         }
-        return try Model(layers)
+        return (layers, width)
     }
 
     /// The shape and parameter table of a model, as Markdown rows: layer, output, parameters,

@@ -103,7 +103,7 @@ public struct IDXFile: Sendable, Equatable {
             guard let handle = FileHandle(forReadingAtPath: path) else {
                 throw DataFileError(path: path, problem: FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
             }
-            let magic = (try? handle.read(upToCount: 2)).map { [UInt8]($0 ?? Data()) } ?? []
+            let magic = [UInt8]((try? handle.read(upToCount: 2)) ?? Data())
             try? handle.close()
             if path.hasSuffix(".gz") && magic != [0x1f, 0x8b] {
                 throw DataFileError(path: path, problem: "named .gz but not gzip-compressed (it does not start with 1f 8b)")

@@ -165,7 +165,13 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
     ///   inference mode over the whole training set after the epoch; with
     ///   ``LossReport/batchAverage`` it starts with epoch 1 and each loss is the mean of the
     ///   epoch's batch losses, as Keras prints, which costs nothing extra. The validation loss
-    ///   (when `validation` is given) is always measured after the epoch.
+    ///   (when `validation` is given) is always measured after the epoch. With `measureAccuracy`
+    ///   (one-hot targets) each record also has the fraction of records classified correctly,
+    ///   measured the same way as its loss (Keras's `metrics=['accuracy']`).
+    ///
+    /// `afterBatch` is called after every update with the batch's loss (and, with
+    /// `measureAccuracy`, how many of its records were right), for a progress display such as
+    /// ``TrainingProgress``; `afterEpoch` with each epoch's record.
     /// - Throws: ``TrainingDiverged`` when a loss is not finite; ``ShapeError`` when the data do not
     ///   fit the model; ``InvalidArgument`` for a bad batch size, epoch count or schedule.
     @inlinable @discardableResult
@@ -174,7 +180,8 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
         schedule: LearningRateSchedule = .constant, batchSize: Int, epochs: Int, shuffle: Bool = true,
         penalty: Penalty = .none, clipNorm: Double? = nil, validation: (inputs: Matrix<Scalar>, targets: Matrix<Scalar>)? = nil,
         augment: ((Matrix<Scalar>, inout SeededGenerator) throws -> Matrix<Scalar>)? = nil, lossReport: LossReport = .wholeTrainingSet,
-        using generator: inout SeededGenerator, afterEpoch: (EpochRecord) throws -> Void = { _ in }
+        measureAccuracy: Bool = false, using generator: inout SeededGenerator, afterBatch: (BatchRecord) throws -> Void = { _ in },
+        afterEpoch: (EpochRecord) throws -> Void = { _ in }
     ) throws -> [EpochRecord] {
         guard epochs >= 0 else { throw InvalidArgument("train: epochs \(epochs) must not be negative") }
         try schedule.validate()
@@ -184,16 +191,25 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
         }
         let baseRate = optimizer.learningRate
         var updates = 0
-        var batchLosses = 0.0, batchCount = 0
+        var batchLosses = 0.0, batchCount = 0, batchCorrect = 0, batchRecords = 0
+        /// Loss and accuracy of the model in inference mode on `x`, from one forward pass.
+        func evaluate(_ x: Matrix<Scalar>, _ y: Matrix<Scalar>) throws -> (loss: Double, accuracy: Double?) {
+            let outputs = try predict(x)
+            let accuracy = measureAccuracy ? Double(try outputs.correctClassifications(y)) / Double(max(y.rows, 1)) : nil
+            return (Double(try loss.value(outputs, y)), accuracy)
+        }
         func measure(_ epoch: Int) throws -> EpochRecord {
-            let value = lossReport == .batchAverage ? batchLosses / Double(max(batchCount, 1)) : Double(try self.loss(inputs, targets: targets, loss: loss))
-            guard value.isFinite else {
-                throw TrainingDiverged(epoch: epoch, update: updates, loss: value, learningRate: optimizer.learningRate)
+            let training = lossReport == .batchAverage
+                ? (loss: batchLosses / Double(max(batchCount, 1)), accuracy: measureAccuracy ? Double(batchCorrect) / Double(max(batchRecords, 1)) : nil)
+                : try evaluate(inputs, targets)
+            guard training.loss.isFinite else {
+                throw TrainingDiverged(epoch: epoch, update: updates, loss: training.loss, learningRate: optimizer.learningRate)
             }
-            let validationLoss = try validation.map { Double(try self.loss($0.inputs, targets: $0.targets, loss: loss)) }
+            let validated = try validation.map { try evaluate($0.inputs, $0.targets) }
             return EpochRecord(
-                epoch: epoch, loss: value, updates: updates, validationLoss: validationLoss,
-                learningRate: epoch == 0 ? nil : optimizer.learningRate)
+                epoch: epoch, loss: training.loss, updates: updates, validationLoss: validated?.loss,
+                learningRate: epoch == 0 ? nil : optimizer.learningRate, accuracy: training.accuracy,
+                validationAccuracy: validated?.accuracy)
         }
         var history: [EpochRecord] = []
         if lossReport == .wholeTrainingSet {
@@ -201,8 +217,7 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
             try afterEpoch(history[0])
         }
         for epoch in stride(from: 1, through: epochs, by: 1) {
-            batchLosses = 0
-            batchCount = 0
+            (batchLosses, batchCount, batchCorrect, batchRecords) = (0, 0, 0, 0)
             optimizer.learningRate = schedule.learningRate(base: baseRate, epoch: epoch - 1)
             let batches = shuffle
                 ? try Minibatches(count: inputs.rows, batchSize: batchSize, shuffledWith: &generator)
@@ -230,6 +245,11 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
                 updates += 1
                 batchLosses += Double(pass.loss)
                 batchCount += 1
+                let correct = measureAccuracy ? try pass.output.correctClassifications(y) : nil
+                batchCorrect += correct ?? 0
+                batchRecords += y.rows
+                try afterBatch(
+                    BatchRecord(epoch: epoch, batch: batchCount, batchCount: batches.count, records: y.rows, loss: Double(pass.loss), correct: correct))
             }
             history.append(try measure(epoch))
             try afterEpoch(history[history.count - 1])

@@ -10,13 +10,48 @@ public struct EpochRecord: Sendable, Equatable {
     public var validationLoss: Double?
     /// The learning rate this epoch's updates used (`nil` for epoch 0).
     public var learningRate: Double?
+    /// The fraction of training records classified correctly, measured as the loss is (when
+    /// training measures accuracy).
+    public var accuracy: Double?
+    /// The fraction of validation records classified correctly after this epoch.
+    public var validationAccuracy: Double?
 
-    public init(epoch: Int, loss: Double, updates: Int, validationLoss: Double? = nil, learningRate: Double? = nil) {
+    public init(
+        epoch: Int, loss: Double, updates: Int, validationLoss: Double? = nil, learningRate: Double? = nil, accuracy: Double? = nil,
+        validationAccuracy: Double? = nil
+    ) {
         self.epoch = epoch
         self.loss = loss
         self.updates = updates
         self.validationLoss = validationLoss
         self.learningRate = learningRate
+        self.accuracy = accuracy
+        self.validationAccuracy = validationAccuracy
+    }
+}
+
+/// One minibatch's update, as training reports it while an epoch runs (for a progress bar).
+public struct BatchRecord: Sendable, Equatable {
+    /// The epoch, from 1.
+    public var epoch: Int
+    /// The batch within the epoch, from 1.
+    public var batch: Int
+    /// How many batches the epoch has.
+    public var batchCount: Int
+    /// The records in this batch.
+    public var records: Int
+    /// The batch's loss (before the update).
+    public var loss: Double
+    /// How many of the batch's records were classified correctly (when training measures accuracy).
+    public var correct: Int?
+
+    public init(epoch: Int, batch: Int, batchCount: Int, records: Int, loss: Double, correct: Int? = nil) {
+        self.epoch = epoch
+        self.batch = batch
+        self.batchCount = batchCount
+        self.records = records
+        self.loss = loss
+        self.correct = correct
     }
 }
 

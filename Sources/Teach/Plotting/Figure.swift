@@ -179,10 +179,13 @@ public struct Label: Sendable {
     public var text: String
     public var x: Double
     public var y: Double
+    /// Whether the text is centred on the point (otherwise it starts there).
+    public var centered: Bool
 
-    public init(_ text: String, x: Double, y: Double) {
+    public init(_ text: String, x: Double, y: Double, centered: Bool = false) {
         self.text = text
         self.x = x
         self.y = y
+        self.centered = centered
     }
 }

@@ -148,7 +148,7 @@ extension Figure {
         case .none: lines.append("unset key")
         }
         for label in labels {
-            lines.append("set label \(quoted(label.text)) at \(number(label.x)),\(number(label.y)) front")
+            lines.append("set label \(quoted(label.text)) at \(number(label.x)),\(number(label.y))\(label.centered ? " center" : "") front")
         }
 
         var plots: [String] = []

@@ -20,3 +20,40 @@ extension Figure {
             yRange: -(Double(height) - 0.5)...0.5, squareAspect: true, heatMap: heatMap, labels: labels, keyPosition: .none)
     }
 }
+
+extension Figure {
+    /// Images side by side in rows of `columns`, each with a caption underneath (say, a predicted
+    /// and a true label). `images` holds one image per row, pixels in 0...1 (the layout of
+    /// ``ImageShape`` with one channel); ink is drawn dark on white.
+    ///
+    /// - Throws: ``InvalidArgument`` when the images are not single-channel `shape` images or the
+    ///   captions do not match them.
+    public static func imageGrid(
+        name: String, title: String, images: Matrix<Float>, shape: ImageShape, captions: [String], columns: Int
+    ) throws -> Figure {
+        guard shape.channels == 1, images.columns == shape.count, captions.count == images.rows, columns >= 1, images.rows >= 1 else {
+            throw InvalidArgument(
+                "imageGrid: \(images.rows) images of \(images.columns) pixels with \(captions.count) captions in rows of \(columns); "
+                    + "expected single-channel \(shape) images (\(shape.count) pixels each), one caption per image, at least one image and column")
+        }
+        let gap = 2, captionRows = 9
+        let rowsOfImages = (images.rows + columns - 1) / columns
+        let tileWidth = shape.width + gap, tileHeight = shape.height + captionRows
+        let width = columns * tileWidth - gap, height = rowsOfImages * tileHeight
+        var values = [Double](repeating: 0, count: width * height)
+        var labels: [Label] = []
+        for index in 0..<images.rows {
+            let top = (index / columns) * tileHeight, left = (index % columns) * tileWidth
+            let pixels = images.rowArray(index)
+            for y in 0..<shape.height {
+                for x in 0..<shape.width { values[(top + y) * width + left + x] = Double(pixels[y * shape.width + x]) }
+            }
+            labels.append(Label(captions[index], x: Double(left) + Double(shape.width - 1) / 2, y: -Double(top + shape.height + captionRows / 2 - 1), centered: true))
+        }
+        var figure = try grid(name: name, title: title, values: values, width: width, height: height, valueRange: 0...1)
+        figure.labels = labels
+        figure.width = max(640, 150 * columns)
+        figure.height = max(320, figure.width * height / width + 60)
+        return figure
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+
+/// A training set and a test set of labelled images in the MNIST layout: four IDX files, plain or
+/// gzip, named `train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, `t10k-images-idx3-ubyte`
+/// and `t10k-labels-idx1-ubyte` (each optionally ending in `.gz`). Fashion-MNIST and MNIST both
+/// ship this way.
+public struct ImageDataset: Sendable {
+    /// Where a dataset comes from.
+    public enum Source: Sendable, Equatable, CustomStringConvertible {
+        /// A directory the reader named (`--data DIR`).
+        case directory(String)
+        /// Debian's `dataset-fashion-mnist` package, under ``ImageDataset/debianDirectory``.
+        case debianFashionMNIST
+        /// The 3,000 + 1,000 image sample shipped in the package (``LabeledImages/embeddedSampleDirectory``).
+        case embeddedSample
+
+        /// The directory holding the four files.
+        public var directory: String {
+            switch self {
+            case .directory(let path): path
+            case .debianFashionMNIST: ImageDataset.debianDirectory
+            case .embeddedSample: LabeledImages.embeddedSampleDirectory
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .directory(let path): "the IDX files in \(path)"
+            case .debianFashionMNIST: "the full Fashion-MNIST from Debian's dataset-fashion-mnist (\(ImageDataset.debianDirectory))"
+            case .embeddedSample: "the Fashion-MNIST sample shipped in the package (Data/fashion-mnist-small: 3,000 training and 1,000 test images, 300 and 100 of each class)"
+            }
+        }
+    }
+
+    /// Where Debian's `dataset-fashion-mnist` installs the full Fashion-MNIST.
+    public static let debianDirectory = "/usr/share/datasets/fashion-mnist"
+
+    /// The training images (before any validation split).
+    public var training: LabeledImages
+    /// The test images.
+    public var test: LabeledImages
+    /// Where they came from.
+    public var source: Source
+
+    /// Chooses the data as the chapters do: the directory `data` when given (`embedded` names the
+    /// sample shipped in the package), else Debian's full Fashion-MNIST when it is installed,
+    /// else the embedded sample.
+    public static func source(for data: String?, fileManager: FileManager = .default) -> Source {
+        switch data {
+        case "embedded"?: return .embeddedSample
+        case let path?: return .directory(path)
+        case nil:
+            let installed = fileManager.fileExists(atPath: debianDirectory + "/train-images-idx3-ubyte.gz")
+                || fileManager.fileExists(atPath: debianDirectory + "/train-images-idx3-ubyte")
+            return installed ? .debianFashionMNIST : .embeddedSample
+        }
+    }
+
+    /// Loads the four files of `source`.
+    /// - Throws: ``DataFileError`` naming the directory and the file names it looked for when one
+    ///   is missing, or the file and its problem when one is malformed.
+    public static func load(_ source: Source) throws -> ImageDataset {
+        let directory = source.directory
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DataFileError(path: directory, problem: "no such directory (expected a directory holding the MNIST-format IDX files)")
+        }
+        func file(_ name: String) throws -> String {
+            for candidate in [name + ".gz", name] where FileManager.default.fileExists(atPath: directory + "/" + candidate) {
+                return directory + "/" + candidate
+            }
+            throw DataFileError(path: directory, problem: "has no \(name).gz or \(name) (an MNIST-format directory holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each plain or .gz)")
+        }
+        let training = try LabeledImages.load(images: file("train-images-idx3-ubyte"), labels: file("train-labels-idx1-ubyte"))
+        let test = try LabeledImages.load(images: file("t10k-images-idx3-ubyte"), labels: file("t10k-labels-idx1-ubyte"))
+        guard training.shape == test.shape else {
+            throw DataFileError(path: directory, problem: "the training images are \(training.shape) but the test images \(test.shape)")
+        }
+        return ImageDataset(training: training, test: test, source: source)
+    }
+}
+
+extension LabeledImages {
+    /// The first `fraction` of the images and the rest, in file order: the article's 70/30
+    /// training/validation split (`train_x[:split_size], train_x[split_size:]`).
+    /// - Throws: ``InvalidArgument`` unless both parts get at least one image.
+    public func split(trainingFraction fraction: Double) throws -> (training: LabeledImages, validation: LabeledImages) {
+        let cut = Int(Double(count) * fraction)
+        guard fraction > 0, fraction < 1, cut >= 1, cut < count else {
+            throw InvalidArgument("split: a training fraction of \(fraction) of \(count) images leaves a part empty; expected a fraction in (0, 1) and at least 2 images")
+        }
+        return (try subset(0..<cut), try subset(cut..<count))
+    }
+
+    /// The images at `indices`, in that order.
+    public func subset<Indices: Collection>(_ indices: Indices) throws -> LabeledImages where Indices.Element == Int {
+        LabeledImages(
+            images: try images.gatherRows(indices), labels: indices.map { labels[$0] }, shape: shape, source: source)
+    }
+
+    /// The labels as one-hot rows (`count × classes`), the targets of a softmax classifier.
+    public func oneHotLabels(classes: Int = 10) throws -> Matrix<Float> {
+        try Matrix.oneHot(labels, classes: classes)
+    }
+}
