@@ -143,16 +143,18 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
     /// The outputs `f(conv(x) + b)`, `m × (Ho·Wo·K)`.
     @inlinable public func forward(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> { try forwardTrace(x).output }
 
-    /// The backward pass (formulas in the type's documentation).
+    /// The backward pass (formulas in the type's documentation). With `inputGradient` false (the
+    /// first layer, whose input is the data) `∂E/∂x` is not computed and an empty matrix comes back.
     /// - Throws: ``ShapeError`` when `outputGradient` does not match the trace.
     @inlinable public func backward(
-        _ trace: ConvolutionTrace<Scalar>, outputGradient: Matrix<Scalar>
+        _ trace: ConvolutionTrace<Scalar>, outputGradient: Matrix<Scalar>, inputGradient needed: Bool = true
     ) throws -> (inputGradient: Matrix<Scalar>, weights: Matrix<Scalar>, bias: Matrix<Scalar>) {
         let dh = try outputGradient.zipMap(activation.derivative(trace.weightedSums), operation: "Conv2D.backward") { $0 * $1 }
         let batch = dh.rows
         let perWindow = Matrix(unchecked: batch * outputShape.height * outputShape.width, filterCount, dh.storage)
         let weightGradient = try trace.patches.transposedMatmul(perWindow)
         let biasGradient = perWindow.columnSums()
+        guard needed else { return (Matrix(rows: 0, columns: 0), weightGradient, biasGradient) }
         let patchGradient = try perWindow.matmulTransposed(weights)
         // col2im: add each window's gradient back onto the input pixels it was read from.
         var dx = [Scalar](repeating: 0, count: batch * inputShape.count)

@@ -44,27 +44,43 @@ public struct Pooling: Sendable, Hashable, CustomStringConvertible {
         var out = [Scalar](repeating: 0, count: x.rows * outputShape.count)
         var sources = [Int32](repeating: 0, count: kind == .max ? out.count : 0)
         let scale = 1 / Scalar(f * f)
-        x.storage.withUnsafeBufferPointer { input in
-            for n in 0..<x.rows {
-                let image = n &* inputShape.count
-                for oy in 0..<ho {
-                    for ox in 0..<wo {
-                        for channel in 0..<c {
-                            let o = n &* outputShape.count &+ (oy &* wo &+ ox) &* c &+ channel
-                            var best = -Scalar.infinity, bestIndex = 0, sum: Scalar = 0
-                            for fy in 0..<f {
-                                for fx in 0..<f {
-                                    let index = ((oy &* stride &+ fy) &* w &+ ox &* stride &+ fx) &* c &+ channel
-                                    let value = input[image &+ index]
-                                    if value > best || fy == 0 && fx == 0 { best = value; bestIndex = index }
-                                    sum += value
+        // Channels innermost: in the channels-last layout the C numbers of one pixel are adjacent,
+        // so each window position is a run of C comparisons (or additions) that vectorises. The
+        // window's first position starts every channel's maximum and sum, as the order of the
+        // window (row by row) decides ties: the first largest input wins.
+        x.storage.withUnsafeBufferPointer { inputBuffer in
+            out.withUnsafeMutableBufferPointer { outBuffer in
+                sources.withUnsafeMutableBufferPointer { sourceBuffer in
+                    guard let input = inputBuffer.baseAddress, let output = outBuffer.baseAddress else { return }
+                    let origins = sourceBuffer.baseAddress
+                    for n in 0..<x.rows {
+                        let image = input + n &* inputShape.count
+                        for oy in 0..<ho {
+                            for ox in 0..<wo {
+                                let o = n &* outputShape.count &+ (oy &* wo &+ ox) &* c
+                                let target = output + o
+                                let first = (oy &* stride &* w &+ ox &* stride) &* c
+                                for channel in 0..<c { target[channel] = image[first &+ channel] }
+                                if kind == .max, let origins {
+                                    for channel in 0..<c { origins[o &+ channel] = Int32(truncatingIfNeeded: first &+ channel) }
                                 }
-                            }
-                            if kind == .max {
-                                out[o] = best
-                                sources[o] = Int32(bestIndex)
-                            } else {
-                                out[o] = sum * scale
+                                for fy in 0..<f {
+                                    for fx in 0..<f where fy != 0 || fx != 0 {
+                                        let index = ((oy &* stride &+ fy) &* w &+ ox &* stride &+ fx) &* c
+                                        let pixel = image + index
+                                        if kind == .max, let origins {
+                                            for channel in 0..<c where pixel[channel] > target[channel] {
+                                                target[channel] = pixel[channel]
+                                                origins[o &+ channel] = Int32(truncatingIfNeeded: index &+ channel)
+                                            }
+                                        } else {
+                                            for channel in 0..<c { target[channel] += pixel[channel] }
+                                        }
+                                    }
+                                }
+                                if kind == .average {
+                                    for channel in 0..<c { target[channel] *= scale }
+                                }
                             }
                         }
                     }

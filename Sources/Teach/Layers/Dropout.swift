@@ -39,7 +39,8 @@ public struct Dropout: Sendable, Hashable {
         let kept: Scalar = inverted ? 1 / (1 - Scalar(rate)) : 1
         var mask = Matrix<Scalar>(rows: rows, columns: columns)
         mask.withUnsafeMutableBufferPointer { m in
-            for i in m.indices { m[i] = generator.uniform() < rate ? 0 : kept }
+            let zero = Scalar.zero  // not a literal in the loop: see Activation.callAsFunction(_:)
+            for i in m.indices { m[i] = generator.uniform() < rate ? zero : kept }
         }
         return mask
     }

@@ -72,7 +72,7 @@ public enum Layer<Scalar: MatrixScalar>: Sendable, Equatable {
     /// - Throws: ``ShapeError`` when the gradient does not fit, ``InvalidArgument`` when the trace
     ///   belongs to another kind of layer.
     ///
-    /// With `inputGradient` false a dense layer skips `∂E/∂x` (an empty matrix comes back).
+    /// With `inputGradient` false a dense or convolution layer skips `∂E/∂x` (an empty matrix comes back).
     @inlinable public func backward(
         _ trace: LayerTrace<Scalar>, outputGradient: Matrix<Scalar>, inputGradient needed: Bool = true
     ) throws -> (inputGradient: Matrix<Scalar>, parameterGradients: [Matrix<Scalar>]) {
@@ -89,7 +89,7 @@ public enum Layer<Scalar: MatrixScalar>: Sendable, Equatable {
         case (.activation(let activation), .activation(let input, _)):
             return (try outputGradient.zipMap(activation.derivative(input), operation: "Activation.backward") { $0 * $1 }, [])
         case (.conv2D(let conv), .conv2D(let trace)):
-            let backward = try conv.backward(trace, outputGradient: outputGradient)
+            let backward = try conv.backward(trace, outputGradient: outputGradient, inputGradient: needed)
             return (backward.inputGradient, [backward.weights, backward.bias])
         case (.pool(let pooling), .pool(_, let sources)):
             return (try pooling.backward(sources: sources, outputGradient: outputGradient), [])
