@@ -31,7 +31,7 @@ Chapter.run("training") { chapter in
     chapter.text(
         """
         **The numbers in this chapter come from \(data.source)**\
-        \(data.source == .embeddedSample ? ", so that the book reproduces on any machine. With Debian's `dataset-fashion-mnist` installed (`sudo apt-get install dataset-fashion-mnist`), `swift run -c release training` runs the same experiments on all 60,000 + 10,000 images; the results for the full set are discussed at the end." : ".")\
+        \(data.source == .embeddedSample ? ", so that the book reproduces on any machine. With Debian's `dataset-fashion-mnist` installed (`sudo apt-get install dataset-fashion-mnist`), `swift run -c release training` runs the same experiments on all 60,000 + 10,000 images (about ten minutes here); the README lists what they reach." : ".")\
         \(quick ? " This is the quick version (`--quick`): at most 2 epochs per run, so the accuracies are lower than the article's protocol gives." : "")
         """)
     chapter.text(
@@ -235,7 +235,7 @@ Chapter.run("training") { chapter in
         failed == 0
             ? "Every step of the article's story holds on these numbers."
             : """
-              \(failed) of the \(claims.count) steps do not hold on these numbers. The article's \
+              \(failed) of the \(claims.count) steps \(failed == 1 ? "does" : "do") not hold on these numbers. The article's \
               verdicts come from single runs on a different dataset (handwritten digits), and a \
               difference smaller than the seed's spread above is not a verdict either way; \
               `--seed` changes every seed of the chapter.
@@ -310,11 +310,15 @@ Chapter.run("training") { chapter in
             ["\(t) \(classNames[t])"] + (0..<10).map { p in String(confusion[t, p]) } + [confusion.classAccuracies[t].fixed(2)]
         },
         alignments: [.left] + Array(repeating: .right, count: 11))
+    var confusionFigure = try Figure.grid(
+        name: "confusion", title: "Confusion matrix of \(best.name) on the test images",
+        values: confusion.counts.map(Double.init), width: 10, height: 10, labelPlaces: 0)
+    confusionFigure.xLabel = "predicted class"
+    confusionFigure.yLabel = "true class"
+    confusionFigure.xTicks = (0..<10).map { Tick(String($0), at: Double($0)) }
+    confusionFigure.yTicks = (0..<10).map { Tick("\(classNames[$0]) \($0)", at: -Double($0)) }
     try chapter.figure(
-        Figure.grid(
-            name: "confusion", title: "Confusion matrix of \(best.name) on the test images (rows: true class 0-9, columns: predicted)",
-            values: confusion.counts.map(Double.init), width: 10, height: 10, labelPlaces: 0),
-        caption: "Confusion matrix: row = true class, column = predicted class, classes numbered as in the table")
+        confusionFigure, caption: "Confusion matrix: row = true class, column = predicted class, classes numbered as in the table")
     let mistakes = confusion.mostConfused(3)
     let worst = confusion.classAccuracies.enumerated().min { $0.element < $1.element }!
     chapter.text(

@@ -19,6 +19,11 @@ public struct Figure: Sendable {
     public var xTickStep: Double?
     /// The distance between tick marks on y (1 for counts); `nil` lets gnuplot choose.
     public var yTickStep: Double?
+    /// Ticks at chosen places with chosen text on x (say, class numbers); an empty list hides the
+    /// ticks, `nil` lets gnuplot (or ``xTickStep``) place them.
+    public var xTicks: [Tick]?
+    /// Ticks at chosen places with chosen text on y (say, class names).
+    public var yTicks: [Tick]?
     public var logScaleX: Bool
     public var logScaleY: Bool
     /// One unit on x is as long as one unit on y (for geometry in the input plane).
@@ -171,6 +176,17 @@ public struct HeatMap: Sendable {
             for (column, x) in xs.enumerated() { values[row, column] = try function(x, y) }
         }
         return try HeatMap(xs: xs, ys: ys, values: values)
+    }
+}
+
+/// A tick mark on an axis with its own text.
+public struct Tick: Sendable {
+    public var position: Double
+    public var text: String
+
+    public init(_ text: String, at position: Double) {
+        self.text = text
+        self.position = position
     }
 }
 

@@ -135,6 +135,12 @@ extension Figure {
         if let yRange { lines.append("set yrange [\(number(yRange.lowerBound)):\(number(yRange.upperBound))]") }
         if let step = xTickStep { lines.append("set xtics \(number(step))") }
         if let step = yTickStep { lines.append("set ytics \(number(step))") }
+        for (axis, ticks) in [("x", xTicks), ("y", yTicks)] {
+            guard let ticks else { continue }
+            lines.append(ticks.isEmpty
+                ? "unset \(axis)tics"
+                : "set \(axis)tics (" + ticks.map { "\(quoted($0.text)) \(number($0.position))" }.joined(separator: ", ") + ")")
+        }
         if logScaleX { lines.append("set logscale x"); lines.append("set format x '%g'") }
         if logScaleY { lines.append("set logscale y"); lines.append("set format y '%g'") }
         if squareAspect { lines.append("set size ratio -1") }

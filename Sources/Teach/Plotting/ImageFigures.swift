@@ -52,6 +52,8 @@ extension Figure {
         }
         var figure = try grid(name: name, title: title, values: values, width: width, height: height, valueRange: 0...1)
         figure.labels = labels
+        figure.xTicks = []
+        figure.yTicks = []
         figure.width = max(640, 150 * columns)
         figure.height = max(320, figure.width * height / width + 60)
         return figure

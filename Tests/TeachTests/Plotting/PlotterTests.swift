@@ -177,3 +177,41 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
     }
 }
+
+@Suite struct ImageGridTests {
+    /// Two 2×3 images side by side: pixels at their places (row 0 at the top), a gap between the
+    /// tiles, a caption centred under each.
+    @Test func imagesAreTiledWithCaptionsBelow() throws {
+        let images = try Matrix<Float>([[1, 0, 0, 0, 0, 0.5], [0, 0, 0, 0, 0, 1]])
+        let figure = try Figure.imageGrid(
+            name: "g", title: "t", images: images, shape: ImageShape(height: 2, width: 3, channels: 1), captions: ["a", "✗ b"], columns: 2)
+        let map = try #require(figure.heatMap)
+        #expect(map.xs.count == 3 + 2 + 3)
+        #expect(map.values[0, 0] == 1 && map.values[1, 2] == 0.5 && map.values[1, 5 + 2] == 1)
+        #expect(map.values[0, 3] == 0 && map.values[0, 4] == 0)
+        #expect(figure.labels.map(\.text) == ["a", "✗ b"])
+        #expect(figure.labels.allSatisfy(\.centered))
+        #expect(figure.labels[1].x == 5 + 1 && figure.labels[0].y < -1)
+        let script = try figure.gnuplotScript(terminal: .png(width: 400, height: 300), output: "g.png")
+        #expect(script.contains("set label '✗ b' at 6,") && script.contains(" center front"))
+        #expect(script.contains("unset xtics") && script.contains("unset ytics"))
+    }
+
+    @Test func ticksCanCarryTheirOwnText() throws {
+        var figure = Figure(name: "t", title: "t", xLabel: "x", yLabel: "y")
+        figure.yTicks = [Tick("Coat 4", at: -4), Tick("it's", at: 0)]
+        let script = try figure.gnuplotScript(terminal: .png(width: 400, height: 300), output: "t.png")
+        #expect(script.contains("set ytics ('Coat 4' -4, 'it''s' 0)"))
+        #expect(!script.contains("xtics"))
+    }
+
+    @Test func mismatchedCaptionsOrShapesAreErrors() throws {
+        let images = Matrix<Float>(rows: 2, columns: 6)
+        #expect(throws: InvalidArgument.self) {
+            try Figure.imageGrid(name: "g", title: "t", images: images, shape: ImageShape(height: 2, width: 3, channels: 1), captions: ["a"], columns: 2)
+        }
+        #expect(throws: InvalidArgument.self) {
+            try Figure.imageGrid(name: "g", title: "t", images: images, shape: ImageShape(height: 2, width: 2, channels: 1), captions: ["a", "b"], columns: 2)
+        }
+    }
+}
