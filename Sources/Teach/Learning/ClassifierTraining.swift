@@ -21,12 +21,27 @@ public struct ClassifierRun: Sendable {
     /// The validation accuracy after the last epoch.
     public var validationAccuracy: Double { history.last?.validationAccuracy ?? 0 }
 
+    @usableFromInline init(
+        name: String, model: Model<Float>, history: [EpochRecord], testPredictions: [Int], testAccuracy: Double, seconds: Double,
+        imagesPerSecond: Double
+    ) {
+        self.name = name
+        self.model = model
+        self.history = history
+        self.testPredictions = testPredictions
+        self.testAccuracy = testAccuracy
+        self.seconds = seconds
+        self.imagesPerSecond = imagesPerSecond
+    }
+
     /// Trains `model` on `training` for `epochs` epochs, shows a ``TrainingProgress`` on standard
     /// error when `progress`, and measures it on `validation` and `test`.
     ///
     /// - Throws: ``TrainingDiverged`` when the loss stops being a number, ``ShapeError`` when the
     ///   images do not fit the model, ``InvalidArgument`` for a bad batch size or epoch count.
-    public static func train(
+    ///
+    /// Inlinable, so that the training loop is compiled (and optimised) in the calling chapter.
+    @inlinable public static func train(
         _ name: String, model: Model<Float>, training: LabeledImages, validation: LabeledImages, test: LabeledImages, epochs: Int,
         batchSize: Int = 128, classes: Int = 10, seed: UInt64, progress: Bool = true
     ) throws -> ClassifierRun {

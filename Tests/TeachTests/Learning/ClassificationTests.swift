@@ -98,7 +98,7 @@ import Testing
     /// Not a terminal: one plain line per epoch, with the validation numbers, and no redraws.
     @Test func plainLinesWhenNotATerminal() throws {
         let path = NSTemporaryDirectory() + "progress-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let handle = try #require(FileHandle(forWritingAtPath: path))
         let progress = TrainingProgress(epochs: 2, title: "run", output: handle)

@@ -190,7 +190,7 @@ import Testing
         #expect(map.values[0, 0] == 1 && map.values[1, 2] == 0.5 && map.values[1, 5 + 2] == 1)
         #expect(map.values[0, 3] == 0 && map.values[0, 4] == 0)
         #expect(figure.labels.map(\.text) == ["a", "✗ b"])
-        #expect(figure.labels.allSatisfy(\.centered))
+        #expect(figure.labels.filter { !$0.centered }.isEmpty)
         #expect(figure.labels[1].x == 5 + 1 && figure.labels[0].y < -1)
         let script = try figure.gnuplotScript(terminal: .png(width: 400, height: 300), output: "g.png")
         #expect(script.contains("set label '✗ b' at 6,") && script.contains(" center front"))
