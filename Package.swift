@@ -90,7 +90,7 @@ let package = Package(
         // `swift run shapes`: chapter 11's shape calculator for networks written on the command line.
         .executableTarget(name: "shapes", dependencies: ["Teach", argumentParser], path: "Tools/shapes"),
         // `swift run -c release benchmark`: the core's speed; scripts/compare-with-peers.py adds numpy and PyTorch.
-        .executableTarget(name: "benchmark", dependencies: ["Teach", argumentParser], path: "Tools/benchmark"),
+        .executableTarget(name: "benchmark", dependencies: ["Teach", "TeachKernels", argumentParser], path: "Tools/benchmark"),
         .testTarget(
             name: "TeachTests", dependencies: ["Teach", "TeachKernels", "book", numerics], path: "Tests/TeachTests"),
     ]

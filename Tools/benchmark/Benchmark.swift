@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import Teach
+import TeachKernels
 
 @main
 struct Benchmark: ParsableCommand {
@@ -17,6 +18,12 @@ struct Benchmark: ParsableCommand {
 
     @Flag(help: "Only the matrix products.")
     var productsOnly = false
+
+    @Option(help: "Only the product rows whose name contains this text (implies --products-only).")
+    var filter: String?
+
+    @Flag(help: "Products on one core (the kernel called directly, as Matrix.matmul calls it but without the split).")
+    var oneCore = false
 
     func run() throws {
         #if DEBUG
@@ -52,10 +59,26 @@ struct Benchmark: ParsableCommand {
             ("128x50 · 784x50ᵀ (input gradient)", 128, 50, 784, "ABt"), ("128x500 · 784x500ᵀ (input gradient)", 128, 500, 784, "ABt"),
             ("128x500 · 500x500", 128, 500, 500, "AB"),
         ]
-        for shape in square + steps {
+        let productsOnly = productsOnly || filter != nil
+        for shape in square + steps where filter.map({ shape.name.contains($0) }) ?? true {
             let a = Matrix<Float>.gaussian(rows: shape.layout == "AtB" ? shape.k : shape.m, columns: shape.layout == "AtB" ? shape.m : shape.k, using: &random)
             let b = Matrix<Float>.gaussian(rows: shape.layout == "ABt" ? shape.n : shape.k, columns: shape.layout == "ABt" ? shape.k : shape.n, using: &random)
             let time = try median(budget: self.seconds) {
+                if oneCore {
+                    let (ta, tb) = (shape.layout == "AtB", shape.layout == "ABt")
+                    var out = [Float](repeating: 0, count: shape.m * shape.n)
+                    a.elements.withUnsafeBufferPointer { ap in
+                        b.elements.withUnsafeBufferPointer { bp in
+                            out.withUnsafeMutableBufferPointer { cp in
+                                FloatKernels.product(
+                                    m: shape.m, n: shape.n, k: shape.k, a: ap.baseAddress!, aRow: ta ? 1 : a.columns,
+                                    aColumn: ta ? a.columns : 1, b: bp.baseAddress!, bRow: tb ? 1 : b.columns, bColumn: tb ? b.columns : 1,
+                                    c: cp.baseAddress!, accumulate: true, twoCores: false)
+                            }
+                        }
+                    }
+                    return
+                }
                 switch shape.layout {
                 case "AtB": _ = try a.transposedMatmul(b)
                 case "ABt": _ = try a.matmulTransposed(b)
