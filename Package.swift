@@ -50,11 +50,18 @@ let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration
 /// from 8-wide vectors) are built for x86-64 with AVX2 and FMA (every x86-64 CPU since 2013-2015).
 /// Only those two targets get the setting: the kernels are not `@inlinable`, so no other module
 /// compiles them, and no public interface passes SIMD types.
+///
+/// Processors with AVX-512 get a second packed product with 16-float vectors, in its own target
+/// (`TeachKernelsAVX512`) compiled for AVX-512 Foundation: TeachKernels asks the processor once
+/// (cpuid and the operating system's register state, `Sources/CKernels/cpu.c`) and calls it only
+/// when allowed, so the package still runs on any x86-64 processor with AVX2 and FMA.
 #if arch(x86_64)
 let vectorInstructions: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])]
+let wideVectorInstructions: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mavx512f"])]
 let vectorCFlags = ["-mavx2"]
 #else
 let vectorInstructions: [SwiftSetting] = []
+let wideVectorInstructions: [SwiftSetting] = []
 let vectorCFlags: [String] = []
 #endif
 
@@ -78,8 +85,11 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off", "-fno-math-errno"] + vectorCFlags)]),
         // The Float product and Adam's Float update: optimised even in debug builds (see above).
         .target(
-            name: "TeachKernels", dependencies: ["CKernels"], path: "Sources/TeachKernels",
+            name: "TeachKernels", dependencies: ["CKernels", "TeachKernelsAVX512"], path: "Sources/TeachKernels",
             swiftSettings: optimizedInDebug + vectorInstructions),
+        // The packed product for AVX-512 processors, called by TeachKernels only when the processor has it.
+        .target(
+            name: "TeachKernelsAVX512", path: "Sources/TeachKernelsAVX512", swiftSettings: optimizedInDebug + wideVectorInstructions),
         .target(
             name: "Teach", dependencies: [numerics, argumentParser, "CZlib", "TeachKernels"], path: "Sources/Teach",
             swiftSettings: vectorInstructions),

@@ -8,16 +8,20 @@ public enum FloatKernels {
     /// (`m×k`), `B(p, j) = b[p·bRow + j·bColumn]` (`k×n`) and `C` row-major `m×n`. A transposed
     /// operand is just a swap of its two strides.
     ///
-    /// Products of at least a million multiply-adds use both cores unless `twoCores` is false
-    /// (the tests compare both ways).
+    /// Products of at least a million multiply-adds use both cores unless `twoCores` is false, and
+    /// the AVX-512 kernel runs when the processor has it unless `wideVectors` is false (the tests
+    /// compare every way; the numbers are the same).
     public static func product(
         m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aRow: Int, aColumn: Int, b: UnsafePointer<Float>, bRow: Int, bColumn: Int,
-        c: UnsafeMutablePointer<Float>, accumulate: Bool, twoCores: Bool = true
+        c: UnsafeMutablePointer<Float>, accumulate: Bool, twoCores: Bool = true, wideVectors: Bool = true
     ) {
         floatProduct(
             m: m, n: n, k: k, a: a, aRow: aRow, aColumn: aColumn, b: b, bRow: bRow, bColumn: bColumn, c: c, accumulate: accumulate,
-            twoCores: twoCores)
+            twoCores: twoCores, wideVectors: wideVectors)
     }
+
+    /// Whether the processor has AVX-512, so that products run the 16-float kernel.
+    public static var hasWideVectors: Bool { FloatProductBlocking.avx512 }
 
     /// Adam's update of `count` Float parameters in place (the rule in Teach's Optimizer.swift,
     /// bit for bit); large tensors are split over both cores.

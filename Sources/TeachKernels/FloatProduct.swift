@@ -1,3 +1,6 @@
+import CKernels
+import TeachKernelsAVX512
+
 // The single-precision matrix product: the one that training spends its time in.
 //
 // The layout follows BLIS (Van Zee and van de Geijn, 2015). C (m×n) is computed in blocks:
@@ -13,6 +16,9 @@
 // The micro-kernel's multiply-adds are fused (`addingProduct`), which needs the FMA instructions
 // Package.swift enables for this target on x86-64.
 //
+// With AVX-512 (asked of the processor at run time) the packed product runs the same blocks with
+// 16-float vectors in 8×32 tiles instead: Sources/TeachKernelsAVX512, compiled for AVX-512 on its own.
+//
 // Two cores: a product of at least `parallelThreshold` multiply-adds is split into two halves of C
 // (by rows or columns, whichever is larger), each with its own packing buffers, the second half
 // on a persistent worker thread (see `ProductWorker`), so a small product never waits for a
@@ -22,7 +28,7 @@
 /// `B(p, j) = b[p·bRow + j·bColumn]` and `C` row-major with `n` columns.
 func floatProduct(
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aRow: Int, aColumn: Int, b: UnsafePointer<Float>, bRow: Int, bColumn: Int,
-    c: UnsafeMutablePointer<Float>, accumulate: Bool, twoCores: Bool
+    c: UnsafeMutablePointer<Float>, accumulate: Bool, twoCores: Bool, wideVectors: Bool
 ) {
     guard m > 0, n > 0 else { return }
     if !accumulate { c.update(repeating: 0, count: m * n) }
@@ -41,33 +47,26 @@ func floatProduct(
         }
         return
     }
-    if twoCores, work >= FloatProductBlocking.parallelThreshold, max(m, n) >= 2 * FloatProductBlocking.mr {
+    // AVX-512 when the processor has it (tiles of 8×32), else AVX2 (6×16): the same numbers either way
+    let wide = wideVectors && FloatProductBlocking.avx512
+    let (mr, nr) = wide ? (8, 32) : (FloatProductBlocking.mr, FloatProductBlocking.nr)
+    let product = wide ? packedProductAVX512 : packedProduct
+    if twoCores, work >= FloatProductBlocking.parallelThreshold, max(m, n) >= 2 * mr {
         // Split the larger dimension in two, on a tile boundary.
+        nonisolated(unsafe) let (ua, ub, uc) = (a, b, c)
         if n >= m {
-            let half = ((n / 2 + FloatProductBlocking.nr - 1) / FloatProductBlocking.nr) * FloatProductBlocking.nr
-            let left = min(half, n)
-            nonisolated(unsafe) let (ua, ub, uc) = (a, b, c)
+            let left = min(((n / 2 + nr - 1) / nr) * nr, n)
             ProductWorker.shared.run(
-                { packedProduct(m: m, n: left, k: k, a: ua, aRow: aRow, aColumn: aColumn, b: ub, bRow: bRow, bColumn: bColumn, c: uc, cRow: n) },
-                {
-                    packedProduct(
-                        m: m, n: n - left, k: k, a: ua, aRow: aRow, aColumn: aColumn, b: ub + left * bColumn, bRow: bRow, bColumn: bColumn,
-                        c: uc + left, cRow: n)
-                })
+                { product(m, left, k, ua, aRow, aColumn, ub, bRow, bColumn, uc, n) },
+                { product(m, n - left, k, ua, aRow, aColumn, ub + left * bColumn, bRow, bColumn, uc + left, n) })
         } else {
-            let half = ((m / 2 + FloatProductBlocking.mr - 1) / FloatProductBlocking.mr) * FloatProductBlocking.mr
-            let top = min(half, m)
-            nonisolated(unsafe) let (ua, ub, uc) = (a, b, c)
+            let top = min(((m / 2 + mr - 1) / mr) * mr, m)
             ProductWorker.shared.run(
-                { packedProduct(m: top, n: n, k: k, a: ua, aRow: aRow, aColumn: aColumn, b: ub, bRow: bRow, bColumn: bColumn, c: uc, cRow: n) },
-                {
-                    packedProduct(
-                        m: m - top, n: n, k: k, a: ua + top * aRow, aRow: aRow, aColumn: aColumn, b: ub, bRow: bRow, bColumn: bColumn,
-                        c: uc + top * n, cRow: n)
-                })
+                { product(top, n, k, ua, aRow, aColumn, ub, bRow, bColumn, uc, n) },
+                { product(m - top, n, k, ua + top * aRow, aRow, aColumn, ub, bRow, bColumn, uc + top * n, n) })
         }
     } else {
-        packedProduct(m: m, n: n, k: k, a: a, aRow: aRow, aColumn: aColumn, b: b, bRow: bRow, bColumn: bColumn, c: c, cRow: n)
+        product(m, n, k, a, aRow, aColumn, b, bRow, bColumn, c, n)
     }
 }
 
@@ -88,6 +87,8 @@ enum FloatProductBlocking {
     /// Up to this many rows of A, B is streamed without packing: packing would copy all of B to
     /// use each number of it only a few times.
     static let fewRows = 4
+    /// Whether this processor runs the AVX-512 kernel (asked once).
+    static let avx512 = teach_cpu_has_avx512f() != 0
 }
 
 /// `C += A·B` for `m ≤ 4` rows and a row-major B: for each row of B, every row of C takes
