@@ -148,7 +148,7 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
     @inlinable public func backward(
         _ trace: ConvolutionTrace<Scalar>, outputGradient: Matrix<Scalar>
     ) throws -> (inputGradient: Matrix<Scalar>, weights: Matrix<Scalar>, bias: Matrix<Scalar>) {
-        let dh = try outputGradient.zipMap(activation.derivative(trace.weightedSums), operation: "Conv2D.backward") { $0 * $1 }
+        let dh = try activation.gradient(outputGradient, at: trace.weightedSums, operation: "Conv2D.backward")
         let batch = dh.rows
         let perWindow = Matrix(unchecked: batch * outputShape.height * outputShape.width, filterCount, dh.storage)
         let weightGradient = try trace.patches.transposedMatmul(perWindow)

@@ -91,4 +91,21 @@ import TeachKernels
         run(&twice, accumulate: true)
         #expect(zip(once, twice).allSatisfy { $0 + $0 == $1 })
     }
+
+    @Test(arguments: [1, 7, 8, 33, 1000])
+    func reluAndItsGradientMatchTheScalarRule(count: Int) throws {
+        var values = Self.numbers(count, seed: UInt64(count))
+        values[0] = count > 1 ? -0.0 : .nan
+        if count > 2 { values[2] = .nan }
+        let gradient = Self.numbers(count, seed: UInt64(count + 1)).map { -$0 }
+        let h = try Matrix<Float>(rows: 1, columns: count, elements: values)
+        let g = try Matrix<Float>(rows: 1, columns: count, elements: gradient)
+        let relu = Activation.relu(h)
+        let through = try Activation.relu.gradient(g, at: h)
+        for i in 0..<count {
+            #expect(relu[0, i].bitPattern == (values[i] > 0 ? values[i] : 0).bitPattern)
+            #expect(through[0, i].bitPattern == (gradient[i] * Activation.relu.derivative(values[i])).bitPattern)
+        }
+        #expect(throws: ShapeError.self) { try Activation.relu.gradient(g, at: Matrix<Float>(rows: 1, columns: count + 1)) }
+    }
 }
