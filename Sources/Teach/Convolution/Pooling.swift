@@ -44,27 +44,50 @@ public struct Pooling: Sendable, Hashable, CustomStringConvertible {
         var out = [Scalar](repeating: 0, count: x.rows * outputShape.count)
         var sources = [Int32](repeating: 0, count: kind == .max ? out.count : 0)
         let scale = 1 / Scalar(f * f)
-        x.storage.withUnsafeBufferPointer { input in
-            for n in 0..<x.rows {
-                let image = n &* inputShape.count
-                for oy in 0..<ho {
-                    for ox in 0..<wo {
-                        for channel in 0..<c {
-                            let o = n &* outputShape.count &+ (oy &* wo &+ ox) &* c &+ channel
-                            var best = -Scalar.infinity, bestIndex = 0, sum: Scalar = 0
-                            for fy in 0..<f {
-                                for fx in 0..<f {
-                                    let index = ((oy &* stride &+ fy) &* w &+ ox &* stride &+ fx) &* c &+ channel
-                                    let value = input[image &+ index]
-                                    if value > best || fy == 0 && fx == 0 { best = value; bestIndex = index }
-                                    sum += value
+        let isMax = kind == .max
+        // The channels of a pixel are adjacent (channels-last), so the innermost loop runs over
+        // them: for each window, the first pixel starts every channel's maximum (or sum), then the
+        // other pixels follow in the order (fy, fx), each compared (or added) channel by channel.
+        // Every output sees the same comparisons and additions, in the same order, as a loop over
+        // one channel's window would make.
+        x.storage.withUnsafeBufferPointer { inputBuffer in
+            out.withUnsafeMutableBufferPointer { outBuffer in
+                sources.withUnsafeMutableBufferPointer { sourceBuffer in
+                    guard let input = inputBuffer.baseAddress, let output = outBuffer.baseAddress else { return }
+                    let origin = sourceBuffer.baseAddress
+                    for n in 0..<x.rows {
+                        let image = input + n &* inputShape.count
+                        for oy in 0..<ho {
+                            for ox in 0..<wo {
+                                let o = n &* outputShape.count &+ (oy &* wo &+ ox) &* c
+                                let target = output + o
+                                for fy in 0..<f {
+                                    for fx in 0..<f {
+                                        let pixel = ((oy &* stride &+ fy) &* w &+ ox &* stride &+ fx) &* c
+                                        let values = image + pixel
+                                        if fy == 0 && fx == 0 {
+                                            // (0 + v, as the sum began: a -0 sums to +0)
+                                            if isMax {
+                                                for channel in 0..<c { target[channel] = values[channel] }
+                                            } else {
+                                                for channel in 0..<c { target[channel] = 0 + values[channel] }
+                                            }
+                                            if isMax, let origin {
+                                                for channel in 0..<c { origin[o &+ channel] = Int32(truncatingIfNeeded: pixel &+ channel) }
+                                            }
+                                        } else if isMax, let origin {
+                                            for channel in 0..<c where values[channel] > target[channel] {
+                                                target[channel] = values[channel]
+                                                origin[o &+ channel] = Int32(truncatingIfNeeded: pixel &+ channel)
+                                            }
+                                        } else {
+                                            for channel in 0..<c { target[channel] += values[channel] }
+                                        }
+                                    }
                                 }
-                            }
-                            if kind == .max {
-                                out[o] = best
-                                sources[o] = Int32(bestIndex)
-                            } else {
-                                out[o] = sum * scale
+                                if !isMax {
+                                    for channel in 0..<c { target[channel] *= scale }
+                                }
                             }
                         }
                     }
