@@ -144,16 +144,19 @@ struct Benchmark: ParsableCommand {
                 return row.firstIndex(of: row.max()!) == test.labels[r]
             }.count
             emit(["kind": "fashion", "name": "784-50-10 on Fashion-MNIST, Adam, batch 128, 5 epochs", "seconds": String(format: "%.2f", elapsed),
-                  "accuracy": String(format: "%.4f", Double(correct) / Double(test.count))])
+                  "accuracy": String(format: "%.4f", Double(correct) / Double(test.count)),
+                  "samples_per_second": String(format: "%.0f", Double(train.count * 5) / elapsed)])
         }
         if !json {
+            print("Float product kernel: \(FloatKernels.hasWideVectors ? "AVX-512 (8×32 tiles)" : "AVX2 (6×16 tiles)"); two cores\(oneCore ? " except for products (--one-core)" : "")")
+            print()
             print(Markdown.table(
                 ["row", "time", "rate"],
                 rows.map { row in
                     switch row["kind"] {
                     case "product": ["\(row["name"]!) (\(row["layout"]!))", "\(row["ms"]!) ms", "\(row["gflops"]!) GFLOP/s"]
                     case "alexnet": [row["name"]!, "\(row["ms"]!) ms", ""]
-                    case "fashion": [row["name"]!, "\(row["seconds"]!) s", "test accuracy \(row["accuracy"]!)"]
+                    case "fashion": [row["name"]!, "\(row["seconds"]!) s", "\(row["samples_per_second"]!) samples/s, test accuracy \(row["accuracy"]!)"]
                     default: [row["name"]!, "\(row["seconds"]!) s", "\(row["samples_per_second"]!) samples/s"]
                     }
                 }, alignments: [.left, .right, .right]))
