@@ -32,21 +32,37 @@ let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: 
 /// The chapters are optimised even in debug builds, so that `swift test` (a debug build, which
 /// runs every chapter to check `book.md`) runs their experiments in seconds rather than minutes:
 /// the core's hot paths are `@inlinable`, so they are compiled, specialised and optimised inside
-/// each chapter. The library and the tests stay at the debug setting: a `-O` library used by
+/// each chapter. The library `Teach` and the tests stay at the debug setting: a `-O` library used by
 /// `-Onone` tests crashed here (Swift 6.3.1) in an `@inlinable` function, so levels are not mixed
-/// in that direction.
+/// in that direction for a module with `@inlinable` code.
+///
+/// `TeachKernels` (the Float matrix product, its worker thread and Adam's Float update) is the
+/// exception: it is optimised in every configuration, because those kernels are not `@inlinable`
+/// (nothing else could optimise them) and at `-Onone` the product crawled: chapter 12's debug build
+/// took 14.0 s with the product at `-Onone` and 9.5 s with it here (most of the rest is drawing
+/// AlexNet's 62 million random weights in unoptimised `Teach` code). Mixing levels is safe there because its public
+/// interface is plain: non-generic, non-`@inlinable` functions over raw pointers and scalars, no
+/// SIMD types; `Teach` reaches it only through two internal forwarding functions.
 let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 /// The single-precision matrix product's micro-kernel uses fused multiply-adds on 8-float vectors.
 /// Without AVX2 and FMA enabled, Swift's SIMD8<Float>.addProduct compiles to eight calls of `fmaf`
-/// and the kernel runs about 25 times slower, so the core is built for x86-64 with AVX2 and FMA
-/// (every x86-64 CPU since 2013-2015). Only the core gets the setting: its kernels are not
-/// `@inlinable`, so no other module compiles them, and its public interface passes no SIMD types.
+/// and the kernel runs about 25 times slower, so the kernels (and the core, whose own loops gain
+/// from 8-wide vectors) are built for x86-64 with AVX2 and FMA (every x86-64 CPU since 2013-2015).
+/// Only those two targets get the setting: the kernels are not `@inlinable`, so no other module
+/// compiles them, and no public interface passes SIMD types.
+///
+/// Processors with AVX-512 get a second packed product with 16-float vectors, in its own target
+/// (`TeachKernelsAVX512`) compiled for AVX-512 Foundation: TeachKernels asks the processor once
+/// (cpuid and the operating system's register state, `Sources/CKernels/cpu.c`) and calls it only
+/// when allowed, so the package still runs on any x86-64 processor with AVX2 and FMA.
 #if arch(x86_64)
 let vectorInstructions: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])]
+let wideVectorInstructions: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mavx512f"])]
 let vectorCFlags = ["-mavx2"]
 #else
 let vectorInstructions: [SwiftSetting] = []
+let wideVectorInstructions: [SwiftSetting] = []
 let vectorCFlags: [String] = []
 #endif
 
@@ -68,8 +84,15 @@ let package = Package(
         .target(
             name: "CKernels", path: "Sources/CKernels",
             cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off", "-fno-math-errno"] + vectorCFlags)]),
+        // The Float product and Adam's Float update: optimised even in debug builds (see above).
         .target(
-            name: "Teach", dependencies: [numerics, argumentParser, "CZlib", "CKernels"], path: "Sources/Teach",
+            name: "TeachKernels", dependencies: ["CKernels", "TeachKernelsAVX512"], path: "Sources/TeachKernels",
+            swiftSettings: optimizedInDebug + vectorInstructions),
+        // The packed product for AVX-512 processors, called by TeachKernels only when the processor has it.
+        .target(
+            name: "TeachKernelsAVX512", path: "Sources/TeachKernelsAVX512", swiftSettings: optimizedInDebug + wideVectorInstructions),
+        .target(
+            name: "Teach", dependencies: [numerics, argumentParser, "CZlib", "TeachKernels"], path: "Sources/Teach",
             swiftSettings: vectorInstructions),
         // The book depends on every chapter so that `swift run book` builds them all first.
         .executableTarget(
@@ -78,9 +101,9 @@ let package = Package(
         // `swift run shapes`: chapter 11's shape calculator for networks written on the command line.
         .executableTarget(name: "shapes", dependencies: ["Teach", argumentParser], path: "Tools/shapes"),
         // `swift run -c release benchmark`: the core's speed; scripts/compare-with-peers.py adds numpy and PyTorch.
-        .executableTarget(name: "benchmark", dependencies: ["Teach", argumentParser], path: "Tools/benchmark"),
+        .executableTarget(name: "benchmark", dependencies: ["Teach", "TeachKernels", argumentParser], path: "Tools/benchmark"),
         .testTarget(
-            name: "TeachTests", dependencies: ["Teach", "book", numerics], path: "Tests/TeachTests"),
+            name: "TeachTests", dependencies: ["Teach", "TeachKernels", "book", numerics], path: "Tests/TeachTests"),
     ]
         + chapters.map {
             .executableTarget(

@@ -2,11 +2,15 @@
 """Runs Teach's benchmark and the same rows with numpy (OpenBLAS) and, when installed, PyTorch on the
 CPU, all limited to the same number of threads, and prints the ratio Teach / peer for each row.
 
-    python3 scripts/compare-with-peers.py [--threads 2] [--seconds 0.5] [--products-only] [--rounds 3]
+    python3 scripts/compare-with-peers.py [--threads 2] [--seconds 0.5] [--products-only] [--rounds 3] [--before BINARY]
 
 Ratios above 1 mean Teach is faster (GFLOP/s ratio for products, time ratio peer/Teach otherwise).
 On a shared virtual machine single runs vary by 10-20%; with --rounds N the two sides are measured
 N times, alternating, and each keeps its best, which is what the hardware can do.
+It first builds the benchmark (`swift build -c release --product benchmark`) and then runs
+.build/release/benchmark --json. With --before BINARY (a copy of an earlier build of the benchmark)
+that binary is measured too, in the same rounds, and the table gains its columns: a before/after
+comparison made in one run, on one machine.
 This script is a measuring tool, not part of the package.
 """
 import argparse
@@ -21,6 +25,7 @@ parser.add_argument("--threads", type=int, default=os.cpu_count())
 parser.add_argument("--seconds", type=float, default=0.5)
 parser.add_argument("--products-only", action="store_true")
 parser.add_argument("--rounds", type=int, default=1)
+parser.add_argument("--before", help="an earlier build of the benchmark executable, measured in the same rounds")
 args = parser.parse_args()
 for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[variable] = str(args.threads)
@@ -42,8 +47,9 @@ if args.products_only:
     command.append("--products-only")
 
 
-def run_teach():
-    output = subprocess.run(command, cwd=root, check=True, capture_output=True, text=True).stdout
+def run_teach(binary=None):
+    argv = command if binary is None else [os.path.abspath(binary)] + command[1:]
+    output = subprocess.run(argv, cwd=root, check=True, capture_output=True, text=True).stdout
     return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
 
 
@@ -184,8 +190,11 @@ def peer_row(row):
     return numpy_training(sizes), (torch_training(sizes) if torch else None)
 
 
-teach, peers = None, None
+teach, peers, before = None, None, None
 for _ in range(max(args.rounds, 1)):
+    if args.before:
+        earlier = run_teach(args.before)
+        before = earlier if before is None else best(before, earlier)
     measured = run_teach()
     teach = measured if teach is None else best(teach, measured)
     round_peers = [peer_row(row) for row in measured]
@@ -198,26 +207,47 @@ for _ in range(max(args.rounds, 1)):
             return max(old, new) if row["kind"] == "product" else min(old, new)
         peers = [(better(row, o[0], n[0]), better(row, o[1], n[1])) for row, o, n in zip(teach, peers, round_peers)]
 
-print(f"threads: {args.threads}; rounds: {args.rounds}; numpy {np.__version__}" + (f"; torch {torch.__version__}" if torch else "; PyTorch not installed"))
+print(f"threads: {args.threads}; rounds: {args.rounds}; numpy {np.__version__}" + (f"; torch {torch.__version__}" if torch else "; PyTorch not installed")
+      + (f"; before: {args.before}" if args.before else ""))
 print()
-print("| row | Teach | numpy | Teach / numpy |" + (" PyTorch | Teach / PyTorch |" if torch else ""))
-print("|:---|---:|---:|---:|" + ("---:|---:|" if torch else ""))
+before_rows = {row["name"]: row for row in before} if before else {}
+print("| row |" + (" before | before / numpy |" if args.before else "") + " Teach | numpy | Teach / numpy |"
+      + (" PyTorch | Teach / PyTorch |" if torch else ""))
+print("|:---|" + ("---:|---:|" if args.before else "") + "---:|---:|---:|" + ("---:|---:|" if torch else ""))
+
+
+def value(row):
+    """The row's number: GFLOP/s for products, milliseconds or seconds otherwise."""
+    return float(row["gflops"] if row["kind"] == "product" else row["ms"] if row["kind"] == "alexnet" else row["seconds"])
+
+
+def ratio(row, ours, peer):
+    """Teach / peer, as a speed ratio (above 1: Teach is faster)."""
+    if peer is None:
+        return ""
+    return f"{ours / peer:.2f}" if row["kind"] == "product" else f"{peer / ours:.2f}"
+
+
 for row, (numpy_value, torch_value) in zip(teach, peers):
+    ours = value(row)
     if row["kind"] == "product":
-        ours = float(row["gflops"])
-        line = f"| {row['name']} ({row['layout']}) GFLOP/s | {ours:.1f} | {numpy_value:.1f} | {ours / numpy_value:.2f} |"
-        if torch:
-            line += f" {torch_value:.1f} | {ours / torch_value:.2f} |"
+        label, digits = f"{row['name']} ({row['layout']}) GFLOP/s", 1
     elif row["kind"] == "alexnet":
-        ours = float(row["ms"])
-        line = f"| {row['name']} (ms) | {ours:.1f} | | |"
-        if torch:
-            line += f" {torch_value:.1f} | {torch_value / ours:.2f} |"
+        label, digits = f"{row['name']} (ms)", 1
     elif row["kind"] == "fashion":
-        line = f"| {row['name']} (s; test accuracy {row['accuracy']}) | {float(row['seconds']):.2f} | | |" + (" | |" if torch else "")
+        label, digits = f"{row['name']} (s; test accuracy {row['accuracy']})", 2
     else:
-        ours = float(row["seconds"])
-        line = f"| {row['name']} (s) | {ours:.2f} | {numpy_value:.2f} | {numpy_value / ours:.2f} |"
-        if torch:
-            line += f" {torch_value:.2f} | {torch_value / ours:.2f} |"
+        label, digits = f"{row['name']} (s)", 2
+    line = f"| {label} |"
+    if args.before:
+        earlier = before_rows.get(row["name"])
+        if earlier is None:
+            line += " | |"
+        else:
+            line += f" {value(earlier):.{digits}f} | {ratio(row, value(earlier), numpy_value)} |"
+    numpy_text = "" if numpy_value is None else f"{numpy_value:.{digits}f}"
+    line += f" {ours:.{digits}f} | {numpy_text} | {ratio(row, ours, numpy_value)} |"
+    if torch:
+        torch_text = "" if torch_value is None else f"{torch_value:.{digits}f}"
+        line += f" {torch_text} | {ratio(row, ours, torch_value)} |"
     print(line, flush=True)

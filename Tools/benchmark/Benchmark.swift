@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import Teach
+import TeachKernels
 
 @main
 struct Benchmark: ParsableCommand {
@@ -17,6 +18,12 @@ struct Benchmark: ParsableCommand {
 
     @Flag(help: "Only the matrix products.")
     var productsOnly = false
+
+    @Option(help: "Only the rows whose name contains this text (\"784x50\", \"AlexNet\", \"5 x 500\", \"Fashion\").")
+    var filter: String?
+
+    @Flag(help: "Products on one core (the kernel called directly, as Matrix.matmul calls it but without the split).")
+    var oneCore = false
 
     func run() throws {
         #if DEBUG
@@ -52,10 +59,26 @@ struct Benchmark: ParsableCommand {
             ("128x50 · 784x50ᵀ (input gradient)", 128, 50, 784, "ABt"), ("128x500 · 784x500ᵀ (input gradient)", 128, 500, 784, "ABt"),
             ("128x500 · 500x500", 128, 500, 500, "AB"),
         ]
-        for shape in square + steps {
+        func wanted(_ name: String) -> Bool { filter.map { name.contains($0) } ?? true }
+        for shape in square + steps where wanted(shape.name) {
             let a = Matrix<Float>.gaussian(rows: shape.layout == "AtB" ? shape.k : shape.m, columns: shape.layout == "AtB" ? shape.m : shape.k, using: &random)
             let b = Matrix<Float>.gaussian(rows: shape.layout == "ABt" ? shape.n : shape.k, columns: shape.layout == "ABt" ? shape.k : shape.n, using: &random)
             let time = try median(budget: self.seconds) {
+                if oneCore {
+                    let (ta, tb) = (shape.layout == "AtB", shape.layout == "ABt")
+                    var out = [Float](repeating: 0, count: shape.m * shape.n)
+                    a.elements.withUnsafeBufferPointer { ap in
+                        b.elements.withUnsafeBufferPointer { bp in
+                            out.withUnsafeMutableBufferPointer { cp in
+                                FloatKernels.product(
+                                    m: shape.m, n: shape.n, k: shape.k, a: ap.baseAddress!, aRow: ta ? 1 : a.columns,
+                                    aColumn: ta ? a.columns : 1, b: bp.baseAddress!, bRow: tb ? 1 : b.columns, bColumn: tb ? b.columns : 1,
+                                    c: cp.baseAddress!, accumulate: true, twoCores: false)
+                            }
+                        }
+                    }
+                    return
+                }
                 switch shape.layout {
                 case "AtB": _ = try a.transposedMatmul(b)
                 case "ABt": _ = try a.matmulTransposed(b)
@@ -66,12 +89,15 @@ struct Benchmark: ParsableCommand {
             emit(["kind": "product", "name": shape.name, "m": "\(shape.m)", "k": "\(shape.k)", "n": "\(shape.n)", "layout": shape.layout,
                   "ms": String(format: "%.4f", time * 1000), "gflops": String(format: "%.1f", flop / time / 1e9)])
         }
-        if !productsOnly {
+        if !productsOnly, wanted("AlexNet forward, one 227x227x3 image") {
             let alexNet: Model<Float> = try Architectures.alexNet(using: &random)
             let image = Matrix<Float>.uniform(rows: 1, columns: 227 * 227 * 3, in: 0..<1, using: &random)
             let time = try median(budget: 2, minimum: 7) { _ = try alexNet.predict(image) }
             emit(["kind": "alexnet", "name": "AlexNet forward, one 227x227x3 image", "ms": String(format: "%.1f", time * 1000)])
-            for (name, sizes, epochs) in [("784-50-10", [784, 50, 10], 1), ("5 x 500", [784, 500, 500, 500, 500, 500, 10], 1)] {
+        }
+        if !productsOnly {
+            for (name, sizes, epochs) in [("784-50-10", [784, 50, 10], 1), ("5 x 500", [784, 500, 500, 500, 500, 500, 10], 1)]
+            where wanted("\(name), Adam, batch 128, one epoch of 60,000") {
                 var layers: [Layer<Float>] = []
                 for i in 1..<sizes.count {
                     let last = i == sizes.count - 1
@@ -93,7 +119,9 @@ struct Benchmark: ParsableCommand {
                       "samples_per_second": String(format: "%.0f", Double(count * epochs) / elapsed)])
             }
         }
-        if !productsOnly, FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz") {
+        if !productsOnly, wanted("784-50-10 on Fashion-MNIST, Adam, batch 128, 5 epochs"),
+            FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
+        {
             // the real thing, when Debian's dataset-fashion-mnist is installed: time and test accuracy
             let directory = "/usr/share/datasets/fashion-mnist"
             let train = try LabeledImages.load(images: "\(directory)/train-images-idx3-ubyte.gz", labels: "\(directory)/train-labels-idx1-ubyte.gz")
@@ -116,16 +144,19 @@ struct Benchmark: ParsableCommand {
                 return row.firstIndex(of: row.max()!) == test.labels[r]
             }.count
             emit(["kind": "fashion", "name": "784-50-10 on Fashion-MNIST, Adam, batch 128, 5 epochs", "seconds": String(format: "%.2f", elapsed),
-                  "accuracy": String(format: "%.4f", Double(correct) / Double(test.count))])
+                  "accuracy": String(format: "%.4f", Double(correct) / Double(test.count)),
+                  "samples_per_second": String(format: "%.0f", Double(train.count * 5) / elapsed)])
         }
         if !json {
+            print("Float product kernel: \(FloatKernels.hasWideVectors ? "AVX-512 (8×32 tiles)" : "AVX2 (6×16 tiles)"); two cores\(oneCore ? " except for products (--one-core)" : "")")
+            print()
             print(Markdown.table(
                 ["row", "time", "rate"],
                 rows.map { row in
                     switch row["kind"] {
                     case "product": ["\(row["name"]!) (\(row["layout"]!))", "\(row["ms"]!) ms", "\(row["gflops"]!) GFLOP/s"]
                     case "alexnet": [row["name"]!, "\(row["ms"]!) ms", ""]
-                    case "fashion": [row["name"]!, "\(row["seconds"]!) s", "test accuracy \(row["accuracy"]!)"]
+                    case "fashion": [row["name"]!, "\(row["seconds"]!) s", "\(row["samples_per_second"]!) samples/s, test accuracy \(row["accuracy"]!)"]
                     default: [row["name"]!, "\(row["seconds"]!) s", "\(row["samples_per_second"]!) samples/s"]
                     }
                 }, alignments: [.left, .right, .right]))

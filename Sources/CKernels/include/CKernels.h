@@ -11,4 +11,8 @@
 void teach_adam_float(size_t count, float *parameters, const float *gradients, float *first, float *second, float learning_rate,
                       float beta1, float beta2, float epsilon, float correction1, float correction2, float decay);
 
+/// 1 when the processor has AVX-512 Foundation and the operating system saves its registers, else 0.
+/// TeachKernels asks once and then uses its AVX-512 product (compiled separately) only when allowed.
+int teach_cpu_has_avx512f(void);
+
 #endif

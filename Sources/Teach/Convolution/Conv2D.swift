@@ -122,12 +122,16 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
     @inlinable public func patches(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try checkInput(x)
         let rows = x.rows * outputShape.height * outputShape.width, rowLength = weights.rows
-        var out = [Scalar](repeating: 0, count: rows * rowLength)
-        x.storage.withUnsafeBufferPointer { input in
-            out.withUnsafeMutableBufferPointer { patches in
-                guard let source = input.baseAddress, let target = patches.baseAddress else { return }
+        // Without padding every window lies on the image and every number is copied, so the
+        // matrix need not be zeroed first (4 MB for AlexNet's first layer).
+        let out = [Scalar](unsafeUninitializedCapacity: rows * rowLength) { buffer, initialized in
+            guard let target = buffer.baseAddress else { return }
+            if padding > 0 { target.initialize(repeating: 0, count: buffer.count) }
+            x.storage.withUnsafeBufferPointer { input in
+                guard let source = input.baseAddress else { return }
                 forEachWindowRow(batch: x.rows) { patch, pixel, count in (target + patch).update(from: source + pixel, count: count) }
             }
+            initialized = buffer.count
         }
         return Matrix(unchecked: rows, rowLength, out)
     }
@@ -149,7 +153,7 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
     @inlinable public func backward(
         _ trace: ConvolutionTrace<Scalar>, outputGradient: Matrix<Scalar>, inputGradient needed: Bool = true
     ) throws -> (inputGradient: Matrix<Scalar>, weights: Matrix<Scalar>, bias: Matrix<Scalar>) {
-        let dh = try outputGradient.zipMap(activation.derivative(trace.weightedSums), operation: "Conv2D.backward") { $0 * $1 }
+        let dh = try activation.gradient(outputGradient, at: trace.weightedSums, operation: "Conv2D.backward")
         let batch = dh.rows
         let perWindow = Matrix(unchecked: batch * outputShape.height * outputShape.width, filterCount, dh.storage)
         let weightGradient = try trace.patches.transposedMatmul(perWindow)

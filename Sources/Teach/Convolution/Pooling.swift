@@ -44,41 +44,48 @@ public struct Pooling: Sendable, Hashable, CustomStringConvertible {
         var out = [Scalar](repeating: 0, count: x.rows * outputShape.count)
         var sources = [Int32](repeating: 0, count: kind == .max ? out.count : 0)
         let scale = 1 / Scalar(f * f)
-        // Channels innermost: in the channels-last layout the C numbers of one pixel are adjacent,
-        // so each window position is a run of C comparisons (or additions) that vectorises. The
-        // window's first position starts every channel's maximum and sum, as the order of the
-        // window (row by row) decides ties: the first largest input wins.
+        let isMax = kind == .max
+        // The channels of a pixel are adjacent (channels-last), so the innermost loop runs over
+        // them: for each window, the first pixel starts every channel's maximum (or sum), then the
+        // other pixels follow in the order (fy, fx), each compared (or added) channel by channel.
+        // Every output sees the same comparisons and additions, in the same order, as a loop over
+        // one channel's window would make.
         x.storage.withUnsafeBufferPointer { inputBuffer in
             out.withUnsafeMutableBufferPointer { outBuffer in
                 sources.withUnsafeMutableBufferPointer { sourceBuffer in
                     guard let input = inputBuffer.baseAddress, let output = outBuffer.baseAddress else { return }
-                    let origins = sourceBuffer.baseAddress
+                    let origin = sourceBuffer.baseAddress
                     for n in 0..<x.rows {
                         let image = input + n &* inputShape.count
                         for oy in 0..<ho {
                             for ox in 0..<wo {
                                 let o = n &* outputShape.count &+ (oy &* wo &+ ox) &* c
                                 let target = output + o
-                                let first = (oy &* stride &* w &+ ox &* stride) &* c
-                                for channel in 0..<c { target[channel] = image[first &+ channel] }
-                                if kind == .max, let origins {
-                                    for channel in 0..<c { origins[o &+ channel] = Int32(truncatingIfNeeded: first &+ channel) }
-                                }
                                 for fy in 0..<f {
-                                    for fx in 0..<f where fy != 0 || fx != 0 {
-                                        let index = ((oy &* stride &+ fy) &* w &+ ox &* stride &+ fx) &* c
-                                        let pixel = image + index
-                                        if kind == .max, let origins {
-                                            for channel in 0..<c where pixel[channel] > target[channel] {
-                                                target[channel] = pixel[channel]
-                                                origins[o &+ channel] = Int32(truncatingIfNeeded: index &+ channel)
+                                    for fx in 0..<f {
+                                        let pixel = ((oy &* stride &+ fy) &* w &+ ox &* stride &+ fx) &* c
+                                        let values = image + pixel
+                                        if fy == 0 && fx == 0 {
+                                            // (0 + v, as the sum began: a -0 sums to +0)
+                                            if isMax {
+                                                for channel in 0..<c { target[channel] = values[channel] }
+                                            } else {
+                                                for channel in 0..<c { target[channel] = 0 + values[channel] }
+                                            }
+                                            if isMax, let origin {
+                                                for channel in 0..<c { origin[o &+ channel] = Int32(truncatingIfNeeded: pixel &+ channel) }
+                                            }
+                                        } else if isMax, let origin {
+                                            for channel in 0..<c where values[channel] > target[channel] {
+                                                target[channel] = values[channel]
+                                                origin[o &+ channel] = Int32(truncatingIfNeeded: pixel &+ channel)
                                             }
                                         } else {
-                                            for channel in 0..<c { target[channel] += pixel[channel] }
+                                            for channel in 0..<c { target[channel] += values[channel] }
                                         }
                                     }
                                 }
-                                if kind == .average {
+                                if !isMax {
                                     for channel in 0..<c { target[channel] *= scale }
                                 }
                             }

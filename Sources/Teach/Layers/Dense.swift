@@ -102,7 +102,7 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Equatable {
     @inlinable public func backward(
         _ trace: DenseTrace<Scalar>, outputGradient: Matrix<Scalar>, inputGradient needed: Bool = true
     ) throws -> DenseBackward<Scalar> {
-        let weightedSumGradient = try outputGradient.zipMap(activation.derivative(trace.weightedSums), operation: "Dense.backward") { g, d in g * d }
+        let weightedSumGradient = try activation.gradient(outputGradient, at: trace.weightedSums, operation: "Dense.backward")
         let gradients = DenseGradients(
             weights: try trace.input.transposedMatmul(weightedSumGradient),
             bias: hasBias ? weightedSumGradient.columnSums() : Matrix(rows: 1, columns: unitCount))

@@ -14,6 +14,8 @@ final class ProductWorker: @unchecked Sendable {
     /// Jobs handed out and jobs finished, counted; the worker runs job `n` when it sees `requested = n`.
     private let requested = Atomic<Int>(0)
     private let completed = Atomic<Int>(0)
+    /// The last job someone (the worker, or the caller taking it back) has started.
+    private let claimed = Atomic<Int>(0)
     private let sleeping = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
     private let turn = NSLock()
@@ -46,12 +48,20 @@ final class ProductWorker: @unchecked Sendable {
                 }
             }
             seen = requested.load(ordering: .sequentiallyConsistent)
-            job?()
-            completed.store(seen, ordering: .sequentiallyConsistent)
+            // the caller may have taken the job back (see `run`): then there is nothing to do
+            if claimed.compareExchange(expected: seen - 1, desired: seen, ordering: .sequentiallyConsistent).exchanged {
+                job?()
+                completed.store(seen, ordering: .sequentiallyConsistent)
+            }
         }
     }
 
     /// Runs `first` here and `second` on the worker, and returns when both have finished.
+    ///
+    /// If the worker has not started `second` by the time `first` is done (another program has
+    /// the other core, or the worker is still waking up), the caller takes it back and runs it
+    /// itself: on a busy machine a product then costs what one core takes, not a time slice of
+    /// the scheduler. Whoever claims job `n` first (raising `claimed` from `n − 1`) runs it.
     func run(_ first: () -> Void, _ second: @escaping () -> Void) {
         turn.lock()
         defer { turn.unlock() }
@@ -59,7 +69,11 @@ final class ProductWorker: @unchecked Sendable {
         let number = requested.add(1, ordering: .sequentiallyConsistent).newValue
         if sleeping.load(ordering: .sequentiallyConsistent) { wake.signal() }
         first()
-        while completed.load(ordering: .sequentiallyConsistent) != number {}
+        if claimed.compareExchange(expected: number - 1, desired: number, ordering: .sequentiallyConsistent).exchanged {
+            second()
+        } else {
+            while completed.load(ordering: .sequentiallyConsistent) != number {}
+        }
         job = nil
     }
 }

@@ -1,0 +1,303 @@
+import CKernels
+import TeachKernelsAVX512
+
+// The single-precision matrix product: the one that training spends its time in.
+//
+// The layout follows BLIS (Van Zee and van de Geijn, 2015). C (m×n) is computed in blocks:
+//
+//     for each block of NC columns of B            (B's block stays in the last-level cache)
+//       for each block of KC rows of that block    pack it: column panels of NR = 16, contiguous
+//         for each block of MC rows of A           pack it: row panels of MR = 6, contiguous
+//           for each MR×NR tile of C               the micro-kernel: KC rank-1 updates held in
+//                                                  12 SIMD8<Float> registers, then added to C
+//
+// Packing reads A and B through a row stride and a column stride, so a transposed operand
+// (Aᵀ·B and A·Bᵀ in backpropagation) costs nothing extra: it is packed straight from memory.
+// The micro-kernel's multiply-adds are fused (`addingProduct`), which needs the FMA instructions
+// Package.swift enables for this target on x86-64.
+//
+// With AVX-512 (asked of the processor at run time) the packed product runs the same blocks with
+// 16-float vectors in 8×32 tiles instead: Sources/TeachKernelsAVX512, compiled for AVX-512 on its own.
+//
+// Two cores: a product of at least `parallelThreshold` multiply-adds is split into two halves of C
+// (by rows or columns, whichever is larger), each with its own packing buffers, the second half
+// on a persistent worker thread (see `ProductWorker`), so a small product never waits for a
+// thread to wake.
+
+/// `C = op(A)·op(B)` (or `C += …` when `accumulate`) for Float, with `A(i, p) = a[i·aRow + p·aColumn]`,
+/// `B(p, j) = b[p·bRow + j·bColumn]` and `C` row-major with `n` columns.
+func floatProduct(
+    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aRow: Int, aColumn: Int, b: UnsafePointer<Float>, bRow: Int, bColumn: Int,
+    c: UnsafeMutablePointer<Float>, accumulate: Bool, twoCores: Bool, wideVectors: Bool
+) {
+    guard m > 0, n > 0 else { return }
+    if !accumulate { c.update(repeating: 0, count: m * n) }
+    guard k > 0 else { return }
+    let work = m * n * k
+    if m <= FloatProductBlocking.fewRows && bColumn == 1 {
+        // A handful of rows (one image at inference): stream B once, no packing.
+        if twoCores && work >= FloatProductBlocking.parallelThreshold && n >= 64 {
+            let left = (n / 2) / 8 * 8
+            nonisolated(unsafe) let (ua, ub, uc) = (a, b, c)
+            ProductWorker.shared.run(
+                { fewRowsProduct(m: m, n: left, k: k, a: ua, aRow: aRow, aColumn: aColumn, b: ub, bRow: bRow, c: uc, cRow: n) },
+                { fewRowsProduct(m: m, n: n - left, k: k, a: ua, aRow: aRow, aColumn: aColumn, b: ub + left, bRow: bRow, c: uc + left, cRow: n) })
+        } else {
+            fewRowsProduct(m: m, n: n, k: k, a: a, aRow: aRow, aColumn: aColumn, b: b, bRow: bRow, c: c, cRow: n)
+        }
+        return
+    }
+    // AVX-512 when the processor has it (tiles of 8×32), else AVX2 (6×16): the same numbers either way
+    let wide = wideVectors && FloatProductBlocking.avx512
+    let (mr, nr) = wide ? (8, 32) : (FloatProductBlocking.mr, FloatProductBlocking.nr)
+    let product = wide ? packedProductAVX512 : packedProduct
+    if twoCores, work >= FloatProductBlocking.parallelThreshold, max(m, n) >= 2 * mr {
+        // Split the larger dimension in two, on a tile boundary.
+        nonisolated(unsafe) let (ua, ub, uc) = (a, b, c)
+        if n >= m {
+            let left = min(((n / 2 + nr - 1) / nr) * nr, n)
+            ProductWorker.shared.run(
+                { product(m, left, k, ua, aRow, aColumn, ub, bRow, bColumn, uc, n) },
+                { product(m, n - left, k, ua, aRow, aColumn, ub + left * bColumn, bRow, bColumn, uc + left, n) })
+        } else {
+            let top = min(((m / 2 + mr - 1) / mr) * mr, m)
+            ProductWorker.shared.run(
+                { product(top, n, k, ua, aRow, aColumn, ub, bRow, bColumn, uc, n) },
+                { product(m - top, n, k, ua + top * aRow, aRow, aColumn, ub, bRow, bColumn, uc + top * n, n) })
+        }
+    } else {
+        product(m, n, k, a, aRow, aColumn, b, bRow, bColumn, c, n)
+    }
+}
+
+/// Block sizes, chosen for this machine's caches (32 KiB L1 data, 512 KiB L2 per core).
+enum FloatProductBlocking {
+    /// Rows of a micro-tile.
+    static let mr = 6
+    /// Columns of a micro-tile: two SIMD8<Float>.
+    static let nr = 16
+    /// Depth of a packed block: an MR×KC sliver of A and a KC×NR sliver of B fit in L1.
+    static let kc = 256
+    /// Rows of a packed block of A (a multiple of MR): MC×KC floats fit in L2.
+    static let mc = 120
+    /// Columns of a packed block of B (a multiple of NR).
+    static let nc = 2048
+    /// Multiply-adds from which a product is split over two cores (2 MFLOP is about 20 µs of work).
+    static let parallelThreshold = 1_000_000
+    /// Up to this many rows of A, B is streamed without packing: packing would copy all of B to
+    /// use each number of it only a few times.
+    static let fewRows = 4
+    /// Whether this processor runs the AVX-512 kernel (asked once).
+    static let avx512 = teach_cpu_has_avx512f() != 0
+}
+
+/// `C += A·B` for `m ≤ 4` rows and a row-major B: for each row of B, every row of C takes
+/// `A(i, p) · B(p, :)`, eight columns at a time. B is read once, at memory speed.
+func fewRowsProduct(
+    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aRow: Int, aColumn: Int, b: UnsafePointer<Float>, bRow: Int,
+    c: UnsafeMutablePointer<Float>, cRow: Int
+) {
+    typealias V = SIMD8<Float>
+    let vectorColumns = n / 8 * 8
+    for p in 0..<k {
+        let row = UnsafeRawPointer(b + p * bRow)
+        for i in 0..<m {
+            let scale = a[i * aRow + p * aColumn]
+            guard scale != 0 else { continue }
+            let s = V(repeating: scale)
+            let target = UnsafeMutableRawPointer(c + i * cRow)
+            var j = 0
+            while j < vectorColumns {
+                let offset = j &* 4
+                var sum = (target + offset).loadUnaligned(as: V.self)
+                sum.addProduct(s, row.loadUnaligned(fromByteOffset: offset, as: V.self))
+                (target + offset).storeBytes(of: sum, as: V.self)
+                j &+= 8
+            }
+            let cRowPointer = c + i * cRow, bRowPointer = b + p * bRow
+            while j < n {
+                cRowPointer[j] = cRowPointer[j].addingProduct(scale, bRowPointer[j])
+                j += 1
+            }
+        }
+    }
+}
+
+/// `C += A·B` on one core, C with row stride `cRow`.
+func packedProduct(
+    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aRow: Int, aColumn: Int, b: UnsafePointer<Float>, bRow: Int, bColumn: Int,
+    c: UnsafeMutablePointer<Float>, cRow: Int
+) {
+    typealias Blocking = FloatProductBlocking
+    let mr = Blocking.mr, nr = Blocking.nr
+    // depth blocks of equal size (784 = 4 × 196, not 3 × 256 + 16: a thin last block costs a
+    // full pass of C loads and stores for little work)
+    let depthBlocks = (k + Blocking.kc - 1) / Blocking.kc
+    let kcStep = (k + depthBlocks - 1) / depthBlocks
+    let kcMax = kcStep, mcMax = min(Blocking.mc, (m + mr - 1) / mr * mr), ncMax = min(Blocking.nc, (n + nr - 1) / nr * nr)
+    let packedA = UnsafeMutableRawPointer.allocate(byteCount: mcMax * kcMax * 4, alignment: 64).bindMemory(to: Float.self, capacity: mcMax * kcMax)
+    let packedB = UnsafeMutableRawPointer.allocate(byteCount: ncMax * kcMax * 4, alignment: 64).bindMemory(to: Float.self, capacity: ncMax * kcMax)
+    defer {
+        packedA.deallocate()
+        packedB.deallocate()
+    }
+    let edge = UnsafeMutablePointer<Float>.allocate(capacity: mr * nr)
+    defer { edge.deallocate() }
+    for jc in stride(from: 0, to: n, by: Blocking.nc) {
+        let nc = min(Blocking.nc, n - jc)
+        for pc in stride(from: 0, to: k, by: kcStep) {
+            let kc = min(kcStep, k - pc)
+            packPanels(width: nr, count: nc, depth: kc, source: b + pc * bRow + jc * bColumn, along: bColumn, across: bRow, into: packedB)
+            for ic in stride(from: 0, to: m, by: Blocking.mc) {
+                let mcRows = min(Blocking.mc, m - ic)
+                packPanels(width: mr, count: mcRows, depth: kc, source: a + ic * aRow + pc * aColumn, along: aRow, across: aColumn, into: packedA)
+                for jr in stride(from: 0, to: nc, by: nr) {
+                    let columns = min(nr, nc - jr)
+                    let bPanel = packedB + jr * kc
+                    for ir in stride(from: 0, to: mcRows, by: mr) {
+                        let rows = min(mr, mcRows - ir)
+                        let aPanel = packedA + ir * kc
+                        let tile = c + (ic + ir) * cRow + jc + jr
+                        if rows == mr && columns == nr {
+                            microKernel(kc: kc, a: aPanel, b: bPanel, c: tile, cRow: cRow)
+                        } else if columns <= nr / 2 {
+                            // a last panel of at most 8 columns: half the work of a full tile
+                            edge.update(repeating: 0, count: mr * nr)
+                            halfMicroKernel(kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr)
+                            for i in 0..<rows {
+                                for j in 0..<columns { tile[i * cRow + j] += edge[i * nr + j] }
+                            }
+                        } else {
+                            // a partial tile: compute the whole tile into scratch, add the part that exists
+                            edge.update(repeating: 0, count: mr * nr)
+                            microKernel(kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr)
+                            for i in 0..<rows {
+                                for j in 0..<columns { tile[i * cRow + j] += edge[i * nr + j] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Packs a block into panels `width` wide: for A, row panels of MR (`along` = A's row stride,
+/// `across` = its column stride); for B, column panels of NR (`along` = B's column stride,
+/// `across` = its row stride). Panel `q` holds, for each `p` of the `depth`, the `width` numbers
+/// at `(q·width ..< q·width + width, p)`, zero-padded past `count`.
+///
+/// When the panel's numbers are adjacent in memory (`along` = 1) each step copies one run; when
+/// each number's depth is adjacent (`across` = 1, a row-major A or a transposed B) each number's
+/// run along the depth is read in one pass instead.
+@inline(__always)
+func packPanels(
+    width: Int, count: Int, depth: Int, source: UnsafePointer<Float>, along: Int, across: Int, into packed: UnsafeMutablePointer<Float>
+) {
+    var target = packed
+    for start in stride(from: 0, to: count, by: width) {
+        let filled = min(width, count - start)
+        if filled == width && along == 1 {
+            for p in 0..<depth {
+                target.update(from: source + p * across + start, count: width)
+                target += width
+            }
+        } else if across == 1 {
+            for i in 0..<width {
+                if i < filled {
+                    let run = source + (start + i) * along
+                    for p in 0..<depth { target[p &* width &+ i] = run[p] }
+                } else {
+                    for p in 0..<depth { target[p &* width &+ i] = 0 }
+                }
+            }
+            target += depth * width
+        } else {
+            for p in 0..<depth {
+                let line = source + p * across + start * along
+                for i in 0..<filled { target[i] = line[i * along] }
+                for i in filled..<width { target[i] = 0 }
+                target += width
+            }
+        }
+    }
+}
+
+/// The 6×16 micro-kernel: `C(6×16) += Apanel(6×kc) · Bpanel(kc×16)`, twelve accumulators of eight
+/// floats, one fused multiply-add each per step of `p`.
+@inline(__always)
+func microKernel(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
+    typealias V = SIMD8<Float>
+    var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
+    var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+    let rawB = UnsafeRawPointer(b)
+    var pa = a
+    var offset = 0
+    for _ in 0..<kc {
+        let b0 = rawB.load(fromByteOffset: offset, as: V.self)
+        let b1 = rawB.load(fromByteOffset: offset &+ 32, as: V.self)
+        var s = V(repeating: pa[0])
+        c00.addProduct(s, b0)
+        c01.addProduct(s, b1)
+        s = V(repeating: pa[1])
+        c10.addProduct(s, b0)
+        c11.addProduct(s, b1)
+        s = V(repeating: pa[2])
+        c20.addProduct(s, b0)
+        c21.addProduct(s, b1)
+        s = V(repeating: pa[3])
+        c30.addProduct(s, b0)
+        c31.addProduct(s, b1)
+        s = V(repeating: pa[4])
+        c40.addProduct(s, b0)
+        c41.addProduct(s, b1)
+        s = V(repeating: pa[5])
+        c50.addProduct(s, b0)
+        c51.addProduct(s, b1)
+        pa += 6
+        offset &+= 64
+    }
+    @inline(__always) func add(_ row: Int, _ low: V, _ high: V) {
+        let target = UnsafeMutableRawPointer(c + row &* cRow)
+        target.storeBytes(of: target.loadUnaligned(as: V.self) + low, as: V.self)
+        (target + 32).storeBytes(of: (target + 32).loadUnaligned(as: V.self) + high, as: V.self)
+    }
+    add(0, c00, c01)
+    add(1, c10, c11)
+    add(2, c20, c21)
+    add(3, c30, c31)
+    add(4, c40, c41)
+    add(5, c50, c51)
+}
+
+/// The micro-kernel for a panel whose last 8 columns are all padding: `C(6×8) += Apanel · Bpanel`
+/// reading only the first 8 of each 16 packed numbers of B.
+@inline(__always)
+func halfMicroKernel(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
+    typealias V = SIMD8<Float>
+    var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V()
+    let rawB = UnsafeRawPointer(b)
+    var pa = a
+    var offset = 0
+    for _ in 0..<kc {
+        let b0 = rawB.load(fromByteOffset: offset, as: V.self)
+        c0.addProduct(V(repeating: pa[0]), b0)
+        c1.addProduct(V(repeating: pa[1]), b0)
+        c2.addProduct(V(repeating: pa[2]), b0)
+        c3.addProduct(V(repeating: pa[3]), b0)
+        c4.addProduct(V(repeating: pa[4]), b0)
+        c5.addProduct(V(repeating: pa[5]), b0)
+        pa += 6
+        offset &+= 64
+    }
+    @inline(__always) func add(_ row: Int, _ value: V) {
+        let target = UnsafeMutableRawPointer(c + row &* cRow)
+        target.storeBytes(of: target.loadUnaligned(as: V.self) + value, as: V.self)
+    }
+    add(0, c0)
+    add(1, c1)
+    add(2, c2)
+    add(3, c3)
+    add(4, c4)
+    add(5, c5)
+}

@@ -1,0 +1,498 @@
+// The packed Float product of TeachKernels (see Sources/TeachKernels/FloatProduct.swift) for
+// processors with AVX-512: the same BLIS layout with 16-float vectors, so twice the work per
+// instruction. This module is compiled for AVX-512 (Package.swift), so nothing in it may run on a
+// processor without it: TeachKernels calls `packedProductAVX512` only after asking the processor.
+//
+// Each number of C is computed exactly as the AVX2 kernel computes it (the same depth blocks, one
+// fused multiply-add per step of the depth, in the same order, then added to C), so both kernels
+// give bit-identical products; only the number of columns per instruction differs.
+//
+// Tiles: 8 rows × 32 columns (sixteen 16-float accumulators). B's block is packed as panels of 32
+// columns and, for the last `n mod 32` columns, panels of 16, so a thin matrix (n = 50: 32 + 16 + 2)
+// wastes little: a last panel of fewer than 8 columns runs through a kernel whose vectors run along
+// the tile's 8 rows instead (2 columns: 2 multiply-adds per step of the depth, not 8).
+
+/// `C += A·B` on one core, with `A(i, p) = a[i·aRow + p·aColumn]`, `B(p, j) = b[p·bRow + j·bColumn]`
+/// and C row-major with row stride `cRow`. Only call on a processor with AVX-512F.
+public func packedProductAVX512(
+    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aRow: Int, aColumn: Int, b: UnsafePointer<Float>, bRow: Int, bColumn: Int,
+    c: UnsafeMutablePointer<Float>, cRow: Int
+) {
+    guard m > 0, n > 0, k > 0 else { return }
+    let mr = 8, nr = 32, half = 16
+    // the AVX2 kernel's depth blocks (bit-identical results): equal blocks of at most 256
+    let depthBlocks = (k + 255) / 256
+    let kcStep = (k + depthBlocks - 1) / depthBlocks
+    let mcBlock = 192, ncBlock = 2048
+    let mcMax = min(mcBlock, (m + mr - 1) / mr * mr), ncMax = min(ncBlock, (n + half - 1) / half * half)
+    let packedA = UnsafeMutableRawPointer.allocate(byteCount: mcMax * kcStep * 4, alignment: 64)
+        .bindMemory(to: Float.self, capacity: mcMax * kcStep)
+    let packedB = UnsafeMutableRawPointer.allocate(byteCount: ncMax * kcStep * 4, alignment: 64)
+        .bindMemory(to: Float.self, capacity: ncMax * kcStep)
+    let edge = UnsafeMutableRawPointer.allocate(byteCount: mr * nr * 4, alignment: 64).bindMemory(to: Float.self, capacity: mr * nr)
+    defer {
+        packedA.deallocate()
+        packedB.deallocate()
+        edge.deallocate()
+    }
+    for jc in stride(from: 0, to: n, by: ncBlock) {
+        let nc = min(ncBlock, n - jc)
+        let wide = nc / nr * nr
+        for pc in stride(from: 0, to: k, by: kcStep) {
+            let kc = min(kcStep, k - pc)
+            let bBlock = b + pc * bRow + jc * bColumn
+            // panels of 32, then panels of 16 for the rest: panel starting at column j is at j·kc
+            packPanels(width: nr, count: wide, depth: kc, source: bBlock, along: bColumn, across: bRow, into: packedB)
+            packPanels(
+                width: half, count: nc - wide, depth: kc, source: bBlock + wide * bColumn, along: bColumn, across: bRow,
+                into: packedB + wide * kc)
+            for ic in stride(from: 0, to: m, by: mcBlock) {
+                let mcRows = min(mcBlock, m - ic)
+                packPanels(width: mr, count: mcRows, depth: kc, source: a + ic * aRow + pc * aColumn, along: aRow, across: aColumn, into: packedA)
+                var jr = 0
+                while jr < nc {
+                    let width = jr < wide ? nr : half
+                    let columns = min(width, nc - jr)
+                    let bPanel = packedB + jr * kc
+                    for ir in stride(from: 0, to: mcRows, by: mr) {
+                        let rows = min(mr, mcRows - ir)
+                        let aPanel = packedA + ir * kc
+                        let tile = c + (ic + ir) * cRow + jc + jr
+                        if width == half && columns < 8 {
+                            // a last panel of 1 to 7 columns: vectors along the rows
+                            columnKernel(columns: columns, rows: rows, kc: kc, a: aPanel, b: bPanel, c: tile, cRow: cRow)
+                            continue
+                        }
+                        // the kernel's width: 32, 16, or 8 for a last panel of 8 columns
+                        let kernelWidth = width == nr ? nr : columns > 8 ? half : 8
+                        if rows == mr && columns == kernelWidth {
+                            switch kernelWidth {
+                            case nr: kernel8x32(kc: kc, a: aPanel, b: bPanel, c: tile, cRow: cRow)
+                            case half: kernel8x16(kc: kc, a: aPanel, b: bPanel, c: tile, cRow: cRow)
+                            default: kernel8x8(kc: kc, a: aPanel, b: bPanel, c: tile, cRow: cRow)
+                            }
+                        } else {
+                            // a partial tile: the whole tile into scratch, then the part that exists
+                            edge.update(repeating: 0, count: mr * nr)
+                            switch kernelWidth {
+                            case nr: kernel8x32(kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr)
+                            case half: kernel8x16(kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr)
+                            default: kernel8x8(kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr)
+                            }
+                            for i in 0..<rows {
+                                for j in 0..<columns { tile[i * cRow + j] += edge[i * nr + j] }
+                            }
+                        }
+                    }
+                    jr += width
+                }
+            }
+        }
+    }
+}
+
+/// Packs a block into panels `width` wide (as TeachKernels' function of the same name): panel `q`
+/// holds, for each `p` of the `depth`, the `width` numbers at `(q·width ..< q·width + width, p)`,
+/// zero-padded past `count`.
+@inline(__always)
+func packPanels(
+    width: Int, count: Int, depth: Int, source: UnsafePointer<Float>, along: Int, across: Int, into packed: UnsafeMutablePointer<Float>
+) {
+    var target = packed
+    for start in stride(from: 0, to: count, by: width) {
+        let filled = min(width, count - start)
+        if filled == width && along == 1 {
+            for p in 0..<depth {
+                target.update(from: source + p * across + start, count: width)
+                target += width
+            }
+        } else if across == 1 {
+            for i in 0..<width {
+                if i < filled {
+                    let run = source + (start + i) * along
+                    for p in 0..<depth { target[p &* width &+ i] = run[p] }
+                } else {
+                    for p in 0..<depth { target[p &* width &+ i] = 0 }
+                }
+            }
+            target += depth * width
+        } else {
+            for p in 0..<depth {
+                let line = source + p * across + start * along
+                for i in 0..<filled { target[i] = line[i * along] }
+                for i in filled..<width { target[i] = 0 }
+                target += width
+            }
+        }
+    }
+}
+
+/// `C(8×32) += Apanel(8×kc) · Bpanel(kc×32)`: sixteen accumulators of sixteen floats.
+@inline(__always)
+func kernel8x32(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
+    typealias V = SIMD16<Float>
+    var c00 = V(), c01 = V()
+    var c10 = V(), c11 = V()
+    var c20 = V(), c21 = V()
+    var c30 = V(), c31 = V()
+    var c40 = V(), c41 = V()
+    var c50 = V(), c51 = V()
+    var c60 = V(), c61 = V()
+    var c70 = V(), c71 = V()
+    let rawB = UnsafeRawPointer(b)
+    var pa = a
+    var offset = 0
+    for _ in 0..<kc {
+        let b0 = rawB.load(fromByteOffset: offset, as: V.self)
+        let b1 = rawB.load(fromByteOffset: offset &+ 64, as: V.self)
+        let s0 = V(repeating: pa[0])
+        c00.addProduct(s0, b0)
+        c01.addProduct(s0, b1)
+        let s1 = V(repeating: pa[1])
+        c10.addProduct(s1, b0)
+        c11.addProduct(s1, b1)
+        let s2 = V(repeating: pa[2])
+        c20.addProduct(s2, b0)
+        c21.addProduct(s2, b1)
+        let s3 = V(repeating: pa[3])
+        c30.addProduct(s3, b0)
+        c31.addProduct(s3, b1)
+        let s4 = V(repeating: pa[4])
+        c40.addProduct(s4, b0)
+        c41.addProduct(s4, b1)
+        let s5 = V(repeating: pa[5])
+        c50.addProduct(s5, b0)
+        c51.addProduct(s5, b1)
+        let s6 = V(repeating: pa[6])
+        c60.addProduct(s6, b0)
+        c61.addProduct(s6, b1)
+        let s7 = V(repeating: pa[7])
+        c70.addProduct(s7, b0)
+        c71.addProduct(s7, b1)
+        pa += 8
+        offset &+= 128
+    }
+    @inline(__always) func add(_ row: Int, _ column: Int, _ value: V) {
+        let target = UnsafeMutableRawPointer(c + (row &* cRow &+ column))
+        target.storeBytes(of: target.loadUnaligned(as: V.self) + value, as: V.self)
+    }
+    add(0, 0, c00)
+    add(0, 16, c01)
+    add(1, 0, c10)
+    add(1, 16, c11)
+    add(2, 0, c20)
+    add(2, 16, c21)
+    add(3, 0, c30)
+    add(3, 16, c31)
+    add(4, 0, c40)
+    add(4, 16, c41)
+    add(5, 0, c50)
+    add(5, 16, c51)
+    add(6, 0, c60)
+    add(6, 16, c61)
+    add(7, 0, c70)
+    add(7, 16, c71)
+}
+
+/// `C(8×16) += Apanel · Bpanel` for a 16-wide panel.
+@inline(__always)
+func kernel8x16(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
+    typealias V = SIMD16<Float>
+    var c00 = V()
+    var c10 = V()
+    var c20 = V()
+    var c30 = V()
+    var c40 = V()
+    var c50 = V()
+    var c60 = V()
+    var c70 = V()
+    let rawB = UnsafeRawPointer(b)
+    var pa = a
+    var offset = 0
+    for _ in 0..<kc {
+        let b0 = rawB.load(fromByteOffset: offset, as: V.self)
+        let s0 = V(repeating: pa[0])
+        c00.addProduct(s0, b0)
+        let s1 = V(repeating: pa[1])
+        c10.addProduct(s1, b0)
+        let s2 = V(repeating: pa[2])
+        c20.addProduct(s2, b0)
+        let s3 = V(repeating: pa[3])
+        c30.addProduct(s3, b0)
+        let s4 = V(repeating: pa[4])
+        c40.addProduct(s4, b0)
+        let s5 = V(repeating: pa[5])
+        c50.addProduct(s5, b0)
+        let s6 = V(repeating: pa[6])
+        c60.addProduct(s6, b0)
+        let s7 = V(repeating: pa[7])
+        c70.addProduct(s7, b0)
+        pa += 8
+        offset &+= 64
+    }
+    @inline(__always) func add(_ row: Int, _ column: Int, _ value: V) {
+        let target = UnsafeMutableRawPointer(c + (row &* cRow &+ column))
+        target.storeBytes(of: target.loadUnaligned(as: V.self) + value, as: V.self)
+    }
+    add(0, 0, c00)
+    add(1, 0, c10)
+    add(2, 0, c20)
+    add(3, 0, c30)
+    add(4, 0, c40)
+    add(5, 0, c50)
+    add(6, 0, c60)
+    add(7, 0, c70)
+}
+
+/// `C(8×8) += Apanel · Bpanel` reading the first 8 of a 16-wide panel's columns (the rest is padding).
+@inline(__always)
+func kernel8x8(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
+    typealias V = SIMD8<Float>
+    var c00 = V()
+    var c10 = V()
+    var c20 = V()
+    var c30 = V()
+    var c40 = V()
+    var c50 = V()
+    var c60 = V()
+    var c70 = V()
+    let rawB = UnsafeRawPointer(b)
+    var pa = a
+    var offset = 0
+    for _ in 0..<kc {
+        let b0 = rawB.load(fromByteOffset: offset, as: V.self)
+        let s0 = V(repeating: pa[0])
+        c00.addProduct(s0, b0)
+        let s1 = V(repeating: pa[1])
+        c10.addProduct(s1, b0)
+        let s2 = V(repeating: pa[2])
+        c20.addProduct(s2, b0)
+        let s3 = V(repeating: pa[3])
+        c30.addProduct(s3, b0)
+        let s4 = V(repeating: pa[4])
+        c40.addProduct(s4, b0)
+        let s5 = V(repeating: pa[5])
+        c50.addProduct(s5, b0)
+        let s6 = V(repeating: pa[6])
+        c60.addProduct(s6, b0)
+        let s7 = V(repeating: pa[7])
+        c70.addProduct(s7, b0)
+        pa += 8
+        offset &+= 64
+    }
+    @inline(__always) func add(_ row: Int, _ column: Int, _ value: V) {
+        let target = UnsafeMutableRawPointer(c + (row &* cRow &+ column))
+        target.storeBytes(of: target.loadUnaligned(as: V.self) + value, as: V.self)
+    }
+    add(0, 0, c00)
+    add(1, 0, c10)
+    add(2, 0, c20)
+    add(3, 0, c30)
+    add(4, 0, c40)
+    add(5, 0, c50)
+    add(6, 0, c60)
+    add(7, 0, c70)
+}
+
+/// The last `columns` (1 to 7) columns of a 16-wide panel, vectorised along the 8 rows instead of
+/// the columns: for each step of the depth, the panel's 8 numbers of A are one vector and each
+/// column's number of B is broadcast, so `columns` multiply-adds do what the 8-wide kernel needs 8
+/// for. Each number is still one fused multiply-add chain over the depth, in order, so the result
+/// is the same as the other kernels'. Adds the first `rows` rows into C.
+@inline(__always)
+func columnKernel(
+    columns: Int, rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int
+) {
+    switch columns {
+    case 1:
+        columnKernel1(rows: rows, kc: kc, a: a, b: b, c: c, cRow: cRow)
+    case 2:
+        columnKernel2(rows: rows, kc: kc, a: a, b: b, c: c, cRow: cRow)
+    case 3:
+        columnKernel3(rows: rows, kc: kc, a: a, b: b, c: c, cRow: cRow)
+    case 4:
+        columnKernel4(rows: rows, kc: kc, a: a, b: b, c: c, cRow: cRow)
+    case 5:
+        columnKernel5(rows: rows, kc: kc, a: a, b: b, c: c, cRow: cRow)
+    case 6:
+        columnKernel6(rows: rows, kc: kc, a: a, b: b, c: c, cRow: cRow)
+    case 7:
+        columnKernel7(rows: rows, kc: kc, a: a, b: b, c: c, cRow: cRow)
+    default: preconditionFailure("columnKernel: 1 to 7 columns")
+    }
+}
+
+@inline(__always)
+func columnKernel1(rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
+    typealias V = SIMD8<Float>
+    var s0 = V()
+    let rawA = UnsafeRawPointer(a)
+    var pb = b
+    var offset = 0
+    for _ in 0..<kc {
+        let column = rawA.load(fromByteOffset: offset, as: V.self)
+        s0.addProduct(column, V(repeating: pb[0]))
+        pb += 16
+        offset &+= 32
+    }
+    for i in 0..<rows {
+        let row = c + i &* cRow
+        row[0] += s0[i]
+    }
+}
+
+@inline(__always)
+func columnKernel2(rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
+    typealias V = SIMD8<Float>
+    var s0 = V(), s1 = V()
+    let rawA = UnsafeRawPointer(a)
+    var pb = b
+    var offset = 0
+    for _ in 0..<kc {
+        let column = rawA.load(fromByteOffset: offset, as: V.self)
+        s0.addProduct(column, V(repeating: pb[0]))
+        s1.addProduct(column, V(repeating: pb[1]))
+        pb += 16
+        offset &+= 32
+    }
+    for i in 0..<rows {
+        let row = c + i &* cRow
+        row[0] += s0[i]
+        row[1] += s1[i]
+    }
+}
+
+@inline(__always)
+func columnKernel3(rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
+    typealias V = SIMD8<Float>
+    var s0 = V(), s1 = V(), s2 = V()
+    let rawA = UnsafeRawPointer(a)
+    var pb = b
+    var offset = 0
+    for _ in 0..<kc {
+        let column = rawA.load(fromByteOffset: offset, as: V.self)
+        s0.addProduct(column, V(repeating: pb[0]))
+        s1.addProduct(column, V(repeating: pb[1]))
+        s2.addProduct(column, V(repeating: pb[2]))
+        pb += 16
+        offset &+= 32
+    }
+    for i in 0..<rows {
+        let row = c + i &* cRow
+        row[0] += s0[i]
+        row[1] += s1[i]
+        row[2] += s2[i]
+    }
+}
+
+@inline(__always)
+func columnKernel4(rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
+    typealias V = SIMD8<Float>
+    var s0 = V(), s1 = V(), s2 = V(), s3 = V()
+    let rawA = UnsafeRawPointer(a)
+    var pb = b
+    var offset = 0
+    for _ in 0..<kc {
+        let column = rawA.load(fromByteOffset: offset, as: V.self)
+        s0.addProduct(column, V(repeating: pb[0]))
+        s1.addProduct(column, V(repeating: pb[1]))
+        s2.addProduct(column, V(repeating: pb[2]))
+        s3.addProduct(column, V(repeating: pb[3]))
+        pb += 16
+        offset &+= 32
+    }
+    for i in 0..<rows {
+        let row = c + i &* cRow
+        row[0] += s0[i]
+        row[1] += s1[i]
+        row[2] += s2[i]
+        row[3] += s3[i]
+    }
+}
+
+@inline(__always)
+func columnKernel5(rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
+    typealias V = SIMD8<Float>
+    var s0 = V(), s1 = V(), s2 = V(), s3 = V(), s4 = V()
+    let rawA = UnsafeRawPointer(a)
+    var pb = b
+    var offset = 0
+    for _ in 0..<kc {
+        let column = rawA.load(fromByteOffset: offset, as: V.self)
+        s0.addProduct(column, V(repeating: pb[0]))
+        s1.addProduct(column, V(repeating: pb[1]))
+        s2.addProduct(column, V(repeating: pb[2]))
+        s3.addProduct(column, V(repeating: pb[3]))
+        s4.addProduct(column, V(repeating: pb[4]))
+        pb += 16
+        offset &+= 32
+    }
+    for i in 0..<rows {
+        let row = c + i &* cRow
+        row[0] += s0[i]
+        row[1] += s1[i]
+        row[2] += s2[i]
+        row[3] += s3[i]
+        row[4] += s4[i]
+    }
+}
+
+@inline(__always)
+func columnKernel6(rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
+    typealias V = SIMD8<Float>
+    var s0 = V(), s1 = V(), s2 = V(), s3 = V(), s4 = V(), s5 = V()
+    let rawA = UnsafeRawPointer(a)
+    var pb = b
+    var offset = 0
+    for _ in 0..<kc {
+        let column = rawA.load(fromByteOffset: offset, as: V.self)
+        s0.addProduct(column, V(repeating: pb[0]))
+        s1.addProduct(column, V(repeating: pb[1]))
+        s2.addProduct(column, V(repeating: pb[2]))
+        s3.addProduct(column, V(repeating: pb[3]))
+        s4.addProduct(column, V(repeating: pb[4]))
+        s5.addProduct(column, V(repeating: pb[5]))
+        pb += 16
+        offset &+= 32
+    }
+    for i in 0..<rows {
+        let row = c + i &* cRow
+        row[0] += s0[i]
+        row[1] += s1[i]
+        row[2] += s2[i]
+        row[3] += s3[i]
+        row[4] += s4[i]
+        row[5] += s5[i]
+    }
+}
+
+@inline(__always)
+func columnKernel7(rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
+    typealias V = SIMD8<Float>
+    var s0 = V(), s1 = V(), s2 = V(), s3 = V(), s4 = V(), s5 = V(), s6 = V()
+    let rawA = UnsafeRawPointer(a)
+    var pb = b
+    var offset = 0
+    for _ in 0..<kc {
+        let column = rawA.load(fromByteOffset: offset, as: V.self)
+        s0.addProduct(column, V(repeating: pb[0]))
+        s1.addProduct(column, V(repeating: pb[1]))
+        s2.addProduct(column, V(repeating: pb[2]))
+        s3.addProduct(column, V(repeating: pb[3]))
+        s4.addProduct(column, V(repeating: pb[4]))
+        s5.addProduct(column, V(repeating: pb[5]))
+        s6.addProduct(column, V(repeating: pb[6]))
+        pb += 16
+        offset &+= 32
+    }
+    for i in 0..<rows {
+        let row = c + i &* cRow
+        row[0] += s0[i]
+        row[1] += s1[i]
+        row[2] += s2[i]
+        row[3] += s3[i]
+        row[4] += s4[i]
+        row[5] += s5[i]
+        row[6] += s6[i]
+    }
+}

@@ -1,0 +1,111 @@
+import Testing
+import TeachKernels
+
+@testable import Teach
+
+/// The Float product kernel (TeachKernels) on every shape the benchmark times and on odd sizes, in
+/// every layout, on one core and two, with and without the AVX-512 kernel (where the processor
+/// has it), against a Double reference.
+@Suite struct FloatKernelTests {
+    /// (m, k, n, layout): the benchmark's rows (Tools/benchmark), then odd and thin sizes, products
+    /// split by rows and by columns, and the few-rows path with and without the split.
+    static let shapes: [(m: Int, k: Int, n: Int, layout: String)] =
+        [64, 128, 256, 512, 1024, 2048].map { ($0, $0, $0, "AB") } + [
+            (128, 784, 50, "AB"), (128, 784, 500, "AB"), (784, 128, 50, "AtB"), (784, 128, 500, "AtB"), (128, 50, 784, "ABt"),
+            (128, 500, 784, "ABt"), (128, 500, 500, "AB"),
+            (1, 1, 1, "AB"), (7, 7, 7, "AtB"), (33, 33, 33, "ABt"), (65, 65, 65, "AB"), (1, 65, 7, "AB"), (7, 1, 33, "AtB"),
+            (33, 7, 1, "ABt"), (65, 33, 7, "AB"), (7, 65, 33, "AtB"), (130, 257, 9, "AB"), (9, 257, 130, "ABt"),
+            (300, 70, 51, "AtB"), (51, 70, 300, "AB"), (200, 100, 100, "ABt"), (3, 1000, 700, "AB"), (2, 600, 40, "AB"),
+            (1, 2048, 1024, "AB"), (4, 300, 2000, "ABt"),
+        ]
+
+    /// A cheap generator for big operands (the tests run unoptimised): uniform in [-1, 1).
+    static func numbers(_ count: Int, seed: UInt64) -> [Float] {
+        var state = seed &* 0x9E37_79B9_7F4A_7C15 | 1
+        return (0..<count).map { _ in
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Float(state >> 40) / Float(1 << 23) - 1
+        }
+    }
+
+    @Test(arguments: shapes)
+    func matchesADoubleReferenceOnOneAndTwoCoresAndEveryKernel(m: Int, k: Int, n: Int, layout: String) throws {
+        // A is m×k (stored k×m for AtB), B is k×n (stored n×k for ABt)
+        let a = Self.numbers(m * k, seed: UInt64(m * 7 + k)), b = Self.numbers(k * n, seed: UInt64(n * 13 + k))
+        let (aRow, aColumn) = layout == "AtB" ? (1, m) : (k, 1)
+        let (bRow, bColumn) = layout == "ABt" ? (1, k) : (n, 1)
+        func product(twoCores: Bool, wideVectors: Bool) -> [Float] {
+            var c = [Float](repeating: .nan, count: m * n)
+            a.withUnsafeBufferPointer { ap in
+                b.withUnsafeBufferPointer { bp in
+                    c.withUnsafeMutableBufferPointer { cp in
+                        FloatKernels.product(
+                            m: m, n: n, k: k, a: ap.baseAddress!, aRow: aRow, aColumn: aColumn, b: bp.baseAddress!, bRow: bRow,
+                            bColumn: bColumn, c: cp.baseAddress!, accumulate: false, twoCores: twoCores, wideVectors: wideVectors)
+                    }
+                }
+            }
+            return c
+        }
+        let result = product(twoCores: true, wideVectors: true)
+        // every entry for small products, 4,096 entries spread over C for large ones
+        let entries = m * n * k <= 4_000_000 ? Array(0..<(m * n)) : (0..<4096).map { ($0 &* 2_654_435_761) % (m * n) }
+        var worst = 0.0
+        for entry in entries {
+            let i = entry / n, j = entry % n
+            var exact = 0.0, magnitude = 0.0
+            for p in 0..<k {
+                let term = Double(a[i * aRow + p * aColumn]) * Double(b[p * bRow + j * bColumn])
+                exact += term
+                magnitude += abs(term)
+            }
+            // relative to the sum of the magnitudes of the terms: what float rounding can reach
+            worst = max(worst, abs(Double(result[entry]) - exact) / max(magnitude, 1e-30))
+        }
+        #expect(worst < 2e-6, "\(m)×\(k)·\(k)×\(n) \(layout): worst relative error \(worst)")
+        // one core, two cores, AVX2 or AVX-512: each number is the same chain of fused multiply-adds
+        #expect(product(twoCores: false, wideVectors: true) == result)
+        #expect(product(twoCores: true, wideVectors: false) == result)
+        #expect(product(twoCores: false, wideVectors: false) == result)
+    }
+
+    @Test func accumulateAddsToC() throws {
+        let m = 37, k = 100, n = 70  // one depth block: C = 0 + S, then S + S
+        let a = Self.numbers(m * k, seed: 1), b = Self.numbers(k * n, seed: 2)
+        var once = [Float](repeating: 0, count: m * n), twice = once
+        func run(_ c: inout [Float], accumulate: Bool) {
+            a.withUnsafeBufferPointer { ap in
+                b.withUnsafeBufferPointer { bp in
+                    c.withUnsafeMutableBufferPointer { cp in
+                        FloatKernels.product(
+                            m: m, n: n, k: k, a: ap.baseAddress!, aRow: k, aColumn: 1, b: bp.baseAddress!, bRow: n, bColumn: 1,
+                            c: cp.baseAddress!, accumulate: accumulate)
+                    }
+                }
+            }
+        }
+        run(&once, accumulate: false)
+        run(&twice, accumulate: false)
+        run(&twice, accumulate: true)
+        #expect(zip(once, twice).allSatisfy { $0 + $0 == $1 })
+    }
+
+    @Test(arguments: [1, 7, 8, 33, 1000])
+    func reluAndItsGradientMatchTheScalarRule(count: Int) throws {
+        var values = Self.numbers(count, seed: UInt64(count))
+        values[0] = count > 1 ? -0.0 : .nan
+        if count > 2 { values[2] = .nan }
+        let gradient = Self.numbers(count, seed: UInt64(count + 1)).map { -$0 }
+        let h = try Matrix<Float>(rows: 1, columns: count, elements: values)
+        let g = try Matrix<Float>(rows: 1, columns: count, elements: gradient)
+        let relu = Activation.relu(h)
+        let through = try Activation.relu.gradient(g, at: h)
+        for i in 0..<count {
+            #expect(relu[0, i].bitPattern == (values[i] > 0 ? values[i] : 0).bitPattern)
+            #expect(through[0, i].bitPattern == (gradient[i] * Activation.relu.derivative(values[i])).bitPattern)
+        }
+        #expect(throws: ShapeError.self) { try Activation.relu.gradient(g, at: Matrix<Float>(rows: 1, columns: count + 1)) }
+    }
+}
