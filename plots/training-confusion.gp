@@ -1,13 +1,15 @@
-# Confusion matrix of a wider CNN on the test images (rows: true class 0-9, columns: predicted)
+# Confusion matrix of a wider CNN on the test images
 # Written by Teach. Draw it again from the package's root with: gnuplot <this file>
 set encoding utf8
 set terminal pngcairo size 800,560 noenhanced font 'DejaVu Sans,11'
 set output 'plots/training-confusion.png'
-set title 'Confusion matrix of a wider CNN on the test images (rows: true class 0-9, columns: predicted)'
-set xlabel ''
-set ylabel ''
+set title 'Confusion matrix of a wider CNN on the test images'
+set xlabel 'predicted class'
+set ylabel 'true class'
 set xrange [-0.5:9.5]
 set yrange [-9.5:0.5]
+set xtics ('0' 0, '1' 1, '2' 2, '3' 3, '4' 4, '5' 5, '6' 6, '7' 7, '8' 8, '9' 9)
+set ytics ('T-shirt/top 0' 0, 'Trouser 1' -1, 'Pullover 2' -2, 'Dress 3' -3, 'Coat 4' -4, 'Sandal 5' -5, 'Shirt 6' -6, 'Sneaker 7' -7, 'Bag 8' -8, 'Ankle boot 9' -9)
 set size ratio -1
 set grid lc rgb '#dddddd'
 unset key

@@ -8,6 +8,8 @@ set xlabel ''
 set ylabel ''
 set xrange [-0.5:177.5]
 set yrange [-147.5:0.5]
+unset xtics
+unset ytics
 set size ratio -1
 set grid lc rgb '#dddddd'
 unset key
