@@ -68,16 +68,16 @@ public func packedProductAVX512(
                         if rows == mr && columns == kernelWidth {
                             switch kernelWidth {
                             case nr: kernel8x32(kc: kc, a: aPanel, b: bPanel, c: tile, cRow: cRow)
-                            case half: kernel8x16(kc: kc, a: aPanel, b: bPanel, c: tile, cRow: cRow)
-                            default: kernel8x8(kc: kc, a: aPanel, b: bPanel, c: tile, cRow: cRow)
+                            case half: kernel8(SIMD16<Float>.self, kc: kc, a: aPanel, b: bPanel, c: tile, cRow: cRow)
+                            default: kernel8(SIMD8<Float>.self, kc: kc, a: aPanel, b: bPanel, c: tile, cRow: cRow)
                             }
                         } else {
                             // a partial tile: the whole tile into scratch, then the part that exists
                             edge.update(repeating: 0, count: mr * nr)
                             switch kernelWidth {
                             case nr: kernel8x32(kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr)
-                            case half: kernel8x16(kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr)
-                            default: kernel8x8(kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr)
+                            case half: kernel8(SIMD16<Float>.self, kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr)
+                            default: kernel8(SIMD8<Float>.self, kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr)
                             }
                             for i in 0..<rows {
                                 for j in 0..<columns { tile[i * cRow + j] += edge[i * nr + j] }
@@ -194,10 +194,12 @@ func kernel8x32(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: Un
     add(7, 16, c71)
 }
 
-/// `C(8×16) += Apanel · Bpanel` for a 16-wide panel.
+/// `C(8×W) += Apanel · Bpanel` for the first `W` columns of a 16-wide panel, `W` the width of `V`:
+/// a whole 16-wide panel (`SIMD16`), or one whose last 8 columns are padding (`SIMD8`).
 @inline(__always)
-func kernel8x16(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
-    typealias V = SIMD16<Float>
+func kernel8<V: SIMD>(
+    _ vector: V.Type, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int
+) where V.Scalar == Float {
     var c00 = V()
     var c10 = V()
     var c20 = V()
@@ -210,88 +212,30 @@ func kernel8x16(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: Un
     var pa = a
     var offset = 0
     for _ in 0..<kc {
-        let b0 = rawB.load(fromByteOffset: offset, as: V.self)
-        let s0 = V(repeating: pa[0])
-        c00.addProduct(s0, b0)
-        let s1 = V(repeating: pa[1])
-        c10.addProduct(s1, b0)
-        let s2 = V(repeating: pa[2])
-        c20.addProduct(s2, b0)
-        let s3 = V(repeating: pa[3])
-        c30.addProduct(s3, b0)
-        let s4 = V(repeating: pa[4])
-        c40.addProduct(s4, b0)
-        let s5 = V(repeating: pa[5])
-        c50.addProduct(s5, b0)
-        let s6 = V(repeating: pa[6])
-        c60.addProduct(s6, b0)
-        let s7 = V(repeating: pa[7])
-        c70.addProduct(s7, b0)
+        let b0 = rawB.loadUnaligned(fromByteOffset: offset, as: V.self)
+        c00.addProduct(V(repeating: pa[0]), b0)
+        c10.addProduct(V(repeating: pa[1]), b0)
+        c20.addProduct(V(repeating: pa[2]), b0)
+        c30.addProduct(V(repeating: pa[3]), b0)
+        c40.addProduct(V(repeating: pa[4]), b0)
+        c50.addProduct(V(repeating: pa[5]), b0)
+        c60.addProduct(V(repeating: pa[6]), b0)
+        c70.addProduct(V(repeating: pa[7]), b0)
         pa += 8
         offset &+= 64
     }
-    @inline(__always) func add(_ row: Int, _ column: Int, _ value: V) {
-        let target = UnsafeMutableRawPointer(c + (row &* cRow &+ column))
+    @inline(__always) func add(_ row: Int, _ value: V) {
+        let target = UnsafeMutableRawPointer(c + row &* cRow)
         target.storeBytes(of: target.loadUnaligned(as: V.self) + value, as: V.self)
     }
-    add(0, 0, c00)
-    add(1, 0, c10)
-    add(2, 0, c20)
-    add(3, 0, c30)
-    add(4, 0, c40)
-    add(5, 0, c50)
-    add(6, 0, c60)
-    add(7, 0, c70)
-}
-
-/// `C(8×8) += Apanel · Bpanel` reading the first 8 of a 16-wide panel's columns (the rest is padding).
-@inline(__always)
-func kernel8x8(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
-    typealias V = SIMD8<Float>
-    var c00 = V()
-    var c10 = V()
-    var c20 = V()
-    var c30 = V()
-    var c40 = V()
-    var c50 = V()
-    var c60 = V()
-    var c70 = V()
-    let rawB = UnsafeRawPointer(b)
-    var pa = a
-    var offset = 0
-    for _ in 0..<kc {
-        let b0 = rawB.load(fromByteOffset: offset, as: V.self)
-        let s0 = V(repeating: pa[0])
-        c00.addProduct(s0, b0)
-        let s1 = V(repeating: pa[1])
-        c10.addProduct(s1, b0)
-        let s2 = V(repeating: pa[2])
-        c20.addProduct(s2, b0)
-        let s3 = V(repeating: pa[3])
-        c30.addProduct(s3, b0)
-        let s4 = V(repeating: pa[4])
-        c40.addProduct(s4, b0)
-        let s5 = V(repeating: pa[5])
-        c50.addProduct(s5, b0)
-        let s6 = V(repeating: pa[6])
-        c60.addProduct(s6, b0)
-        let s7 = V(repeating: pa[7])
-        c70.addProduct(s7, b0)
-        pa += 8
-        offset &+= 64
-    }
-    @inline(__always) func add(_ row: Int, _ column: Int, _ value: V) {
-        let target = UnsafeMutableRawPointer(c + (row &* cRow &+ column))
-        target.storeBytes(of: target.loadUnaligned(as: V.self) + value, as: V.self)
-    }
-    add(0, 0, c00)
-    add(1, 0, c10)
-    add(2, 0, c20)
-    add(3, 0, c30)
-    add(4, 0, c40)
-    add(5, 0, c50)
-    add(6, 0, c60)
-    add(7, 0, c70)
+    add(0, c00)
+    add(1, c10)
+    add(2, c20)
+    add(3, c30)
+    add(4, c40)
+    add(5, c50)
+    add(6, c60)
+    add(7, c70)
 }
 
 /// The last `columns` (1 to 7) columns of a 16-wide panel, vectorised along the 8 rows instead of
@@ -299,175 +243,29 @@ func kernel8x8(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: Uns
 /// column's number of B is broadcast, so `columns` multiply-adds do what the 8-wide kernel needs 8
 /// for. Each number is still one fused multiply-add chain over the depth, in order, so the result
 /// is the same as the other kernels'. Adds the first `rows` rows into C.
+///
+/// Each case calls ``columnKernelBody`` with a constant count, so after inlining the unused
+/// accumulators and their multiply-adds are folded away.
 @inline(__always)
 func columnKernel(
     columns: Int, rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int
 ) {
     switch columns {
-    case 1:
-        columnKernel1(rows: rows, kc: kc, a: a, b: b, c: c, cRow: cRow)
-    case 2:
-        columnKernel2(rows: rows, kc: kc, a: a, b: b, c: c, cRow: cRow)
-    case 3:
-        columnKernel3(rows: rows, kc: kc, a: a, b: b, c: c, cRow: cRow)
-    case 4:
-        columnKernel4(rows: rows, kc: kc, a: a, b: b, c: c, cRow: cRow)
-    case 5:
-        columnKernel5(rows: rows, kc: kc, a: a, b: b, c: c, cRow: cRow)
-    case 6:
-        columnKernel6(rows: rows, kc: kc, a: a, b: b, c: c, cRow: cRow)
-    case 7:
-        columnKernel7(rows: rows, kc: kc, a: a, b: b, c: c, cRow: cRow)
+    case 1: columnKernelBody(columns: 1, rows: rows, kc: kc, a: a, b: b, c: c, cRow: cRow)
+    case 2: columnKernelBody(columns: 2, rows: rows, kc: kc, a: a, b: b, c: c, cRow: cRow)
+    case 3: columnKernelBody(columns: 3, rows: rows, kc: kc, a: a, b: b, c: c, cRow: cRow)
+    case 4: columnKernelBody(columns: 4, rows: rows, kc: kc, a: a, b: b, c: c, cRow: cRow)
+    case 5: columnKernelBody(columns: 5, rows: rows, kc: kc, a: a, b: b, c: c, cRow: cRow)
+    case 6: columnKernelBody(columns: 6, rows: rows, kc: kc, a: a, b: b, c: c, cRow: cRow)
+    case 7: columnKernelBody(columns: 7, rows: rows, kc: kc, a: a, b: b, c: c, cRow: cRow)
     default: preconditionFailure("columnKernel: 1 to 7 columns")
     }
 }
 
 @inline(__always)
-func columnKernel1(rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
-    typealias V = SIMD8<Float>
-    var s0 = V()
-    let rawA = UnsafeRawPointer(a)
-    var pb = b
-    var offset = 0
-    for _ in 0..<kc {
-        let column = rawA.load(fromByteOffset: offset, as: V.self)
-        s0.addProduct(column, V(repeating: pb[0]))
-        pb += 16
-        offset &+= 32
-    }
-    for i in 0..<rows {
-        let row = c + i &* cRow
-        row[0] += s0[i]
-    }
-}
-
-@inline(__always)
-func columnKernel2(rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
-    typealias V = SIMD8<Float>
-    var s0 = V(), s1 = V()
-    let rawA = UnsafeRawPointer(a)
-    var pb = b
-    var offset = 0
-    for _ in 0..<kc {
-        let column = rawA.load(fromByteOffset: offset, as: V.self)
-        s0.addProduct(column, V(repeating: pb[0]))
-        s1.addProduct(column, V(repeating: pb[1]))
-        pb += 16
-        offset &+= 32
-    }
-    for i in 0..<rows {
-        let row = c + i &* cRow
-        row[0] += s0[i]
-        row[1] += s1[i]
-    }
-}
-
-@inline(__always)
-func columnKernel3(rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
-    typealias V = SIMD8<Float>
-    var s0 = V(), s1 = V(), s2 = V()
-    let rawA = UnsafeRawPointer(a)
-    var pb = b
-    var offset = 0
-    for _ in 0..<kc {
-        let column = rawA.load(fromByteOffset: offset, as: V.self)
-        s0.addProduct(column, V(repeating: pb[0]))
-        s1.addProduct(column, V(repeating: pb[1]))
-        s2.addProduct(column, V(repeating: pb[2]))
-        pb += 16
-        offset &+= 32
-    }
-    for i in 0..<rows {
-        let row = c + i &* cRow
-        row[0] += s0[i]
-        row[1] += s1[i]
-        row[2] += s2[i]
-    }
-}
-
-@inline(__always)
-func columnKernel4(rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
-    typealias V = SIMD8<Float>
-    var s0 = V(), s1 = V(), s2 = V(), s3 = V()
-    let rawA = UnsafeRawPointer(a)
-    var pb = b
-    var offset = 0
-    for _ in 0..<kc {
-        let column = rawA.load(fromByteOffset: offset, as: V.self)
-        s0.addProduct(column, V(repeating: pb[0]))
-        s1.addProduct(column, V(repeating: pb[1]))
-        s2.addProduct(column, V(repeating: pb[2]))
-        s3.addProduct(column, V(repeating: pb[3]))
-        pb += 16
-        offset &+= 32
-    }
-    for i in 0..<rows {
-        let row = c + i &* cRow
-        row[0] += s0[i]
-        row[1] += s1[i]
-        row[2] += s2[i]
-        row[3] += s3[i]
-    }
-}
-
-@inline(__always)
-func columnKernel5(rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
-    typealias V = SIMD8<Float>
-    var s0 = V(), s1 = V(), s2 = V(), s3 = V(), s4 = V()
-    let rawA = UnsafeRawPointer(a)
-    var pb = b
-    var offset = 0
-    for _ in 0..<kc {
-        let column = rawA.load(fromByteOffset: offset, as: V.self)
-        s0.addProduct(column, V(repeating: pb[0]))
-        s1.addProduct(column, V(repeating: pb[1]))
-        s2.addProduct(column, V(repeating: pb[2]))
-        s3.addProduct(column, V(repeating: pb[3]))
-        s4.addProduct(column, V(repeating: pb[4]))
-        pb += 16
-        offset &+= 32
-    }
-    for i in 0..<rows {
-        let row = c + i &* cRow
-        row[0] += s0[i]
-        row[1] += s1[i]
-        row[2] += s2[i]
-        row[3] += s3[i]
-        row[4] += s4[i]
-    }
-}
-
-@inline(__always)
-func columnKernel6(rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
-    typealias V = SIMD8<Float>
-    var s0 = V(), s1 = V(), s2 = V(), s3 = V(), s4 = V(), s5 = V()
-    let rawA = UnsafeRawPointer(a)
-    var pb = b
-    var offset = 0
-    for _ in 0..<kc {
-        let column = rawA.load(fromByteOffset: offset, as: V.self)
-        s0.addProduct(column, V(repeating: pb[0]))
-        s1.addProduct(column, V(repeating: pb[1]))
-        s2.addProduct(column, V(repeating: pb[2]))
-        s3.addProduct(column, V(repeating: pb[3]))
-        s4.addProduct(column, V(repeating: pb[4]))
-        s5.addProduct(column, V(repeating: pb[5]))
-        pb += 16
-        offset &+= 32
-    }
-    for i in 0..<rows {
-        let row = c + i &* cRow
-        row[0] += s0[i]
-        row[1] += s1[i]
-        row[2] += s2[i]
-        row[3] += s3[i]
-        row[4] += s4[i]
-        row[5] += s5[i]
-    }
-}
-
-@inline(__always)
-func columnKernel7(rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
+func columnKernelBody(
+    columns: Int, rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int
+) {
     typealias V = SIMD8<Float>
     var s0 = V(), s1 = V(), s2 = V(), s3 = V(), s4 = V(), s5 = V(), s6 = V()
     let rawA = UnsafeRawPointer(a)
@@ -476,23 +274,23 @@ func columnKernel7(rows: Int, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer
     for _ in 0..<kc {
         let column = rawA.load(fromByteOffset: offset, as: V.self)
         s0.addProduct(column, V(repeating: pb[0]))
-        s1.addProduct(column, V(repeating: pb[1]))
-        s2.addProduct(column, V(repeating: pb[2]))
-        s3.addProduct(column, V(repeating: pb[3]))
-        s4.addProduct(column, V(repeating: pb[4]))
-        s5.addProduct(column, V(repeating: pb[5]))
-        s6.addProduct(column, V(repeating: pb[6]))
+        if columns > 1 { s1.addProduct(column, V(repeating: pb[1])) }
+        if columns > 2 { s2.addProduct(column, V(repeating: pb[2])) }
+        if columns > 3 { s3.addProduct(column, V(repeating: pb[3])) }
+        if columns > 4 { s4.addProduct(column, V(repeating: pb[4])) }
+        if columns > 5 { s5.addProduct(column, V(repeating: pb[5])) }
+        if columns > 6 { s6.addProduct(column, V(repeating: pb[6])) }
         pb += 16
         offset &+= 32
     }
     for i in 0..<rows {
         let row = c + i &* cRow
         row[0] += s0[i]
-        row[1] += s1[i]
-        row[2] += s2[i]
-        row[3] += s3[i]
-        row[4] += s4[i]
-        row[5] += s5[i]
-        row[6] += s6[i]
+        if columns > 1 { row[1] += s1[i] }
+        if columns > 2 { row[2] += s2[i] }
+        if columns > 3 { row[3] += s3[i] }
+        if columns > 4 { row[4] += s4[i] }
+        if columns > 5 { row[5] += s5[i] }
+        if columns > 6 { row[6] += s6[i] }
     }
 }

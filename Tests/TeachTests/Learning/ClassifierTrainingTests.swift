@@ -4,23 +4,29 @@ import Testing
 @testable import Teach
 
 @Suite struct ClassifierTrainingTests {
+    /// Article 004's first network (784-50-10) from seed 42, and `source` split 70/30 as the chapter splits it.
+    func firstNetwork(on source: ImageDataset.Source) throws -> (model: Model<Float>, training: LabeledImages, validation: LabeledImages, test: LabeledImages) {
+        let data = try ImageDataset.load(source)
+        let (training, validation) = try data.training.split(trainingFraction: 0.7)
+        var random = SeededGenerator(seed: 42)
+        let model: Model<Float> = try LayerSpecification.classifier(input: "784", layers: ["dense 50"], classes: 10, using: &random)
+        return (model, training, validation, data.test)
+    }
+
     /// The package's promise in one test: the real core, on real images, from a fixed seed, learns
     /// well above chance (0.10) in one epoch of the 2,100-image training split, and the same seeds
     /// give the same predictions.
     @Test func oneEpochOnTheSampleBeatsChance() throws {
-        let data = try ImageDataset.load(.embeddedSample)
-        let (training, validation) = try data.training.split(trainingFraction: 0.7)
-        var random = SeededGenerator(seed: 42)
-        let model: Model<Float> = try LayerSpecification.classifier(input: "784", layers: ["dense 50"], classes: 10, using: &random)
+        let (model, training, validation, test) = try firstNetwork(on: .embeddedSample)
         let run = try ClassifierRun.train(
-            "784-50-10", model: model, training: training, validation: validation, test: data.test, epochs: 1, seed: 7, progress: false)
+            "784-50-10", model: model, training: training, validation: validation, test: test, epochs: 1, seed: 7, progress: false)
         #expect(run.history.count == 1)
         #expect(run.testAccuracy > 0.55)
         #expect(run.validationAccuracy > 0.55)
         #expect(run.testPredictions.count == 1000)
         #expect(run.model != model)
         let again = try ClassifierRun.train(
-            "784-50-10", model: model, training: training, validation: validation, test: data.test, epochs: 1, seed: 7, progress: false)
+            "784-50-10", model: model, training: training, validation: validation, test: test, epochs: 1, seed: 7, progress: false)
         #expect(again.testPredictions == run.testPredictions)
         #expect(again.history == run.history)
     }
@@ -29,12 +35,9 @@ import Testing
     /// chapter trains it (42,000 images, 5 epochs), lands within a point of PyTorch's 0.853.
     @Test(.enabled(if: ImageDataset.source(for: nil) == .debianFashionMNIST))
     func firstNetworkOnTheFullSetMatchesPyTorch() throws {
-        let data = try ImageDataset.load(.debianFashionMNIST)
-        let (training, validation) = try data.training.split(trainingFraction: 0.7)
-        var random = SeededGenerator(seed: 42)
-        let model: Model<Float> = try LayerSpecification.classifier(input: "784", layers: ["dense 50"], classes: 10, using: &random)
+        let (model, training, validation, test) = try firstNetwork(on: .debianFashionMNIST)
         let run = try ClassifierRun.train(
-            "784-50-10", model: model, training: training, validation: validation, test: data.test, epochs: 5, seed: 142, progress: false)
+            "784-50-10", model: model, training: training, validation: validation, test: test, epochs: 5, seed: 142, progress: false)
         #expect(abs(run.testAccuracy - 0.853) < 0.01, "test accuracy \(run.testAccuracy)")
     }
 }
