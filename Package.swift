@@ -90,7 +90,7 @@ let package = Package(
             swiftSettings: optimizedInDebug + vectorInstructions),
         // The packed product for AVX-512 processors, called by TeachKernels only when the processor has it.
         .target(
-            name: "TeachKernelsAVX512", path: "Sources/TeachKernelsAVX512", swiftSettings: optimizedInDebug + wideVectorInstructions),
+            name: "TeachKernelsAVX512", dependencies: ["CKernels"], path: "Sources/TeachKernelsAVX512", swiftSettings: optimizedInDebug + wideVectorInstructions),
         .target(
             name: "Teach", dependencies: [numerics, argumentParser, "CZlib", "TeachKernels"], path: "Sources/Teach",
             swiftSettings: vectorInstructions),

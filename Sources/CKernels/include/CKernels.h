@@ -15,4 +15,9 @@ void teach_adam_float(size_t count, float *parameters, const float *gradients, f
 /// TeachKernels asks once and then uses its AVX-512 product (compiled separately) only when allowed.
 int teach_cpu_has_avx512f(void);
 
+/// Asks the processor to bring the cache line holding `address` close, for writing: the product's
+/// kernels call it for their tile of C before the multiply-adds, so that adding to C at the end does
+/// not wait for memory. Inline, so Swift compiles it to one instruction where it is called.
+static inline void teach_prefetch_for_writing(const void *address) { __builtin_prefetch(address, 1, 3); }
+
 #endif
