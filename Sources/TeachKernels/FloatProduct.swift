@@ -31,10 +31,13 @@ func floatProduct(
     c: UnsafeMutablePointer<Float>, accumulate: Bool, twoCores: Bool, wideVectors: Bool
 ) {
     guard m > 0, n > 0 else { return }
-    if !accumulate { c.update(repeating: 0, count: m * n) }
-    guard k > 0 else { return }
+    guard k > 0 else {
+        if !accumulate { c.update(repeating: 0, count: m * n) }
+        return
+    }
     let work = m * n * k
     if m <= FloatProductBlocking.fewRows && bColumn == 1 {
+        if !accumulate { c.update(repeating: 0, count: m * n) }
         // A handful of rows (one image at inference): stream B once, no packing.
         if twoCores && work >= FloatProductBlocking.parallelThreshold && n >= 64 {
             let left = (n / 2) / 8 * 8
@@ -57,16 +60,16 @@ func floatProduct(
         if n >= m {
             let left = min(((n / 2 + nr - 1) / nr) * nr, n)
             ProductWorker.shared.run(
-                { product(m, left, k, ua, aRow, aColumn, ub, bRow, bColumn, uc, n) },
-                { product(m, n - left, k, ua, aRow, aColumn, ub + left * bColumn, bRow, bColumn, uc + left, n) })
+                { product(m, left, k, ua, aRow, aColumn, ub, bRow, bColumn, uc, n, accumulate) },
+                { product(m, n - left, k, ua, aRow, aColumn, ub + left * bColumn, bRow, bColumn, uc + left, n, accumulate) })
         } else {
             let top = min(((m / 2 + mr - 1) / mr) * mr, m)
             ProductWorker.shared.run(
-                { product(top, n, k, ua, aRow, aColumn, ub, bRow, bColumn, uc, n) },
-                { product(m - top, n, k, ua + top * aRow, aRow, aColumn, ub, bRow, bColumn, uc + top * n, n) })
+                { product(top, n, k, ua, aRow, aColumn, ub, bRow, bColumn, uc, n, accumulate) },
+                { product(m - top, n, k, ua + top * aRow, aRow, aColumn, ub, bRow, bColumn, uc + top * n, n, accumulate) })
         }
     } else {
-        product(m, n, k, a, aRow, aColumn, b, bRow, bColumn, c, n)
+        product(m, n, k, a, aRow, aColumn, b, bRow, bColumn, c, n, accumulate)
     }
 }
 
@@ -123,11 +126,15 @@ func fewRowsProduct(
     }
 }
 
-/// `C += A·B` on one core, C with row stride `cRow`.
+/// `C = A·B` (or `C += A·B` when `accumulate`) on one core, C with row stride `cRow`.
 func packedProduct(
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aRow: Int, aColumn: Int, b: UnsafePointer<Float>, bRow: Int, bColumn: Int,
-    c: UnsafeMutablePointer<Float>, cRow: Int
+    c: UnsafeMutablePointer<Float>, cRow: Int, accumulate: Bool
 ) {
+    // each core clears its own part of C
+    if !accumulate {
+        for i in 0..<m { (c + i * cRow).update(repeating: 0, count: n) }
+    }
     typealias Blocking = FloatProductBlocking
     let mr = Blocking.mr, nr = Blocking.nr
     // depth blocks of equal size (784 = 4 × 196, not 3 × 256 + 16: a thin last block costs a
