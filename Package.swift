@@ -92,7 +92,7 @@ let package = Package(
         .target(
             name: "TeachKernelsAVX512", dependencies: ["CKernels"], path: "Sources/TeachKernelsAVX512", swiftSettings: optimizedInDebug + wideVectorInstructions),
         .target(
-            name: "Teach", dependencies: [numerics, argumentParser, "CZlib", "TeachKernels"], path: "Sources/Teach",
+            name: "Teach", dependencies: [numerics, argumentParser, "CZlib", "CKernels", "TeachKernels"], path: "Sources/Teach",
             swiftSettings: vectorInstructions),
         // The book depends on every chapter so that `swift run book` builds them all first.
         .executableTarget(

@@ -15,6 +15,11 @@ void teach_adam_float(size_t count, float *parameters, const float *gradients, f
 /// TeachKernels asks once and then uses its AVX-512 product (compiled separately) only when allowed.
 int teach_cpu_has_avx512f(void);
 
+/// Raises glibc's mmap and trim thresholds so that memory freed by one training step is reused by
+/// the next instead of being returned to the kernel (see Teach's MemoryReuse.swift). 1 when set,
+/// 0 with another C library.
+int teach_keep_freed_memory(void);
+
 /// Asks the processor to bring the cache line holding `address` close, for writing: the product's
 /// kernels call it for their tile of C before the multiply-adds, so that adding to C at the end does
 /// not wait for memory. Inline, so Swift compiles it to one instruction where it is called.

@@ -79,6 +79,7 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
     /// at inference, so the result is the same, but the intermediate matrices stay small enough
     /// to be reused from the heap instead of being mapped (and zeroed) afresh for each layer.
     @inlinable public func predict(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        MemoryReuse.keepFreedMemory()
         var model = self
         var unused = SeededGenerator(seed: 0)
         guard x.rows > Self.predictionChunk else { return try model.forward(x, mode: .inference, using: &unused).last!.output }
@@ -169,6 +170,8 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
     ///   (one-hot targets) each record also has the fraction of records classified correctly,
     ///   measured the same way as its loss (Keras's `metrics=['accuracy']`).
     ///
+    /// Memory freed at the end of each step stays in the process for the next (see ``MemoryReuse``).
+    ///
     /// `afterBatch` is called after every update with the batch's loss (and, with
     /// `measureAccuracy`, how many of its records were right), for a progress display such as
     /// ``TrainingProgress``; `afterEpoch` with each epoch's record.
@@ -185,6 +188,7 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
     ) throws -> [EpochRecord] {
         guard epochs >= 0 else { throw InvalidArgument("train: epochs \(epochs) must not be negative") }
         try schedule.validate()
+        MemoryReuse.keepFreedMemory()
         guard inputs.rows == targets.rows else {
             throw ShapeError(
                 operation: "train", shapes: [inputs.shape, targets.shape], expected: "one row of targets per row of inputs")
