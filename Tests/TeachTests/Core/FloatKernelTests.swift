@@ -108,4 +108,35 @@ import TeachKernels
         }
         #expect(throws: ShapeError.self) { try Activation.relu.gradient(g, at: Matrix<Float>(rows: 1, columns: count + 1)) }
     }
+
+    /// The few-rows path (one image at inference) reads only the rows of B that meet a nonzero
+    /// number of A, four at a time: each number of C must still be the plain chain of fused
+    /// multiply-adds over every p in order (a zero adds nothing), bit for bit, for 1 to 4 rows,
+    /// depths that leave 1 to 3 rows of B over, widths with a tail of columns, and one split over
+    /// two cores (2×4000·4000×300).
+    @Test(arguments: [(1, 13, 21), (2, 14, 8), (3, 15, 37), (4, 16, 64), (1, 301, 130), (4, 9, 3), (2, 4000, 300)])
+    func fewRowsSkipZerosAndKeepTheChain(m: Int, k: Int, n: Int) throws {
+        var a = Self.numbers(m * k, seed: UInt64(k)), b = Self.numbers(k * n, seed: UInt64(n))
+        for index in a.indices where (index * 7) % 3 != 0 { a[index] = 0 }  // two thirds zeros, as after ReLU
+        b[n + 1] = 0
+        var c = [Float](repeating: .nan, count: m * n)
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                c.withUnsafeMutableBufferPointer { cp in
+                    FloatKernels.product(
+                        m: m, n: n, k: k, a: ap.baseAddress!, aRow: k, aColumn: 1, b: bp.baseAddress!, bRow: n, bColumn: 1,
+                        c: cp.baseAddress!, accumulate: false)
+                }
+            }
+        }
+        var mismatches = 0
+        for i in 0..<m {
+            for j in 0..<n {
+                var chain: Float = 0
+                for p in 0..<k { chain = chain.addingProduct(a[i * k + p], b[p * n + j]) }
+                if chain.bitPattern != c[i * n + j].bitPattern { mismatches += 1 }
+            }
+        }
+        #expect(mismatches == 0, "\(m)×\(k)·\(k)×\(n): \(mismatches) numbers differ from the chain")
+    }
 }

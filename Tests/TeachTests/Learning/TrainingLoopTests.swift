@@ -89,3 +89,37 @@ import Testing
         #expect(throws: ShapeError.self) { try network.train(inputs: x, targets: Matrix(rows: 3, columns: 1), learningRate: 0.1, batchSize: 2, epochs: 1, using: &random) }
     }
 }
+
+/// The training step's buffers: parameters and optimizer state are updated where they are, never
+/// copied (a copy-on-write would double the memory traffic of every step).
+@Suite struct InPlaceStepTests {
+    static func address(_ matrix: Matrix<Float>) -> UnsafeRawPointer {
+        matrix.storage.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress!) }
+    }
+
+    static func weights(of model: Model<Float>, layer: Int) -> Matrix<Float> {
+        guard case .dense(let dense) = model.layers[layer] else { fatalError("layer \(layer) is not dense") }
+        return dense.weights
+    }
+
+    @Test func optimizerStepsUpdateWeightsInPlace() throws {
+        var generator = SeededGenerator(seed: 5)
+        var model = try Model<Float>([
+            .dense(Dense(inputs: 30, units: 20, activation: .relu, initializer: .he, using: &generator)),
+            .dense(Dense(inputs: 20, units: 4, activation: .identity, initializer: .xavier, using: &generator)), .softmax,
+        ])
+        let x = Matrix<Float>.uniform(rows: 32, columns: 30, in: 0..<1, using: &generator)
+        let y = Matrix<Float>(rows: 32, columns: 4) { r, c in r % 4 == c ? 1 : 0 }
+        var optimizer = try Optimizer<Float>.adam()
+        // the first step creates Adam's moments; from then on nothing moves
+        try model.step(model.backpropagate(x, targets: y, loss: .crossEntropy, using: &generator).gradients, optimizer: &optimizer)
+        let before = (0...1).map { Self.address(Self.weights(of: model, layer: $0)) }
+        let valuesBefore = Self.weights(of: model, layer: 0).elements.map { $0 }  // a copy, not a second reference
+        for _ in 0..<3 {
+            let gradients = try model.backpropagate(x, targets: y, loss: .crossEntropy, using: &generator).gradients
+            try model.step(gradients, optimizer: &optimizer)
+        }
+        #expect((0...1).map { Self.address(Self.weights(of: model, layer: $0)) } == before)
+        #expect(Self.weights(of: model, layer: 0).elements != valuesBefore, "the steps changed the weights")
+    }
+}
