@@ -76,7 +76,26 @@ public struct Pooling: Sendable, Hashable, CustomStringConvertible {
                                                 for channel in 0..<c { origin[o &+ channel] = Int32(truncatingIfNeeded: pixel &+ channel) }
                                             }
                                         } else if isMax, let origin {
-                                            for channel in 0..<c where values[channel] > target[channel] {
+                                            // Float, eight channels at a time, without branches: where the pixel
+                                            // is larger, it and its index replace the maximum so far
+                                            var first = 0
+                                            if Scalar.self == Float.self {
+                                                let from = UnsafeRawPointer(values), to = UnsafeMutableRawPointer(target)
+                                                let indices = UnsafeMutableRawPointer(origin + o)
+                                                let lanes = SIMD8<Int32>(0, 1, 2, 3, 4, 5, 6, 7) &+ Int32(truncatingIfNeeded: pixel)
+                                                while first &+ 8 <= c {
+                                                    let offset = first &* 4
+                                                    let value = from.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                                                    let maximum = to.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
+                                                    let larger = value .> maximum
+                                                    to.storeBytes(of: maximum.replacing(with: value, where: larger), toByteOffset: offset, as: SIMD8<Float>.self)
+                                                    let index = indices.loadUnaligned(fromByteOffset: offset, as: SIMD8<Int32>.self)
+                                                    let here = lanes &+ Int32(truncatingIfNeeded: first)
+                                                    indices.storeBytes(of: index.replacing(with: here, where: larger), toByteOffset: offset, as: SIMD8<Int32>.self)
+                                                    first &+= 8
+                                                }
+                                            }
+                                            for channel in first..<c where values[channel] > target[channel] {
                                                 target[channel] = values[channel]
                                                 origin[o &+ channel] = Int32(truncatingIfNeeded: pixel &+ channel)
                                             }

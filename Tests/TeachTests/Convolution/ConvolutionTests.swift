@@ -132,6 +132,24 @@ private func worstDifference(_ a: Matrix<Double>, _ b: Matrix<Double>) -> Double
         #expect(worstDifference(dx, numeric) < 1e-7)
     }
 
+    /// Float max pooling runs eight channels at a time without branches: the same maxima and the
+    /// same source of each (the first pixel of the window that holds it, ties included) as Double's
+    /// one channel at a time, with 19 channels (two vectors and three left over).
+    @Test func floatMaxPoolingMatchesDoubleWithTies() throws {
+        var random = SeededGenerator(seed: 8)
+        let shape = ImageShape(height: 7, width: 7, channels: 19)
+        let pooling = try Pooling(.max, inputShape: shape, size: 3, stride: 2)
+        // values on a coarse grid, so that many windows hold their maximum twice
+        let values = (0..<(2 * shape.count)).map { _ in Double(random.integer(below: 5)) - 2 }
+        let double = try Matrix<Double>(rows: 2, columns: shape.count, elements: values)
+        let float = try Matrix<Float>(rows: 2, columns: shape.count, elements: values.map(Float.init))
+        let (doubleOutput, doubleSources) = try pooling.forward(double)
+        let (floatOutput, floatSources) = try pooling.forward(float)
+        #expect(floatOutput.elements.map(Double.init) == doubleOutput.elements)
+        #expect(floatSources == doubleSources)
+        #expect(worstDifference(doubleOutput, naivePooling(pooling, double)) == 0)
+    }
+
     @Test func articleMaxPoolingExample() throws {
         // a 4×4 block, 2×2 windows with stride 2: the largest of each quarter
         let block = try Matrix<Double>([[1, 1, 2, 4, 5, 6, 7, 8, 3, 2, 1, 0, 1, 2, 3, 4]])
