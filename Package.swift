@@ -84,13 +84,15 @@ let package = Package(
         .target(
             name: "CKernels", path: "Sources/CKernels",
             cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off", "-fno-math-errno"] + vectorCFlags)]),
+        // Packing of A and B into panels, shared by both products (all `@inlinable`, compiled into each).
+        .target(name: "TeachKernelsPacking", path: "Sources/TeachKernelsPacking", swiftSettings: optimizedInDebug + vectorInstructions),
         // The Float product and Adam's Float update: optimised even in debug builds (see above).
         .target(
-            name: "TeachKernels", dependencies: ["CKernels", "TeachKernelsAVX512"], path: "Sources/TeachKernels",
+            name: "TeachKernels", dependencies: ["CKernels", "TeachKernelsAVX512", "TeachKernelsPacking"], path: "Sources/TeachKernels",
             swiftSettings: optimizedInDebug + vectorInstructions),
         // The packed product for AVX-512 processors, called by TeachKernels only when the processor has it.
         .target(
-            name: "TeachKernelsAVX512", dependencies: ["CKernels"], path: "Sources/TeachKernelsAVX512", swiftSettings: optimizedInDebug + wideVectorInstructions),
+            name: "TeachKernelsAVX512", dependencies: ["CKernels", "TeachKernelsPacking"], path: "Sources/TeachKernelsAVX512", swiftSettings: optimizedInDebug + wideVectorInstructions),
         .target(
             name: "Teach", dependencies: [numerics, argumentParser, "CZlib", "CKernels", "TeachKernels"], path: "Sources/Teach",
             swiftSettings: vectorInstructions),

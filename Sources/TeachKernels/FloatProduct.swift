@@ -1,4 +1,5 @@
 import CKernels
+import TeachKernelsPacking
 import TeachKernelsAVX512
 
 // The single-precision matrix product: the one that training spends its time in.
@@ -83,8 +84,8 @@ enum FloatProductBlocking {
     static let kc = 256
     /// Rows of a packed block of A (a multiple of MR): MC×KC floats fit in L2.
     static let mc = 120
-    /// Columns of a packed block of B (a multiple of NR).
-    static let nc = 2048
+    /// Columns of a packed block of B (a multiple of NR): 256 × 1024 floats (1 MiB) stay in L2.
+    static let nc = 1024
     /// Multiply-adds from which a product is split over two cores (2 MFLOP is about 20 µs of work).
     static let parallelThreshold = 1_000_000
     /// Up to this many rows of A, B is streamed without packing: packing would copy all of B to
@@ -182,7 +183,9 @@ func packedProduct(
     let depthBlocks = (k + Blocking.kc - 1) / Blocking.kc
     let kcStep = (k + depthBlocks - 1) / depthBlocks
     let kcMax = kcStep, mcMax = min(Blocking.mc, (m + mr - 1) / mr * mr), ncMax = min(Blocking.nc, (n + nr - 1) / nr * nr)
-    let packedA = UnsafeMutableRawPointer.allocate(byteCount: mcMax * kcMax * 4, alignment: 64).bindMemory(to: Float.self, capacity: mcMax * kcMax)
+    // (8 numbers of room after A's panels: packing a 6-wide panel stores 8 numbers per step)
+    let packedA = UnsafeMutableRawPointer.allocate(byteCount: (mcMax * kcMax + 8) * 4, alignment: 64)
+        .bindMemory(to: Float.self, capacity: mcMax * kcMax + 8)
     let packedB = UnsafeMutableRawPointer.allocate(byteCount: ncMax * kcMax * 4, alignment: 64).bindMemory(to: Float.self, capacity: ncMax * kcMax)
     defer {
         packedA.deallocate()
@@ -198,11 +201,13 @@ func packedProduct(
             for ic in stride(from: 0, to: m, by: Blocking.mc) {
                 let mcRows = min(Blocking.mc, m - ic)
                 packPanels(width: mr, count: mcRows, depth: kc, source: a + ic * aRow + pc * aColumn, along: aRow, across: aColumn, into: packedA)
-                for jr in stride(from: 0, to: nc, by: nr) {
-                    let columns = min(nr, nc - jr)
-                    let bPanel = packedB + jr * kc
-                    for ir in stride(from: 0, to: mcRows, by: mr) {
-                        let rows = min(mr, mcRows - ir)
+                // One panel of A stays in L1 while it meets every panel of B's block (in L2), as in
+                // the AVX-512 product (Sources/TeachKernelsAVX512).
+                for ir in stride(from: 0, to: mcRows, by: mr) {
+                    let rows = min(mr, mcRows - ir)
+                    for jr in stride(from: 0, to: nc, by: nr) {
+                        let columns = min(nr, nc - jr)
+                        let bPanel = packedB + jr * kc
                         let aPanel = packedA + ir * kc
                         let tile = c + (ic + ir) * cRow + jc + jr
                         if rows == mr && columns == nr {
@@ -229,47 +234,6 @@ func packedProduct(
     }
 }
 
-/// Packs a block into panels `width` wide: for A, row panels of MR (`along` = A's row stride,
-/// `across` = its column stride); for B, column panels of NR (`along` = B's column stride,
-/// `across` = its row stride). Panel `q` holds, for each `p` of the `depth`, the `width` numbers
-/// at `(q·width ..< q·width + width, p)`, zero-padded past `count`.
-///
-/// When the panel's numbers are adjacent in memory (`along` = 1) each step copies one run; when
-/// each number's depth is adjacent (`across` = 1, a row-major A or a transposed B) each number's
-/// run along the depth is read in one pass instead.
-@inline(__always)
-func packPanels(
-    width: Int, count: Int, depth: Int, source: UnsafePointer<Float>, along: Int, across: Int, into packed: UnsafeMutablePointer<Float>
-) {
-    var target = packed
-    for start in stride(from: 0, to: count, by: width) {
-        let filled = min(width, count - start)
-        if filled == width && along == 1 {
-            for p in 0..<depth {
-                target.update(from: source + p * across + start, count: width)
-                target += width
-            }
-        } else if across == 1 {
-            for i in 0..<width {
-                if i < filled {
-                    let run = source + (start + i) * along
-                    for p in 0..<depth { target[p &* width &+ i] = run[p] }
-                } else {
-                    for p in 0..<depth { target[p &* width &+ i] = 0 }
-                }
-            }
-            target += depth * width
-        } else {
-            for p in 0..<depth {
-                let line = source + p * across + start * along
-                for i in 0..<filled { target[i] = line[i * along] }
-                for i in filled..<width { target[i] = 0 }
-                target += width
-            }
-        }
-    }
-}
-
 /// The 6×16 micro-kernel: `C(6×16) += Apanel(6×kc) · Bpanel(kc×16)`, twelve accumulators of eight
 /// floats, one fused multiply-add each per step of `p`.
 @inline(__always)
@@ -277,6 +241,8 @@ func microKernel(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: U
     typealias V = SIMD8<Float>
     var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
     var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+    // C's tile (6 rows of 64 bytes), asked for now so that adding to it at the end finds it in cache
+    for row in 0..<6 { teach_prefetch_for_writing(c + row &* cRow) }
     let rawB = UnsafeRawPointer(b)
     var pa = a
     var offset = 0

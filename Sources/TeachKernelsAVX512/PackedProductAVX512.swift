@@ -1,4 +1,5 @@
 import CKernels
+import TeachKernelsPacking
 
 // The packed Float product of TeachKernels (see Sources/TeachKernels/FloatProduct.swift) for
 // processors with AVX-512: the same BLIS layout with 16-float vectors, so twice the work per
@@ -110,98 +111,6 @@ public func packedProductAVX512(
                 }
             }
         }
-    }
-}
-
-/// Packs a block into panels `width` wide (as TeachKernels' function of the same name): panel `q`
-/// holds, for each `p` of the `depth`, the `width` numbers at `(q·width ..< q·width + width, p)`,
-/// zero-padded past `count`.
-@inline(__always)
-func packPanels(
-    width: Int, count: Int, depth: Int, source: UnsafePointer<Float>, along: Int, across: Int, into packed: UnsafeMutablePointer<Float>
-) {
-    var target = packed
-    for start in stride(from: 0, to: count, by: width) {
-        let filled = min(width, count - start)
-        if filled == width && along == 1 {
-            // one run of `width` numbers per step: vector copies (a call of memmove for 32 bytes
-            // took 40% of a weight gradient's time)
-            for p in 0..<depth {
-                let from = UnsafeRawPointer(source + (p &* across &+ start)), to = UnsafeMutableRawPointer(target)
-                switch width {
-                case 32:
-                    to.storeBytes(of: from.loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
-                    to.storeBytes(of: from.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self), toByteOffset: 64, as: SIMD16<Float>.self)
-                case 16: to.storeBytes(of: from.loadUnaligned(as: SIMD16<Float>.self), as: SIMD16<Float>.self)
-                case 8: to.storeBytes(of: from.loadUnaligned(as: SIMD8<Float>.self), as: SIMD8<Float>.self)
-                default: target.update(from: source + (p &* across &+ start), count: width)
-                }
-                target += width
-            }
-        } else if across == 1 && filled == width && width % 8 == 0 {
-            // each number's depth is a run in memory: transpose 8 runs × 8 steps at a time in registers
-            for i in stride(from: 0, to: width, by: 8) {
-                transposeEightRuns(depth: depth, source: source + (start + i) * along, runStride: along, into: target + i, targetStride: width)
-            }
-            target += depth * width
-        } else if across == 1 {
-            for i in 0..<width {
-                if i < filled {
-                    let run = source + (start + i) * along
-                    for p in 0..<depth { target[p &* width &+ i] = run[p] }
-                } else {
-                    for p in 0..<depth { target[p &* width &+ i] = 0 }
-                }
-            }
-            target += depth * width
-        } else {
-            for p in 0..<depth {
-                let line = source + p * across + start * along
-                for i in 0..<filled { target[i] = line[i * along] }
-                for i in filled..<width { target[i] = 0 }
-                target += width
-            }
-        }
-    }
-}
-
-/// Copies 8 runs of `depth` numbers (run `i` at `source + i·runStride`) so that step `p` of the
-/// depth holds the 8 runs' numbers side by side at `target + p·targetStride`: for each 8 steps,
-/// eight vector loads, an 8×8 transpose in registers, eight vector stores. Packing a row-major A
-/// (or a transposed B) this way took 16 µs for 128×784 instead of 30 µs one number at a time.
-@inline(__always)
-func transposeEightRuns(depth: Int, source: UnsafePointer<Float>, runStride: Int, into target: UnsafeMutablePointer<Float>, targetStride: Int) {
-    typealias V = SIMD8<Float>
-    typealias Block = (V, V, V, V, V, V, V, V)
-    // Splitting rows 2i and 2i+1 into their even and odd numbers moves the number at (row, column)
-    // from index row·8 + column (6 bits) to that index rotated right by one bit; three times is a
-    // rotation by three bits: (column, row), the transpose.
-    @inline(__always) func splitEvenOdd(_ x: Block) -> Block {
-        let z0 = SIMD16(lowHalf: x.0, highHalf: x.1), z1 = SIMD16(lowHalf: x.2, highHalf: x.3)
-        let z2 = SIMD16(lowHalf: x.4, highHalf: x.5), z3 = SIMD16(lowHalf: x.6, highHalf: x.7)
-        return (z0.evenHalf, z1.evenHalf, z2.evenHalf, z3.evenHalf, z0.oddHalf, z1.oddHalf, z2.oddHalf, z3.oddHalf)
-    }
-    let input = UnsafeRawPointer(source), output = UnsafeMutableRawPointer(target)
-    let inStride = runStride &* 4, outStride = targetStride &* 4
-    var p = 0
-    while p &+ 8 <= depth {
-        let from = input + p &* 4
-        @inline(__always) func run(_ i: Int) -> V { (from + i &* inStride).loadUnaligned(as: V.self) }
-        let block = splitEvenOdd(splitEvenOdd(splitEvenOdd((run(0), run(1), run(2), run(3), run(4), run(5), run(6), run(7)))))
-        let to = output + p &* outStride
-        to.storeBytes(of: block.0, as: V.self)
-        (to + outStride).storeBytes(of: block.1, as: V.self)
-        (to + 2 &* outStride).storeBytes(of: block.2, as: V.self)
-        (to + 3 &* outStride).storeBytes(of: block.3, as: V.self)
-        (to + 4 &* outStride).storeBytes(of: block.4, as: V.self)
-        (to + 5 &* outStride).storeBytes(of: block.5, as: V.self)
-        (to + 6 &* outStride).storeBytes(of: block.6, as: V.self)
-        (to + 7 &* outStride).storeBytes(of: block.7, as: V.self)
-        p &+= 8
-    }
-    while p < depth {
-        for i in 0..<8 { target[p &* targetStride &+ i] = source[i &* runStride &+ p] }
-        p &+= 1
     }
 }
 

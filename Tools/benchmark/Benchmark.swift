@@ -25,6 +25,9 @@ struct Benchmark: ParsableCommand {
     @Flag(help: "Products on one core (the kernel called directly, as Matrix.matmul calls it but without the split).")
     var oneCore = false
 
+    @Flag(help: "Products with the AVX2 kernel (6×16 tiles) even where the processor has AVX-512: the kernel other x86-64 machines run.")
+    var avx2 = false
+
     func run() throws {
         #if DEBUG
         print("note: a debug build; run `swift run -c release benchmark` for meaningful numbers")
@@ -64,7 +67,7 @@ struct Benchmark: ParsableCommand {
             let a = Matrix<Float>.gaussian(rows: shape.layout == "AtB" ? shape.k : shape.m, columns: shape.layout == "AtB" ? shape.m : shape.k, using: &random)
             let b = Matrix<Float>.gaussian(rows: shape.layout == "ABt" ? shape.n : shape.k, columns: shape.layout == "ABt" ? shape.k : shape.n, using: &random)
             let time = try median(budget: self.seconds) {
-                if oneCore {
+                if oneCore || avx2 {
                     let (ta, tb) = (shape.layout == "AtB", shape.layout == "ABt")
                     var out = [Float](repeating: 0, count: shape.m * shape.n)
                     a.elements.withUnsafeBufferPointer { ap in
@@ -73,7 +76,7 @@ struct Benchmark: ParsableCommand {
                                 FloatKernels.product(
                                     m: shape.m, n: shape.n, k: shape.k, a: ap.baseAddress!, aRow: ta ? 1 : a.columns,
                                     aColumn: ta ? a.columns : 1, b: bp.baseAddress!, bRow: tb ? 1 : b.columns, bColumn: tb ? b.columns : 1,
-                                    c: cp.baseAddress!, accumulate: true, twoCores: false)
+                                    c: cp.baseAddress!, accumulate: false, twoCores: !oneCore, wideVectors: !avx2)
                             }
                         }
                     }
@@ -148,7 +151,7 @@ struct Benchmark: ParsableCommand {
                   "samples_per_second": String(format: "%.0f", Double(train.count * 5) / elapsed)])
         }
         if !json {
-            print("Float product kernel: \(FloatKernels.hasWideVectors ? "AVX-512 (8×32 tiles)" : "AVX2 (6×16 tiles)"); two cores\(oneCore ? " except for products (--one-core)" : "")")
+            print("Float product kernel: \(FloatKernels.hasWideVectors ? "AVX-512 (8×32 tiles)" : "AVX2 (6×16 tiles)"); two cores\(oneCore ? " except for products (--one-core)" : "")\(avx2 ? "; products with the AVX2 kernel (--avx2)" : "")")
             print()
             print(Markdown.table(
                 ["row", "time", "rate"],
