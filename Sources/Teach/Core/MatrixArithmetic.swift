@@ -106,22 +106,34 @@ extension Matrix {
     ///
     /// - Throws: ``ShapeError`` unless `row` is `1×columns`.
     @inlinable public func addingToEachRow(_ row: Matrix) throws -> Matrix {
+        var out = self
+        try out.addToEachRow(row, operation: "addingToEachRow")
+        return out
+    }
+
+    /// Adds the row vector `row` (`1×columns`) to every row, in place: the bias of a layer added to
+    /// the weighted sums it has just computed, without a copy of them.
+    ///
+    /// - Throws: ``ShapeError`` when `row` is not `1×columns`.
+    @inlinable public mutating func addToEachRow(_ row: Matrix) throws {
+        try addToEachRow(row, operation: "addToEachRow")
+    }
+
+    @inlinable mutating func addToEachRow(_ row: Matrix, operation: String) throws {
         guard row.rows == 1, row.columns == columns else {
             throw ShapeError(
-                operation: "addingToEachRow", shapes: [shape, row.shape],
+                operation: operation, shapes: [shape, row.shape],
                 expected: "the row vector must be 1×\(columns)")
         }
-        var out = self
-        let n = columns
-        out.storage.withUnsafeMutableBufferPointer { o in
+        let n = columns, rowCount = rows
+        storage.withUnsafeMutableBufferPointer { o in
             row.storage.withUnsafeBufferPointer { b in
-                for r in 0..<rows {
+                for r in 0..<rowCount {
                     let base = r &* n
                     for c in 0..<n { o[base &+ c] += b[c] }
                 }
             }
         }
-        return out
     }
 
     /// The sum down each column, as a `1×columns` row vector (numpy's `sum(axis=0)`): summing a

@@ -77,8 +77,9 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Equatable {
                 operation: "Dense.forward", shapes: [x.shape, weights.shape],
                 expected: "the input needs \(weights.rows) columns (one per input of the layer), got \(x.columns)")
         }
-        let product = try x.matmul(weights)
-        return hasBias ? try product.addingToEachRow(bias) : product
+        var sums = try x.matmul(weights)
+        if hasBias { try sums.addToEachRow(bias) }  // in place: the product is ours alone
+        return sums
     }
 
     /// The outputs `a = f(x · W + b)` (`batch×units`).

@@ -113,6 +113,13 @@ func expectClose(_ a: [[Double]], _ b: [[Double]], tolerance: Double = 1e-12, so
         #expect((a / 2).elements == [0.5, 1, 1.5, 2])
         #expect((1 - a).elements == [0, -1, -2, -3])
         #expect(try a.addingToEachRow(Matrix(row: [100, 200])).elements == [101, 202, 103, 204])
+        // in place, on storage of its own: no copy (the layers add their bias this way)
+        var sums = try a.matmul(b)
+        let storage = sums.storage.withUnsafeBufferPointer { $0.baseAddress }
+        try sums.addToEachRow(Matrix(row: [1, 2]))
+        #expect(sums.elements == [71, 102, 151, 222])
+        #expect(sums.storage.withUnsafeBufferPointer { $0.baseAddress } == storage)
+        #expect(throws: ShapeError.self) { try sums.addToEachRow(Matrix(row: [1, 2, 3])) }
         var c = a
         try c.add(b, scaledBy: 0.5)
         #expect(c.elements == [6, 12, 18, 24])
