@@ -42,7 +42,17 @@ let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: 
 /// took 14.0 s with the product at `-Onone` and 9.5 s with it here (most of the rest is drawing
 /// AlexNet's 62 million random weights in unoptimised `Teach` code). Mixing levels is safe there because its public
 /// interface is plain: non-generic, non-`@inlinable` functions over raw pointers and scalars, no
-/// SIMD types; `Teach` reaches it only through two internal forwarding functions.
+/// SIMD types; `Teach` reaches it only through two internal forwarding functions. The same holds
+/// for `TeachKernelsAVX512` and for `TeachKernelsPacking`, whose `@inlinable` packing functions are
+/// compiled into the two kernel modules only, both at `-O`.
+///
+/// Release builds (`-c release`: `./run-book`, the benchmark, real training) compile every target
+/// whole-module at `-O`. Swift's default cross-module optimisation shares only small functions
+/// across modules, so the generic hot paths that chapters and tools call in `Teach` (matrix
+/// arithmetic and products, activations, layers, losses, optimizers, `Model.train`) are
+/// `@inlinable`: they are specialised for Float or Double where they are used (a generic dot
+/// product called across modules without it ran about 220 times slower here). That works for any
+/// package that depends on Teach, which a `-cross-module-optimization` flag here would not.
 let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 /// The single-precision matrix product's micro-kernel uses fused multiply-adds on 8-float vectors.
