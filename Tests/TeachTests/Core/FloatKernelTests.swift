@@ -30,6 +30,19 @@ import TeachKernels
         }
     }
 
+    /// `C = A·B` (or `C += A·B`) through the kernel, for row-major `A` (m×k) and `B` (k×n).
+    static func rowMajorProduct(_ a: [Float], _ b: [Float], m: Int, k: Int, n: Int, into c: inout [Float], accumulate: Bool) {
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                c.withUnsafeMutableBufferPointer { cp in
+                    FloatKernels.product(
+                        m: m, n: n, k: k, a: ap.baseAddress!, aRow: k, aColumn: 1, b: bp.baseAddress!, bRow: n, bColumn: 1,
+                        c: cp.baseAddress!, accumulate: accumulate)
+                }
+            }
+        }
+    }
+
     @Test(arguments: shapes)
     func matchesADoubleReferenceOnOneAndTwoCoresAndEveryKernel(m: Int, k: Int, n: Int, layout: String) throws {
         // A is m×k (stored k×m for AtB), B is k×n (stored n×k for ABt)
@@ -75,17 +88,7 @@ import TeachKernels
         let m = 37, k = 100, n = 70  // one depth block: C = 0 + S, then S + S
         let a = Self.numbers(m * k, seed: 1), b = Self.numbers(k * n, seed: 2)
         var once = [Float](repeating: 0, count: m * n), twice = once
-        func run(_ c: inout [Float], accumulate: Bool) {
-            a.withUnsafeBufferPointer { ap in
-                b.withUnsafeBufferPointer { bp in
-                    c.withUnsafeMutableBufferPointer { cp in
-                        FloatKernels.product(
-                            m: m, n: n, k: k, a: ap.baseAddress!, aRow: k, aColumn: 1, b: bp.baseAddress!, bRow: n, bColumn: 1,
-                            c: cp.baseAddress!, accumulate: accumulate)
-                    }
-                }
-            }
-        }
+        func run(_ c: inout [Float], accumulate: Bool) { Self.rowMajorProduct(a, b, m: m, k: k, n: n, into: &c, accumulate: accumulate) }
         run(&once, accumulate: false)
         run(&twice, accumulate: false)
         run(&twice, accumulate: true)
@@ -120,15 +123,7 @@ import TeachKernels
         for index in a.indices where (index * 7) % 3 != 0 { a[index] = 0 }  // two thirds zeros, as after ReLU
         b[n + 1] = 0
         var c = [Float](repeating: .nan, count: m * n)
-        a.withUnsafeBufferPointer { ap in
-            b.withUnsafeBufferPointer { bp in
-                c.withUnsafeMutableBufferPointer { cp in
-                    FloatKernels.product(
-                        m: m, n: n, k: k, a: ap.baseAddress!, aRow: k, aColumn: 1, b: bp.baseAddress!, bRow: n, bColumn: 1,
-                        c: cp.baseAddress!, accumulate: false)
-                }
-            }
-        }
+        Self.rowMajorProduct(a, b, m: m, k: k, n: n, into: &c, accumulate: false)
         var mismatches = 0
         for i in 0..<m {
             for j in 0..<n {
