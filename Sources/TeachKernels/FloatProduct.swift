@@ -6,14 +6,18 @@ import TeachKernelsAVX512
 //
 // The layout follows BLIS (Van Zee and van de Geijn, 2015). C (m×n) is computed in blocks:
 //
-//     for each block of NC columns of B            (B's block stays in the last-level cache)
-//       for each block of KC rows of that block    pack it: column panels of NR = 16, contiguous
+//     for each block of NC = 1024 columns of B
+//       for each block of KC rows of that block    pack it: column panels of NR = 16 (1 MiB, in L2)
 //         for each block of MC rows of A           pack it: row panels of MR = 6, contiguous
-//           for each MR×NR tile of C               the micro-kernel: KC rank-1 updates held in
+//           for each panel of MR rows of A         (stays in L1 while it meets every panel of B)
+//             for each panel of NR columns of B    the micro-kernel: KC rank-1 updates held in
 //                                                  12 SIMD8<Float> registers, then added to C
 //
+// (BLIS keeps B's panel in L1 and sweeps A's block from L2; the order above, with C's tile asked
+// for before the kernel starts, measured faster here at n = 2048: 67 → 80 GFLOP/s on one core.)
 // Packing reads A and B through a row stride and a column stride, so a transposed operand
-// (Aᵀ·B and A·Bᵀ in backpropagation) costs nothing extra: it is packed straight from memory.
+// (Aᵀ·B and A·Bᵀ in backpropagation) costs nothing extra: it is packed straight from memory,
+// transposed in registers where needed (Sources/TeachKernelsPacking).
 // The micro-kernel's multiply-adds are fused (`addingProduct`), which needs the FMA instructions
 // Package.swift enables for this target on x86-64.
 //

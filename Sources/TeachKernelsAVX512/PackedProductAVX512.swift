@@ -2,7 +2,7 @@ import CKernels
 import TeachKernelsPacking
 
 // The packed Float product of TeachKernels (see Sources/TeachKernels/FloatProduct.swift) for
-// processors with AVX-512: the same BLIS layout with 16-float vectors, so twice the work per
+// processors with AVX-512: the same blocks and loop order with 16-float vectors, so twice the work per
 // instruction. This module is compiled for AVX-512 (Package.swift), so nothing in it may run on a
 // processor without it: TeachKernels calls `packedProductAVX512` only after asking the processor.
 //
@@ -13,7 +13,7 @@ import TeachKernelsPacking
 // Tiles: 8 rows × 32 columns (sixteen 16-float accumulators). B's block is packed as panels of 32
 // columns and, for the last `n mod 32` columns, panels of 16, so a thin matrix (n = 50: 32 + 16 + 2)
 // wastes little: a last panel of fewer than 8 columns runs through a kernel whose vectors run along
-// the tile's 8 rows instead (2 columns: 2 multiply-adds per step of the depth, not 8).
+// the rows instead, 32 rows at a time (2 columns: 4 multiply-adds per step of the depth, not 32).
 
 /// `C = A·B` (or `C += A·B` when `accumulate`) on one core, with `A(i, p) = a[i·aRow + p·aColumn]`,
 /// `B(p, j) = b[p·bRow + j·bColumn]` and C row-major with row stride `cRow`; `k` > 0. Only call on a
