@@ -43,7 +43,7 @@ let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: 
 /// AlexNet's 62 million random weights in unoptimised `Teach` code). Mixing levels is safe there because its public
 /// interface is plain: non-generic, non-`@inlinable` functions over raw pointers and scalars, no
 /// SIMD types; `Teach` reaches it only through two internal forwarding functions. The same holds
-/// for `TeachKernelsAVX512` and for `TeachKernelsPacking`, whose `@inlinable` packing functions are
+/// for `TeachKernelsAVX512` and for `TeachKernelsShared`, whose `@inlinable` packing and micro-kernel are
 /// compiled into the two kernel modules only, both at `-O`.
 ///
 /// Release builds (`-c release`: `./run-book`, the benchmark, real training) compile every target
@@ -94,15 +94,17 @@ let package = Package(
         .target(
             name: "CKernels", path: "Sources/CKernels",
             cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off", "-fno-math-errno"] + vectorCFlags)]),
-        // Packing of A and B into panels, shared by both products (all `@inlinable`, compiled into each).
-        .target(name: "TeachKernelsPacking", path: "Sources/TeachKernelsPacking", swiftSettings: optimizedInDebug + vectorInstructions),
+        // Packing and the micro-kernel, shared by both products (all `@inlinable`, compiled into each).
+        .target(
+            name: "TeachKernelsShared", dependencies: ["CKernels"], path: "Sources/TeachKernelsShared",
+            swiftSettings: optimizedInDebug + vectorInstructions),
         // The Float product and Adam's Float update: optimised even in debug builds (see above).
         .target(
-            name: "TeachKernels", dependencies: ["CKernels", "TeachKernelsAVX512", "TeachKernelsPacking"], path: "Sources/TeachKernels",
+            name: "TeachKernels", dependencies: ["CKernels", "TeachKernelsAVX512", "TeachKernelsShared"], path: "Sources/TeachKernels",
             swiftSettings: optimizedInDebug + vectorInstructions),
         // The packed product for AVX-512 processors, called by TeachKernels only when the processor has it.
         .target(
-            name: "TeachKernelsAVX512", dependencies: ["CKernels", "TeachKernelsPacking"], path: "Sources/TeachKernelsAVX512", swiftSettings: optimizedInDebug + wideVectorInstructions),
+            name: "TeachKernelsAVX512", dependencies: ["CKernels", "TeachKernelsShared"], path: "Sources/TeachKernelsAVX512", swiftSettings: optimizedInDebug + wideVectorInstructions),
         .target(
             name: "Teach", dependencies: [numerics, argumentParser, "CZlib", "CKernels", "TeachKernels"], path: "Sources/Teach",
             swiftSettings: vectorInstructions),

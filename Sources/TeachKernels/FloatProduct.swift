@@ -1,5 +1,5 @@
 import CKernels
-import TeachKernelsPacking
+import TeachKernelsShared
 import TeachKernelsAVX512
 
 // The single-precision matrix product: the one that training spends its time in.
@@ -17,7 +17,7 @@ import TeachKernelsAVX512
 // for before the kernel starts, measured faster here at n = 2048: 67 → 80 GFLOP/s on one core.)
 // Packing reads A and B through a row stride and a column stride, so a transposed operand
 // (Aᵀ·B and A·Bᵀ in backpropagation) costs nothing extra: it is packed straight from memory,
-// transposed in registers where needed (Sources/TeachKernelsPacking).
+// transposed in registers where needed (Sources/TeachKernelsShared).
 // The micro-kernel's multiply-adds are fused (`addingProduct`), which needs the FMA instructions
 // Package.swift enables for this target on x86-64.
 //
@@ -81,7 +81,7 @@ func floatProduct(
 /// Block sizes, chosen for this machine's caches (32 KiB L1 data, 512 KiB L2 per core).
 enum FloatProductBlocking {
     /// Rows of a micro-tile.
-    static let mr = 6
+    static let mr = Tile6x16.rows
     /// Columns of a micro-tile: two SIMD8<Float>.
     static let nr = 16
     /// Depth of a packed block: an MR×KC sliver of A and a KC×NR sliver of B fit in L1.
@@ -215,18 +215,18 @@ func packedProduct(
                         let aPanel = packedA + ir * kc
                         let tile = c + (ic + ir) * cRow + jc + jr
                         if rows == mr && columns == nr {
-                            microKernel(kc: kc, a: aPanel, b: bPanel, c: tile, cRow: cRow)
+                            tileKernel(Tile6x16.self, bWidth: nr, kc: kc, a: aPanel, b: bPanel, c: tile, cRow: cRow, add: true)
                         } else if columns <= nr / 2 {
                             // a last panel of at most 8 columns: half the work of a full tile
                             edge.update(repeating: 0, count: mr * nr)
-                            halfMicroKernel(kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr)
+                            tileKernel(Tile6x8.self, bWidth: nr, kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr, add: true)
                             for i in 0..<rows {
                                 for j in 0..<columns { tile[i * cRow + j] += edge[i * nr + j] }
                             }
                         } else {
                             // a partial tile: compute the whole tile into scratch, add the part that exists
                             edge.update(repeating: 0, count: mr * nr)
-                            microKernel(kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr)
+                            tileKernel(Tile6x16.self, bWidth: nr, kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr, add: true)
                             for i in 0..<rows {
                                 for j in 0..<columns { tile[i * cRow + j] += edge[i * nr + j] }
                             }
@@ -238,83 +238,16 @@ func packedProduct(
     }
 }
 
-/// The 6×16 micro-kernel: `C(6×16) += Apanel(6×kc) · Bpanel(kc×16)`, twelve accumulators of eight
-/// floats, one fused multiply-add each per step of `p`.
-@inline(__always)
-func microKernel(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
-    typealias V = SIMD8<Float>
-    var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
-    var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
-    // C's tile (6 rows of 64 bytes), asked for now so that adding to it at the end finds it in cache
-    for row in 0..<6 { teach_prefetch_for_writing(c + row &* cRow) }
-    let rawB = UnsafeRawPointer(b)
-    var pa = a
-    var offset = 0
-    for _ in 0..<kc {
-        let b0 = rawB.load(fromByteOffset: offset, as: V.self)
-        let b1 = rawB.load(fromByteOffset: offset &+ 32, as: V.self)
-        var s = V(repeating: pa[0])
-        c00.addProduct(s, b0)
-        c01.addProduct(s, b1)
-        s = V(repeating: pa[1])
-        c10.addProduct(s, b0)
-        c11.addProduct(s, b1)
-        s = V(repeating: pa[2])
-        c20.addProduct(s, b0)
-        c21.addProduct(s, b1)
-        s = V(repeating: pa[3])
-        c30.addProduct(s, b0)
-        c31.addProduct(s, b1)
-        s = V(repeating: pa[4])
-        c40.addProduct(s, b0)
-        c41.addProduct(s, b1)
-        s = V(repeating: pa[5])
-        c50.addProduct(s, b0)
-        c51.addProduct(s, b1)
-        pa += 6
-        offset &+= 64
-    }
-    @inline(__always) func add(_ row: Int, _ low: V, _ high: V) {
-        let target = UnsafeMutableRawPointer(c + row &* cRow)
-        target.storeBytes(of: target.loadUnaligned(as: V.self) + low, as: V.self)
-        (target + 32).storeBytes(of: (target + 32).loadUnaligned(as: V.self) + high, as: V.self)
-    }
-    add(0, c00, c01)
-    add(1, c10, c11)
-    add(2, c20, c21)
-    add(3, c30, c31)
-    add(4, c40, c41)
-    add(5, c50, c51)
+/// The tiles of this product: 6 rows of 16 columns, and 6 rows of 8 for a last panel of B whose
+/// last 8 columns are padding.
+enum Tile6x16: TileShape {
+    typealias Vector = SIMD8<Float>
+    static var rows: Int { 6 }
+    static var vectors: Int { 2 }
 }
 
-/// The micro-kernel for a panel whose last 8 columns are all padding: `C(6×8) += Apanel · Bpanel`
-/// reading only the first 8 of each 16 packed numbers of B.
-@inline(__always)
-func halfMicroKernel(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int) {
-    typealias V = SIMD8<Float>
-    var c0 = V(), c1 = V(), c2 = V(), c3 = V(), c4 = V(), c5 = V()
-    let rawB = UnsafeRawPointer(b)
-    var pa = a
-    var offset = 0
-    for _ in 0..<kc {
-        let b0 = rawB.load(fromByteOffset: offset, as: V.self)
-        c0.addProduct(V(repeating: pa[0]), b0)
-        c1.addProduct(V(repeating: pa[1]), b0)
-        c2.addProduct(V(repeating: pa[2]), b0)
-        c3.addProduct(V(repeating: pa[3]), b0)
-        c4.addProduct(V(repeating: pa[4]), b0)
-        c5.addProduct(V(repeating: pa[5]), b0)
-        pa += 6
-        offset &+= 64
-    }
-    @inline(__always) func add(_ row: Int, _ value: V) {
-        let target = UnsafeMutableRawPointer(c + row &* cRow)
-        target.storeBytes(of: target.loadUnaligned(as: V.self) + value, as: V.self)
-    }
-    add(0, c0)
-    add(1, c1)
-    add(2, c2)
-    add(3, c3)
-    add(4, c4)
-    add(5, c5)
+enum Tile6x8: TileShape {
+    typealias Vector = SIMD8<Float>
+    static var rows: Int { Tile6x16.rows }
+    static var vectors: Int { 1 }
 }

@@ -1,5 +1,5 @@
 import CKernels
-import TeachKernelsPacking
+import TeachKernelsShared
 
 // The packed Float product of TeachKernels (see Sources/TeachKernels/FloatProduct.swift) for
 // processors with AVX-512: the same blocks and loop order with 16-float vectors, so twice the work per
@@ -79,16 +79,16 @@ public func packedProductAVX512(
                         let kernelWidth = width == nr ? nr : columns > 8 ? half : 8
                         if rows == mr && columns == kernelWidth {
                             switch kernelWidth {
-                            case nr: kernel8x32(kc: kc, a: aPanel, b: bPanel, c: tile, cRow: cRow, add: add)
-                            case half: kernel8(SIMD16<Float>.self, kc: kc, a: aPanel, b: bPanel, c: tile, cRow: cRow, add: add)
-                            default: kernel8(SIMD8<Float>.self, kc: kc, a: aPanel, b: bPanel, c: tile, cRow: cRow, add: add)
+                            case nr: tileKernel(Tile8x32.self, bWidth: nr, kc: kc, a: aPanel, b: bPanel, c: tile, cRow: cRow, add: add)
+                            case half: tileKernel(Tile8x16.self, bWidth: half, kc: kc, a: aPanel, b: bPanel, c: tile, cRow: cRow, add: add)
+                            default: tileKernel(Tile8x8.self, bWidth: half, kc: kc, a: aPanel, b: bPanel, c: tile, cRow: cRow, add: add)
                             }
                         } else {
                             // a partial tile: the whole tile into scratch, then the part that exists
                             switch kernelWidth {
-                            case nr: kernel8x32(kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr, add: false)
-                            case half: kernel8(SIMD16<Float>.self, kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr, add: false)
-                            default: kernel8(SIMD8<Float>.self, kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr, add: false)
+                            case nr: tileKernel(Tile8x32.self, bWidth: nr, kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr, add: false)
+                            case half: tileKernel(Tile8x16.self, bWidth: half, kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr, add: false)
+                            default: tileKernel(Tile8x8.self, bWidth: half, kc: kc, a: aPanel, b: bPanel, c: edge, cRow: nr, add: false)
                             }
                             for i in 0..<rows {
                                 for j in 0..<columns { tile[i * cRow + j] = add ? tile[i * cRow + j] + edge[i * nr + j] : edge[i * nr + j] }
@@ -114,135 +114,30 @@ public func packedProductAVX512(
     }
 }
 
-/// Asks for the cache lines of an 8-row tile of C (`bytes` per row) before a kernel starts, so
-/// that its additions to C at the end find them in cache (C is visited once per depth block and is
-/// usually farther away than L2).
-@inline(__always)
-func prefetchTile(_ c: UnsafeMutablePointer<Float>, cRow: Int, bytes: Int) {
-    for row in 0..<8 {
-        let start = UnsafeRawPointer(c + row &* cRow)
-        teach_prefetch_for_writing(start)
-        if bytes > 64 { teach_prefetch_for_writing(start + 64) }
-    }
+/// The tiles of this product: 8 rows of 32 columns, and for the last columns of B 8 rows of 16, or
+/// of 8 when the last 8 of a 16-wide panel are padding.
+enum Tile8x32: TileShape {
+    typealias Vector = SIMD16<Float>
+    static var rows: Int { 8 }
+    static var vectors: Int { 2 }
 }
 
-/// `C(8×32) += Apanel(8×kc) · Bpanel(kc×32)` (`=` unless `add`): sixteen accumulators of sixteen floats.
-@inline(__always)
-func kernel8x32(kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int, add: Bool) {
-    typealias V = SIMD16<Float>
-    var c00 = V(), c01 = V()
-    var c10 = V(), c11 = V()
-    var c20 = V(), c21 = V()
-    var c30 = V(), c31 = V()
-    var c40 = V(), c41 = V()
-    var c50 = V(), c51 = V()
-    var c60 = V(), c61 = V()
-    var c70 = V(), c71 = V()
-    prefetchTile(c, cRow: cRow, bytes: 128)
-    let rawB = UnsafeRawPointer(b)
-    var pa = a
-    var offset = 0
-    for _ in 0..<kc {
-        let b0 = rawB.load(fromByteOffset: offset, as: V.self)
-        let b1 = rawB.load(fromByteOffset: offset &+ 64, as: V.self)
-        let s0 = V(repeating: pa[0])
-        c00.addProduct(s0, b0)
-        c01.addProduct(s0, b1)
-        let s1 = V(repeating: pa[1])
-        c10.addProduct(s1, b0)
-        c11.addProduct(s1, b1)
-        let s2 = V(repeating: pa[2])
-        c20.addProduct(s2, b0)
-        c21.addProduct(s2, b1)
-        let s3 = V(repeating: pa[3])
-        c30.addProduct(s3, b0)
-        c31.addProduct(s3, b1)
-        let s4 = V(repeating: pa[4])
-        c40.addProduct(s4, b0)
-        c41.addProduct(s4, b1)
-        let s5 = V(repeating: pa[5])
-        c50.addProduct(s5, b0)
-        c51.addProduct(s5, b1)
-        let s6 = V(repeating: pa[6])
-        c60.addProduct(s6, b0)
-        c61.addProduct(s6, b1)
-        let s7 = V(repeating: pa[7])
-        c70.addProduct(s7, b0)
-        c71.addProduct(s7, b1)
-        pa += 8
-        offset &+= 128
-    }
-    @inline(__always) func finish(_ row: Int, _ column: Int, _ value: V) {
-        let target = UnsafeMutableRawPointer(c + (row &* cRow &+ column))
-        target.storeBytes(of: add ? target.loadUnaligned(as: V.self) + value : value, as: V.self)
-    }
-    finish(0, 0, c00)
-    finish(0, 16, c01)
-    finish(1, 0, c10)
-    finish(1, 16, c11)
-    finish(2, 0, c20)
-    finish(2, 16, c21)
-    finish(3, 0, c30)
-    finish(3, 16, c31)
-    finish(4, 0, c40)
-    finish(4, 16, c41)
-    finish(5, 0, c50)
-    finish(5, 16, c51)
-    finish(6, 0, c60)
-    finish(6, 16, c61)
-    finish(7, 0, c70)
-    finish(7, 16, c71)
+enum Tile8x16: TileShape {
+    typealias Vector = SIMD16<Float>
+    static var rows: Int { 8 }
+    static var vectors: Int { 1 }
 }
 
-/// `C(8×W) += Apanel · Bpanel` (`=` unless `add`) for the first `W` columns of a 16-wide panel, `W` the width of `V`:
-/// a whole 16-wide panel (`SIMD16`), or one whose last 8 columns are padding (`SIMD8`).
-@inline(__always)
-func kernel8<V: SIMD>(
-    _ vector: V.Type, kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, cRow: Int, add: Bool
-) where V.Scalar == Float {
-    var c00 = V()
-    var c10 = V()
-    var c20 = V()
-    var c30 = V()
-    var c40 = V()
-    var c50 = V()
-    var c60 = V()
-    var c70 = V()
-    prefetchTile(c, cRow: cRow, bytes: MemoryLayout<V>.size)
-    let rawB = UnsafeRawPointer(b)
-    var pa = a
-    var offset = 0
-    for _ in 0..<kc {
-        let b0 = rawB.loadUnaligned(fromByteOffset: offset, as: V.self)
-        c00.addProduct(V(repeating: pa[0]), b0)
-        c10.addProduct(V(repeating: pa[1]), b0)
-        c20.addProduct(V(repeating: pa[2]), b0)
-        c30.addProduct(V(repeating: pa[3]), b0)
-        c40.addProduct(V(repeating: pa[4]), b0)
-        c50.addProduct(V(repeating: pa[5]), b0)
-        c60.addProduct(V(repeating: pa[6]), b0)
-        c70.addProduct(V(repeating: pa[7]), b0)
-        pa += 8
-        offset &+= 64
-    }
-    @inline(__always) func finish(_ row: Int, _ value: V) {
-        let target = UnsafeMutableRawPointer(c + row &* cRow)
-        target.storeBytes(of: add ? target.loadUnaligned(as: V.self) + value : value, as: V.self)
-    }
-    finish(0, c00)
-    finish(1, c10)
-    finish(2, c20)
-    finish(3, c30)
-    finish(4, c40)
-    finish(5, c50)
-    finish(6, c60)
-    finish(7, c70)
+enum Tile8x8: TileShape {
+    typealias Vector = SIMD8<Float>
+    static var rows: Int { 8 }
+    static var vectors: Int { 1 }
 }
 
 /// The last `columns` (1 to 7) columns of a 16-wide panel, vectorised along the rows instead of
 /// the columns: for each step of the depth, 8 rows of A (one panel) or 32 (`fourPanels`) are one
-/// vector and each column's number of B is broadcast, so `columns` multiply-adds do what the 8-wide
-/// kernel needs 8 for. Each number is still one fused multiply-add chain over the depth, in order,
+/// vector and each column's number of B is broadcast, so `columns` multiply-adds do what the 8-column
+/// tile kernel (`Tile8x8`) needs 8 for. Each number is still one fused multiply-add chain over the depth, in order,
 /// so the result is the same as the other kernels'. Four panels at once keep enough independent
 /// chains in flight when there are only one or two columns (a multiply-add waits four cycles for
 /// the one before it in its chain). Adds the first `rows` rows into C (stores them unless `add`).
