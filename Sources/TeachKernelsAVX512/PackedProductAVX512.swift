@@ -136,9 +136,9 @@ enum Tile8x8: TileShape {
 
 /// The last `columns` (1 to 7) columns of a 16-wide panel, vectorised along the rows instead of
 /// the columns: for each step of the depth, 8 rows of A (one panel) or 32 (`fourPanels`) are one
-/// vector and each column's number of B is broadcast, so `columns` multiply-adds do what the 8-column
-/// tile kernel (`Tile8x8`) needs 8 for. Each number is still one fused multiply-add chain over the depth, in order,
-/// so the result is the same as the other kernels'. Four panels at once keep enough independent
+/// vector and each column's number of B is broadcast, so `columns` multiply-adds do what the
+/// 8-column tile kernel (`Tile8x8`) needs 8 for. Each number is still one fused multiply-add chain
+/// over the depth, in order, so the result is the same as the other kernels'. Four panels at once keep enough independent
 /// chains in flight when there are only one or two columns (a multiply-add waits four cycles for
 /// the one before it in its chain). Adds the first `rows` rows into C (stores them unless `add`).
 @inline(__always)
