@@ -107,7 +107,7 @@ let package = Package(
             name: "TeachKernelsAVX512", dependencies: ["CKernels", "TeachKernelsShared"], path: "Sources/TeachKernelsAVX512", swiftSettings: optimizedInDebug + wideVectorInstructions),
         .target(
             name: "Teach", dependencies: [numerics, argumentParser, "CZlib", "CKernels", "TeachKernels"], path: "Sources/Teach",
-            swiftSettings: vectorInstructions),
+            swiftSettings: optimizedInDebug + vectorInstructions),
         // The book depends on every chapter so that `swift run book` builds them all first.
         .executableTarget(
             name: "book", dependencies: ["Teach", argumentParser] + chapters.map { .target(name: $0.name) },
@@ -117,7 +117,8 @@ let package = Package(
         // `swift run -c release benchmark`: the core's speed; scripts/compare-with-peers.py adds numpy and PyTorch.
         .executableTarget(name: "benchmark", dependencies: ["Teach", "TeachKernels", argumentParser], path: "Tools/benchmark"),
         .testTarget(
-            name: "TeachTests", dependencies: ["Teach", "TeachKernels", "book", numerics], path: "Tests/TeachTests"),
+            name: "TeachTests", dependencies: ["Teach", "TeachKernels", "book", numerics], path: "Tests/TeachTests",
+            swiftSettings: optimizedInDebug),
     ]
         + chapters.map {
             .executableTarget(

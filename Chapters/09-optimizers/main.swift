@@ -165,8 +165,8 @@ Chapter.run("optimizers") { chapter in
         var shuffler = SeededGenerator(seed: chapter.options.seed &+ 2)
         histories.append(
             try model.train(
-                inputs: data.inputs, targets: data.targets, optimizer: &optimizer, batchSize: batchSize, epochs: epochs,
-                using: &shuffler))
+                inputs: data.inputs, targets: data.targets, options: TrainingOptions(epochs: epochs, batchSize: batchSize),
+                optimizer: &optimizer, using: &shuffler))
         accuracies.append(binaryAccuracy(try model.predict(data.inputs), targets: data.targets))
     }
     try chapter.figure(
@@ -221,8 +221,8 @@ Chapter.run("optimizers") { chapter in
         var shuffler = SeededGenerator(seed: chapter.options.seed &+ 2)
         decayHistories.append(
             try model.train(
-                inputs: rings.inputs, targets: rings.targets, optimizer: &optimizer, schedule: schedule, batchSize: decayBatch,
-                epochs: epochs, using: &shuffler))
+                inputs: rings.inputs, targets: rings.targets, options: TrainingOptions(epochs: epochs, batchSize: decayBatch, schedule: schedule),
+                optimizer: &optimizer, using: &shuffler))
     }
     let marks = [1, 50, 51, 100, 101, 150, 151, epochs].filter { $0 <= epochs }
     let window = min(20, epochs)

@@ -44,7 +44,7 @@ Chapter.run("regularization") { chapter in
         try Dense(inputs: inputs, units: units, activation: activation, initializer: activation == .relu ? .he : .xavier, using: &initRandom)
     }
     let first = try dense(2, hidden, .relu), second = try dense(hidden, hidden, .relu), output = try dense(hidden, 1, .sigmoid)
-    let plain = try Model<Double>([.dense(first), .dense(second), .dense(output)])
+    let plain = try Model<Double>([first, second, output])
 
     struct Setting {
         var name: String
@@ -52,6 +52,13 @@ Chapter.run("regularization") { chapter in
         var penalty: Penalty = .none
         var clipNorm: Double? = nil
         var augment: ((Matrix<Double>, inout SeededGenerator) throws -> Matrix<Double>)? = nil
+
+        func options(epochs: Int, validation: Dataset) -> TrainingOptions<Double> {
+            var options = TrainingOptions<Double>(
+                epochs: epochs, batchSize: 20, penalty: penalty, clipNorm: clipNorm, validation: (validation.inputs, validation.targets))
+            options.augment = augment
+            return options
+        }
     }
     var linearFirst = first, linearSecond = second
     linearFirst.activation = .identity
@@ -63,12 +70,12 @@ Chapter.run("regularization") { chapter in
         Setting(name: "L1 (λ 0.0003)", model: plain, penalty: .l1(0.0003)),
         Setting(
             name: "dropout \(dropoutRate)",
-            model: try Model([.dense(first), .dropout(Dropout(rate: dropoutRate)), .dense(second), .dropout(Dropout(rate: dropoutRate)), .dense(output)])),
+            model: try Model([first, Dropout(rate: dropoutRate), second, Dropout(rate: dropoutRate), output])),
         Setting(
             name: "batch normalization",
             model: try Model([
-                .dense(linearFirst), .batchNorm(BatchNorm(features: hidden)), .activation(.relu),
-                .dense(linearSecond), .batchNorm(BatchNorm(features: hidden)), .activation(.relu), .dense(output),
+                linearFirst, BatchNorm(features: hidden), ActivationLayer(.relu),
+                linearSecond, BatchNorm(features: hidden), ActivationLayer(.relu), output,
             ])),
         Setting(name: "clipping (max norm 0.1)", model: plain, clipNorm: 0.1),
         Setting(
@@ -85,9 +92,8 @@ Chapter.run("regularization") { chapter in
         var generator = SeededGenerator(seed: chapter.options.seed &+ 3)
         histories.append(
             try model.train(
-                inputs: training.inputs, targets: training.targets, optimizer: &optimizer, batchSize: 20, epochs: epochs,
-                penalty: setting.penalty, clipNorm: setting.clipNorm, validation: (validation.inputs, validation.targets),
-                augment: setting.augment, using: &generator))
+                inputs: training.inputs, targets: training.targets, options: setting.options(epochs: epochs, validation: validation),
+                optimizer: &optimizer, using: &generator))
         trained.append(model)
     }
     let baseline = histories[0]
@@ -136,10 +142,7 @@ Chapter.run("regularization") { chapter in
         [["L2: λ w"] + l2Gradient.elements.map { $0.signed(3) }, ["L1: λ sign(w)"] + l1Gradient.elements.map { $0.signed(3) }])
     let l2Model = trained[1], l1Model = trained[2]
     func smallShare(_ model: Model<Double>) -> Double {
-        let weights = model.layers.flatMap { layer -> [Double] in
-            if case .dense(let dense) = layer { return dense.weights.elements }
-            return []
-        }
+        let weights = model.layers.flatMap { ($0 as? Dense<Double>)?.weights.elements ?? [] }
         return Double(weights.filter { abs($0) < 1e-3 }.count) / Double(weights.count)
     }
     chapter.text(
@@ -161,12 +164,12 @@ Chapter.run("regularization") { chapter in
         """)
 
     chapter.section("Dropout")
-    let dropout = try Dropout(rate: 0.5)
+    var dropout = try Dropout<Double>(rate: 0.5)
     var maskRandom = SeededGenerator(seed: chapter.options.seed &+ 4)
     let ones = Matrix<Double>(rows: 1, columns: 10, repeating: 1)
-    let masked = try dropout.forward(ones, mode: .training, using: &maskRandom).output
+    let masked = try dropout.forward(ones, mode: .training, using: &maskRandom)
     let many = Matrix<Double>(rows: 1000, columns: 10, repeating: 1)
-    let averaged = try dropout.forward(many, mode: .training, using: &maskRandom).output.columnSums().elements.map { $0 / 1000 }
+    let averaged = try dropout.forward(many, mode: .training, using: &maskRandom).columnSums().elements.map { $0 / 1000 }
     chapter.text(
         """
         Dropout (articles 000 and 001) switches off a random part of a layer's units at every \

@@ -90,14 +90,14 @@ Chapter.run("cnn-shapes") { chapter in
         the output is (6 − 3 + 2)/1 + 1 = \(padded.outputShape.height), the input's size:
         """)
     let square = Matrix<Double>(rows: 1, columns: 36) { _, i in Double(i % 6 + i / 6 + 1) }
-    let border = try ZeroPadding(inputShape: small, padding: same).forward(square)
+    let border = try ZeroPadding<Double>(inputShape: small, padding: same).forward(square)
     chapter.formula((0..<8).map { r in (0..<8).map { border[0, r * 8 + $0] == 0 ? " ·" : String(format: "%2.0f", border[0, r * 8 + $0]) }.joined(separator: " ") }.joined(separator: "\n"))
     chapter.text("An even filter has no such padding: `(F − 1)/2` is not a whole number, one reason filters are 3×3, 5×5, 7×7.")
 
     chapter.section("Pooling")
     let block = try Matrix<Double>([[1, 1, 2, 4, 5, 6, 7, 8, 3, 2, 1, 0, 1, 2, 3, 4]])
-    let maxPool = try Pooling(.max, inputShape: ImageShape(4, 1), size: 2, stride: 2)
-    let averagePool = try Pooling(.average, inputShape: ImageShape(4, 1), size: 2, stride: 2)
+    let maxPool = try Pooling<Double>(.max, inputShape: ImageShape(4, 1), size: 2, stride: 2)
+    let averagePool = try Pooling<Double>(.average, inputShape: ImageShape(4, 1), size: 2, stride: 2)
     let maxed = try maxPool.forward(block).output, averaged = try averagePool.forward(block).output
     func rows(_ m: Matrix<Double>, _ width: Int, places: Int) -> [String] {
         (0..<(m.columns / width)).map { r in (0..<width).map { String(format: "%4.\(places)f", m[0, r * width + $0]) }.joined() }
@@ -115,7 +115,7 @@ Chapter.run("cnn-shapes") { chapter in
         """
         Each quarter of the block becomes its largest value (max pooling, the usual choice) or its \
         mean (average pooling). Pooling has no weights, and it keeps the depth: a 4×4×5 input \
-        gives \(try Pooling(.max, inputShape: ImageShape(4, 5), size: 2, stride: 2).outputShape).
+        gives \(try Pooling<Double>(.max, inputShape: ImageShape(4, 5), size: 2, stride: 2).outputShape).
         """)
 
     chapter.section("Geometries that do not fit")

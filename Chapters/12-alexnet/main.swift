@@ -19,7 +19,7 @@ Chapter.run("alexnet") { chapter in
     let buildTime = clock.now - building
     let summary = alexNet.summary
     let total = alexNet.parameterCount
-    let multiplyAdds = alexNet.layers.map(\.multiplyAdds)
+    let multiplyAdds = summary.map(\.multiplyAdds)
     chapter.text(
         """
         The article's single-tower AlexNet from a 227×227×3 image: five convolutions with ReLU, \
@@ -37,9 +37,9 @@ Chapter.run("alexnet") { chapter in
             }
             + [["", "total", "", total.grouped, "100%", multiplyAdds.reduce(0, +).grouped]],
         alignments: [.right, .left, .right, .right, .right, .right])
-    let convolutionParameters = zip(alexNet.layers, summary).filter { if case .conv2D = $0.0 { true } else { false } }.map(\.1.parameters).reduce(0, +)
-    let denseParameters = zip(alexNet.layers, summary).filter { if case .dense = $0.0 { true } else { false } }.map(\.1.parameters).reduce(0, +)
-    let convolutionWork = zip(alexNet.layers, multiplyAdds).filter { if case .conv2D = $0.0 { true } else { false } }.map(\.1).reduce(0, +)
+    let convolutionParameters = zip(alexNet.layers, summary).filter { $0.0 is Conv2D<Float> }.map(\.1.parameters).reduce(0, +)
+    let denseParameters = zip(alexNet.layers, summary).filter { $0.0 is Dense<Float> }.map(\.1.parameters).reduce(0, +)
+    let convolutionWork = zip(alexNet.layers, multiplyAdds).filter { $0.0 is Conv2D<Float> }.map(\.1).reduce(0, +)
     chapter.text(
         """
         The sizes follow the rule of chapter 11 at every step: (227 − 11)/4 + 1 = 55, \
@@ -88,17 +88,18 @@ Chapter.run("alexnet") { chapter in
     var unused = SeededGenerator(seed: 0)
     var timings: [(String, String, Duration)] = []
     var activation = image
+    let shapes = try traced.layers.chainedShapes(from: traced.inputShape)
     for index in traced.layers.indices {
         let started = clock.now
-        let trace = try traced.layers[index].forward(activation, mode: .inference, using: &unused)
-        let expected = traced.layers[index].outputCount(inputs: activation.columns)
-        guard trace.output.rows == 1, trace.output.columns == expected else {
+        let output = try traced.layers[index].forward(activation, mode: .inference, using: &unused)
+        let expected = shapes[index].count
+        guard output.rows == 1, output.columns == expected else {
             throw ShapeError(
-                operation: "AlexNet layer \(index + 1)", shapes: [trace.output.shape],
+                operation: "AlexNet layer \(index + 1)", shapes: [output.shape],
                 expected: "one image of \(summary[index].output) (\(expected) numbers)")
         }
         timings.append((summary[index].layer, summary[index].output, clock.now - started))
-        activation = trace.output
+        activation = output
     }
     let probabilities = activation.elements
     let sum = probabilities.reduce(0, +)
@@ -130,7 +131,7 @@ Chapter.run("alexnet") { chapter in
 
     chapter.section("What the GPU remark means")
     let vgg: Model<Float> = try Architectures.vggSubnetwork(initializer: .zeros, using: &random)
-    let vggMultiplyAdds = vgg.layers.map(\.multiplyAdds).reduce(0, +)
+    let vggMultiplyAdds = vgg.summary.map(\.multiplyAdds).reduce(0, +)
     chapter.text(
         """
         Article 000 reports that its network (the VGG sub-network below) took 240 seconds per \

@@ -63,10 +63,10 @@ Chapter.run("training") { chapter in
         """
         var model: Model<Float> = try LayerSpecification.classifier(input: "784", layers: ["dense 50"], classes: 10, using: &random)
         var adam = try Optimizer<Float>.adam()
-        let history = try model.train(
-            inputs: training.images, targets: training.oneHotLabels(), loss: .crossEntropy, optimizer: &adam,
-            batchSize: 128, epochs: 5, validation: (validation.images, validation.oneHotLabels()),
-            lossReport: .batchAverage, measureAccuracy: true, using: &random)
+        let options = TrainingOptions<Float>(
+            epochs: 5, batchSize: 128, loss: .crossEntropy, validation: (validation.images, validation.oneHotLabels()),
+            lossReport: .batchAverage, measureAccuracy: true)
+        let history = try model.train(inputs: training.images, targets: training.oneHotLabels(), options: options, optimizer: &adam, using: &random)
         """)
 
     /// One of the article's experiments: hidden layers as in `swift run shapes`, epochs, and the

@@ -101,12 +101,12 @@ struct Benchmark: ParsableCommand {
         if !productsOnly {
             for (name, sizes, epochs) in [("784-50-10", [784, 50, 10], 1), ("5 x 500", [784, 500, 500, 500, 500, 500, 10], 1)]
             where wanted("\(name), Adam, batch 128, one epoch of 60,000") {
-                var layers: [Layer<Float>] = []
+                var layers: [any Layer<Float>] = []
                 for i in 1..<sizes.count {
                     let last = i == sizes.count - 1
-                    layers.append(.dense(try Dense(inputs: sizes[i - 1], units: sizes[i], activation: last ? .identity : .relu, initializer: last ? .xavier : .he, using: &random)))
+                    layers.append(try Dense<Float>(inputs: sizes[i - 1], units: sizes[i], activation: last ? .identity : .relu, initializer: last ? .xavier : .he, using: &random))
                 }
-                layers.append(.softmax)
+                layers.append(Softmax<Float>())
                 var model = try Model(layers)
                 let count = 60_000
                 let x = Matrix<Float>.uniform(rows: count, columns: 784, in: 0..<1, using: &random)
@@ -115,8 +115,8 @@ struct Benchmark: ParsableCommand {
                 var optimizer = try Optimizer<Float>.adam()
                 let start = clock.now
                 try model.train(
-                    inputs: x, targets: y, loss: .crossEntropy, optimizer: &optimizer, batchSize: 128, epochs: epochs, lossReport: .batchAverage,
-                    using: &random)
+                    inputs: x, targets: y, options: TrainingOptions(epochs: epochs, batchSize: 128, loss: .crossEntropy, lossReport: .batchAverage),
+                    optimizer: &optimizer, using: &random)
                 let elapsed = seconds(clock.now - start)
                 emit(["kind": "training", "name": "\(name), Adam, batch 128, one epoch of 60,000", "seconds": String(format: "%.2f", elapsed),
                       "samples_per_second": String(format: "%.0f", Double(count * epochs) / elapsed)])
@@ -132,14 +132,14 @@ struct Benchmark: ParsableCommand {
             let targets = Matrix<Float>(rows: train.count, columns: 10) { r, c in train.labels[r] == c ? 1 : 0 }
             var seeded = SeededGenerator(seed: 42)
             var model = try Model<Float>([
-                .dense(Dense(inputs: 784, units: 50, activation: .relu, initializer: .he, using: &seeded)),
-                .dense(Dense(inputs: 50, units: 10, activation: .identity, initializer: .xavier, using: &seeded)), .softmax,
+                Dense(inputs: 784, units: 50, activation: .relu, initializer: .he, using: &seeded),
+                Dense(inputs: 50, units: 10, activation: .identity, initializer: .xavier, using: &seeded), Softmax(),
             ])
             var optimizer = try Optimizer<Float>.adam()
             let start = clock.now
             try model.train(
-                inputs: train.images, targets: targets, loss: .crossEntropy, optimizer: &optimizer, batchSize: 128, epochs: 5,
-                lossReport: .batchAverage, using: &seeded)
+                inputs: train.images, targets: targets, options: TrainingOptions(epochs: 5, batchSize: 128, loss: .crossEntropy, lossReport: .batchAverage),
+                optimizer: &optimizer, using: &seeded)
             let elapsed = seconds(clock.now - start)
             let predictions = try model.predict(test.images)
             let correct = (0..<test.count).filter { r in

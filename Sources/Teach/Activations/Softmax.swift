@@ -7,9 +7,19 @@ import RealModule
 /// stable way, as PyTorch does: subtract the row's maximum first, `e^(z_k − max)`, which gives the
 /// same result (the factor `e^(−max)` cancels) but never overflows: `e^1000` is infinite in Double,
 /// `e^0` is 1.
-public enum Softmax {
+///
+/// As a layer (`Softmax()`, PyTorch's `nn.Softmax(dim=-1)` over each record) it keeps its output
+/// for the backward pass. Followed by ``Loss/crossEntropy`` at the end of a ``Model``, the two
+/// backward passes are taken together: the gradient of the scores is `(ŷ − y)/m`.
+public struct Softmax<Scalar: MatrixScalar>: Sendable, Equatable {
+    /// The output of the last forward pass (`batch×classes`), for the backward pass.
+    @usableFromInline var saved = Saved<Matrix<Scalar>>()
+
+    /// The softmax as a layer.
+    public init() {}
+
     /// The softmax of every row of `logits` (`batch×classes`).
-    @inlinable public static func forward<Scalar: MatrixScalar>(_ logits: Matrix<Scalar>) -> Matrix<Scalar> {
+    @inlinable public static func forward(_ logits: Matrix<Scalar>) -> Matrix<Scalar> {
         var out = logits
         let columns = logits.columns
         guard columns > 0 else { return out }
@@ -30,7 +40,7 @@ public enum Softmax {
 
     /// The softmax without subtracting the maximum, `e^(z_k) / Σ e^(z_j)`, exactly as the formula
     /// reads; it overflows for large logits. Here only to show why ``forward(_:)`` is written as it is.
-    @inlinable public static func naive<Scalar: MatrixScalar>(_ logits: Matrix<Scalar>) -> Matrix<Scalar> {
+    @inlinable public static func naive(_ logits: Matrix<Scalar>) -> Matrix<Scalar> {
         let exps = logits.map { Scalar.exp($0) }
         let sums = exps.rowSums()
         return Matrix(rows: logits.rows, columns: logits.columns) { r, c in exps[r, c] / sums[r, 0] }
@@ -42,11 +52,32 @@ public enum Softmax {
     ///     ∂E/∂z_j = s_j · (∂E/∂s_j − Σ_k ∂E/∂s_k · s_k)
     ///
     /// - Throws: ``ShapeError`` when the shapes differ.
-    @inlinable public static func backward<Scalar: MatrixScalar>(
+    @inlinable public static func backward(
         output s: Matrix<Scalar>, outputGradient g: Matrix<Scalar>
     ) throws -> Matrix<Scalar> {
         let dot = try (s * g).rowSums()
         return try s.zipMap(g, operation: "Softmax.backward") { $0 * $1 }
             .zipMap(Matrix(rows: s.rows, columns: s.columns) { r, c in s[r, c] * dot[r, 0] }) { $0 - $1 }
     }
+}
+
+extension Softmax: Layer {
+    public var name: String { "softmax" }
+
+    public func outputShape(for input: RecordShape) throws -> RecordShape { input }
+
+    @inlinable @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
+        let output = Self.forward(x)
+        saved.value = output
+        return output
+    }
+
+    @inlinable @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
+        LayerGradients(input: try Self.backward(output: saved.take(for: name), outputGradient: outputGradient))
+    }
+
+    public var parameters: [Matrix<Scalar>] { [] }
+    @inlinable public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {}
 }

@@ -8,17 +8,17 @@ public enum Architectures {
     /// response normalization and dropout are left out: neither changes a shape or a parameter count.)
     public static func alexNet<Scalar: MatrixScalar>(initializer: Initializer = .he, using generator: inout SeededGenerator) throws -> Model<Scalar> {
         var shape = ImageShape(227, 3)
-        var layers: [Layer<Scalar>] = []
+        var layers: [any Layer<Scalar>] = []
         func conv(_ filters: Int, _ size: Int, stride: Int = 1, padding: Int = 0) throws {
             let layer = try Conv2D<Scalar>(
                 inputShape: shape, filters: filters, filterSize: size, stride: stride, padding: padding, initializer: initializer,
                 using: &generator)
-            layers.append(.conv2D(layer))
+            layers.append(layer)
             shape = layer.outputShape
         }
         func pool() throws {
-            let layer = try Pooling(.max, inputShape: shape, size: 3, stride: 2)
-            layers.append(.pool(layer))
+            let layer = try Pooling<Scalar>(.max, inputShape: shape, size: 3, stride: 2)
+            layers.append(layer)
             shape = layer.outputShape
         }
         try conv(96, 11, stride: 4)
@@ -29,11 +29,11 @@ public enum Architectures {
         try conv(384, 3, padding: 1)
         try conv(256, 3, padding: 1)
         try pool()
-        layers.append(.flatten(shape))
-        layers.append(.dense(try Dense(inputs: shape.count, units: 4096, activation: .relu, initializer: initializer, using: &generator)))
-        layers.append(.dense(try Dense(inputs: 4096, units: 4096, activation: .relu, initializer: initializer, using: &generator)))
-        layers.append(.dense(try Dense(inputs: 4096, units: 1000, activation: .identity, initializer: initializer == .he ? .xavier : initializer, using: &generator)))
-        layers.append(.softmax)
+        layers.append(Flatten<Scalar>(inputShape: shape))
+        layers.append(try Dense(inputs: shape.count, units: 4096, activation: .relu, initializer: initializer, using: &generator))
+        layers.append(try Dense(inputs: 4096, units: 4096, activation: .relu, initializer: initializer, using: &generator))
+        layers.append(try Dense(inputs: 4096, units: 1000, activation: .identity, initializer: initializer == .he ? .xavier : initializer, using: &generator))
+        layers.append(Softmax<Scalar>())
         return try Model(layers)
     }
 
@@ -43,30 +43,30 @@ public enum Architectures {
     /// 2×2 max pooling; flatten; dense 128, dropout 0.5, dense 64, dropout 0.5, dense 2 with softmax.
     public static func vggSubnetwork<Scalar: MatrixScalar>(initializer: Initializer = .he, using generator: inout SeededGenerator) throws -> Model<Scalar> {
         var shape = ImageShape(256, 3)
-        var layers: [Layer<Scalar>] = []
+        var layers: [any Layer<Scalar>] = []
         func padAndConv(_ filters: Int) throws {
-            let padding = try ZeroPadding(inputShape: shape, padding: 1)
+            let padding = try ZeroPadding<Scalar>(inputShape: shape, padding: 1)
             let conv = try Conv2D<Scalar>(
                 inputShape: padding.outputShape, filters: filters, filterSize: 3, initializer: initializer, using: &generator)
-            layers += [.zeroPadding(padding), .conv2D(conv)]
+            layers += [padding, conv]
             shape = conv.outputShape
         }
         func pool() throws {
-            let layer = try Pooling(.max, inputShape: shape, size: 2, stride: 2)
-            layers.append(.pool(layer))
+            let layer = try Pooling<Scalar>(.max, inputShape: shape, size: 2, stride: 2)
+            layers.append(layer)
             shape = layer.outputShape
         }
         for block in [[64, 64], [128, 128], [256, 256, 256]] {
             for filters in block { try padAndConv(filters) }
             try pool()
         }
-        layers.append(.flatten(shape))
-        layers.append(.dense(try Dense(inputs: shape.count, units: 128, activation: .relu, initializer: initializer, using: &generator)))
-        layers.append(.dropout(try Dropout(rate: 0.5)))
-        layers.append(.dense(try Dense(inputs: 128, units: 64, activation: .relu, initializer: initializer, using: &generator)))
-        layers.append(.dropout(try Dropout(rate: 0.5)))
-        layers.append(.dense(try Dense(inputs: 64, units: 2, activation: .identity, initializer: initializer == .he ? .xavier : initializer, using: &generator)))
-        layers.append(.softmax)
+        layers.append(Flatten<Scalar>(inputShape: shape))
+        layers.append(try Dense(inputs: shape.count, units: 128, activation: .relu, initializer: initializer, using: &generator))
+        layers.append(try Dropout<Scalar>(rate: 0.5))
+        layers.append(try Dense(inputs: 128, units: 64, activation: .relu, initializer: initializer, using: &generator))
+        layers.append(try Dropout<Scalar>(rate: 0.5))
+        layers.append(try Dense(inputs: 64, units: 2, activation: .identity, initializer: initializer == .he ? .xavier : initializer, using: &generator))
+        layers.append(Softmax<Scalar>())
         return try Model(layers)
     }
 }

@@ -33,6 +33,9 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
     /// `1×K`, one bias per filter.
     public var bias: Matrix<Scalar>
     public var activation: Activation
+    /// What ``forward(_:mode:using:)`` keeps for the backward pass: the patches
+    /// (`(m·Ho·Wo)×(F·F·C)`), `h` and `a` (`m × Ho·Wo·K`).
+    @usableFromInline var saved = Saved<ConvolutionTrace<Scalar>>()
 
     /// A layer with random filters from `initializer` (fan-in `F·F·C`) and zero biases.
     /// - Throws: ``GeometryError`` when the geometry does not fit the input, ``InvalidArgument``
@@ -198,6 +201,46 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
         }
         return (Matrix(unchecked: batch, inputShape.count, dx), weightGradient, biasGradient)
     }
+}
+
+extension Conv2D: Layer {
+    /// `conv 96 11×11 stride 4 pad 2`.
+    public var name: String {
+        "conv \(filterCount) \(filterSize)×\(filterSize)" + (stride == 1 ? "" : " stride \(stride)") + (padding == 0 ? "" : " pad \(padding)")
+    }
+
+    public var requiredInputShape: RecordShape? { .image(inputShape) }
+
+    public func outputShape(for input: RecordShape) throws -> RecordShape {
+        guard input.image == inputShape || (input.image == nil && input.count == inputShape.count) else {
+            throw shapeError(input, needs: "\(inputShape) images")
+        }
+        return .image(outputShape)
+    }
+
+    @inlinable @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
+        let trace = try forwardTrace(x)
+        saved.value = trace
+        return trace.output
+    }
+
+    @inlinable @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
+        let backward = try backward(saved.take(for: name), outputGradient: outputGradient, inputGradient: needsInputGradient)
+        return LayerGradients(input: backward.inputGradient, parameters: [backward.weights, backward.bias])
+    }
+
+    public var parameters: [Matrix<Scalar>] { [weights, bias] }
+    public var parameterNames: [String] { ["weight", "bias"] }
+    public var penalizedParameters: [Int] { [0] }
+
+    @inlinable public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {
+        try update(&weights, 0)
+        try update(&bias, 1)
+    }
+
+    public func multiplyAdds(for input: RecordShape) -> Int { multiplyAdds }
 }
 
 /// What ``Conv2D``'s forward pass keeps for its backward pass.

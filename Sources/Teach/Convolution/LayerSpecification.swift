@@ -21,6 +21,12 @@ public enum LayerSpecification {
         return (ImageShape(height: h, width: w, channels: c), h * w * c)
     }
 
+    /// The records `input` describes (see ``parseInput(_:)``).
+    public static func recordShape(_ input: String) throws -> RecordShape {
+        let (image, width) = try parseInput(input)
+        return image.map { .image($0) } ?? .features(width)
+    }
+
     /// The model the specifications describe, starting from `input`.
     /// - Throws: ``InvalidArgument`` for text that is not a layer (naming it and the grammar),
     ///   ``GeometryError`` for a convolution or pooling that does not fit.
@@ -42,13 +48,13 @@ public enum LayerSpecification {
         input: String, layers specifications: [String], classes: Int, using generator: inout SeededGenerator
     ) throws -> Model<Scalar> {
         guard classes >= 2 else { throw InvalidArgument("classifier: \(classes) classes; a classifier needs at least 2") }
-        var (layers, width): ([Layer<Scalar>], Int) = try self.layers(input: input, specifications, initializer: .he, using: &generator)
-        if let last = layers.last, let shape = last.outputImageShape {
-            layers.append(.flatten(shape))
+        var (layers, width): ([any Layer<Scalar>], Int) = try self.layers(input: input, specifications, initializer: .he, using: &generator)
+        if let shape = try layers.chainedShapes(from: recordShape(input)).last?.image {
+            layers.append(Flatten<Scalar>(inputShape: shape))
             width = shape.count
         }
-        layers.append(.dense(try Dense(inputs: width, units: classes, activation: .identity, initializer: .xavier, using: &generator)))
-        layers.append(.softmax)
+        layers.append(try Dense(inputs: width, units: classes, activation: .identity, initializer: .xavier, using: &generator))
+        layers.append(Softmax<Scalar>())
         return try Model(layers)
     }
 
@@ -56,9 +62,9 @@ public enum LayerSpecification {
     /// last layer's output width.
     static func layers<Scalar: MatrixScalar>(
         input: String, _ specifications: [String], initializer: Initializer, using generator: inout SeededGenerator
-    ) throws -> (layers: [Layer<Scalar>], width: Int) {
+    ) throws -> (layers: [any Layer<Scalar>], width: Int) {
         var (image, width) = try parseInput(input)
-        var layers: [Layer<Scalar>] = []
+        var layers: [any Layer<Scalar>] = []
         let grammar = "expected one of: conv K F [stride S] [pad P], maxpool F [stride S], avgpool F [stride S], pad P, flatten, dense N, dropout R"
         for (index, text) in specifications.enumerated() {
             let words = text.lowercased().split(separator: " ").map(String.init)
@@ -83,40 +89,40 @@ public enum LayerSpecification {
                 let conv = try Conv2D<Scalar>(
                     inputShape: shape, filters: try number(1), filterSize: try number(2), stride: try option("stride", default: 1, after: 3),
                     padding: try option("pad", default: 0, after: 3), initializer: initializer, using: &generator)
-                layers.append(.conv2D(conv))
+                layers.append(conv)
                 image = conv.outputShape
             case "maxpool", "avgpool":
                 let shape = try needImage()
                 let size = try number(1)
-                let pooling = try Pooling(
+                let pooling = try Pooling<Scalar>(
                     kind == "maxpool" ? .max : .average, inputShape: shape, size: size, stride: try option("stride", default: size, after: 2))
-                layers.append(.pool(pooling))
+                layers.append(pooling)
                 image = pooling.outputShape
             case "pad":
-                let padding = try ZeroPadding(inputShape: try needImage(), padding: try number(1))
-                layers.append(.zeroPadding(padding))
+                let padding = try ZeroPadding<Scalar>(inputShape: try needImage(), padding: try number(1))
+                layers.append(padding)
                 image = padding.outputShape
             case "flatten":
-                layers.append(.flatten(try needImage()))
+                layers.append(Flatten<Scalar>(inputShape: try needImage()))
                 image = nil
             case "dense":
                 if let shape = image {
-                    layers.append(.flatten(shape))
+                    layers.append(Flatten<Scalar>(inputShape: shape))
                     image = nil
                 }
                 let units = try number(1)
                 guard units >= 1 else { throw fail("a dense layer needs at least 1 unit") }
-                layers.append(.dense(try Dense(inputs: width, units: units, activation: .relu, initializer: initializer, using: &generator)))
+                layers.append(try Dense(inputs: width, units: units, activation: .relu, initializer: initializer, using: &generator))
             case "dropout":
                 guard words.count > 1, let rate = Double(words[1]) else { throw fail("a rate such as 0.5 is missing") }
-                layers.append(.dropout(try Dropout(rate: rate)))
+                layers.append(try Dropout<Scalar>(rate: rate))
             default:
                 throw fail(grammar)
             }
             } catch let error as GeometryError {
                 throw fail(error.description)
             }
-            width = layers.last!.outputCount(inputs: width)
+            width = try layers.chainedShapes(from: recordShape(input)).last!.count
         }
         return (layers, width)
     }
@@ -125,10 +131,9 @@ public enum LayerSpecification {
     /// multiply-adds per image; and a total row.
     public static func table(_ model: Model<Float>, input: String) -> [[String]] {
         var rows = [["input", input, "", ""]]
-        for (layer, summary) in zip(model.layers, model.summary) {
-            rows.append([summary.layer, summary.output, summary.parameters.grouped, layer.multiplyAdds.grouped])
-        }
-        rows.append(["total", "", model.parameterCount.grouped, model.layers.reduce(0) { $0 + $1.multiplyAdds }.grouped])
+        let summary = model.summary
+        for row in summary { rows.append([row.layer, row.output, row.parameters.grouped, row.multiplyAdds.grouped]) }
+        rows.append(["total", "", model.parameterCount.grouped, summary.filter { $0.depth == 0 }.reduce(0) { $0 + $1.multiplyAdds }.grouped])
         return rows
     }
 }

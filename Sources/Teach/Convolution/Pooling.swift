@@ -5,7 +5,12 @@
 /// Backward: max pooling passes each window's gradient to the input that was largest (the first,
 /// on ties); average pooling spreads it evenly, `1/F²` to each input of the window. Overlapping
 /// windows (`S < F`, as AlexNet's 3×3 stride 2) add up their contributions.
-public struct Pooling: Sendable, Hashable, CustomStringConvertible {
+///
+/// By default a window that does not fit evenly is an error (the article's rule, see
+/// ``ConvolutionGeometry``). With `roundDown` the output size is `⌊(H − F)/S⌋ + 1` and the last rows
+/// and columns that no window reaches are ignored, as PyTorch's `MaxPool2d` and `AvgPool2d` do
+/// with their default `ceil_mode=False`. The stride defaults to the window size, as in PyTorch.
+public struct Pooling<Scalar: MatrixScalar>: Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Hashable {
         case max, average
     }
@@ -15,25 +20,38 @@ public struct Pooling: Sendable, Hashable, CustomStringConvertible {
     public let outputShape: ImageShape
     public let size: Int
     public let stride: Int
+    /// Whether a window that does not fit evenly rounds the output size down (PyTorch's floor mode)
+    /// instead of being an error.
+    public let roundsDown: Bool
+    /// What the forward pass keeps for the backward pass: for max pooling, the input index each
+    /// output came from (`batch × Ho·Wo·C`); for average pooling, only the batch size.
+    @usableFromInline var saved = Saved<(batch: Int, sources: [Int32])>()
 
-    /// - Throws: ``GeometryError`` when the window does not fit the input evenly.
-    public init(_ kind: Kind, inputShape: ImageShape, size: Int, stride: Int) throws {
+    /// - Throws: ``GeometryError`` when the window does not fit the input evenly (unless
+    ///   `roundDown`) or is larger than the input.
+    public init(_ kind: Kind, inputShape: ImageShape, size: Int, stride: Int? = nil, roundDown: Bool = false) throws {
         try inputShape.validate("pooling")
-        let name = kind == .max ? "max pooling" : "average pooling"
-        let height = try ConvolutionGeometry.outputSize(input: inputShape.height, filter: size, stride: stride, padding: 0, layer: "\(name) (height)")
-        let width = try ConvolutionGeometry.outputSize(input: inputShape.width, filter: size, stride: stride, padding: 0, layer: "\(name) (width)")
+        let name = kind == .max ? "max pooling" : "average pooling", stride = stride ?? size
+        func outputSize(_ input: Int, _ side: String) throws -> Int {
+            guard roundDown, stride >= 1, size >= 1, size <= input else {
+                return try ConvolutionGeometry.outputSize(input: input, filter: size, stride: stride, padding: 0, layer: "\(name) (\(side))")
+            }
+            return (input - size) / stride + 1
+        }
+        let height = try outputSize(inputShape.height, "height"), width = try outputSize(inputShape.width, "width")
         self.kind = kind
         self.inputShape = inputShape
         self.outputShape = ImageShape(height: height, width: width, channels: inputShape.channels)
         self.size = size
         self.stride = stride
+        self.roundsDown = roundDown
     }
 
-    public var description: String { "\(kind == .max ? "max" : "average") pool \(size)×\(size) stride \(stride)" }
+    public var description: String { "\(kind == .max ? "max" : "average") pool \(size)×\(size) stride \(stride)" + (roundsDown ? " (round down)" : "") }
 
     /// The pooled outputs (`m × Ho·Wo·C`) and, for max pooling, the input index each came from.
     /// - Throws: ``ShapeError`` when the rows are not images of ``inputShape``.
-    @inlinable public func forward<Scalar: MatrixScalar>(_ x: Matrix<Scalar>) throws -> (output: Matrix<Scalar>, sources: [Int32]) {
+    @inlinable public func forward(_ x: Matrix<Scalar>) throws -> (output: Matrix<Scalar>, sources: [Int32]) {
         guard x.columns == inputShape.count else {
             throw ShapeError(
                 operation: "Pooling.forward", shapes: [x.shape],
@@ -118,7 +136,7 @@ public struct Pooling: Sendable, Hashable, CustomStringConvertible {
 
     /// `∂E/∂x` from `∂E/∂(output)`, using the sources the forward pass recorded (max pooling).
     /// - Throws: ``ShapeError`` when the gradient does not have the output's width.
-    @inlinable public func backward<Scalar: MatrixScalar>(sources: [Int32], outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
+    @inlinable public func backward(sources: [Int32], outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard outputGradient.columns == outputShape.count, kind == .average || sources.count == outputGradient.count else {
             throw ShapeError(
                 operation: "Pooling.backward", shapes: [outputGradient.shape],
@@ -154,45 +172,34 @@ public struct Pooling: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Zeros added around each image (Keras's `ZeroPadding2D`): `H×W×C` becomes `(H+2P)×(W+2P)×C`.
-/// Backward crops the gradient back to the original size.
-public struct ZeroPadding: Sendable, Hashable {
-    public let inputShape: ImageShape
-    public let padding: Int
-    public var outputShape: ImageShape {
-        ImageShape(height: inputShape.height + 2 * padding, width: inputShape.width + 2 * padding, channels: inputShape.channels)
+extension Pooling: Layer {
+    public var name: String { description }
+
+    public var requiredInputShape: RecordShape? { .image(inputShape) }
+
+    public func outputShape(for input: RecordShape) throws -> RecordShape {
+        guard input.image == inputShape || (input.image == nil && input.count == inputShape.count) else {
+            throw shapeError(input, needs: "\(inputShape) images")
+        }
+        return .image(outputShape)
     }
 
-    /// - Throws: ``InvalidArgument`` for a negative padding or an empty shape.
-    public init(inputShape: ImageShape, padding: Int) throws {
-        try inputShape.validate("ZeroPadding")
-        guard padding >= 0 else { throw InvalidArgument("ZeroPadding: padding \(padding) must not be negative") }
-        self.inputShape = inputShape
-        self.padding = padding
+    @inlinable @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
+        let (output, sources) = try forward(x)
+        saved.value = (x.rows, sources)
+        return output
     }
 
-    @inlinable public func forward<Scalar: MatrixScalar>(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        guard x.columns == inputShape.count else {
-            throw ShapeError(operation: "ZeroPadding", shapes: [x.shape], expected: "one \(inputShape) image per row")
+    @inlinable @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
+        let (batch, sources) = try saved.take(for: name)
+        guard outputGradient.rows == batch else {
+            throw ShapeError(operation: "\(name).backward", shapes: [outputGradient.shape], expected: "\(batch) rows, one per image of the forward pass")
         }
-        let out = outputShape, c = inputShape.channels
-        return Matrix(rows: x.rows, columns: out.count) { n, index in
-            let pixel = index / c, channel = index % c
-            let y = pixel / out.width - padding, xx = pixel % out.width - padding
-            guard y >= 0, y < inputShape.height, xx >= 0, xx < inputShape.width else { return 0 }
-            return x[n, (y * inputShape.width + xx) * c + channel]
-        }
+        return LayerGradients(input: try backward(sources: sources, outputGradient: outputGradient))
     }
 
-    @inlinable public func backward<Scalar: MatrixScalar>(outputGradient g: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        guard g.columns == outputShape.count else {
-            throw ShapeError(operation: "ZeroPadding.backward", shapes: [g.shape], expected: "one \(outputShape) gradient per row")
-        }
-        let out = outputShape, c = inputShape.channels
-        return Matrix(rows: g.rows, columns: inputShape.count) { n, index in
-            let pixel = index / c, channel = index % c
-            let y = pixel / inputShape.width + padding, xx = pixel % inputShape.width + padding
-            return g[n, (y * out.width + xx) * c + channel]
-        }
-    }
+    public var parameters: [Matrix<Scalar>] { [] }
+    @inlinable public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {}
 }

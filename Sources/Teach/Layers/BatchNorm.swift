@@ -26,6 +26,9 @@ public struct BatchNorm<Scalar: MatrixScalar>: Sendable, Equatable {
     public var runningVariance: Matrix<Scalar>
     public var momentum: Double
     public var epsilon: Double
+    /// What ``forward(_:mode:using:)`` keeps for the backward pass: `x̂` (`batch×features`),
+    /// `1/√(σ² + ε)` per feature, and the mode.
+    @usableFromInline var saved = Saved<BatchNormTrace<Scalar>>()
 
     /// - Throws: ``InvalidArgument`` for no features, a momentum outside [0, 1] or ε ≤ 0.
     public init(features: Int, momentum: Double = 0.1, epsilon: Double = 1e-5) throws {
@@ -111,6 +114,38 @@ public struct BatchNorm<Scalar: MatrixScalar>: Sendable, Equatable {
             inputGradient = Matrix(rows: m, columns: n) { r, c in dy[r, c] * scale[0, c] * trace.inverseDeviation[c] }
         }
         return BatchNormBackward(inputGradient: inputGradient, scale: Matrix(row: scaleGradient), shift: Matrix(row: shiftGradient))
+    }
+}
+
+extension BatchNorm: Layer {
+    public var name: String { "batch norm" }
+
+    public var requiredInputShape: RecordShape? { .features(featureCount) }
+
+    public func outputShape(for input: RecordShape) throws -> RecordShape {
+        guard input.count == featureCount else { throw shapeError(input, needs: "\(featureCount) features") }
+        return input
+    }
+
+    @inlinable @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
+        let trace = try forwardTrace(x, mode: mode)
+        saved.value = trace
+        return trace.output
+    }
+
+    @inlinable @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
+        let backward = try backward(saved.take(for: name), outputGradient: outputGradient)
+        return LayerGradients(input: backward.inputGradient, parameters: [backward.scale, backward.shift])
+    }
+
+    public var parameters: [Matrix<Scalar>] { [scale, shift] }
+    public var parameterNames: [String] { ["weight", "bias"] }
+
+    @inlinable public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {
+        try update(&scale, 0)
+        try update(&shift, 1)
     }
 }
 

@@ -24,6 +24,9 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Equatable {
     public var activation: Activation
     /// Whether the layer has (and learns) biases. Without, `bias` stays zero.
     public var hasBias: Bool
+    /// What ``forward(_:mode:using:)`` keeps for the backward pass: `x` (`batch×inputs`), `h`
+    /// (`batch×units`) and `a` (`batch×units`); for sequences, one time step per row.
+    @usableFromInline var saved = Saved<DenseTrace<Scalar>>()
 
     /// A layer with the given weights (`inputs×units`), biases (one per unit) and activation.
     ///
@@ -118,6 +121,57 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Equatable {
         try weights.add(gradients.weights, scaledBy: -learningRate)
         if hasBias { try bias.add(gradients.bias, scaledBy: -learningRate) }
     }
+}
+
+extension Dense: Layer {
+    public var name: String { "dense \(unitCount)" }
+
+    public var requiredInputShape: RecordShape? { .features(inputCount) }
+
+    /// Features of width ``inputCount`` give ``unitCount`` features. A sequence whose time steps
+    /// have ``inputCount`` features gives a sequence of ``unitCount`` features per step (the layer
+    /// applies to each time step, as PyTorch's `nn.Linear` applies to the last dimension); any
+    /// other record of ``inputCount`` numbers (an image) is read as plain features.
+    public func outputShape(for input: RecordShape) throws -> RecordShape {
+        if case .sequence(let sequence) = input {
+            guard sequence.features == inputCount else { throw shapeError(input, needs: "\(inputCount) features per time step") }
+            return .sequence(SequenceShape(length: sequence.length, features: unitCount))
+        }
+        guard input.count == inputCount else { throw shapeError(input, needs: "\(inputCount) inputs") }
+        return .features(unitCount)
+    }
+
+    /// ``forwardTrace(_:)``, keeping the trace. A batch whose rows are sequences of time steps of
+    /// ``inputCount`` features each goes through one time step per row (a reshape, not a copy).
+    @inlinable @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
+        let steps = x.columns != inputCount && inputCount > 0 && x.columns % inputCount == 0 ? x.columns / inputCount : 1
+        let trace = try forwardTrace(steps == 1 ? x : x.reshaped(rows: x.rows * steps, columns: inputCount))
+        saved.value = trace
+        return steps == 1 ? trace.output : try trace.output.reshaped(rows: x.rows, columns: steps * unitCount)
+    }
+
+    @inlinable @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
+        let trace = try saved.take(for: name)
+        let records = trace.output.rows, steps = outputGradient.rows > 0 ? records / outputGradient.rows : 1
+        let gradient = steps == 1 ? outputGradient : try outputGradient.reshaped(rows: records, columns: unitCount)
+        let backward = try backward(trace, outputGradient: gradient, inputGradient: needsInputGradient)
+        let input = steps == 1 || !needsInputGradient
+            ? backward.inputGradient : try backward.inputGradient.reshaped(rows: outputGradient.rows, columns: steps * inputCount)
+        return LayerGradients(input: input, parameters: hasBias ? [backward.gradients.weights, backward.gradients.bias] : [backward.gradients.weights])
+    }
+
+    public var parameters: [Matrix<Scalar>] { hasBias ? [weights, bias] : [weights] }
+    public var parameterNames: [String] { hasBias ? ["weight", "bias"] : ["weight"] }
+    public var penalizedParameters: [Int] { [0] }
+
+    @inlinable public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {
+        try update(&weights, 0)
+        if hasBias { try update(&bias, 1) }
+    }
+
+    public func multiplyAdds(for input: RecordShape) -> Int { weights.count * (input.sequence?.length ?? 1) }
 }
 
 /// What a ``Dense`` layer's forward pass saw and computed, for its backward pass.

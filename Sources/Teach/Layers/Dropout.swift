@@ -12,11 +12,13 @@
 ///
 /// The original paper's form (``inverted`` `false`) does not scale in training and multiplies by
 /// `1 − rate` at inference instead: the same expectation, but inference pays a multiply.
-public struct Dropout: Sendable, Hashable {
+public struct Dropout<Scalar: MatrixScalar>: Sendable, Equatable {
     /// The probability of dropping a unit, in [0, 1).
     public var rate: Double
     /// Scale in training (PyTorch, the default) rather than at inference.
     public var inverted: Bool
+    /// The training mask of the last forward pass (`batch×features`), for the backward pass.
+    @usableFromInline var saved = Saved<Matrix<Scalar>?>()
 
     /// - Throws: ``InvalidArgument`` when `rate` is not in [0, 1).
     public init(rate: Double, inverted: Bool = true) throws {
@@ -26,7 +28,7 @@ public struct Dropout: Sendable, Hashable {
     }
 
     /// No dropout: rate 0, the identity in both modes.
-    public static let none = Dropout(uncheckedRate: 0)
+    public static var none: Dropout { Dropout(uncheckedRate: 0) }
 
     @usableFromInline init(uncheckedRate rate: Double) {
         self.rate = rate
@@ -35,7 +37,7 @@ public struct Dropout: Sendable, Hashable {
 
     /// A fresh training mask for a `rows×columns` batch: `1/(1 − rate)` (or 1 when not inverted)
     /// where a unit is kept, 0 where it is dropped.
-    @inlinable public func mask<Scalar: MatrixScalar>(rows: Int, columns: Int, using generator: inout SeededGenerator) -> Matrix<Scalar> {
+    @inlinable public func mask(rows: Int, columns: Int, using generator: inout SeededGenerator) -> Matrix<Scalar> {
         let kept: Scalar = inverted ? 1 / (1 - Scalar(rate)) : 1
         var mask = Matrix<Scalar>(rows: rows, columns: columns)
         mask.withUnsafeMutableBufferPointer { m in
@@ -46,7 +48,7 @@ public struct Dropout: Sendable, Hashable {
     }
 
     /// The outputs and, in training, the mask used (the backward pass needs it).
-    @inlinable public func forward<Scalar: MatrixScalar>(
+    @inlinable public func forwardKeepingMask(
         _ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator
     ) throws -> (output: Matrix<Scalar>, mask: Matrix<Scalar>?) {
         switch mode {
@@ -60,14 +62,29 @@ public struct Dropout: Sendable, Hashable {
     }
 
     /// `∂E/∂x` from `∂E/∂a`: the gradient flows only through the units that were kept.
-    @inlinable public func backward<Scalar: MatrixScalar>(mask: Matrix<Scalar>?, outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
+    @inlinable public func backward(mask: Matrix<Scalar>?, outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard let mask else { return outputGradient }
         return try outputGradient * mask
     }
 }
 
-/// Whether a layer is being trained (dropout drops, batch normalization uses and updates batch
-/// statistics) or used for predictions (PyTorch's `model.train()` and `model.eval()`).
-public enum Mode: Sendable, Hashable {
-    case training, inference
+extension Dropout: Layer {
+    public var name: String { "dropout \(rate)" }
+
+    public func outputShape(for input: RecordShape) throws -> RecordShape { input }
+
+    @inlinable @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
+        let (output, mask) = try forwardKeepingMask(x, mode: mode, using: &generator)
+        saved.value = mask
+        return output
+    }
+
+    @inlinable @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
+        LayerGradients(input: try backward(mask: saved.take(for: name), outputGradient: outputGradient))
+    }
+
+    public var parameters: [Matrix<Scalar>] { [] }
+    @inlinable public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {}
 }

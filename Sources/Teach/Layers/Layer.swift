@@ -1,230 +1,224 @@
-/// One layer of a ``Model``: a network is a list of layers, each feeding the next.
+/// One layer of a network: a forward pass that keeps what its backward pass needs, a backward pass
+/// that turns the gradient of the layer's output into the gradients of its input and of its
+/// parameters, and the parameters themselves.
 ///
-/// Every case has a forward pass that keeps a ``LayerTrace`` and a backward pass that turns the
-/// gradient of the layer's output into the gradients of its parameters and of its input. The
-/// parameters of a layer, in order: a dense layer's weights then biases (if it has them), batch
-/// normalization's `γ` then `β`; dropout and a lone activation have none.
-public enum Layer<Scalar: MatrixScalar>: Sendable, Equatable {
-    case dense(Dense<Scalar>)
-    case dropout(Dropout)
-    case batchNorm(BatchNorm<Scalar>)
-    /// An activation applied on its own (after batch normalization, say): `a = f(x)`,
-    /// `∂E/∂x = ∂E/∂a ⊙ f'(x)`. No parameters.
-    case activation(Activation)
-    /// A 2-D convolution with its activation (see ``Conv2D``).
-    case conv2D(Conv2D<Scalar>)
-    /// Max or average pooling.
-    case pool(Pooling)
-    /// Zeros around each image.
-    case zeroPadding(ZeroPadding)
-    /// Images become plain feature vectors for the dense layers that follow. The package's images
-    /// are already flat rows (see ``ImageShape``), so this changes only the bookkeeping, as Keras's
-    /// `Flatten` does for channels-last data.
-    case flatten(ImageShape)
-    /// Softmax over each row (see ``Softmax``): scores to probabilities.
-    case softmax
+/// Every layer of the package (``Dense``, ``Conv2D``, ``Pooling``, ``BatchNorm``, ``Dropout``, …)
+/// is one type conforming to this protocol, in one file, with its forward pass beside its backward
+/// pass. A layer you write yourself is used exactly as they are: put it in a ``Model`` or a
+/// ``Sequential``, train it, gradient-check it with ``GradientCheck``.
+///
+/// **Records and batches.** A batch is a ``Matrix`` with one record per row. What a record's
+/// columns mean is its ``RecordShape``: plain features, a channels-last image (``ImageShape``) or a
+/// sequence (``SequenceShape``).
+///
+/// **The contract**, which ``Model`` relies on:
+/// - ``forward(_:mode:using:)`` returns the outputs and keeps, inside the layer, what the backward
+///   pass needs (the input, say, or a dropout mask). Saved state is not part of the layer's value:
+///   store it in a ``Saved`` property, which compares equal whatever it holds.
+/// - ``backward(outputGradient:needsInputGradient:)`` uses that saved state (and may release it)
+///   and returns `∂E/∂x` and one gradient per entry of ``parameters``, in the same order.
+/// - ``updateParameters(_:)`` hands each parameter to the optimizer in place, numbered as
+///   ``parameters`` lists them, so the optimizer can update without copying.
+///
+/// A minimal layer that scales its input by a learned number:
+///
+///     struct Scale: Layer {
+///         var factor = Matrix<Double>(rows: 1, columns: 1, repeating: 2)
+///         var input = Saved<Matrix<Double>>()          // x, batch×features
+///         var name: String { "scale" }
+///         func outputShape(for input: RecordShape) throws -> RecordShape { input }
+///         mutating func forward(_ x: Matrix<Double>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Double> {
+///             input.value = x
+///             return x * factor[0, 0]
+///         }
+///         mutating func backward(outputGradient g: Matrix<Double>, needsInputGradient: Bool) throws -> LayerGradients<Double> {
+///             let x = try input.take(for: name)
+///             let dFactor = try (g * x).elements.reduce(0, +)
+///             return LayerGradients(input: g * factor[0, 0], parameters: [Matrix(row: [dFactor])])
+///         }
+///         var parameters: [Matrix<Double>] { [factor] }
+///         mutating func updateParameters(_ update: (inout Matrix<Double>, Int) throws -> Void) rethrows { try update(&factor, 0) }
+///     }
+public protocol Layer<Scalar>: Sendable {
+    /// `Float` or `Double`.
+    associatedtype Scalar: MatrixScalar
 
-    /// The parameters the optimizer updates, in the order ``backward(_:outputGradient:)`` returns their gradients.
-    public var parameters: [Matrix<Scalar>] {
-        switch self {
-        case .dense(let dense): dense.hasBias ? [dense.weights, dense.bias] : [dense.weights]
-        case .dropout, .activation, .pool, .zeroPadding, .flatten, .softmax: []
-        case .batchNorm(let norm): [norm.scale, norm.shift]
-        case .conv2D(let conv): [conv.weights, conv.bias]
-        }
-    }
+    /// A short name for tables: `dense 50`, `conv 96 11×11 stride 4`, `max pool 3×3 stride 2`.
+    var name: String { get }
 
-    /// How many numbers the layer learns.
+    /// The record shape this layer requires, when it fixes one (a dense layer's inputs, a
+    /// convolution's image). The first layer of a ``Model`` built without an explicit input shape
+    /// must fix one. Default: `nil`, the layer takes what it is given.
+    var requiredInputShape: RecordShape? { get }
+
+    /// The shape of the layer's output records for input records of shape `input`.
+    /// - Throws: ``ShapeError`` naming the layer and both shapes when the input does not fit.
+    func outputShape(for input: RecordShape) throws -> RecordShape
+
+    /// The forward pass over a batch (one record per row), keeping what the backward pass needs.
+    /// Training mode draws dropout masks from `generator` and updates batch statistics.
+    mutating func forward(_ input: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar>
+
+    /// The backward pass of the last forward pass: from `∂E/∂y` (`outputGradient`, the shape of
+    /// the output) to `∂E/∂x` and the gradient of every parameter. With `needsInputGradient`
+    /// false (the first layer, whose input is the data) a layer may skip `∂E/∂x` and return an
+    /// empty matrix.
+    /// - Throws: ``ShapeError`` when the gradient does not fit; ``InvalidArgument`` when there
+    ///   was no forward pass to go back through.
+    mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar>
+
+    /// The parameters an optimizer updates, in the order the backward pass returns their gradients.
+    var parameters: [Matrix<Scalar>] { get }
+
+    /// The parameters' names, as PyTorch names them (`weight`, `bias`), one per entry of ``parameters``.
+    /// Default: `parameter0`, `parameter1`, …
+    var parameterNames: [String] { get }
+
+    /// Which of ``parameters`` a weight ``Penalty`` applies to (Keras's `kernel_regularizer`):
+    /// a dense layer's or a convolution's weights, never biases or normalization's scale and shift.
+    /// Default: none.
+    var penalizedParameters: [Int] { get }
+
+    /// Hands every parameter to `update` in place, with its index in ``parameters``.
+    mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows
+
+    /// How many numbers the layer learns, frozen ones included. Default: the sizes of ``parameters``.
+    var parameterCount: Int { get }
+
+    /// Multiply-adds per record in the forward pass, for records of shape `input` (a dense layer's
+    /// `inputs·units`, a convolution's `Ho·Wo·K·(F·F·C)`). Default: 0.
+    func multiplyAdds(for input: RecordShape) -> Int
+
+    /// The layers inside this one (a ``Sequential``'s layers). Default: none.
+    var sublayers: [any Layer<Scalar>] { get }
+
+    /// The layer's rows in a model summary for input records of shape `input`: its own row at
+    /// `depth`, then its sublayers' rows one level deeper. Default: the sublayers in a chain.
+    func summaryRows(input: RecordShape, depth: Int) -> [SummaryRow]
+}
+
+extension Layer {
+    public var requiredInputShape: RecordShape? { nil }
+    public var parameterNames: [String] { parameters.indices.map { "parameter\($0)" } }
+    public var penalizedParameters: [Int] { [] }
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
+    public func multiplyAdds(for input: RecordShape) -> Int { 0 }
+    public var sublayers: [any Layer<Scalar>] { [] }
 
-    /// The forward pass. Batch normalization in training mode updates its running averages.
-    @inlinable public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> LayerTrace<Scalar> {
-        switch self {
-        case .dense(let dense):
-            return .dense(try dense.forwardTrace(x))
-        case .dropout(let dropout):
-            let (output, mask) = try dropout.forward(x, mode: mode, using: &generator)
-            return .dropout(output: output, mask: mask)
-        case .batchNorm(var norm):
-            let trace = try norm.forwardTrace(x, mode: mode)
-            self = .batchNorm(norm)
-            return .batchNorm(trace)
-        case .activation(let activation):
-            return .activation(input: x, output: activation(x))
-        case .conv2D(let conv):
-            return .conv2D(try conv.forwardTrace(x))
-        case .pool(let pooling):
-            let (output, sources) = try pooling.forward(x)
-            return .pool(output: output, sources: sources)
-        case .zeroPadding(let padding):
-            return .reshaped(output: try padding.forward(x))
-        case .flatten(let shape):
-            guard x.columns == shape.count else {
-                throw ShapeError(operation: "Flatten", shapes: [x.shape], expected: "one \(shape) image per row (\(shape.count) columns)")
-            }
-            return .reshaped(output: x)
-        case .softmax:
-            return .softmax(output: Softmax.forward(x))
-        }
+    public func summaryRows(input: RecordShape, depth: Int) -> [SummaryRow] {
+        [SummaryRow(self, input: input, depth: depth)] + sublayers.summaryRows(input: input, depth: depth + 1)
+    }
+}
+
+/// One row of a model's summary (Keras's `model.summary()`, with `swift run shapes`'s
+/// multiply-adds): a layer, the shape of its output records and what it costs.
+public struct SummaryRow: Sendable, Hashable {
+    /// The layer's name; a layer inside another starts with `↳ ` (indented by its depth).
+    public var layer: String
+    /// The shape of one output record: `28×28×25`, `50`.
+    public var output: String
+    /// The numbers it learns (those of its sublayers included).
+    public var parameters: Int
+    /// Multiply-adds per record in the forward pass.
+    public var multiplyAdds: Int
+    /// 0 for a model's own layers, 1 inside them, ….
+    public var depth: Int
+
+    public init(layer: String, output: String, parameters: Int, multiplyAdds: Int, depth: Int) {
+        self.layer = layer
+        self.output = output
+        self.parameters = parameters
+        self.multiplyAdds = multiplyAdds
+        self.depth = depth
     }
 
-    /// The backward pass: the gradient of the layer's input and of each of its ``parameters``.
-    /// - Throws: ``ShapeError`` when the gradient does not fit, ``InvalidArgument`` when the trace
-    ///   belongs to another kind of layer.
-    ///
-    /// With `inputGradient` false a dense or convolution layer skips `∂E/∂x` (an empty matrix comes back).
-    @inlinable public func backward(
-        _ trace: LayerTrace<Scalar>, outputGradient: Matrix<Scalar>, inputGradient needed: Bool = true
-    ) throws -> (inputGradient: Matrix<Scalar>, parameterGradients: [Matrix<Scalar>]) {
-        switch (self, trace) {
-        case (.dense(let dense), .dense(let trace)):
-            let backward = try dense.backward(trace, outputGradient: outputGradient, inputGradient: needed)
-            let gradients = backward.gradients
-            return (backward.inputGradient, dense.hasBias ? [gradients.weights, gradients.bias] : [gradients.weights])
-        case (.dropout(let dropout), .dropout(_, let mask)):
-            return (try dropout.backward(mask: mask, outputGradient: outputGradient), [])
-        case (.batchNorm(let norm), .batchNorm(let trace)):
-            let backward = try norm.backward(trace, outputGradient: outputGradient)
-            return (backward.inputGradient, [backward.scale, backward.shift])
-        case (.activation(let activation), .activation(let input, _)):
-            return (try outputGradient.zipMap(activation.derivative(input), operation: "Activation.backward") { $0 * $1 }, [])
-        case (.conv2D(let conv), .conv2D(let trace)):
-            let backward = try conv.backward(trace, outputGradient: outputGradient, inputGradient: needed)
-            return (backward.inputGradient, [backward.weights, backward.bias])
-        case (.pool(let pooling), .pool(_, let sources)):
-            return (try pooling.backward(sources: sources, outputGradient: outputGradient), [])
-        case (.zeroPadding(let padding), .reshaped):
-            return (try padding.backward(outputGradient: outputGradient), [])
-        case (.flatten, .reshaped):
-            return (outputGradient, [])
-        case (.softmax, .softmax(let output)):
-            return (try Softmax.backward(output: output, outputGradient: outputGradient), [])
-        default:
-            throw InvalidArgument("Layer.backward: the trace is not from this kind of layer")
-        }
+    /// The row of `layer` for input records of shape `input` (`?` for an output shape that does not fit).
+    public init<L: Layer>(_ layer: L, input: RecordShape, depth: Int) {
+        let output = (try? layer.outputShape(for: input)).map(\.description) ?? "?"
+        self.init(
+            layer: (depth > 0 ? String(repeating: "  ", count: depth - 1) + "↳ " : "") + layer.name, output: output,
+            parameters: layer.parameterCount, multiplyAdds: layer.multiplyAdds(for: input), depth: depth)
     }
+}
 
-    /// Replaces the parameters by updating each in place with `update(&parameter, index)`, where
-    /// `index` counts the layer's parameters from 0.
-    @inlinable public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {
-        switch self {
-        case .dense(var dense):
-            self = .dropout(.none)  // releases the payload, so the update does not copy it
-            try update(&dense.weights, 0)
-            if dense.hasBias { try update(&dense.bias, 1) }
-            self = .dense(dense)
-        case .dropout, .activation, .pool, .zeroPadding, .flatten, .softmax: return
-        case .batchNorm(var norm):
-            self = .dropout(.none)
-            try update(&norm.scale, 0)
-            try update(&norm.shift, 1)
-            self = .batchNorm(norm)
-        case .conv2D(var conv):
-            self = .dropout(.none)
-            try update(&conv.weights, 0)
-            try update(&conv.bias, 1)
-            self = .conv2D(conv)
-        }
-    }
-
-    /// The layer's output width for an input `inputs` wide.
-    public func outputCount(inputs: Int) -> Int {
-        switch self {
-        case .dense(let dense): dense.unitCount
-        case .dropout, .activation, .softmax: inputs
-        case .batchNorm(let norm): norm.featureCount
-        case .conv2D(let conv): conv.outputShape.count
-        case .pool(let pooling): pooling.outputShape.count
-        case .zeroPadding(let padding): padding.outputShape.count
-        case .flatten(let shape): shape.count
-        }
-    }
-
-    /// The input width the layer needs, if it has one.
-    public var inputCount: Int? {
-        switch self {
-        case .dense(let dense): dense.inputCount
-        case .dropout, .activation, .softmax: nil
-        case .batchNorm(let norm): norm.featureCount
-        case .conv2D(let conv): conv.inputShape.count
-        case .pool(let pooling): pooling.inputShape.count
-        case .zeroPadding(let padding): padding.inputShape.count
-        case .flatten(let shape): shape.count
-        }
-    }
-
-    /// The image shape the layer reads, for image layers.
-    public var inputImageShape: ImageShape? {
-        switch self {
-        case .conv2D(let conv): conv.inputShape
-        case .pool(let pooling): pooling.inputShape
-        case .zeroPadding(let padding): padding.inputShape
-        case .flatten(let shape): shape
-        case .dense, .dropout, .batchNorm, .activation, .softmax: nil
-        }
-    }
-
-    /// The image shape the layer writes, for layers whose output is an image.
-    public var outputImageShape: ImageShape? {
-        switch self {
-        case .conv2D(let conv): conv.outputShape
-        case .pool(let pooling): pooling.outputShape
-        case .zeroPadding(let padding): padding.outputShape
-        case .dense, .dropout, .batchNorm, .activation, .flatten, .softmax: nil
-        }
-    }
-
-    /// Multiply-adds per record in the forward pass: a dense layer's `inputs·units`, a convolution's
-    /// `Ho·Wo·K·(F·F·C)`; the other layers do comparatively little arithmetic and count 0.
-    public var multiplyAdds: Int {
-        switch self {
-        case .dense(let dense): dense.weights.count
-        case .conv2D(let conv): conv.multiplyAdds
-        default: 0
-        }
-    }
-
-    /// A short name for tables: `conv 96 11×11 stride 4`, `dense 4096`, `max pool 3×3 stride 2`.
-    public var name: String {
-        switch self {
-        case .dense(let dense): "dense \(dense.unitCount)"
-        case .dropout(let dropout): "dropout \(dropout.rate)"
-        case .batchNorm: "batch norm"
-        case .activation(let activation): "\(activation)"
-        case .conv2D(let conv):
-            "conv \(conv.filterCount) \(conv.filterSize)×\(conv.filterSize)"
-                + (conv.stride == 1 ? "" : " stride \(conv.stride)") + (conv.padding == 0 ? "" : " pad \(conv.padding)")
-        case .pool(let pooling): "\(pooling)"
-        case .zeroPadding(let padding): "zero padding \(padding.padding)"
-        case .flatten: "flatten"
-        case .softmax: "softmax"
+extension Array {
+    /// The summary rows of layers in a chain, the first reading records of shape `input`.
+    public func summaryRows<Scalar>(input: RecordShape, depth: Int) -> [SummaryRow] where Element == any Layer<Scalar> {
+        var shape = input
+        return flatMap { layer in
+            defer { shape = (try? layer.outputShape(for: shape)) ?? shape }
+            return layer.summaryRows(input: shape, depth: depth)
         }
     }
 }
 
-/// What a ``Layer``'s forward pass keeps for its backward pass.
-public enum LayerTrace<Scalar: MatrixScalar>: Sendable {
-    case dense(DenseTrace<Scalar>)
-    case dropout(output: Matrix<Scalar>, mask: Matrix<Scalar>?)
-    case batchNorm(BatchNormTrace<Scalar>)
-    case activation(input: Matrix<Scalar>, output: Matrix<Scalar>)
-    case conv2D(ConvolutionTrace<Scalar>)
-    case pool(output: Matrix<Scalar>, sources: [Int32])
-    /// Zero padding and flatten: only the output is needed.
-    case reshaped(output: Matrix<Scalar>)
-    case softmax(output: Matrix<Scalar>)
+extension Layer {
+    /// The forward pass in inference mode, without a generator (nothing is random at inference).
+    @inlinable public mutating func callAsFunction(_ input: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        var unused = SeededGenerator(seed: 0)
+        return try forward(input, mode: .inference, using: &unused)
+    }
+}
 
-    /// The layer's output.
-    public var output: Matrix<Scalar> {
-        switch self {
-        case .dense(let trace): trace.output
-        case .dropout(let output, _): output
-        case .batchNorm(let trace): trace.output
-        case .activation(_, let output): output
-        case .conv2D(let trace): trace.output
-        case .pool(let output, _): output
-        case .reshaped(let output): output
-        case .softmax(let output): output
+/// What a layer's backward pass returns.
+public struct LayerGradients<Scalar: MatrixScalar>: Sendable {
+    /// `∂E/∂x`, the shape of the layer's input (empty when it was not asked for).
+    public var input: Matrix<Scalar>
+    /// One gradient per parameter, in the order of ``Layer/parameters``.
+    public var parameters: [Matrix<Scalar>]
+
+    @inlinable public init(input: Matrix<Scalar>, parameters: [Matrix<Scalar>] = []) {
+        self.input = input
+        self.parameters = parameters
+    }
+}
+
+/// What a layer's forward pass keeps for its backward pass. It is not part of the layer's value:
+/// two `Saved`s are always equal, so two layers with the same parameters compare equal whatever
+/// batch they last saw.
+public struct Saved<Value: Sendable>: Sendable, Equatable {
+    /// The saved value, or `nil` before a forward pass (and after a backward pass that released it).
+    public var value: Value?
+
+    @inlinable public init(_ value: Value? = nil) { self.value = value }
+
+    /// The saved value, released: the backward pass uses it once.
+    /// - Throws: ``InvalidArgument`` naming `layer` when there is none (no forward pass first).
+    @inlinable public mutating func take(for layer: String) throws -> Value {
+        guard let value else {
+            throw InvalidArgument("\(layer): backward without a forward pass (call forward first; each backward uses one forward's saved values)")
         }
+        self.value = nil
+        return value
+    }
+
+    @inlinable public static func == (lhs: Saved, rhs: Saved) -> Bool { true }
+}
+
+/// Whether a layer is being trained (dropout drops, batch normalization uses and updates batch
+/// statistics) or used for predictions (PyTorch's `model.train()` and `model.eval()`).
+public enum Mode: Sendable, Hashable {
+    case training, inference
+}
+
+/// Whether two layers are equal: the same type, and equal values when the type is `Equatable`
+/// (layers that are not `Equatable` are never equal to anything).
+@inlinable func layersEqual<Scalar>(_ a: any Layer<Scalar>, _ b: any Layer<Scalar>) -> Bool {
+    func equal<T: Equatable>(_ a: T, _ b: Any) -> Bool { (b as? T) == a }
+    guard let a = a as? any Equatable else { return false }
+    return equal(a, b)
+}
+
+extension Layer {
+    /// The error for an input whose columns do not fit `expected`.
+    @inlinable public func widthError(_ x: Matrix<Scalar>, expected: RecordShape) -> ShapeError {
+        ShapeError(
+            operation: name, shapes: [x.shape],
+            expected: "one record of \(expected) per row (\(expected.count) columns), got \(x.columns) columns")
+    }
+
+    /// The error for records of shape `given` where the layer needs `needed`.
+    public func shapeError(_ given: RecordShape, needs needed: String) -> ShapeError {
+        ShapeError(operation: name, shapes: [Shape(1, given.count)], expected: "\(name) needs \(needed), but gets records of \(given)")
     }
 }

@@ -51,11 +51,13 @@ public struct ClassifierRun: Sendable {
         let display = progress ? TrainingProgress(epochs: epochs, title: "\(name): \(model.parameterCount.grouped) parameters, \(training.count.grouped) training images") : nil
         let clock = ContinuousClock()
         let start = clock.now
+        var options = TrainingOptions<Float>(
+            epochs: epochs, batchSize: batchSize, loss: .crossEntropy,
+            validation: (validation.images, try validation.oneHotLabels(classes: classes)), lossReport: .batchAverage, measureAccuracy: true)
+        options.afterBatch = { display?.batch($0) }
+        options.afterEpoch = { display?.epoch($0) }
         let history = try model.train(
-            inputs: training.images, targets: try training.oneHotLabels(classes: classes), loss: .crossEntropy, optimizer: &optimizer,
-            batchSize: batchSize, epochs: epochs,
-            validation: (validation.images, try validation.oneHotLabels(classes: classes)), lossReport: .batchAverage,
-            measureAccuracy: true, using: &random, afterBatch: { display?.batch($0) }, afterEpoch: { display?.epoch($0) })
+            inputs: training.images, targets: try training.oneHotLabels(classes: classes), options: options, optimizer: &optimizer, using: &random)
         let seconds = (clock.now - start) / .seconds(1)
         let predictions = try model.predict(test.images).predictedClasses()
         return ClassifierRun(

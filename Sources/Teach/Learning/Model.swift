@@ -1,75 +1,93 @@
-/// A network as a list of ``Layer``s (dense, convolution, pooling, dropout, batch normalization, …), trained with any
-/// ``Optimizer``, an optional weight ``Penalty``, gradient clipping and data augmentation.
+/// A network: a list of layers (any ``Layer``: dense, convolution, pooling, dropout, batch
+/// normalization, ``Sequential`` and ``Residual`` blocks, a layer of your own), with the forward
+/// and backward passes, training with any ``Optimizer``, prediction, and saving.
 ///
 /// ``Network`` is the dense-only network of the first chapters (with the articles' error terms);
 /// a `Model` is the general form, and `Network.train` runs through it.
+///
+/// **Two ways to train.** ``train(inputs:targets:options:optimizer:using:)`` runs minibatch
+/// training with a ``TrainingOptions`` value. Or write the loop yourself, with any loss and any
+/// number of networks (a GAN trains its generator with the gradient that comes out of the
+/// discriminator's input):
+///
+///     let output = try model.forward(x, mode: .training, using: &generator)
+///     let gradient = try Loss.meanSquaredError.gradient(output, y)
+///     let backward = try model.backward(outputGradient: gradient)   // ∂E/∂x and every parameter's gradient
+///     try model.step(backward.parameters, optimizer: &optimizer)
 public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
     /// The layers, input side first.
-    public var layers: [Layer<Scalar>]
+    public var layers: [any Layer<Scalar>]
+    /// The shape of one input record.
+    public let inputShape: RecordShape
 
-    /// A model from layers whose widths chain.
-    /// - Throws: ``InvalidArgument`` for no layers, ``ShapeError`` naming the layers that do not fit.
-    public init(_ layers: [Layer<Scalar>]) throws {
-        guard let first = layers.first?.inputCount else {
-            throw InvalidArgument("Model: needs at least one layer, and the first must have a fixed input width (dense, batch norm or an image layer)")
+    /// A model from layers whose shapes chain; the first layer fixes the input shape.
+    /// - Throws: ``InvalidArgument`` for no layers or a first layer that takes any shape,
+    ///   ``ShapeError`` naming the first layer that does not fit.
+    public init(_ layers: [any Layer<Scalar>]) throws {
+        guard let first = layers.first else { throw InvalidArgument("Model: needs at least one layer") }
+        guard let input = first.requiredInputShape else {
+            throw InvalidArgument(
+                "Model: the first layer (\(first.name)) takes records of any shape; give the input shape: Model(input: .features(784), layers)")
         }
-        var width = first
-        var image = layers[0].inputImageShape
-        for (index, layer) in layers.enumerated() {
-            if let needed = layer.inputCount, needed != width {
-                throw ShapeError(
-                    operation: "Model", shapes: [Shape(1, width), Shape(1, needed)],
-                    expected: "layer \(index + 1) (\(layer.name)) needs \(needed) inputs, but the layer before gives \(width)")
-            }
-            if let needed = layer.inputImageShape, let given = image, needed != given {
-                throw ShapeError(
-                    operation: "Model", shapes: [Shape(1, width)],
-                    expected: "layer \(index + 1) (\(layer.name)) reads \(needed) images, but the layer before gives \(given)")
-            }
-            width = layer.outputCount(inputs: width)
-            switch layer {
-            case .dropout, .activation, .batchNorm, .softmax: break
-            default: image = layer.outputImageShape
-            }
-        }
-        self.layers = layers
+        try self.init(input: input, layers)
     }
 
-    /// One row per layer: its name, the shape of its output and its parameter count, as Keras's
-    /// `model.summary()`.
-    public var summary: [(layer: String, output: String, parameters: Int)] {
-        var width = layers.first?.inputCount ?? 0
-        var image = layers.first?.inputImageShape
-        return layers.map { layer in
-            width = layer.outputCount(inputs: width)
-            switch layer {
-            case .dropout, .activation, .batchNorm, .softmax: break
-            default: image = layer.outputImageShape
-            }
-            return (layer.name, image.map(\.description) ?? String(width), layer.parameterCount)
+    /// A model reading records of shape `input`.
+    /// - Throws: ``InvalidArgument`` for no layers, ``ShapeError`` naming the first layer that does not fit.
+    public init(input: RecordShape, _ layers: [any Layer<Scalar>]) throws {
+        guard !layers.isEmpty else { throw InvalidArgument("Model: needs at least one layer") }
+        do {
+            _ = try layers.chainedShapes(from: input)
+        } catch let error as ShapeError {
+            throw ShapeError(operation: "Model", shapes: error.shapes, expected: error.expected)
         }
+        self.layers = layers
+        self.inputShape = input
     }
 
     /// The dense layers of `network`, as a model.
     public init(_ network: Network<Scalar>) {
-        layers = network.layers.map { .dense($0) }
+        layers = network.layers
+        inputShape = .features(network.layers[0].inputCount)
     }
 
-    /// How many numbers the model learns.
+    public static func == (lhs: Model, rhs: Model) -> Bool {
+        lhs.inputShape == rhs.inputShape && Sequential(lhs.layers) == Sequential(rhs.layers)
+    }
+
+    /// The shape of one output record.
+    public var outputShape: RecordShape { (try? layers.chainedShapes(from: inputShape).last) ?? inputShape }
+
+    /// One row per layer, nested layers under the block that holds them: its name, the shape of
+    /// its output and its parameter count, as Keras's `model.summary()`.
+    public var summary: [SummaryRow] { layers.summaryRows(input: inputShape, depth: 0) }
+
+    /// How many numbers the model learns (frozen ones included).
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
 
-    /// The forward pass in `mode`, keeping every layer's trace. Training mode draws dropout masks
-    /// from `generator` and updates batch normalization's running averages.
-    @inlinable public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> [LayerTrace<Scalar>] {
-        var traces: [LayerTrace<Scalar>] = []
-        traces.reserveCapacity(layers.count)
-        var input = x
-        for index in layers.indices {
-            let trace = try layers[index].forward(input, mode: mode, using: &generator)
-            input = trace.output
-            traces.append(trace)
+    /// Every trainable parameter, in the order of the layers: the order of ``backward(outputGradient:)``'s
+    /// gradients and of the optimizer's slots.
+    public var parameters: [Matrix<Scalar>] { layers.flatMap { $0.parameters } }
+
+    /// The parameters' names, PyTorch style: `0.weight`, `0.bias`, `3.body.0.weight`, ….
+    public var parameterNames: [String] { Sequential(layers).parameterNames }
+
+    /// The forward pass in `mode`: every layer keeps what its backward pass needs. Training mode
+    /// draws dropout masks from `generator` and updates batch normalization's running averages.
+    @inlinable public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
+        guard x.columns == inputShape.count else {
+            throw ShapeError(
+                operation: "Model.forward", shapes: [x.shape],
+                expected: "one record of \(inputShape) per row (\(inputShape.count) columns), got \(x.columns) columns")
         }
-        return traces
+        return try layers.forward(x, mode: mode, using: &generator)
+    }
+
+    /// The backward pass of the last ``forward(_:mode:using:)``: from `∂E/∂ŷ` to `∂E/∂x` (the
+    /// input gradient, when `needsInputGradient`) and every parameter's gradient, in the order of
+    /// ``parameters``.
+    @inlinable public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool = true) throws -> LayerGradients<Scalar> {
+        try layers.backward(outputGradient: outputGradient, through: layers.count, needsInputGradient: needsInputGradient)
     }
 
     /// The model's outputs for `x` in inference mode (no dropout, batch normalization with its
@@ -82,12 +100,12 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
         MemoryReuse.keepFreedMemory()
         var model = self
         var unused = SeededGenerator(seed: 0)
-        guard x.rows > Self.predictionChunk else { return try model.forward(x, mode: .inference, using: &unused).last!.output }
+        guard x.rows > Self.predictionChunk else { return try model.forward(x, mode: .inference, using: &unused) }
         var outputs: [Scalar] = []
         var columns = 0
         for start in stride(from: 0, to: x.rows, by: Self.predictionChunk) {
             let chunk = try x.gatherRows(start..<min(start + Self.predictionChunk, x.rows))
-            let output = try model.forward(chunk, mode: .inference, using: &unused).last!.output
+            let output = try model.forward(chunk, mode: .inference, using: &unused)
             columns = output.columns
             outputs += output.elements
         }
@@ -102,20 +120,21 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
         try loss.value(predict(x), targets)
     }
 
-    /// A forward pass in training mode and the backward pass: the batch's loss, the penalty, and
-    /// the gradient of their sum with respect to every parameter (one array per layer, in the
-    /// order of ``Layer/parameters``).
+    /// A forward pass in training mode and the backward pass from `loss` (plus the weight
+    /// `penalty` on every layer's ``Layer/penalizedParameters``): the batch's loss, the penalty,
+    /// the outputs and the gradient of loss plus penalty for every parameter, in the order of
+    /// ``parameters``.
+    ///
+    /// When the last layer is ``Softmax`` and the loss ``Loss/crossEntropy``, the two backward
+    /// passes are taken together: the gradient of the scores is `(ŷ − y)/m`.
     @inlinable public mutating func backpropagate(
         _ x: Matrix<Scalar>, targets: Matrix<Scalar>, loss: Loss, penalty: Penalty = .none,
         using generator: inout SeededGenerator
     ) throws -> ModelGradients<Scalar> {
-        let traces = try forward(x, mode: .training, using: &generator)
-        let output = traces.last!.output
+        let output = try forward(x, mode: .training, using: &generator)
         var outputGradient: Matrix<Scalar>
-        var gradients = [[Matrix<Scalar>]](repeating: [], count: layers.count)
         var below = layers.count
-        if loss == .crossEntropy, case .softmax = layers[layers.count - 1] {
-            // softmax then cross-entropy: the gradient of the scores is (ŷ − y)/m
+        if loss == .crossEntropy, layers[layers.count - 1] is Softmax<Scalar> {
             try loss.check(output, targets)
             let scale = 1 / Scalar(output.rows)
             outputGradient = try output.zipMap(targets) { ($0 - $1) * scale }
@@ -123,71 +142,65 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
         } else {
             outputGradient = try loss.gradient(output, targets)
         }
+        var gradients = try layers.backward(outputGradient: outputGradient, through: below, needsInputGradient: false).parameters
         var penaltyValue: Scalar = 0
-        for index in layers.indices.prefix(below).reversed() {
-            let backward = try layers[index].backward(traces[index], outputGradient: outputGradient, inputGradient: index > 0)
-            gradients[index] = backward.parameterGradients
-            if case .dense(let dense) = layers[index], penalty != .none {
-                penaltyValue += penalty.value(dense.weights)
-                try penalty.addGradient(of: dense.weights, to: &gradients[index][0])
+        if penalty != .none {
+            var offset = 0
+            for layer in layers {
+                let parameters = layer.parameters
+                for index in layer.penalizedParameters {
+                    penaltyValue += penalty.value(parameters[index])
+                    try penalty.addGradient(of: parameters[index], to: &gradients[offset + index])
+                }
+                offset += parameters.count
             }
-            outputGradient = backward.inputGradient
         }
         return ModelGradients(loss: try loss.value(output, targets), penalty: penaltyValue, output: output, gradients: gradients)
     }
 
-    /// One optimizer step on every parameter. Parameters are numbered in order through the layers
-    /// (the optimizer's slots).
-    @inlinable public mutating func step(_ gradients: [[Matrix<Scalar>]], optimizer: inout Optimizer<Scalar>) throws {
-        guard gradients.count == layers.count else {
-            throw InvalidArgument("Model.step: gradients for \(gradients.count) layers, the model has \(layers.count)")
+    /// One optimizer step on every trainable parameter, with `gradients` in the order of
+    /// ``parameters`` (parameter `i` is the optimizer's slot `i`).
+    /// - Throws: ``InvalidArgument`` when the number of gradients is not the number of parameters;
+    ///   ``ShapeError`` when a gradient does not have its parameter's shape.
+    @inlinable public mutating func step(_ gradients: [Matrix<Scalar>], optimizer: inout Optimizer<Scalar>) throws {
+        var visited = 0
+        try layers.updateParameters { parameter, index in
+            guard index < gradients.count else {
+                throw InvalidArgument("Model.step: \(gradients.count) gradients for a model with more parameters")
+            }
+            try optimizer.update(&parameter, gradient: gradients[index], slot: index)
+            visited = index + 1
         }
-        var slot = 0
-        for index in layers.indices {
-            let layerGradients = gradients[index]
-            guard layerGradients.count == layers[index].parameters.count else {
-                throw InvalidArgument("Model.step: layer \(index + 1) has \(layers[index].parameters.count) parameters, got \(layerGradients.count) gradients")
-            }
-            try layers[index].updateParameters { parameter, p in
-                try optimizer.update(&parameter, gradient: layerGradients[p], slot: slot + p)
-            }
-            slot += layerGradients.count
+        guard visited == gradients.count else {
+            throw InvalidArgument("Model.step: \(gradients.count) gradients for a model with \(visited) parameters")
         }
     }
 
-    /// Trains with minibatches: each epoch sets the learning rate from `schedule`, shuffles the
-    /// records (when `shuffle`), cuts them into batches of `batchSize` (see ``Minibatches``), and
-    /// for each batch augments its inputs (when `augment` is given), backpropagates (with the
-    /// `penalty`), clips the gradients to the global norm `clipNorm` (when given) and lets the
-    /// optimizer step.
+    /// Trains with minibatches, as `options` say: each epoch sets the learning rate from the
+    /// schedule, shuffles the records (when asked), cuts them into batches (see ``Minibatches``),
+    /// and for each batch augments its inputs (when asked), backpropagates (with the penalty),
+    /// clips the gradients to a global norm (when asked) and lets the optimizer step.
     ///
-    /// - Returns: one record per epoch. With `lossReport` ``LossReport/wholeTrainingSet`` (the
-    ///   default) it starts with epoch 0, the untrained model, and each loss is measured in
-    ///   inference mode over the whole training set after the epoch; with
-    ///   ``LossReport/batchAverage`` it starts with epoch 1 and each loss is the mean of the
-    ///   epoch's batch losses, as Keras prints, which costs nothing extra. The validation loss
-    ///   (when `validation` is given) is always measured after the epoch. With `measureAccuracy`
-    ///   (one-hot targets) each record also has the fraction of records classified correctly,
-    ///   measured the same way as its loss (Keras's `metrics=['accuracy']`).
+    /// - Returns: one record per epoch. With ``LossReport/wholeTrainingSet`` (the default) it
+    ///   starts with epoch 0, the untrained model, and each loss is measured in inference mode
+    ///   over the whole training set after the epoch; with ``LossReport/batchAverage`` it starts
+    ///   with epoch 1 and each loss is the mean of the epoch's batch losses, as Keras prints,
+    ///   which costs nothing extra. The validation loss (when there is a validation set) is
+    ///   always measured after the epoch. With ``TrainingOptions/measureAccuracy`` (one-hot
+    ///   targets) each record also has the fraction of records classified correctly, measured
+    ///   the same way as its loss (Keras's `metrics=['accuracy']`).
     ///
     /// Memory freed at the end of each step stays in the process for the next (see ``MemoryReuse``).
-    ///
-    /// `afterBatch` is called after every update with the batch's loss (and, with
-    /// `measureAccuracy`, how many of its records were right), for a progress display such as
-    /// ``TrainingProgress``; `afterEpoch` with each epoch's record.
     /// - Throws: ``TrainingDiverged`` when a loss is not finite; ``ShapeError`` when the data do not
     ///   fit the model; ``InvalidArgument`` for a bad batch size, epoch count or schedule.
     @inlinable @discardableResult
     public mutating func train(
-        inputs: Matrix<Scalar>, targets: Matrix<Scalar>, loss: Loss = .halfSquaredError, optimizer: inout Optimizer<Scalar>,
-        schedule: LearningRateSchedule = .constant, batchSize: Int, epochs: Int, shuffle: Bool = true,
-        penalty: Penalty = .none, clipNorm: Double? = nil, validation: (inputs: Matrix<Scalar>, targets: Matrix<Scalar>)? = nil,
-        augment: ((Matrix<Scalar>, inout SeededGenerator) throws -> Matrix<Scalar>)? = nil, lossReport: LossReport = .wholeTrainingSet,
-        measureAccuracy: Bool = false, using generator: inout SeededGenerator, afterBatch: (BatchRecord) throws -> Void = { _ in },
-        afterEpoch: (EpochRecord) throws -> Void = { _ in }
+        inputs: Matrix<Scalar>, targets: Matrix<Scalar>, options: TrainingOptions<Scalar>, optimizer: inout Optimizer<Scalar>,
+        using generator: inout SeededGenerator
     ) throws -> [EpochRecord] {
+        let (loss, epochs, measureAccuracy, lossReport, validation) = (options.loss, options.epochs, options.measureAccuracy, options.lossReport, options.validation)
         guard epochs >= 0 else { throw InvalidArgument("train: epochs \(epochs) must not be negative") }
-        try schedule.validate()
+        try options.schedule.validate()
         MemoryReuse.keepFreedMemory()
         guard inputs.rows == targets.rows else {
             throw ShapeError(
@@ -218,33 +231,24 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
         var history: [EpochRecord] = []
         if lossReport == .wholeTrainingSet {
             history.append(try measure(0))
-            try afterEpoch(history[0])
+            try options.afterEpoch(history[0])
         }
         for epoch in stride(from: 1, through: epochs, by: 1) {
             (batchLosses, batchCount, batchCorrect, batchRecords) = (0, 0, 0, 0)
-            optimizer.learningRate = schedule.learningRate(base: baseRate, epoch: epoch - 1)
-            let batches = shuffle
-                ? try Minibatches(count: inputs.rows, batchSize: batchSize, shuffledWith: &generator)
-                : try Minibatches(count: inputs.rows, batchSize: batchSize)
+            optimizer.learningRate = options.schedule.learningRate(base: baseRate, epoch: epoch - 1)
+            let batches = options.shuffle
+                ? try Minibatches(count: inputs.rows, batchSize: options.batchSize, shuffledWith: &generator)
+                : try Minibatches(count: inputs.rows, batchSize: options.batchSize)
             for batch in batches {
-                let full = batch.count == inputs.rows && !shuffle
+                let full = batch.count == inputs.rows && !options.shuffle
                 var x = full ? inputs : try inputs.gatherRows(batch)
                 let y = full ? targets : try targets.gatherRows(batch)
-                if let augment { x = try augment(x, &generator) }
-                var pass = try backpropagate(x, targets: y, loss: loss, penalty: penalty, using: &generator)
+                if let augment = options.augment { x = try augment(x, &generator) }
+                var pass = try backpropagate(x, targets: y, loss: loss, penalty: options.penalty, using: &generator)
                 guard pass.loss.isFinite else {
                     throw TrainingDiverged(epoch: epoch, update: updates + 1, loss: Double(pass.loss), learningRate: optimizer.learningRate)
                 }
-                if let clipNorm {
-                    var flat = pass.gradients.flatMap { $0 }
-                    try clipByGlobalNorm(&flat, maxNorm: clipNorm)
-                    var offset = 0
-                    for index in pass.gradients.indices {
-                        let count = pass.gradients[index].count
-                        pass.gradients[index] = Array(flat[offset..<offset + count])
-                        offset += count
-                    }
-                }
+                if let clipNorm = options.clipNorm { try clipByGlobalNorm(&pass.gradients, maxNorm: clipNorm) }
                 try step(pass.gradients, optimizer: &optimizer)
                 updates += 1
                 batchLosses += Double(pass.loss)
@@ -252,18 +256,17 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
                 let correct = measureAccuracy ? try pass.output.correctClassifications(y) : nil
                 batchCorrect += correct ?? 0
                 batchRecords += y.rows
-                try afterBatch(
+                try options.afterBatch(
                     BatchRecord(epoch: epoch, batch: batchCount, batchCount: batches.count, records: y.rows, loss: Double(pass.loss), correct: correct))
             }
             history.append(try measure(epoch))
-            try afterEpoch(history[history.count - 1])
+            try options.afterEpoch(history[history.count - 1])
         }
         return history
     }
 }
 
-/// How ``Model/train(inputs:targets:loss:optimizer:schedule:batchSize:epochs:shuffle:penalty:clipNorm:validation:augment:lossReport:using:afterEpoch:)``
-/// reports each epoch's training loss.
+/// How ``Model/train(inputs:targets:options:optimizer:using:)`` reports each epoch's training loss.
 public enum LossReport: Sendable, Hashable {
     /// A forward pass over the whole training set after each epoch (and before the first).
     case wholeTrainingSet
@@ -279,10 +282,10 @@ public struct ModelGradients<Scalar: MatrixScalar>: Sendable {
     public var penalty: Scalar
     /// The outputs, in training mode.
     public var output: Matrix<Scalar>
-    /// One array per layer: the gradient of loss plus penalty for each of the layer's parameters.
-    public var gradients: [[Matrix<Scalar>]]
+    /// The gradient of loss plus penalty for every parameter, in the order of ``Model/parameters``.
+    public var gradients: [Matrix<Scalar>]
 
-    @inlinable public init(loss: Scalar, penalty: Scalar, output: Matrix<Scalar>, gradients: [[Matrix<Scalar>]]) {
+    @inlinable public init(loss: Scalar, penalty: Scalar, output: Matrix<Scalar>, gradients: [Matrix<Scalar>]) {
         self.loss = loss
         self.penalty = penalty
         self.output = output

@@ -88,19 +88,17 @@ extension Network {
     public mutating func train(
         inputs: Matrix<Scalar>, targets: Matrix<Scalar>, loss: Loss = .halfSquaredError, learningRate: Scalar,
         batchSize: Int, epochs: Int, shuffle: Bool = true, using generator: inout SeededGenerator,
-        afterEpoch: (EpochRecord) throws -> Void = { _ in }
+        afterEpoch: @escaping (EpochRecord) throws -> Void = { _ in }
     ) throws -> [EpochRecord] {
         guard learningRate.isFinite, learningRate > 0 else {
             throw InvalidArgument("train: learning rate \(learningRate) must be a positive number")
         }
         var optimizer = try Optimizer<Scalar>.sgd(learningRate: Double(learningRate))
         var model = Model(self)
-        defer {
-            layers = model.layers.compactMap { if case .dense(let dense) = $0 { dense } else { nil } }
-        }
-        return try model.train(
-            inputs: inputs, targets: targets, loss: loss, optimizer: &optimizer, batchSize: batchSize, epochs: epochs,
-            shuffle: shuffle, using: &generator, afterEpoch: afterEpoch)
+        defer { layers = model.layers.compactMap { $0 as? Dense<Scalar> } }
+        var options = TrainingOptions<Scalar>(epochs: epochs, batchSize: batchSize, loss: loss, shuffle: shuffle)
+        options.afterEpoch = afterEpoch
+        return try model.train(inputs: inputs, targets: targets, options: options, optimizer: &optimizer, using: &generator)
     }
 }
 

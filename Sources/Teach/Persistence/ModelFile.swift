@@ -18,7 +18,7 @@
 /// | `batch_norm` | `features`, `momentum`, `epsilon` | `layers.i.weight` (γ), `layers.i.bias` (β), `layers.i.running_mean`, `layers.i.running_var`, each `[features]` |
 /// | `activation` | `activation` | none |
 /// | `conv2d` | `input_shape`, `filters`, `filter_size`, `stride`, `padding`, `activation` | `layers.i.weight` `[F·F·C, filters]`, `layers.i.bias` `[filters]` |
-/// | `pool` | `pooling` (`max` or `average`), `input_shape`, `size`, `stride` | none |
+/// | `pool` | `pooling` (`max` or `average`), `input_shape`, `size`, `stride`, `round_down` (only when true) | none |
 /// | `zero_padding` | `input_shape`, `padding` | none |
 /// | `flatten` | `input_shape` | none |
 /// | `softmax` | | none |
@@ -92,16 +92,15 @@ extension Model {
             }
             func shape(_ shape: ImageShape) -> JSONValue { .array([.integer(shape.height), .integer(shape.width), .integer(shape.channels)]) }
             var members: [JSONMember]
-            switch layer {
-            case .dense(let dense):
+            if let dense = layer as? Dense<Scalar> {
                 members = [JSONMember("kind", .string("dense")), JSONMember("inputs", .integer(dense.inputCount)), JSONMember("units", .integer(dense.unitCount))]
                 members += try activation(dense.activation)
                 members.append(JSONMember("bias", .bool(dense.hasBias)))
                 tensors[name("weight")] = try SafeTensors.Tensor(dense.weights)
                 if dense.hasBias { tensors[name("bias")] = try SafeTensors.Tensor(vector: dense.bias) }
-            case .dropout(let dropout):
+            } else if let dropout = layer as? Dropout<Scalar> {
                 members = [JSONMember("kind", .string("dropout")), try number(dropout.rate, "rate"), JSONMember("inverted", .bool(dropout.inverted))]
-            case .batchNorm(let norm):
+            } else if let norm = layer as? BatchNorm<Scalar> {
                 members = [
                     JSONMember("kind", .string("batch_norm")), JSONMember("features", .integer(norm.featureCount)),
                     try number(norm.momentum, "momentum"), try number(norm.epsilon, "epsilon"),
@@ -110,9 +109,9 @@ extension Model {
                 tensors[name("bias")] = try SafeTensors.Tensor(vector: norm.shift)
                 tensors[name("running_mean")] = try SafeTensors.Tensor(vector: norm.runningMean)
                 tensors[name("running_var")] = try SafeTensors.Tensor(vector: norm.runningVariance)
-            case .activation(let function):
+            } else if let function = (layer as? ActivationLayer<Scalar>)?.activation {
                 members = [JSONMember("kind", .string("activation"))] + (try activation(function))
-            case .conv2D(let conv):
+            } else if let conv = layer as? Conv2D<Scalar> {
                 members = [
                     JSONMember("kind", .string("conv2d")), JSONMember("input_shape", shape(conv.inputShape)),
                     JSONMember("filters", .integer(conv.filterCount)), JSONMember("filter_size", .integer(conv.filterSize)),
@@ -121,21 +120,24 @@ extension Model {
                 members += try activation(conv.activation)
                 tensors[name("weight")] = try SafeTensors.Tensor(conv.weights)
                 tensors[name("bias")] = try SafeTensors.Tensor(vector: conv.bias)
-            case .pool(let pooling):
+            } else if let pooling = layer as? Pooling<Scalar> {
                 members = [
                     JSONMember("kind", .string("pool")), JSONMember("pooling", .string(pooling.kind == .max ? "max" : "average")),
                     JSONMember("input_shape", shape(pooling.inputShape)), JSONMember("size", .integer(pooling.size)),
                     JSONMember("stride", .integer(pooling.stride)),
                 ]
-            case .zeroPadding(let padding):
+                if pooling.roundsDown { members.append(JSONMember("round_down", .bool(true))) }
+            } else if let padding = layer as? ZeroPadding<Scalar> {
                 members = [
                     JSONMember("kind", .string("zero_padding")), JSONMember("input_shape", shape(padding.inputShape)),
                     JSONMember("padding", .integer(padding.padding)),
                 ]
-            case .flatten(let imageShape):
+            } else if let imageShape = (layer as? Flatten<Scalar>)?.inputShape {
                 members = [JSONMember("kind", .string("flatten")), JSONMember("input_shape", shape(imageShape))]
-            case .softmax:
+            } else if layer is Softmax<Scalar> {
                 members = [JSONMember("kind", .string("softmax"))]
+            } else {
+                throw InvalidArgument("Model.save: layers.\(index) (\(layer.name)) is a \(type(of: layer)), which model files do not store yet")
             }
             architecture.append(.object(members))
         }
@@ -171,7 +173,7 @@ extension Model {
             throw problem("\"\(ModelFile.architectureKey)\" is \(architecture.kind), not an array of layers")
         }
         var used = Set<String>()
-        var layers: [Layer<Scalar>] = []
+        var layers: [any Layer<Scalar>] = []
         for (index, description) in descriptions.enumerated() {
             var reader = StoredLayer<Scalar>(file: file, source: source, index: index, description: description)
             layers.append(try reader.layer())
@@ -319,7 +321,7 @@ private struct StoredLayer<Scalar: MatrixScalar> {
         }
     }
 
-    mutating func layer() throws -> Layer<Scalar> {
+    mutating func layer() throws -> any Layer<Scalar> {
         guard case .object = description else { throw problem("the architecture's entry is \(description.kind), not an object") }
         kind = try string("kind")
         let activationKeys: Set<String> = ["activation", "negative_slope"]
@@ -330,11 +332,11 @@ private struct StoredLayer<Scalar: MatrixScalar> {
             let hasBias = try bool("bias"), activation = try activation()
             let weights = try tensor("weight", shape: [inputs, units], "weights, inputs×units")
             let bias = hasBias ? try tensor("bias", shape: [units], "biases") : Matrix(rows: 1, columns: units)
-            return .dense(try build { try Dense(weights: weights, bias: bias, activation: activation, hasBias: hasBias) })
+            return try build { try Dense(weights: weights, bias: bias, activation: activation, hasBias: hasBias) }
         case "dropout":
             try allowOnly(["rate", "inverted"])
             let rate = try number("rate"), inverted = try bool("inverted")
-            return .dropout(try build { try Dropout(rate: rate, inverted: inverted) })
+            return try build { try Dropout<Scalar>(rate: rate, inverted: inverted) }
         case "batch_norm":
             try allowOnly(["features", "momentum", "epsilon"])
             let features = try integer("features", atLeast: 1)
@@ -350,10 +352,10 @@ private struct StoredLayer<Scalar: MatrixScalar> {
             norm.shift = shift
             norm.runningMean = runningMean
             norm.runningVariance = runningVariance
-            return .batchNorm(norm)
+            return norm
         case "activation":
             try allowOnly(activationKeys)
-            return .activation(try activation())
+            return ActivationLayer<Scalar>(try activation())
         case "conv2d":
             try allowOnly(activationKeys.union(["input_shape", "filters", "filter_size", "stride", "padding"]))
             let input = try imageShape()
@@ -367,10 +369,10 @@ private struct StoredLayer<Scalar: MatrixScalar> {
                 try Conv2D(inputShape: input, weights: weights, bias: bias, filterSize: size, stride: stride, padding: padding, activation: activation)
             }
             try checkSize(conv.outputShape, "the output")
-            return .conv2D(conv)
+            return conv
         case "pool":
-            try allowOnly(["pooling", "input_shape", "size", "stride"])
-            let poolingKind: Pooling.Kind
+            try allowOnly(["pooling", "input_shape", "size", "stride", "round_down"])
+            let poolingKind: Pooling<Scalar>.Kind
             switch try string("pooling") {
             case "max": poolingKind = .max
             case "average": poolingKind = .average
@@ -378,19 +380,20 @@ private struct StoredLayer<Scalar: MatrixScalar> {
             }
             let input = try imageShape()
             let size = try integer("size", atLeast: 1), stride = try integer("stride", atLeast: 1)
-            return .pool(try build { try Pooling(poolingKind, inputShape: input, size: size, stride: stride) })
+            let roundDown = description["round_down"] == nil ? false : try bool("round_down")
+            return try build { try Pooling<Scalar>(poolingKind, inputShape: input, size: size, stride: stride, roundDown: roundDown) }
         case "zero_padding":
             try allowOnly(["input_shape", "padding"])
             let input = try imageShape(), padding = try integer("padding")
-            let layer = try build { try ZeroPadding(inputShape: input, padding: padding) }
+            let layer = try build { try ZeroPadding<Scalar>(inputShape: input, padding: padding) }
             try checkSize(layer.outputShape, "the output")
-            return .zeroPadding(layer)
+            return layer
         case "flatten":
             try allowOnly(["input_shape"])
-            return .flatten(try imageShape())
+            return Flatten<Scalar>(inputShape: try imageShape())
         case "softmax":
             try allowOnly([])
-            return .softmax
+            return Softmax<Scalar>()
         default:
             let unknown = kind
             kind = "?"

@@ -1,0 +1,39 @@
+/// Images become plain feature vectors for the dense layers that follow (Keras's `Flatten` for
+/// channels-last data). The package's images are already flat rows (see ``ImageShape``), so the
+/// numbers do not move: only the record's shape changes, from an image to `H·W·C` features.
+///
+/// PyTorch's `nn.Flatten` flattens channels-first tensors, `C×H×W`, so the same image gives the
+/// same numbers in another order there.
+public struct Flatten<Scalar: MatrixScalar>: Sendable, Equatable {
+    /// The images it reads.
+    public let inputShape: ImageShape
+
+    public init(inputShape: ImageShape) {
+        self.inputShape = inputShape
+    }
+}
+
+extension Flatten: Layer {
+    public var name: String { "flatten" }
+
+    public var requiredInputShape: RecordShape? { .image(inputShape) }
+
+    public func outputShape(for input: RecordShape) throws -> RecordShape {
+        guard input.image == inputShape || (input.image == nil && input.count == inputShape.count) else {
+            throw shapeError(input, needs: "\(inputShape) images")
+        }
+        return .features(inputShape.count)
+    }
+
+    @inlinable public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
+        guard x.columns == inputShape.count else { throw widthError(x, expected: .image(inputShape)) }
+        return x
+    }
+
+    @inlinable public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
+        LayerGradients(input: outputGradient)
+    }
+
+    public var parameters: [Matrix<Scalar>] { [] }
+    @inlinable public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {}
+}

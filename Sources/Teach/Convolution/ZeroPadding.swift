@@ -1,0 +1,66 @@
+/// Zeros added around each image (Keras's `ZeroPadding2D`): `H×W×C` becomes `(H+2P)×(W+2P)×C`.
+/// Backward crops the gradient back to the original size.
+public struct ZeroPadding<Scalar: MatrixScalar>: Sendable, Equatable {
+    public let inputShape: ImageShape
+    public let padding: Int
+    public var outputShape: ImageShape {
+        ImageShape(height: inputShape.height + 2 * padding, width: inputShape.width + 2 * padding, channels: inputShape.channels)
+    }
+
+    /// - Throws: ``InvalidArgument`` for a negative padding or an empty shape.
+    public init(inputShape: ImageShape, padding: Int) throws {
+        try inputShape.validate("ZeroPadding")
+        guard padding >= 0 else { throw InvalidArgument("ZeroPadding: padding \(padding) must not be negative") }
+        self.inputShape = inputShape
+        self.padding = padding
+    }
+
+    @inlinable public func forward(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        guard x.columns == inputShape.count else {
+            throw ShapeError(operation: "ZeroPadding", shapes: [x.shape], expected: "one \(inputShape) image per row")
+        }
+        let out = outputShape, c = inputShape.channels
+        return Matrix(rows: x.rows, columns: out.count) { n, index in
+            let pixel = index / c, channel = index % c
+            let y = pixel / out.width - padding, xx = pixel % out.width - padding
+            guard y >= 0, y < inputShape.height, xx >= 0, xx < inputShape.width else { return 0 }
+            return x[n, (y * inputShape.width + xx) * c + channel]
+        }
+    }
+
+    @inlinable public func backward(outputGradient g: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        guard g.columns == outputShape.count else {
+            throw ShapeError(operation: "ZeroPadding.backward", shapes: [g.shape], expected: "one \(outputShape) gradient per row")
+        }
+        let out = outputShape, c = inputShape.channels
+        return Matrix(rows: g.rows, columns: inputShape.count) { n, index in
+            let pixel = index / c, channel = index % c
+            let y = pixel / inputShape.width + padding, xx = pixel % inputShape.width + padding
+            return g[n, (y * out.width + xx) * c + channel]
+        }
+    }
+}
+
+extension ZeroPadding: Layer {
+    public var name: String { "zero padding \(padding)" }
+
+    public var requiredInputShape: RecordShape? { .image(inputShape) }
+
+    public func outputShape(for input: RecordShape) throws -> RecordShape {
+        guard input.image == inputShape || (input.image == nil && input.count == inputShape.count) else {
+            throw shapeError(input, needs: "\(inputShape) images")
+        }
+        return .image(outputShape)
+    }
+
+    @inlinable public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
+        try forward(x)
+    }
+
+    @inlinable public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
+        LayerGradients(input: try backward(outputGradient: outputGradient))
+    }
+
+    public var parameters: [Matrix<Scalar>] { [] }
+    @inlinable public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {}
+}

@@ -1,0 +1,33 @@
+/// An activation on its own, as a layer (after batch normalization, say): `a = f(x)` element by
+/// element, `∂E/∂x = ∂E/∂a ⊙ f'(x)`. No parameters. PyTorch's `nn.ReLU()`, `nn.Tanh()`, … are
+/// `ActivationLayer(.relu)`, `ActivationLayer(.tanh)`, ….
+public struct ActivationLayer<Scalar: MatrixScalar>: Sendable, Equatable {
+    /// `f`.
+    public var activation: Activation
+    /// The input of the last forward pass (`batch×features`), where the backward pass takes `f'`.
+    @usableFromInline var saved = Saved<Matrix<Scalar>>()
+
+    public init(_ activation: Activation) {
+        self.activation = activation
+    }
+}
+
+extension ActivationLayer: Layer {
+    public var name: String { "\(activation)" }
+
+    public func outputShape(for input: RecordShape) throws -> RecordShape { input }
+
+    @inlinable @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
+        saved.value = x
+        return activation(x)
+    }
+
+    @inlinable @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
+        LayerGradients(input: try activation.gradient(outputGradient, at: saved.take(for: name), operation: "\(name).backward"))
+    }
+
+    public var parameters: [Matrix<Scalar>] { [] }
+    @inlinable public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {}
+}

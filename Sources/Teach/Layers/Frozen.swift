@@ -1,0 +1,46 @@
+/// A layer whose parameters are not trained: gradients still flow through it to the layers below,
+/// but it offers no parameters to the optimizer (PyTorch's `requires_grad_(False)` on every
+/// parameter of a module, Keras's `layer.trainable = False`). Use it for transfer learning (a
+/// trained feature extractor under a new head) and wherever one network's gradient must pass
+/// through another without changing it.
+///
+/// The layer inside still runs in the mode it is given: in training mode batch normalization
+/// still updates its running averages and dropout still drops, as in PyTorch.
+/// Its ``parameterCount`` counts the frozen numbers; ``parameters`` is empty.
+public struct Frozen<Scalar: MatrixScalar>: Sendable, Equatable {
+    /// The layer kept as it is.
+    public var layer: any Layer<Scalar>
+
+    public init(_ layer: any Layer<Scalar>) {
+        self.layer = layer
+    }
+
+    public static func == (lhs: Frozen, rhs: Frozen) -> Bool { layersEqual(lhs.layer, rhs.layer) }
+}
+
+extension Frozen: Layer {
+    public var name: String { "frozen \(layer.name)" }
+
+    public var requiredInputShape: RecordShape? { layer.requiredInputShape }
+
+    public func outputShape(for input: RecordShape) throws -> RecordShape { try layer.outputShape(for: input) }
+
+    @inlinable public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
+        try layer.forward(x, mode: mode, using: &generator)
+    }
+
+    /// `∂E/∂x` through the layer; the gradients of its parameters are dropped.
+    @inlinable public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
+        LayerGradients(input: try layer.backward(outputGradient: outputGradient, needsInputGradient: needsInputGradient).input)
+    }
+
+    public var parameters: [Matrix<Scalar>] { [] }
+
+    @inlinable public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {}
+
+    public var parameterCount: Int { layer.parameterCount }
+
+    public func multiplyAdds(for input: RecordShape) -> Int { layer.multiplyAdds(for: input) }
+
+    public var sublayers: [any Layer<Scalar>] { layer.sublayers }
+}

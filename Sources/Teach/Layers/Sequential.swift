@@ -1,0 +1,122 @@
+/// Layers in a row, as one layer (PyTorch's `nn.Sequential`): each layer's output is the next
+/// one's input, and the backward pass runs them in reverse. A ``Model`` is a `Sequential` with
+/// training and saving around it; a `Sequential` can sit inside a model, a ``Residual`` block or
+/// another `Sequential`, so a network is any tree of layers.
+///
+/// Its parameters are its layers' parameters in order; their names are PyTorch's, prefixed with
+/// the layer's index: `0.weight`, `0.bias`, `2.weight`, ….
+public struct Sequential<Scalar: MatrixScalar>: Sendable, Equatable {
+    /// The layers, input side first.
+    public var layers: [any Layer<Scalar>]
+
+    /// A block of `layers` (none is the identity). Whether their shapes chain is checked when the
+    /// block's input shape is known (``outputShape(for:)``, and so when a ``Model`` is built).
+    public init(_ layers: [any Layer<Scalar>]) {
+        self.layers = layers
+    }
+
+    public static func == (lhs: Sequential, rhs: Sequential) -> Bool {
+        lhs.layers.count == rhs.layers.count && zip(lhs.layers, rhs.layers).allSatisfy { layersEqual($0, $1) }
+    }
+}
+
+extension Sequential: Layer {
+    public var name: String { layers.isEmpty ? "identity" : "sequential" }
+
+    public var requiredInputShape: RecordShape? { layers.first?.requiredInputShape }
+
+    /// - Throws: ``ShapeError`` naming the first layer (counted from 1) whose input does not fit.
+    public func outputShape(for input: RecordShape) throws -> RecordShape {
+        try layers.chainedShapes(from: input).last ?? input
+    }
+
+    @inlinable public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
+        try layers.forward(x, mode: mode, using: &generator)
+    }
+
+    @inlinable public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
+        try layers.backward(outputGradient: outputGradient, through: layers.count, needsInputGradient: needsInputGradient)
+    }
+
+    public var parameters: [Matrix<Scalar>] { layers.flatMap { $0.parameters } }
+
+    public var parameterNames: [String] {
+        layers.indices.flatMap { index in layers[index].parameterNames.map { "\(index).\($0)" } }
+    }
+
+    public var penalizedParameters: [Int] {
+        var offset = 0
+        return layers.flatMap { layer in
+            defer { offset += layer.parameters.count }
+            return layer.penalizedParameters.map { $0 + offset }
+        }
+    }
+
+    @inlinable public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {
+        try layers.updateParameters(update)
+    }
+
+    public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
+
+    public func multiplyAdds(for input: RecordShape) -> Int {
+        guard let shapes = try? layers.chainedShapes(from: input) else { return 0 }
+        return zip(layers, [input] + shapes).reduce(0) { $0 + $1.0.multiplyAdds(for: $1.1) }
+    }
+
+    public var sublayers: [any Layer<Scalar>] { layers }
+}
+
+extension Array {
+    /// Each layer's output shape in turn, for input records of shape `input`.
+    /// - Throws: ``ShapeError`` naming the first layer (counted from 1) that does not fit.
+    public func chainedShapes<Scalar>(from input: RecordShape) throws -> [RecordShape] where Element == any Layer<Scalar> {
+        var shape = input
+        return try enumerated().map { index, layer in
+            do {
+                shape = try layer.outputShape(for: shape)
+            } catch let error as ShapeError {
+                throw ShapeError(operation: error.operation, shapes: error.shapes, expected: "layer \(index + 1) (\(layer.name)): \(error.expected)")
+            }
+            return shape
+        }
+    }
+
+    /// The forward pass through every layer in turn, each keeping what its backward pass needs.
+    @inlinable public mutating func forward<Scalar>(
+        _ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator
+    ) throws -> Matrix<Scalar> where Element == any Layer<Scalar> {
+        var output = x
+        for index in indices { output = try self[index].forward(output, mode: mode, using: &generator) }
+        return output
+    }
+
+    /// The backward pass through the first `count` layers, last first: `∂E/∂x` of the first layer
+    /// and every parameter's gradient in the order of the layers' parameters.
+    @inlinable public mutating func backward<Scalar>(
+        outputGradient: Matrix<Scalar>, through count: Int, needsInputGradient: Bool
+    ) throws -> LayerGradients<Scalar> where Element == any Layer<Scalar> {
+        var gradient = outputGradient
+        var perLayer = [[Matrix<Scalar>]](repeating: [], count: count)
+        for index in (0..<count).reversed() {
+            let backward = try self[index].backward(outputGradient: gradient, needsInputGradient: needsInputGradient || index > 0)
+            perLayer[index] = backward.parameters
+            gradient = backward.input
+        }
+        return LayerGradients(input: gradient, parameters: perLayer.flatMap { $0 })
+    }
+
+    /// Every layer's parameters in turn, numbered through the whole list.
+    @inlinable public mutating func updateParameters<Scalar>(
+        _ update: (inout Matrix<Scalar>, Int) throws -> Void
+    ) rethrows where Element == any Layer<Scalar> {
+        var offset = 0
+        for index in indices {
+            var count = 0
+            try self[index].updateParameters { parameter, p in
+                count = Swift.max(count, p + 1)
+                try update(&parameter, offset + p)
+            }
+            offset += count
+        }
+    }
+}
