@@ -238,7 +238,7 @@ Chapter.run("regularization") { chapter in
     var probe = plain
     var probeRandom = SeededGenerator(seed: chapter.options.seed &+ 3)
     let pass = try probe.backpropagate(training.inputs, targets: training.targets, loss: .halfSquaredError, using: &probeRandom)
-    var gradients = pass.gradients.flatMap { $0 }
+    var gradients = pass.gradients
     let before = try clipByGlobalNorm(&gradients, maxNorm: 0.1)
     let after = gradients.reduce(0.0) { total, g in total + g.elements.reduce(0) { $0 + $1 * $1 } }.squareRoot()
     chapter.text(

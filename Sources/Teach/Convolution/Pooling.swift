@@ -1,3 +1,8 @@
+/// Max or average: what a pooling window keeps.
+public enum PoolingKind: Sendable, Hashable {
+    case max, average
+}
+
 /// Max or average pooling: each channel on its own, a `F×F` window moved by stride `S`, and one
 /// number per window: the largest (max) or the mean (average). Pooling has no parameters and keeps
 /// the depth: `H×W×C` becomes `Ho×Wo×C` with `Ho = (H − F)/S + 1` (article 004).
@@ -11,9 +16,7 @@
 /// and columns that no window reaches are ignored, as PyTorch's `MaxPool2d` and `AvgPool2d` do
 /// with their default `ceil_mode=False`. The stride defaults to the window size, as in PyTorch.
 public struct Pooling<Scalar: MatrixScalar>: Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: Sendable, Hashable {
-        case max, average
-    }
+    public typealias Kind = PoolingKind
 
     public let kind: Kind
     public let inputShape: ImageShape

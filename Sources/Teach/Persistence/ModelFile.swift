@@ -372,7 +372,7 @@ private struct StoredLayer<Scalar: MatrixScalar> {
             return conv
         case "pool":
             try allowOnly(["pooling", "input_shape", "size", "stride", "round_down"])
-            let poolingKind: Pooling<Scalar>.Kind
+            let poolingKind: PoolingKind
             switch try string("pooling") {
             case "max": poolingKind = .max
             case "average": poolingKind = .average

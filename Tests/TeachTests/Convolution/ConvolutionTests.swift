@@ -23,7 +23,7 @@ private func naiveConvolution(_ conv: Conv2D<Double>, _ x: Matrix<Double>) -> Ma
     }
 }
 
-private func naivePooling(_ pooling: Pooling, _ x: Matrix<Double>) -> Matrix<Double> {
+private func naivePooling(_ pooling: Pooling<Double>, _ x: Matrix<Double>) -> Matrix<Double> {
     let input = pooling.inputShape, output = pooling.outputShape
     return Matrix(rows: x.rows, columns: output.count) { n, index in
         let c = index % output.channels, pixel = index / output.channels
@@ -115,14 +115,14 @@ private func worstDifference(_ a: Matrix<Double>, _ b: Matrix<Double>) -> Double
 }
 
 @Suite struct PoolingTests {
-    static let cases: [(kind: Pooling.Kind, size: Int, stride: Int)] = [
+    static let cases: [(kind: PoolingKind, size: Int, stride: Int)] = [
         (.max, 2, 2), (.max, 3, 1), (.max, 2, 1), (.average, 2, 2), (.average, 3, 1), (.average, 2, 1),
     ]
 
     @Test(arguments: cases)
-    func forwardAndBackward(kind: Pooling.Kind, size: Int, stride: Int) throws {
+    func forwardAndBackward(kind: PoolingKind, size: Int, stride: Int) throws {
         var random = SeededGenerator(seed: UInt64(size * 10 + stride))
-        let pooling = try Pooling(kind, inputShape: ImageShape(height: 6, width: 6, channels: 2), size: size, stride: stride)
+        let pooling = try Pooling<Double>(kind, inputShape: ImageShape(height: 6, width: 6, channels: 2), size: size, stride: stride)
         let x = Matrix<Double>.gaussian(rows: 3, columns: 72, using: &random)
         let (output, sources) = try pooling.forward(x)
         #expect(worstDifference(output, naivePooling(pooling, x)) < 1e-14)
@@ -138,13 +138,14 @@ private func worstDifference(_ a: Matrix<Double>, _ b: Matrix<Double>) -> Double
     @Test func floatMaxPoolingMatchesDoubleWithTies() throws {
         var random = SeededGenerator(seed: 8)
         let shape = ImageShape(height: 7, width: 7, channels: 19)
-        let pooling = try Pooling(.max, inputShape: shape, size: 3, stride: 2)
+        let pooling = try Pooling<Double>(.max, inputShape: shape, size: 3, stride: 2)
+        let floatPooling = try Pooling<Float>(.max, inputShape: shape, size: 3, stride: 2)
         // values on a coarse grid, so that many windows hold their maximum twice
         let values = (0..<(2 * shape.count)).map { _ in Double(random.integer(below: 5)) - 2 }
         let double = try Matrix<Double>(rows: 2, columns: shape.count, elements: values)
         let float = try Matrix<Float>(rows: 2, columns: shape.count, elements: values.map(Float.init))
         let (doubleOutput, doubleSources) = try pooling.forward(double)
-        let (floatOutput, floatSources) = try pooling.forward(float)
+        let (floatOutput, floatSources) = try floatPooling.forward(float)
         #expect(floatOutput.elements.map(Double.init) == doubleOutput.elements)
         #expect(floatSources == doubleSources)
         #expect(worstDifference(doubleOutput, naivePooling(pooling, double)) == 0)
@@ -153,13 +154,13 @@ private func worstDifference(_ a: Matrix<Double>, _ b: Matrix<Double>) -> Double
     @Test func articleMaxPoolingExample() throws {
         // a 4×4 block, 2×2 windows with stride 2: the largest of each quarter
         let block = try Matrix<Double>([[1, 1, 2, 4, 5, 6, 7, 8, 3, 2, 1, 0, 1, 2, 3, 4]])
-        let pooling = try Pooling(.max, inputShape: ImageShape(4, 1), size: 2, stride: 2)
+        let pooling = try Pooling<Double>(.max, inputShape: ImageShape(4, 1), size: 2, stride: 2)
         #expect(try pooling.forward(block).output == Matrix(row: [6, 8, 3, 4]))
         #expect(pooling.outputShape == ImageShape(2, 1))
     }
 
     @Test func zeroPaddingAndItsBackward() throws {
-        let padding = try ZeroPadding(inputShape: ImageShape(height: 1, width: 2, channels: 1), padding: 1)
+        let padding = try ZeroPadding<Double>(inputShape: ImageShape(height: 1, width: 2, channels: 1), padding: 1)
         let x = Matrix<Double>(row: [3, 4])
         #expect(try padding.forward(x) == Matrix(row: [0, 0, 0, 0, 0, 3, 4, 0, 0, 0, 0, 0]))
         let g = Matrix<Double>(row: (1...12).map(Double.init))
@@ -188,7 +189,7 @@ private func worstDifference(_ a: Matrix<Double>, _ b: Matrix<Double>) -> Double
         #expect(try ConvolutionGeometry.outputSize(input: 6, filter: 3, stride: 1, padding: 1) == 6)
         #expect(ConvolutionGeometry.samePadding(filter: 4) == nil)
         // pooling 4×4 with 2×2 stride 2: 2×2, depth kept
-        #expect(try Pooling(.max, inputShape: ImageShape(4, 5), size: 2, stride: 2).outputShape == ImageShape(2, 5))
+        #expect(try Pooling<Double>(.max, inputShape: ImageShape(4, 5), size: 2, stride: 2).outputShape == ImageShape(2, 5))
     }
 
     @Test func invalidGeometriesNameTheRule() {
@@ -232,17 +233,17 @@ private func worstDifference(_ a: Matrix<Double>, _ b: Matrix<Double>) -> Double
     @Test func smallCNNGradientsMatchCentralDifferences() throws {
         var random = SeededGenerator(seed: 3)
         let conv = try Conv2D<Double>(inputShape: ImageShape(6, 1), filters: 2, filterSize: 3, padding: 1, activation: .tanh, initializer: .xavier, using: &random)
-        let pool = try Pooling(.average, inputShape: conv.outputShape, size: 2, stride: 2)
+        let pool = try Pooling<Double>(.average, inputShape: conv.outputShape, size: 2, stride: 2)
         let model = try Model<Double>([
-            .conv2D(conv), .pool(pool), .flatten(pool.outputShape),
-            .dense(Dense(inputs: pool.outputShape.count, units: 3, activation: .identity, initializer: .xavier, using: &random)), .softmax,
+            conv, pool, Flatten(inputShape: pool.outputShape),
+            Dense(inputs: pool.outputShape.count, units: 3, activation: .identity, initializer: .xavier, using: &random), Softmax(),
         ])
         let x = Matrix<Double>.gaussian(rows: 2, columns: 36, using: &random)
         let y = try Matrix<Double>([[1, 0, 0], [0, 0, 1]])
         let worst = try worstModelGradientError(model, inputs: x, targets: y, loss: .halfSquaredError)
         #expect(worst < 1e-8)
         #expect(throws: ShapeError.self) {
-            try Model<Double>([.conv2D(conv), .pool(try Pooling(.max, inputShape: ImageShape(3, 8), size: 3, stride: 3))])
+            try Model<Double>([conv, try Pooling<Double>(.max, inputShape: ImageShape(3, 8), size: 3, stride: 3)])
         }
     }
 }

@@ -112,10 +112,10 @@ private func weightedSum(_ y: Matrix<Double>, _ r: Matrix<Double>) -> Double {
 
 @Suite struct DropoutTests {
     @Test func invertedDropoutKeepsTheExpectedActivation() throws {
-        let dropout = try Dropout(rate: 0.3)
+        let dropout = try Dropout<Double>(rate: 0.3)
         var random = SeededGenerator(seed: 5)
         let x = Matrix<Double>(rows: 200, columns: 500, repeating: 2)
-        let (output, mask) = try dropout.forward(x, mode: .training, using: &random)
+        let (output, mask) = try dropout.forwardKeepingMask(x, mode: .training, using: &random)
         let kept = output.elements.filter { $0 != 0 }
         // kept units are scaled by 1/(1 − 0.3)
         #expect(kept.allSatisfy { $0.isApproximatelyEqual(to: 2 / 0.7, absoluteTolerance: 1e-12) })
@@ -131,20 +131,20 @@ private func weightedSum(_ y: Matrix<Double>, _ r: Matrix<Double>) -> Double {
     @Test func inferenceIsTheIdentity() throws {
         var random = SeededGenerator(seed: 5)
         let x = Matrix<Double>.gaussian(rows: 4, columns: 6, using: &random)
-        let (output, mask) = try Dropout(rate: 0.5).forward(x, mode: .inference, using: &random)
+        let (output, mask) = try Dropout<Double>(rate: 0.5).forwardKeepingMask(x, mode: .inference, using: &random)
         #expect(output == x)
         #expect(mask == nil)
         // the original (not inverted) form scales at inference instead
-        let (scaled, _) = try Dropout(rate: 0.5, inverted: false).forward(x, mode: .inference, using: &random)
+        let (scaled, _) = try Dropout<Double>(rate: 0.5, inverted: false).forwardKeepingMask(x, mode: .inference, using: &random)
         let half = x * 0.5
         #expect(scaled == half)
-        let (training, _) = try Dropout(rate: 0.5, inverted: false).forward(x, mode: .training, using: &random)
+        let (training, _) = try Dropout<Double>(rate: 0.5, inverted: false).forwardKeepingMask(x, mode: .training, using: &random)
         #expect(training.elements.allSatisfy { $0 == 0 || x.elements.contains($0) })
     }
 
     @Test func rateOutsideTheRangeIsAnError() {
-        #expect(throws: InvalidArgument.self) { try Dropout(rate: 1) }
-        #expect(throws: InvalidArgument.self) { try Dropout(rate: -0.1) }
+        #expect(throws: InvalidArgument.self) { try Dropout<Double>(rate: 1) }
+        #expect(throws: InvalidArgument.self) { try Dropout<Double>(rate: -0.1) }
     }
 }
 
@@ -224,9 +224,9 @@ private func weightedSum(_ y: Matrix<Double>, _ r: Matrix<Double>) -> Double {
     @Test func modelGradientsMatchCentralDifferencesThroughBatchNorm() throws {
         var random = SeededGenerator(seed: 31)
         let model = try Model<Double>([
-            .dense(Dense(inputs: 3, units: 4, activation: .identity, initializer: .xavier, using: &random)),
-            .batchNorm(BatchNorm(features: 4)), .activation(.tanh),
-            .dense(Dense(inputs: 4, units: 2, activation: .sigmoid, initializer: .xavier, using: &random)),
+            Dense(inputs: 3, units: 4, activation: .identity, initializer: .xavier, using: &random),
+            BatchNorm(features: 4), ActivationLayer(.tanh),
+            Dense(inputs: 4, units: 2, activation: .sigmoid, initializer: .xavier, using: &random),
         ])
         let x = Matrix<Double>.gaussian(rows: 6, columns: 3, using: &random)
         let y = Matrix<Double>.uniform(rows: 6, columns: 2, in: 0..<1, using: &random)
@@ -237,9 +237,9 @@ private func weightedSum(_ y: Matrix<Double>, _ r: Matrix<Double>) -> Double {
     @Test func modelsCheckTheirWidths() throws {
         var random = SeededGenerator(seed: 1)
         let dense = try Dense<Double>(inputs: 3, units: 4, activation: .relu, initializer: .he, using: &random)
-        #expect(throws: ShapeError.self) { try Model([.dense(dense), .batchNorm(BatchNorm(features: 5))]) }
-        #expect(throws: InvalidArgument.self) { try Model<Double>([.dropout(Dropout(rate: 0.5))]) }
-        let model = try Model([.dense(dense), .dropout(Dropout(rate: 0.5)), .batchNorm(BatchNorm(features: 4))])
+        #expect(throws: ShapeError.self) { try Model([dense, BatchNorm(features: 5)]) }
+        #expect(throws: InvalidArgument.self) { try Model<Double>([Dropout(rate: 0.5)]) }
+        let model = try Model([dense, Dropout(rate: 0.5), BatchNorm(features: 4)])
         #expect(model.parameterCount == 16 + 8)
     }
 }
@@ -254,7 +254,7 @@ private func weightedSum(_ y: Matrix<Double>, _ r: Matrix<Double>) -> Double {
     }
 
     func distance(_ a: Model<Double>, _ b: Model<Double>) -> Double {
-        zip(a.layers.flatMap(\.parameters), b.layers.flatMap(\.parameters)).reduce(0.0) { total, pair in
+        zip(a.parameters, b.parameters).reduce(0.0) { total, pair in
             total + zip(pair.0.elements, pair.1.elements).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
         }.squareRoot()
     }
@@ -264,7 +264,7 @@ private func weightedSum(_ y: Matrix<Double>, _ r: Matrix<Double>) -> Double {
         var model = start
         var optimizer = try Optimizer<Double>.sgd(learningRate: 10)
         var random = SeededGenerator(seed: 1)
-        try model.train(inputs: x, targets: y, optimizer: &optimizer, batchSize: 16, epochs: 1, clipNorm: 0.01, using: &random)
+        try model.train(inputs: x, targets: y, options: TrainingOptions(epochs: 1, batchSize: 16, clipNorm: 0.01), optimizer: &optimizer, using: &random)
         // one update of at most lr · maxNorm
         #expect(distance(model, start) <= 10 * 0.01 * (1 + 1e-9))
         #expect(distance(model, start) > 10 * 0.01 * 0.99)
@@ -276,12 +276,12 @@ private func weightedSum(_ y: Matrix<Double>, _ r: Matrix<Double>) -> Double {
         var optimizer = try Optimizer<Double>.adam(learningRate: 0.01)
         var random = SeededGenerator(seed: 1)
         var batches = 0
-        let history = try model.train(
-            inputs: x, targets: y, optimizer: &optimizer, batchSize: 5, epochs: 2, validation: (x, y),
-            augment: { batch, _ in
-                batches += 1
-                return batch
-            }, using: &random)
+        var options = TrainingOptions<Double>(epochs: 2, batchSize: 5, validation: (x, y))
+        options.augment = { batch, _ in
+            batches += 1
+            return batch
+        }
+        let history = try model.train(inputs: x, targets: y, options: options, optimizer: &optimizer, using: &random)
         #expect(batches == 8)  // ⌈16/5⌉ = 4 batches per epoch
         #expect(history.count == 3)
         // validation on the training data itself gives the training loss
@@ -291,10 +291,10 @@ private func weightedSum(_ y: Matrix<Double>, _ r: Matrix<Double>) -> Double {
     @Test func dropoutOnlyActsInTraining() throws {
         var random = SeededGenerator(seed: 2)
         let dense = try Dense<Double>(inputs: 4, units: 4, activation: .identity, initializer: .xavier, using: &random)
-        var model = try Model<Double>([.dense(dense), .dropout(Dropout(rate: 0.5))])
+        var model = try Model<Double>([dense, Dropout(rate: 0.5)])
         let x = Matrix<Double>.gaussian(rows: 3, columns: 4, using: &random)
         #expect(try model.predict(x) == dense.forward(x))
-        let training = try model.forward(x, mode: .training, using: &random).last!.output
+        let training = try model.forward(x, mode: .training, using: &random)
         #expect(training.elements.contains(0))
     }
 
@@ -307,7 +307,7 @@ private func weightedSum(_ y: Matrix<Double>, _ r: Matrix<Double>) -> Double {
         var a = SeededGenerator(seed: 9), b = SeededGenerator(seed: 9)
         let one = try network.train(inputs: x, targets: y, learningRate: 0.5, batchSize: 3, epochs: 4, using: &a)
         var optimizer = try Optimizer<Double>.sgd(learningRate: 0.5)
-        let two = try model.train(inputs: x, targets: y, optimizer: &optimizer, batchSize: 3, epochs: 4, using: &b)
+        let two = try model.train(inputs: x, targets: y, options: TrainingOptions(epochs: 4, batchSize: 3), optimizer: &optimizer, using: &b)
         #expect(one.map(\.loss) == two.map(\.loss))
         #expect(Model(network) == model)
     }
@@ -319,7 +319,7 @@ private func weightedSum(_ y: Matrix<Double>, _ r: Matrix<Double>) -> Double {
         var random = SeededGenerator(seed: 1)
         let y2 = y.map { $0 * 1e200 }
         #expect(throws: TrainingDiverged.self) {
-            try model.train(inputs: x, targets: y2, optimizer: &optimizer, batchSize: 4, epochs: 3, using: &random)
+            try model.train(inputs: x, targets: y2, options: TrainingOptions(epochs: 3, batchSize: 4), optimizer: &optimizer, using: &random)
         }
     }
 }
@@ -340,8 +340,8 @@ private func weightedSum(_ y: Matrix<Double>, _ r: Matrix<Double>) -> Double {
     @Test func softmaxWithCrossEntropyMatchesCentralDifferences() throws {
         var random = SeededGenerator(seed: 17)
         let model = try Model<Double>([
-            .dense(Dense(inputs: 4, units: 5, activation: .tanh, initializer: .xavier, using: &random)),
-            .dense(Dense(inputs: 5, units: 3, activation: .identity, initializer: .xavier, using: &random)), .softmax,
+            Dense(inputs: 4, units: 5, activation: .tanh, initializer: .xavier, using: &random),
+            Dense(inputs: 5, units: 3, activation: .identity, initializer: .xavier, using: &random), Softmax(),
         ])
         let x = Matrix<Double>.gaussian(rows: 6, columns: 4, using: &random)
         let y = Matrix<Double>(rows: 6, columns: 3) { r, c in r % 3 == c ? 1 : 0 }

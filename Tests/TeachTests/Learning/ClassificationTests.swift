@@ -51,10 +51,10 @@ import Testing
         var model: Model<Double> = try LayerSpecification.classifier(input: "2", layers: ["dense 16"], classes: 2, using: &random)
         var optimizer = try Optimizer<Double>.adam(learningRate: 0.01)
         var batches: [BatchRecord] = []
-        let history = try model.train(
-            inputs: data.inputs, targets: targets, loss: .crossEntropy, optimizer: &optimizer, batchSize: 32, epochs: 3,
-            validation: (data.inputs, targets), lossReport: .batchAverage, measureAccuracy: true, using: &random,
-            afterBatch: { batches.append($0) })
+        var options = TrainingOptions<Double>(
+            epochs: 3, batchSize: 32, loss: .crossEntropy, validation: (data.inputs, targets), lossReport: .batchAverage, measureAccuracy: true)
+        options.afterBatch = { batches.append($0) }
+        let history = try model.train(inputs: data.inputs, targets: targets, options: options, optimizer: &optimizer, using: &random)
         #expect(history.map(\.epoch) == [1, 2, 3])
         #expect(batches.count == 3 * 4)
         #expect(batches.prefix(4).map(\.batch) == [1, 2, 3, 4] && batches.allSatisfy { $0.batchCount == 4 })
@@ -68,7 +68,7 @@ import Testing
         let outputs = try model.predict(data.inputs)
         #expect(history[2].validationAccuracy == Double(try outputs.correctClassifications(targets)) / 120)
         // without measureAccuracy nothing is counted
-        let plain = try model.train(inputs: data.inputs, targets: targets, loss: .crossEntropy, optimizer: &optimizer, batchSize: 32, epochs: 1, using: &random)
+        let plain = try model.train(inputs: data.inputs, targets: targets, options: TrainingOptions(epochs: 1, batchSize: 32, loss: .crossEntropy), optimizer: &optimizer, using: &random)
         #expect(plain.allSatisfy { $0.accuracy == nil && $0.validationAccuracy == nil })
     }
 
@@ -81,7 +81,7 @@ import Testing
             input: "28x28x1", layers: ["conv 25 5", "maxpool 2", "conv 25 5", "maxpool 2", "conv 25 4"], classes: 10, using: &random)
         #expect(cnn.summary.map(\.output) == ["24×24×25", "12×12×25", "8×8×25", "4×4×25", "1×1×25", "25", "10", "10"])
         // random weights, not the zeros of `model(input:layers:)`
-        guard case .dense(let first) = dense.layers[0] else { Issue.record("not dense"); return }
+        guard let first = dense.layers[0] as? Dense<Float> else { Issue.record("not dense"); return }
         #expect(first.weights.maxMagnitude() > 0)
         #expect(throws: InvalidArgument.self) { let _: Model<Float> = try LayerSpecification.classifier(input: "4", layers: [], classes: 1, using: &random) }
     }

@@ -98,15 +98,15 @@ import Testing
     }
 
     static func weights(of model: Model<Float>, layer: Int) -> Matrix<Float> {
-        guard case .dense(let dense) = model.layers[layer] else { fatalError("layer \(layer) is not dense") }
+        guard let dense = model.layers[layer] as? Dense<Float> else { fatalError("layer \(layer) is not dense") }
         return dense.weights
     }
 
     @Test func optimizerStepsUpdateWeightsInPlace() throws {
         var generator = SeededGenerator(seed: 5)
         var model = try Model<Float>([
-            .dense(Dense(inputs: 30, units: 20, activation: .relu, initializer: .he, using: &generator)),
-            .dense(Dense(inputs: 20, units: 4, activation: .identity, initializer: .xavier, using: &generator)), .softmax,
+            Dense(inputs: 30, units: 20, activation: .relu, initializer: .he, using: &generator),
+            Dense(inputs: 20, units: 4, activation: .identity, initializer: .xavier, using: &generator), Softmax(),
         ])
         let x = Matrix<Float>.uniform(rows: 32, columns: 30, in: 0..<1, using: &generator)
         let y = Matrix<Float>(rows: 32, columns: 4) { r, c in r % 4 == c ? 1 : 0 }

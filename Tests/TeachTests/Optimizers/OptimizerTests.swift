@@ -160,9 +160,7 @@ import Testing
         let x = Matrix<Double>.uniform(rows: 8, columns: 2, in: -1..<1, using: &random)
         let y = Matrix<Double>(rows: 8, columns: 1, repeating: 0.5)
         var optimizer = try Optimizer<Double>.sgd(learningRate: 0.4)
-        let history = try model.train(
-            inputs: x, targets: y, optimizer: &optimizer, schedule: .step(every: 1, factor: 0.5), batchSize: 8, epochs: 3,
-            using: &random)
+        let history = try model.train(inputs: x, targets: y, options: TrainingOptions(epochs: 3, batchSize: 8, schedule: .step(every: 1, factor: 0.5)), optimizer: &optimizer, using: &random)
         #expect(history.map(\.learningRate) == [nil, 0.4, 0.2, 0.1])
     }
 }

@@ -18,33 +18,33 @@ extension PersistenceTests {
         static func trainedCNN<Scalar: MatrixScalar>(_: Scalar.Type) throws -> (model: Model<Scalar>, inputs: Matrix<Scalar>) {
             var random = SeededGenerator(seed: 11)
             let image = ImageShape(6, 1)
-            let padding = try ZeroPadding(inputShape: image, padding: 1)  // 8×8×1
+            let padding = try ZeroPadding<Scalar>(inputShape: image, padding: 1)  // 8×8×1
             let conv1 = try Conv2D<Scalar>(inputShape: padding.outputShape, filters: 4, filterSize: 3, using: &random)  // 6×6×4
-            let maxPool = try Pooling(.max, inputShape: conv1.outputShape, size: 2, stride: 2)  // 3×3×4
+            let maxPool = try Pooling<Scalar>(.max, inputShape: conv1.outputShape, size: 2, stride: 2)  // 3×3×4
             let conv2 = try Conv2D<Scalar>(
                 inputShape: maxPool.outputShape, filters: 5, filterSize: 3, padding: 1, activation: .leakyReLU(negativeSlope: 0.2),
                 initializer: .xavier, using: &random)  // 3×3×5
-            let averagePool = try Pooling(.average, inputShape: conv2.outputShape, size: 2, stride: 1)  // 2×2×5
+            let averagePool = try Pooling<Scalar>(.average, inputShape: conv2.outputShape, size: 2, stride: 1)  // 2×2×5
             var model = try Model<Scalar>([
-                .zeroPadding(padding), .conv2D(conv1), .pool(maxPool), .conv2D(conv2), .pool(averagePool),
-                .flatten(averagePool.outputShape),
-                .dense(Dense(inputs: 20, units: 8, activation: .identity, hasBias: false, using: &random)),
-                .batchNorm(BatchNorm(features: 8, momentum: 0.3, epsilon: 1e-3)),
-                .activation(.tanh),
-                .dropout(Dropout(rate: 0.25)),
-                .dense(Dense(inputs: 8, units: 3, activation: .sigmoid, using: &random)),
-                .softmax,
+                padding, conv1, maxPool, conv2, averagePool,
+                Flatten(inputShape: averagePool.outputShape),
+                Dense(inputs: 20, units: 8, activation: .identity, hasBias: false, using: &random),
+                BatchNorm(features: 8, momentum: 0.3, epsilon: 1e-3),
+                ActivationLayer(.tanh),
+                Dropout(rate: 0.25),
+                Dense(inputs: 8, units: 3, activation: .sigmoid, using: &random),
+                Softmax(),
             ])
             let inputs = Matrix<Scalar>.uniform(rows: 12, columns: image.count, in: 0..<1, using: &random)
             let targets = Matrix<Scalar>(rows: 12, columns: 3) { r, c in r % 3 == c ? 1 : 0 }
             var optimizer = try Optimizer<Scalar>.adam(learningRate: 0.01)
-            try model.train(inputs: inputs, targets: targets, loss: .crossEntropy, optimizer: &optimizer, batchSize: 4, epochs: 3, using: &random)
+            try model.train(inputs: inputs, targets: targets, options: TrainingOptions(epochs: 3, batchSize: 4, loss: .crossEntropy), optimizer: &optimizer, using: &random)
             return (model, inputs)
         }
 
         func roundTrip<Scalar: MatrixScalar>(_ type: Scalar.Type) throws {
             let (model, inputs) = try Self.trainedCNN(type)
-            guard case .batchNorm(let norm) = model.layers[7] else { Issue.record("layer 7 is not batch norm"); return }
+            guard let norm = model.layers[7] as? BatchNorm<Scalar> else { Issue.record("layer 7 is not batch norm"); return }
             #expect(norm.runningMean != Matrix(rows: 1, columns: 8))  // trained
             let path = directory + "/cnn-\(Scalar.self).safetensors"
             try model.save(to: path)
@@ -84,7 +84,7 @@ extension PersistenceTests {
 
         @Test func aTinyModelFileByteForByte() throws {
             let dense = try Dense<Float>(weights: [[1], [2]], bias: [0.5], activation: .relu)
-            let bytes = try Model([.dense(dense)]).safeTensors().encoded()
+            let bytes = try Model([dense]).safeTensors().encoded()
             let architecture = #"[{\"kind\":\"dense\",\"inputs\":2,\"units\":1,\"activation\":\"relu\",\"bias\":true}]"#
             let header =
                 #"{"__metadata__":{"format":"teach-model","teach.architecture":""# + architecture + #"","teach.version":"1"},"#
@@ -237,7 +237,7 @@ extension PersistenceTests {
             #expect(error?.reason.contains("does not exist") == true)
             // an unsavable number is an error too, not a file JSON cannot hold
             var broken = model
-            broken.layers[9] = .activation(.leakyReLU(negativeSlope: .infinity))
+            broken.layers[9] = ActivationLayer(.leakyReLU(negativeSlope: .infinity))
             #expect(throws: InvalidArgument.self) { try broken.save(to: self.directory + "/broken.safetensors") }
             #expect(!FileManager.default.fileExists(atPath: directory + "/broken.safetensors"))
         }

@@ -20,11 +20,11 @@ import Testing
         func run() throws -> Matrix<Float> {
             var g = SeededGenerator(seed: 9)
             var model = try Model<Float>([
-                .dense(Dense(inputs: 20, units: 16, activation: .relu, initializer: .he, using: &g)),
-                .dense(Dense(inputs: 16, units: 3, activation: .identity, initializer: .xavier, using: &g)), .softmax,
+                Dense(inputs: 20, units: 16, activation: .relu, initializer: .he, using: &g),
+                Dense(inputs: 16, units: 3, activation: .identity, initializer: .xavier, using: &g), Softmax(),
             ])
             var optimizer = try Optimizer<Float>.adam()
-            try model.train(inputs: x, targets: y, loss: .crossEntropy, optimizer: &optimizer, batchSize: 16, epochs: 2, using: &g)
+            try model.train(inputs: x, targets: y, options: TrainingOptions(epochs: 2, batchSize: 16, loss: .crossEntropy), optimizer: &optimizer, using: &g)
             return try model.predict(x)
         }
         let first = try run(), second = try run()
