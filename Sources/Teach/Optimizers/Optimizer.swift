@@ -5,7 +5,8 @@ import RealModule
 /// same hyper-parameters give the same numbers in PyTorch.
 ///
 /// For a parameter `θ` with gradient `g` at step `t` (counted per parameter from 1), learning
-/// rate `γ` and weight decay `λ`, every rule first adds the decay, `g ← g + λθ`, then:
+/// rate `γ` and weight decay `λ`, every rule but AdamW first adds the decay to the gradient,
+/// `g ← g + λθ` (L2 regularization), then:
 ///
 /// | rule | state | update |
 /// |---|---|---|
@@ -16,6 +17,7 @@ import RealModule
 /// | RMSProp `α` | `v` | `v ← α v + (1 − α) g²`, `θ ← θ − γ g / (√v + ε)` |
 /// | Adadelta `ρ` | `v`, `u` | `v ← ρ v + (1 − ρ) g²`, `Δ = √(u + ε) / √(v + ε) · g`, `u ← ρ u + (1 − ρ) Δ²`, `θ ← θ − γ Δ` |
 /// | Adam `β₁`, `β₂` | `m`, `v` | `m ← β₁ m + (1 − β₁) g`, `v ← β₂ v + (1 − β₂) g²`, `m̂ = m / (1 − β₁ᵗ)`, `v̂ = v / (1 − β₂ᵗ)`, `θ ← θ − γ m̂ / (√v̂ + ε)` |
+/// | AdamW `β₁`, `β₂` | `m`, `v` | `θ ← θ − γλθ` (decoupled decay; `g` is left as it is), then Adam's update |
 ///
 /// RMSProp with momentum keeps `b ← μ b + g / (√v + ε)` and steps `θ ← θ − γ b`; centred RMSProp
 /// also keeps the average gradient `ḡ` and divides by `√(v − ḡ²) + ε`.
@@ -31,6 +33,12 @@ public enum OptimizerRule: Sendable, Hashable {
     case adadelta(rho: Double, epsilon: Double)
     /// `torch.optim.Adam(betas=(beta1, beta2), eps=)`, with bias correction.
     case adam(beta1: Double, beta2: Double, epsilon: Double)
+    /// `torch.optim.AdamW(betas=(beta1, beta2), eps=)`: Adam with decoupled weight decay
+    /// (Loshchilov and Hutter). The optimizer's weight decay `λ` shrinks each parameter before
+    /// Adam's step, `θ ← θ − γλθ` (computed as `θ · (1 − γλ)`, as PyTorch does), and is not added
+    /// to the gradient, so Adam's division by `√v̂` does not weaken the decay of parameters with
+    /// large gradients as it does with Adam's L2 decay.
+    case adamW(beta1: Double, beta2: Double, epsilon: Double)
 }
 
 /// An optimizer: a rule, a learning rate, weight decay, and the state the rule keeps for every
@@ -47,7 +55,8 @@ public struct Optimizer<Scalar: MatrixScalar>: Sendable, CustomStringConvertible
     public var rule: OptimizerRule
     /// `γ`, the learning rate (`lr` in torch.optim); a ``LearningRateSchedule`` may change it per epoch.
     public var learningRate: Double
-    /// `λ`, added to each gradient as `λθ` before the rule (L2 regularization; `weight_decay`).
+    /// `λ`, added to each gradient as `λθ` before the rule (L2 regularization; `weight_decay`); for
+    /// ``OptimizerRule/adamW(beta1:beta2:epsilon:)``, the decoupled decay `θ ← θ − γλθ` instead.
     public var weightDecay: Double
     @usableFromInline var slots: [Int: SlotState] = [:]
 
@@ -101,7 +110,7 @@ public struct Optimizer<Scalar: MatrixScalar>: Sendable, CustomStringConvertible
         case .adadelta(let rho, let epsilon):
             try check("rho", rho, 0..<1)
             try check("epsilon", epsilon, 0..<Double.infinity)
-        case .adam(let beta1, let beta2, let epsilon):
+        case .adam(let beta1, let beta2, let epsilon), .adamW(let beta1, let beta2, let epsilon):
             try check("beta1", beta1, 0..<1)
             try check("beta2", beta2, 0..<1)
             try check("epsilon", epsilon, 0..<Double.infinity)
@@ -150,6 +159,15 @@ public struct Optimizer<Scalar: MatrixScalar>: Sendable, CustomStringConvertible
         try Optimizer(rule: .adam(beta1: beta1, beta2: beta2, epsilon: epsilon), learningRate: learningRate, weightDecay: weightDecay)
     }
 
+    /// `torch.optim.AdamW` (defaults `lr=0.001`, `betas=(0.9, 0.999)`, `eps=1e-8`,
+    /// `weight_decay=0.01`): Adam with the decoupled weight decay `θ ← θ − γλθ` before each step
+    /// (see ``OptimizerRule/adamW(beta1:beta2:epsilon:)``). With `weightDecay` 0 it is Adam.
+    public static func adamW(
+        learningRate: Double = 0.001, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, weightDecay: Double = 0.01
+    ) throws -> Optimizer {
+        try Optimizer(rule: .adamW(beta1: beta1, beta2: beta2, epsilon: epsilon), learningRate: learningRate, weightDecay: weightDecay)
+    }
+
     public var description: String {
         let rate = "lr \(learningRate)" + (weightDecay > 0 ? ", weight decay \(weightDecay)" : "")
         switch rule {
@@ -160,6 +178,7 @@ public struct Optimizer<Scalar: MatrixScalar>: Sendable, CustomStringConvertible
         case .rmsprop(let alpha, _, _, _): return "RMSProp (\(rate), α \(alpha))"
         case .adadelta(let rho, _): return "Adadelta (\(rate), ρ \(rho))"
         case .adam(let beta1, let beta2, _): return "Adam (\(rate), β \(beta1), \(beta2))"
+        case .adamW(let beta1, let beta2, _): return "AdamW (\(rate), β \(beta1), \(beta2))"
         }
     }
 
@@ -266,32 +285,48 @@ public struct Optimizer<Scalar: MatrixScalar>: Sendable, CustomStringConvertible
                 }
             }
         case .adam(let beta1, let beta2, let epsilon):
-            let b1 = Scalar(beta1), b2 = Scalar(beta2), eps = Scalar(epsilon)
-            let correction1 = 1 - Scalar.pow(b1, Scalar(t)), correction2 = 1 - Scalar.pow(b2, Scalar(t))
-            state.first.withUnsafeMutableBufferPointer { mBuffer in
-                state.second.withUnsafeMutableBufferPointer { vBuffer in
-                    // raw pointers and no branch in the loop, so the compiler can vectorise it
-                    guard let m = mBuffer.baseAddress, let v = vBuffer.baseAddress, let p = theta.baseAddress,
-                        let gradient = gradient.baseAddress
-                    else { return }
-                    if Scalar.self == Float.self {
-                        adamFloatUpdate(
-                            count: theta.count, parameters: UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self),
-                            gradients: UnsafeRawPointer(gradient).assumingMemoryBound(to: Float.self),
-                            first: UnsafeMutableRawPointer(m).assumingMemoryBound(to: Float.self),
-                            second: UnsafeMutableRawPointer(v).assumingMemoryBound(to: Float.self), learningRate: Float(lr),
-                            beta1: Float(b1), beta2: Float(b2), epsilon: Float(eps), correction1: Float(correction1),
-                            correction2: Float(correction2), decay: Float(decay))
-                        return
-                    }
-                    let keep1 = 1 - b1, keep2 = 1 - b2
-                    for i in 0..<theta.count {
-                        let g = gradient[i] + decay * p[i]
-                        m[i] = b1 * m[i] + keep1 * g
-                        v[i] = b2 * v[i] + keep2 * g * g
-                        let mHat = m[i] / correction1, vHat = v[i] / correction2
-                        p[i] -= lr * mHat / (vHat.squareRoot() + eps)
-                    }
+            adam(theta, gradient: gradient, state: &state, beta1: beta1, beta2: beta2, epsilon: epsilon, decay: decay)
+        case .adamW(let beta1, let beta2, let epsilon):
+            if weightDecay != 0 {
+                let shrink = Scalar(1 - learningRate * weightDecay)
+                for i in theta.indices { theta[i] *= shrink }
+            }
+            adam(theta, gradient: gradient, state: &state, beta1: beta1, beta2: beta2, epsilon: epsilon, decay: 0)
+        }
+    }
+
+    /// Adam's update with the L2 decay `decay` added to the gradient (0 for AdamW, which has
+    /// already shrunk `theta`); Float parameters go through the C kernel.
+    @inlinable func adam(
+        _ theta: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeBufferPointer<Scalar>, state: inout SlotState, beta1: Double,
+        beta2: Double, epsilon: Double, decay: Scalar
+    ) {
+        let lr = Scalar(learningRate), t = state.step
+        let b1 = Scalar(beta1), b2 = Scalar(beta2), eps = Scalar(epsilon)
+        let correction1 = 1 - Scalar.pow(b1, Scalar(t)), correction2 = 1 - Scalar.pow(b2, Scalar(t))
+        state.first.withUnsafeMutableBufferPointer { mBuffer in
+            state.second.withUnsafeMutableBufferPointer { vBuffer in
+                // raw pointers and no branch in the loop, so the compiler can vectorise it
+                guard let m = mBuffer.baseAddress, let v = vBuffer.baseAddress, let p = theta.baseAddress,
+                    let gradient = gradient.baseAddress
+                else { return }
+                if Scalar.self == Float.self {
+                    adamFloatUpdate(
+                        count: theta.count, parameters: UnsafeMutableRawPointer(p).assumingMemoryBound(to: Float.self),
+                        gradients: UnsafeRawPointer(gradient).assumingMemoryBound(to: Float.self),
+                        first: UnsafeMutableRawPointer(m).assumingMemoryBound(to: Float.self),
+                        second: UnsafeMutableRawPointer(v).assumingMemoryBound(to: Float.self), learningRate: Float(lr),
+                        beta1: Float(b1), beta2: Float(b2), epsilon: Float(eps), correction1: Float(correction1),
+                        correction2: Float(correction2), decay: Float(decay))
+                    return
+                }
+                let keep1 = 1 - b1, keep2 = 1 - b2
+                for i in 0..<theta.count {
+                    let g = gradient[i] + decay * p[i]
+                    m[i] = b1 * m[i] + keep1 * g
+                    v[i] = b2 * v[i] + keep2 * g * g
+                    let mHat = m[i] / correction1, vHat = v[i] / correction2
+                    p[i] -= lr * mHat / (vHat.squareRoot() + eps)
                 }
             }
         }

@@ -24,7 +24,9 @@
 /// | `softmax` | | none |
 ///
 /// An `input_shape` is `[height, width, channels]`. An `activation` is one of `step`, `sigmoid`,
-/// `tanh`, `relu`, `identity` or `leaky_relu`, the last with a `negative_slope` key beside it.
+/// `tanh`, `relu`, `identity`, `leaky_relu`, `softplus`, `elu`, `silu`, `gelu` or `gelu_tanh`
+/// (``Activation/storedName``); `leaky_relu` has a `negative_slope` key beside it and `elu` an
+/// `alpha` key (``Activation/storedParameter``).
 ///
 /// The names are PyTorch's (`weight`, `bias`, `running_mean`, `running_var`), the layouts the
 /// package's own: a dense weight is `inputs×units` (PyTorch's `nn.Linear` keeps `units×inputs`,
@@ -81,14 +83,9 @@ extension Model {
                 return JSONMember(key, .number(value))
             }
             func activation(_ activation: Activation) throws -> [JSONMember] {
-                switch activation {
-                case .step: [JSONMember("activation", .string("step"))]
-                case .sigmoid: [JSONMember("activation", .string("sigmoid"))]
-                case .tanh: [JSONMember("activation", .string("tanh"))]
-                case .relu: [JSONMember("activation", .string("relu"))]
-                case .identity: [JSONMember("activation", .string("identity"))]
-                case .leakyReLU(let slope): [JSONMember("activation", .string("leaky_relu")), try number(slope, "negative_slope")]
-                }
+                var members = [JSONMember("activation", .string(activation.storedName))]
+                if let parameter = activation.storedParameter { members.append(try number(parameter.value, parameter.key)) }
+                return members
             }
             func shape(_ shape: ImageShape) -> JSONValue { .array([.integer(shape.height), .integer(shape.width), .integer(shape.channels)]) }
             var members: [JSONMember]
@@ -277,15 +274,12 @@ private struct StoredLayer<Scalar: MatrixScalar> {
     }
 
     func activation() throws -> Activation {
-        switch try string("activation") {
-        case "step": return .step
-        case "sigmoid": return .sigmoid
-        case "tanh": return .tanh
-        case "relu": return .relu
-        case "identity": return .identity
-        case "leaky_relu": return .leakyReLU(negativeSlope: try number("negative_slope"))
-        case let other: throw problem("unknown activation \"\(other)\" (step, sigmoid, tanh, relu, identity or leaky_relu)")
+        let name = try string("activation")
+        guard let activation = try Activation(storedName: name, parameter: number) else {
+            let names = Activation.storedNames
+            throw problem("unknown activation \"\(name)\" (\(names.dropLast().joined(separator: ", ")) or \(names.last!))")
         }
+        return activation
     }
 
     /// The layer's tensor `parameter`, which must exist with `Scalar`'s dtype and the given shape.
@@ -324,7 +318,7 @@ private struct StoredLayer<Scalar: MatrixScalar> {
     mutating func layer() throws -> any Layer<Scalar> {
         guard case .object = description else { throw problem("the architecture's entry is \(description.kind), not an object") }
         kind = try string("kind")
-        let activationKeys: Set<String> = ["activation", "negative_slope"]
+        let activationKeys = Set(["activation"] + Activation.storedParameterKeys)
         switch kind {
         case "dense":
             try allowOnly(activationKeys.union(["inputs", "units", "bias"]))

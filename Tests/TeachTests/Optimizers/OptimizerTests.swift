@@ -207,3 +207,103 @@ import Testing
         #expect(theta.elements == expected)
     }
 }
+
+/// AdamW: Adam with the weight decay applied to the parameter, not to the gradient.
+@Suite struct AdamWTests {
+    @Test func decaysTheParameterBeforeAdamsStep() throws {
+        // lr γ = 0.1, λ = 0.1, θ₀ = 1, gradients 0.5 then −0.2.
+        // Step 1: θ ← 1 · (1 − 0.1·0.1) = 0.99; m = 0.1·0.5 = 0.05, v = 0.001·0.25 = 0.00025;
+        //   m̂ = 0.05/0.1 = 0.5, v̂ = 0.00025/0.001 = 0.25; θ ← 0.99 − 0.1·0.5/(0.5 + 1e-8) = 0.890000002
+        // Step 2: θ ← 0.890000002 · 0.99 = 0.881100002; m = 0.9·0.05 + 0.1·(−0.2) = 0.025,
+        //   v = 0.999·0.00025 + 0.001·0.04 = 0.00028975; m̂ = 0.025/(1 − 0.9²) = 0.131578947,
+        //   v̂ = 0.00028975/(1 − 0.999²) = 0.144947474, √v̂ = 0.380719679;
+        //   θ ← 0.881100002 − 0.1·0.131578947/(0.380719679 + 1e-8) = 0.881100002 − 0.034560584 = 0.846539418
+        let first = 0.99 - 0.1 * 0.5 / (0.5 + 1e-8)
+        let mHat = 0.025 / (1 - 0.9 * 0.9), vHat = 0.00028975 / (1 - 0.999 * 0.999)
+        let second = first * 0.99 - 0.1 * mHat / (vHat.squareRoot() + 1e-8)
+        #expect(abs(first - 0.890000002) < 1e-12)
+        #expect(abs(second - 0.8465394181) < 1e-10)
+        var optimizer = try Optimizer<Double>.adamW(learningRate: 0.1, weightDecay: 0.1)
+        var theta = Matrix<Double>(row: [1])
+        try optimizer.update(&theta, gradient: Matrix(row: [0.5]), slot: 0)
+        #expect(theta[0, 0].isApproximatelyEqual(to: first, absoluteTolerance: 1e-15))
+        try optimizer.update(&theta, gradient: Matrix(row: [-0.2]), slot: 0)
+        #expect(theta[0, 0].isApproximatelyEqual(to: second, absoluteTolerance: 1e-15))
+    }
+
+    @Test func hasTorchsDefaults() throws {
+        let optimizer = try Optimizer<Float>.adamW()
+        #expect(optimizer.rule == .adamW(beta1: 0.9, beta2: 0.999, epsilon: 1e-8))
+        #expect(optimizer.learningRate == 0.001 && optimizer.weightDecay == 0.01)
+        #expect(optimizer.description == "AdamW (lr 0.001, weight decay 0.01, β 0.9, 0.999)")
+        #expect(throws: InvalidArgument.self) { try Optimizer<Double>.adamW(beta2: 1) }
+        #expect(throws: InvalidArgument.self) { try Optimizer<Double>.adamW(epsilon: -1) }
+        #expect(throws: InvalidArgument.self) { try Optimizer<Double>.adamW(weightDecay: -0.01) }
+    }
+
+    /// Runs `steps` updates of two optimizers on the same random parameters and gradients.
+    func paths<Scalar: MatrixScalar>(
+        _ a: Optimizer<Scalar>, _ b: Optimizer<Scalar>, steps: Int = 4
+    ) throws -> (Matrix<Scalar>, Matrix<Scalar>) {
+        var random = SeededGenerator(seed: 21)
+        var (a, b) = (a, b)
+        var thetaA = Matrix<Scalar>.gaussian(rows: 3, columns: 7, using: &random), thetaB = thetaA
+        for _ in 0..<steps {
+            let g = Matrix<Scalar>.gaussian(rows: 3, columns: 7, using: &random)
+            try a.update(&thetaA, gradient: g, slot: 0)
+            try b.update(&thetaB, gradient: g, slot: 0)
+        }
+        return (thetaA, thetaB)
+    }
+
+    @Test func withoutWeightDecayItIsAdamExactly() throws {
+        let (double, doubleAdam) = try paths(Optimizer<Double>.adamW(learningRate: 0.01, weightDecay: 0), Optimizer<Double>.adam(learningRate: 0.01))
+        #expect(double.elements == doubleAdam.elements)
+        // Float goes through the C kernel
+        let (float, floatAdam) = try paths(Optimizer<Float>.adamW(learningRate: 0.01, weightDecay: 0), Optimizer<Float>.adam(learningRate: 0.01))
+        #expect(float.elements == floatAdam.elements)
+    }
+
+    @Test func itDiffersFromAdamWithL2Decay() throws {
+        // θ = [1, 1] with gradients [0, 1000], γ = 0.1, λ = 0.1, one step.
+        // Adam + L2: g = [0.1, 1000.1], and Adam's first step is γ·g/(|g| + ε) ≈ γ for both: θ ≈ [0.9, 0.9].
+        //   The decay alone moves the first weight by 0.1, ten times γλθ; the second, whose gradient is
+        //   large, decays by nothing more than it would without λ.
+        // AdamW: θ ← θ·(1 − 0.01) = [0.99, 0.99]; then g = [0, 1000]: steps 0 and γ·1000/(1000 + ε):
+        //   θ ≈ [0.99, 0.89], each weight shrunk by γλθ = 0.01 whatever its gradient.
+        var adam = try Optimizer<Double>.adam(learningRate: 0.1, weightDecay: 0.1)
+        var adamW = try Optimizer<Double>.adamW(learningRate: 0.1, weightDecay: 0.1)
+        var l2 = Matrix<Double>(row: [1, 1]), decoupled = l2
+        try adam.update(&l2, gradient: Matrix(row: [0, 1000]), slot: 0)
+        try adamW.update(&decoupled, gradient: Matrix(row: [0, 1000]), slot: 0)
+        #expect(l2[0, 0].isApproximatelyEqual(to: 1 - 0.1 * 0.1 / (0.1 + 1e-8), absoluteTolerance: 1e-15))
+        #expect(l2[0, 1].isApproximatelyEqual(to: 1 - 0.1 * 1000.1 / (1000.1 + 1e-8), absoluteTolerance: 1e-15))
+        #expect(decoupled[0, 0] == 0.99)
+        #expect(decoupled[0, 1].isApproximatelyEqual(to: 0.99 - 0.1 * 1000 / (1000 + 1e-8), absoluteTolerance: 1e-15))
+        // and over several steps of random gradients, in Float and Double, the two rules part ways
+        let (double, doubleAdam) = try paths(Optimizer<Double>.adamW(learningRate: 0.01, weightDecay: 0.1), Optimizer<Double>.adam(learningRate: 0.01, weightDecay: 0.1))
+        #expect(zip(double.elements, doubleAdam.elements).map { abs($0 - $1) }.max()! > 1e-4)
+    }
+
+    @Test func floatKernelPathMatchesTheScalarRuleExactly() throws {
+        // Float AdamW: the decay in Swift, then Adam's C kernel with no L2 term; the same in scalar Float.
+        var random = SeededGenerator(seed: 12)
+        var theta = Matrix<Float>.gaussian(rows: 3, columns: 11, using: &random)
+        var optimizer = try Optimizer<Float>.adamW(learningRate: 0.01, weightDecay: 0.1)
+        var m = [Float](repeating: 0, count: 33), v = [Float](repeating: 0, count: 33), expected = theta.elements
+        let shrink = Float((1 - 0.01 * 0.1) as Double)  // as Optimizer: 1 − γλ in Double, then rounded
+        for step in 1...3 {
+            let g = Matrix<Float>.gaussian(rows: 3, columns: 11, using: &random)
+            try optimizer.update(&theta, gradient: g, slot: 0)
+            let c1 = 1 - Float.pow(0.9, Float(step)), c2 = 1 - Float.pow(0.999, Float(step))
+            for i in 0..<33 {
+                expected[i] *= shrink
+                let gradient = g.elements[i]
+                m[i] = 0.9 * m[i] + (1 - 0.9) * gradient
+                v[i] = 0.999 * v[i] + (1 - 0.999) * gradient * gradient
+                expected[i] -= 0.01 * (m[i] / c1) / ((v[i] / c2).squareRoot() + 1e-8)
+            }
+        }
+        #expect(theta.elements == expected)
+    }
+}

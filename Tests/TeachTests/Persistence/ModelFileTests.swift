@@ -96,6 +96,35 @@ extension PersistenceTests {
             #expect(bytes == expected)
         }
 
+        @Test func everyActivationIsStoredByNameWithItsParameter() throws {
+            var random = SeededGenerator(seed: 4)
+            let model = try Model<Double>([
+                .dense(Dense(inputs: 2, units: 3, activation: .elu(alpha: 0.5), using: &random)),
+                .activation(.softplus), .activation(.silu), .activation(.gelu()), .activation(.gelu(approximate: .tanh)),
+                .activation(.elu()), .activation(.leakyReLU()),
+            ])
+            let file = try model.safeTensors()
+            let architecture = file.metadata["teach.architecture"] ?? ""
+            #expect(architecture.contains(#""units":3,"activation":"elu","alpha":0.5,"bias":true}"#), "\(architecture)")
+            #expect(
+                architecture.hasSuffix(
+                    #"{"kind":"activation","activation":"softplus"},{"kind":"activation","activation":"silu"},"#
+                        + #"{"kind":"activation","activation":"gelu"},{"kind":"activation","activation":"gelu_tanh"},"#
+                        + #"{"kind":"activation","activation":"elu","alpha":1.0},{"kind":"activation","activation":"leaky_relu","negative_slope":0.01}]"#),
+                "\(architecture)")
+            #expect(try Model<Double>(SafeTensors(decoding: file.encoded())) == model)
+        }
+
+        @Test func anActivationReadsItsParameterAndNeedsIt() throws {
+            let edited = try Model<Float>(SafeTensors(decoding: editedArchitecture(replacing(#""activation":"tanh""#, #""activation":"elu","alpha":0.5"#))))
+            #expect(edited.layers[8] == .activation(.elu(alpha: 0.5)))
+            try expectLoadProblem(
+                editedArchitecture(replacing(#""activation":"tanh""#, #""activation":"elu""#)), #"layers.8 (activation): the architecture gives no "alpha""#)
+            try expectLoadProblem(
+                editedArchitecture(replacing(#""activation":"tanh""#, #""activation":"elu","alpha":"big""#)),
+                #"layers.8 (activation): "alpha" must be a number, found "big""#)
+        }
+
         // MARK: Damaged files
 
         func savedBytes() throws -> (bytes: [UInt8], headerEnd: Int) {
@@ -205,7 +234,7 @@ extension PersistenceTests {
             try expectLoadProblem(editedArchitecture(replacing(#""input_shape":[6,6,1]"#, #""input_shape":[6,6]"#)), #""input_shape" must be [height, width, channels], each a whole number ≥ 1, found [6,6]"#)
             try expectLoadProblem(editedArchitecture(replacing(#""kind":"softmax""#, #""kind":"softermax""#)), #"layers.11 (?): unknown layer kind "softermax""#)
             try expectLoadProblem(editedArchitecture(replacing(#""kind":"softmax""#, #""kind":"softmax","axis":1"#)), #"layers.11 (softmax): unexpected key "axis" for a softmax layer"#)
-            try expectLoadProblem(editedArchitecture(replacing(#""activation":"tanh""#, #""activation":"gelu""#)), #"layers.8 (activation): unknown activation "gelu""#)
+            try expectLoadProblem(editedArchitecture(replacing(#""activation":"tanh""#, #""activation":"mish""#)), #"layers.8 (activation): unknown activation "mish""#)
             try expectLoadProblem(editedArchitecture(replacing(#""filter_size":3,"#, "")), #"layers.1 (conv2d): the architecture gives no "filter_size""#)
             try expectLoadProblem(editedArchitecture(replacing(#""inverted":true"#, #""inverted":"yes""#)), #""inverted" must be true or false, found "yes""#)
             try expectLoadProblem(editedArchitecture { _ in "[" }, #""teach.architecture" is not valid JSON"#)
