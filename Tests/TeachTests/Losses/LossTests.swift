@@ -171,12 +171,11 @@ import Testing
     @Test func aModelTrainsOnClassIndices() throws {
         // a linear classifier of 2 points per class, 3 classes; the loss must fall
         var random = SeededGenerator(seed: 5)
-        var model = try Model<Double>([.dense(Dense(inputs: 2, units: 3, activation: .identity, using: &random))])
+        var model = try Model<Double>([Dense(inputs: 2, units: 3, activation: .identity, using: &random)])
         let inputs = try Matrix<Double>([[1, 0], [0.9, 0.1], [0, 1], [0.1, 0.9], [-1, -1], [-0.9, -1]])
         let targets = Matrix<Double>(column: [0, 0, 1, 1, 2, 2])
         var optimizer = try Optimizer<Double>.sgd(learningRate: 0.5)
-        let history = try model.train(
-            inputs: inputs, targets: targets, loss: .crossEntropyWithLogits(), optimizer: &optimizer, batchSize: 6, epochs: 20, using: &random)
+        let history = try model.train(inputs: inputs, targets: targets, options: TrainingOptions(epochs: 20, batchSize: 6, loss: .crossEntropyWithLogits()), optimizer: &optimizer, using: &random)
         #expect(history.last!.loss < history.first!.loss / 2)
     }
 

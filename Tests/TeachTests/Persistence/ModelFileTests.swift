@@ -99,9 +99,9 @@ extension PersistenceTests {
         @Test func everyActivationIsStoredByNameWithItsParameter() throws {
             var random = SeededGenerator(seed: 4)
             let model = try Model<Double>([
-                .dense(Dense(inputs: 2, units: 3, activation: .elu(alpha: 0.5), using: &random)),
-                .activation(.softplus), .activation(.silu), .activation(.gelu()), .activation(.gelu(approximate: .tanh)),
-                .activation(.elu()), .activation(.leakyReLU()),
+                Dense(inputs: 2, units: 3, activation: .elu(alpha: 0.5), using: &random),
+                ActivationLayer(.softplus), ActivationLayer(.silu), ActivationLayer(.gelu()), ActivationLayer(.gelu(approximate: .tanh)),
+                ActivationLayer(.elu()), ActivationLayer(.leakyReLU()),
             ])
             let file = try model.safeTensors()
             let architecture = file.metadata["teach.architecture"] ?? ""
@@ -117,7 +117,7 @@ extension PersistenceTests {
 
         @Test func anActivationReadsItsParameterAndNeedsIt() throws {
             let edited = try Model<Float>(SafeTensors(decoding: editedArchitecture(replacing(#""activation":"tanh""#, #""activation":"elu","alpha":0.5"#))))
-            #expect(edited.layers[8] == .activation(.elu(alpha: 0.5)))
+            #expect((edited.layers[8] as? ActivationLayer<Float>)?.activation == .elu(alpha: 0.5))
             try expectLoadProblem(
                 editedArchitecture(replacing(#""activation":"tanh""#, #""activation":"elu""#)), #"layers.8 (activation): the architecture gives no "alpha""#)
             try expectLoadProblem(
