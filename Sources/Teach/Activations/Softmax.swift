@@ -81,3 +81,12 @@ extension Softmax: Layer {
     public var parameters: [Matrix<Scalar>] { [] }
     @inlinable public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {}
 }
+
+extension Softmax: StorableLayer {
+    /// In a model file: kind `softmax`, nothing else.
+    public static var kind: String { "softmax" }
+
+    public func store(into writer: inout LayerWriter) throws {}
+
+    public init(reading reader: inout LayerReader) throws { self.init() }
+}

@@ -258,3 +258,36 @@ public struct ConvolutionTrace<Scalar: MatrixScalar>: Sendable {
         self.output = output
     }
 }
+
+extension Conv2D: StorableLayer {
+    /// In a model file: kind `conv2d` with `input_shape`, `filters`, `filter_size`, `stride`,
+    /// `padding` and `activation`; tensors `weight` (`[F·F·C, filters]`) and `bias` (`[filters]`).
+    public static var kind: String { "conv2d" }
+
+    public func store(into writer: inout LayerWriter) throws {
+        try writer.set("input_shape", inputShape)
+        try writer.set("filters", filterCount)
+        try writer.set("filter_size", filterSize)
+        try writer.set("stride", stride)
+        try writer.set("padding", padding)
+        try writer.set(activation: activation)
+        try writer.tensor("weight", weights)
+        try writer.tensor("bias", bias, vector: true)
+    }
+
+    public init(reading reader: inout LayerReader) throws {
+        let input = try reader.imageShape()
+        let filters = try reader.integer("filters", atLeast: 1), size = try reader.integer("filter_size", atLeast: 1)
+        let stride = try reader.integer("stride", atLeast: 1), padding = try reader.integer("padding")
+        let activation = try reader.activation()
+        guard let rows = LayerReader.product([size, size, input.channels]) else {
+            throw reader.problem("filters of \(size)×\(size)×\(input.channels) are too large")
+        }
+        let weights: Matrix<Scalar> = try reader.tensor("weight", shape: [rows, filters], "filters, (F·F·C)×K")
+        let bias: Matrix<Scalar> = try reader.tensor("bias", shape: [filters], "biases, one per filter")
+        self = try reader.build {
+            try Conv2D(inputShape: input, weights: weights, bias: bias, filterSize: size, stride: stride, padding: padding, activation: activation)
+        }
+        try reader.checkSize(outputShape, "the output")
+    }
+}

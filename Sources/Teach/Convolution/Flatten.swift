@@ -37,3 +37,12 @@ extension Flatten: Layer {
     public var parameters: [Matrix<Scalar>] { [] }
     @inlinable public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {}
 }
+
+extension Flatten: StorableLayer {
+    /// In a model file: kind `flatten` with `input_shape`; no tensors.
+    public static var kind: String { "flatten" }
+
+    public func store(into writer: inout LayerWriter) throws { try writer.set("input_shape", inputShape) }
+
+    public init(reading reader: inout LayerReader) throws { self.init(inputShape: try reader.imageShape()) }
+}

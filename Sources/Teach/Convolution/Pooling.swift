@@ -206,3 +206,30 @@ extension Pooling: Layer {
     public var parameters: [Matrix<Scalar>] { [] }
     @inlinable public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {}
 }
+
+extension Pooling: StorableLayer {
+    /// In a model file: kind `pool` with `pooling` (`max` or `average`), `input_shape`, `size`,
+    /// `stride` and, when true, `round_down`; no tensors.
+    public static var kind: String { "pool" }
+
+    public func store(into writer: inout LayerWriter) throws {
+        try writer.set("pooling", kind == .max ? "max" : "average")
+        try writer.set("input_shape", inputShape)
+        try writer.set("size", size)
+        try writer.set("stride", stride)
+        if roundsDown { try writer.set("round_down", true) }
+    }
+
+    public init(reading reader: inout LayerReader) throws {
+        let kind: PoolingKind
+        switch try reader.string("pooling") {
+        case "max": kind = .max
+        case "average": kind = .average
+        case let other: throw reader.problem("unknown pooling \"\(other)\" (max or average)")
+        }
+        let input = try reader.imageShape()
+        let size = try reader.integer("size", atLeast: 1), stride = try reader.integer("stride", atLeast: 1)
+        let roundDown = reader.has("round_down") ? try reader.bool("round_down") : false
+        self = try reader.build { try Pooling(kind, inputShape: input, size: size, stride: stride, roundDown: roundDown) }
+    }
+}

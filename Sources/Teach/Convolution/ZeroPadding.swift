@@ -64,3 +64,19 @@ extension ZeroPadding: Layer {
     public var parameters: [Matrix<Scalar>] { [] }
     @inlinable public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {}
 }
+
+extension ZeroPadding: StorableLayer {
+    /// In a model file: kind `zero_padding` with `input_shape` and `padding`; no tensors.
+    public static var kind: String { "zero_padding" }
+
+    public func store(into writer: inout LayerWriter) throws {
+        try writer.set("input_shape", inputShape)
+        try writer.set("padding", padding)
+    }
+
+    public init(reading reader: inout LayerReader) throws {
+        let input = try reader.imageShape(), padding = try reader.integer("padding")
+        self = try reader.build { try ZeroPadding(inputShape: input, padding: padding) }
+        try reader.checkSize(outputShape, "the output")
+    }
+}

@@ -31,3 +31,12 @@ extension ActivationLayer: Layer {
     public var parameters: [Matrix<Scalar>] { [] }
     @inlinable public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {}
 }
+
+extension ActivationLayer: StorableLayer {
+    /// In a model file: kind `activation` with `activation` (and its parameter); no tensors.
+    public static var kind: String { "activation" }
+
+    public func store(into writer: inout LayerWriter) throws { try writer.set(activation: activation) }
+
+    public init(reading reader: inout LayerReader) throws { self.init(try reader.activation()) }
+}

@@ -182,3 +182,35 @@ public struct BatchNormBackward<Scalar: MatrixScalar>: Sendable {
         self.shift = shift
     }
 }
+
+extension BatchNorm: StorableLayer {
+    /// In a model file: kind `batch_norm` with `features`, `momentum` and `epsilon`; tensors
+    /// `weight` (γ), `bias` (β), `running_mean` and `running_var`, each `[features]`.
+    public static var kind: String { "batch_norm" }
+
+    public func store(into writer: inout LayerWriter) throws {
+        try writer.set("features", featureCount)
+        try writer.set("momentum", momentum)
+        try writer.set("epsilon", epsilon)
+        try writer.tensor("weight", scale, vector: true)
+        try writer.tensor("bias", shift, vector: true)
+        try writer.tensor("running_mean", runningMean, vector: true)
+        try writer.tensor("running_var", runningVariance, vector: true)
+    }
+
+    public init(reading reader: inout LayerReader) throws {
+        let features = try reader.integer("features", atLeast: 1)
+        let momentum = try reader.number("momentum"), epsilon = try reader.number("epsilon")
+        // the tensors first: they exist in the file, so `features` is not a lie by the time the
+        // initialiser allocates that many numbers
+        let scale: Matrix<Scalar> = try reader.tensor("weight", shape: [features], "γ")
+        let shift: Matrix<Scalar> = try reader.tensor("bias", shape: [features], "β")
+        let runningMean: Matrix<Scalar> = try reader.tensor("running_mean", shape: [features], "running mean")
+        let runningVariance: Matrix<Scalar> = try reader.tensor("running_var", shape: [features], "running variance")
+        self = try reader.build { try BatchNorm(features: features, momentum: momentum, epsilon: epsilon) }
+        self.scale = scale
+        self.shift = shift
+        self.runningMean = runningMean
+        self.runningVariance = runningVariance
+    }
+}

@@ -233,3 +233,26 @@ extension Array {
         try reduce(x) { try $1.forward($0) }
     }
 }
+
+extension Dense: StorableLayer {
+    /// In a model file: kind `dense` with `inputs`, `units`, `activation` and `bias`; tensors
+    /// `weight` (`[inputs, units]`) and, with a bias, `bias` (`[units]`).
+    public static var kind: String { "dense" }
+
+    public func store(into writer: inout LayerWriter) throws {
+        try writer.set("inputs", inputCount)
+        try writer.set("units", unitCount)
+        try writer.set(activation: activation)
+        try writer.set("bias", hasBias)
+        try writer.tensor("weight", weights)
+        if hasBias { try writer.tensor("bias", bias, vector: true) }
+    }
+
+    public init(reading reader: inout LayerReader) throws {
+        let inputs = try reader.integer("inputs", atLeast: 1), units = try reader.integer("units", atLeast: 1)
+        let hasBias = try reader.bool("bias"), activation = try reader.activation()
+        let weights: Matrix<Scalar> = try reader.tensor("weight", shape: [inputs, units], "weights, inputs×units")
+        let bias: Matrix<Scalar> = hasBias ? try reader.tensor("bias", shape: [units], "biases") : Matrix(rows: 1, columns: units)
+        self = try reader.build { try Dense(weights: weights, bias: bias, activation: activation, hasBias: hasBias) }
+    }
+}

@@ -88,3 +88,18 @@ extension Dropout: Layer {
     public var parameters: [Matrix<Scalar>] { [] }
     @inlinable public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {}
 }
+
+extension Dropout: StorableLayer {
+    /// In a model file: kind `dropout` with `rate` and `inverted`; no tensors.
+    public static var kind: String { "dropout" }
+
+    public func store(into writer: inout LayerWriter) throws {
+        try writer.set("rate", rate)
+        try writer.set("inverted", inverted)
+    }
+
+    public init(reading reader: inout LayerReader) throws {
+        let rate = try reader.number("rate"), inverted = try reader.bool("inverted")
+        self = try reader.build { try Dropout(rate: rate, inverted: inverted) }
+    }
+}

@@ -44,3 +44,17 @@ extension Frozen: Layer {
 
     public var sublayers: [any Layer<Scalar>] { layer.sublayers }
 }
+
+extension Frozen: StorableLayer {
+    /// In a model file: kind `frozen` with `layer`, a one-element array holding the frozen
+    /// layer's entry; its tensors are named `layers.4.layer.0.weight`, ….
+    public static var kind: String { "frozen" }
+
+    public func store(into writer: inout LayerWriter) throws { try writer.set("layer", layers: [layer]) }
+
+    public init(reading reader: inout LayerReader) throws {
+        let layers: [any Layer<Scalar>] = try reader.layers("layer")
+        guard layers.count == 1 else { throw reader.problem("\"layer\" must hold exactly one layer, found \(layers.count)") }
+        self.init(layers[0])
+    }
+}

@@ -84,3 +84,18 @@ extension Residual: Layer {
                 + shortcut.layers.summaryRows(input: input, depth: depth + 2))
     }
 }
+
+extension Residual: StorableLayer {
+    /// In a model file: kind `residual` with `body` and `shortcut`, arrays of layer entries
+    /// (the shortcut's empty for the identity); tensors `layers.2.body.0.weight`, ….
+    public static var kind: String { "residual" }
+
+    public func store(into writer: inout LayerWriter) throws {
+        try writer.set("body", layers: body.layers)
+        try writer.set("shortcut", layers: shortcut.layers)
+    }
+
+    public init(reading reader: inout LayerReader) throws {
+        self.init(try reader.layers("body"), projection: try reader.layers("shortcut"))
+    }
+}

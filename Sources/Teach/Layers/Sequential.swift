@@ -120,3 +120,13 @@ extension Array {
         }
     }
 }
+
+extension Sequential: StorableLayer {
+    /// In a model file: kind `sequential` with `layers`, an array of the layers' entries; their
+    /// tensors are named after their place: `layers.3.layers.0.weight`.
+    public static var kind: String { "sequential" }
+
+    public func store(into writer: inout LayerWriter) throws { try writer.set("layers", layers: layers) }
+
+    public init(reading reader: inout LayerReader) throws { self.init(try reader.layers("layers")) }
+}
