@@ -29,12 +29,13 @@ let chapters: [(directory: String, name: String)] = [
 let numerics = Target.Dependency.product(name: "Numerics", package: "swift-numerics")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
-/// The chapters are optimised even in debug builds, so that `swift test` (a debug build, which
-/// runs every chapter to check `book.md`) runs their experiments in seconds rather than minutes:
-/// the core's hot paths are `@inlinable`, so they are compiled, specialised and optimised inside
-/// each chapter. The library `Teach` and the tests stay at the debug setting: a `-O` library used by
-/// `-Onone` tests crashed here (Swift 6.3.1) in an `@inlinable` function, so levels are not mixed
-/// in that direction for a module with `@inlinable` code.
+/// The chapters, the library `Teach` and the tests are optimised even in debug builds: a model's
+/// layers are called through the `Layer` protocol, so their code runs as the library compiled it,
+/// and at `-Onone` a chapter's experiments took minutes instead of seconds. The three share the
+/// setting, because levels are not mixed for a module with `@inlinable` code (a `-O` library used
+/// by `-Onone` tests crashed here, Swift 6.3.1). A debug build compiles file by file, which leaves
+/// generic code in other files of the library unspecialised, so the book check is run from a
+/// release build (`./run-tests`), where the library is optimised as a whole module.
 ///
 /// `TeachKernels` (the Float matrix product, its worker thread and Adam's Float update) is the
 /// exception: it is optimised in every configuration, because those kernels are not `@inlinable`
