@@ -19,9 +19,7 @@ extension Flatten: Layer {
     public var requiredInputShape: RecordShape? { .image(inputShape) }
 
     public func outputShape(for input: RecordShape) throws -> RecordShape {
-        guard input.image == inputShape || (input.image == nil && input.count == inputShape.count) else {
-            throw shapeError(input, needs: "\(inputShape) images")
-        }
+        try checkImage(input, is: inputShape)
         return .features(inputShape.count)
     }
 

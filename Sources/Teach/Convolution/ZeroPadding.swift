@@ -47,9 +47,7 @@ extension ZeroPadding: Layer {
     public var requiredInputShape: RecordShape? { .image(inputShape) }
 
     public func outputShape(for input: RecordShape) throws -> RecordShape {
-        guard input.image == inputShape || (input.image == nil && input.count == inputShape.count) else {
-            throw shapeError(input, needs: "\(inputShape) images")
-        }
+        try checkImage(input, is: inputShape)
         return .image(outputShape)
     }
 

@@ -217,6 +217,14 @@ extension Layer {
             expected: "one record of \(expected) per row (\(expected.count) columns), got \(x.columns) columns")
     }
 
+    /// Checks that `input` records are `expected` images (or plain records of as many numbers).
+    /// - Throws: ``ShapeError`` naming the layer and both shapes.
+    public func checkImage(_ input: RecordShape, is expected: ImageShape) throws {
+        guard input.image == expected || (input.image == nil && input.count == expected.count) else {
+            throw shapeError(input, needs: "\(expected) images")
+        }
+    }
+
     /// The error for records of shape `given` where the layer needs `needed`.
     public func shapeError(_ given: RecordShape, needs needed: String) -> ShapeError {
         ShapeError(operation: name, shapes: [Shape(1, given.count)], expected: "\(name) needs \(needed), but gets records of \(given)")

@@ -26,6 +26,19 @@ public struct GradientCheck: Sendable {
     /// The nudge used unless another is given.
     public static let defaultEpsilon = 1e-5
 
+    /// Counts one parameter and keeps it as the worst when its relative error is the largest so far.
+    mutating func record(analytic a: Double, numeric n: Double, _ name: @autoclosure () -> String) {
+        let relative = abs(a - n) / max(abs(a) + abs(n), 1e-4)
+        parametersChecked += 1
+        maxAbsoluteError = max(maxAbsoluteError, abs(a - n))
+        if relative >= maxRelativeError {
+            maxRelativeError = relative
+            worstParameter = name()
+            worstAnalytic = a
+            worstNumeric = n
+        }
+    }
+
     /// Checks every parameter of `network` on the batch `inputs`, `targets`.
     public static func run(
         _ network: Network<Double>, inputs: Matrix<Double>, targets: Matrix<Double>, loss: Loss = .halfSquaredError,
@@ -41,17 +54,7 @@ public struct GradientCheck: Sendable {
             nudge(&minus, -epsilon)
             return (try plus.loss(inputs, targets: targets, loss: loss) - minus.loss(inputs, targets: targets, loss: loss)) / (2 * epsilon)
         }
-        func record(_ a: Double, _ n: Double, _ name: String) {
-            let relative = abs(a - n) / max(abs(a) + abs(n), 1e-4)
-            check.parametersChecked += 1
-            check.maxAbsoluteError = max(check.maxAbsoluteError, abs(a - n))
-            if relative >= check.maxRelativeError {
-                check.maxRelativeError = relative
-                check.worstParameter = name
-                check.worstAnalytic = a
-                check.worstNumeric = n
-            }
-        }
+        func record(_ a: Double, _ n: Double, _ name: String) { check.record(analytic: a, numeric: n, name) }
         for (l, layer) in network.layers.enumerated() {
             for i in 0..<layer.inputCount {
                 for j in 0..<layer.unitCount {
@@ -86,17 +89,7 @@ extension GradientCheck {
     ) throws -> GradientCheck {
         var check = GradientCheck(
             maxRelativeError: 0, maxAbsoluteError: 0, worstParameter: "none", worstAnalytic: 0, worstNumeric: 0, parametersChecked: 0)
-        func record(_ a: Double, _ n: Double, _ name: @autoclosure () -> String) {
-            let relative = abs(a - n) / max(abs(a) + abs(n), 1e-4)
-            check.parametersChecked += 1
-            check.maxAbsoluteError = max(check.maxAbsoluteError, abs(a - n))
-            if relative >= check.maxRelativeError {
-                check.maxRelativeError = relative
-                check.worstParameter = name()
-                check.worstAnalytic = a
-                check.worstNumeric = n
-            }
-        }
+        func record(_ a: Double, _ n: Double, _ name: @autoclosure () -> String) { check.record(analytic: a, numeric: n, name()) }
         func total(_ candidate: Model<Double>, _ x: Matrix<Double>) throws -> Double {
             var candidate = candidate, generator = SeededGenerator(seed: seed)
             let pass = try candidate.backpropagate(x, targets: targets, loss: loss, penalty: penalty, using: &generator)
