@@ -26,8 +26,9 @@ import Foundation
 /// (PyTorch's `nn.Conv2d` keeps `K×C×F×F`); see ``Dense`` and ``Conv2D``.
 ///
 /// The architecture is written by Foundation's `JSONEncoder` with sorted keys (the same model
-/// gives the same bytes) and read by `JSONDecoder`, which refuses nesting deeper than a few
-/// hundred levels; every layer refuses keys it does not know.
+/// gives the same bytes) and read by `JSONDecoder`; before that the package's own JSON parser
+/// refuses duplicate keys (which `JSONDecoder` accepts silently) and nesting deeper than 64
+/// levels, and every layer refuses keys it does not know.
 public enum ModelFile {
     /// The metadata key naming the format.
     public static let formatKey = "format"
@@ -114,6 +115,13 @@ extension Model {
             throw problem("model file version \(version) is not supported: this reader knows version \(ModelFile.version)")
         }
         guard let text = file.metadata[ModelFile.architectureKey] else { throw problem("its metadata has no \"\(ModelFile.architectureKey)\"") }
+        // The package's strict parser first: JSONDecoder takes the first of two equal keys without a
+        // word ({"units":3,"units":5} decodes), and a file format must refuse that.
+        do {
+            _ = try JSONValue(parsing: Array(text.utf8))
+        } catch let error as JSONSyntaxError {
+            throw problem("\"\(ModelFile.architectureKey)\" is not valid JSON: \(error)")
+        }
         var kinds: [String: LayerKind<Scalar>] = [:]
         for kind in ModelFile.libraryKinds(Scalar.self) + custom { kinds[kind.kind] = kind }
         let store = TensorStore(tensors: file.tensors, source: source, kinds: kinds)

@@ -237,6 +237,8 @@ extension PersistenceTests {
             try expectLoadProblem(editedArchitecture(replacing(#""filter_size":3,"#, "")), #"layers.1 (conv2d): the architecture gives no "filter_size""#)
             try expectLoadProblem(editedArchitecture(replacing(#""inverted":true"#, #""inverted":"yes""#)), #""inverted" must be true or false, found "yes""#)
             try expectLoadProblem(editedArchitecture { _ in "[" }, #""teach.architecture" is not valid JSON"#)
+            try expectLoadProblem(editedArchitecture(replacing(#""rate":0.25"#, #""rate":0.25,"rate":0.5"#)), #"duplicate key "rate""#)
+            try expectLoadProblem(editedArchitecture { _ in String(repeating: "[", count: 1000) }, "nest deeper than 64")
             try expectLoadProblem(editedArchitecture { _ in "{}" }, #""teach.architecture" is an object, not an array of layers"#)
             try expectLoadProblem(editedArchitecture { _ in "[1]" }, "layers.0 (?): the architecture's entry is a number, not an object")
             try expectLoadProblem(editedArchitecture { _ in "[]" }, #"tensor "layers.1.bias" belongs to no layer of the architecture"#)
