@@ -100,6 +100,24 @@ private struct Shift: StorableLayer, Equatable {
         #expect(throws: DataFileError.self) { try Model<Double>(file, source: "nested.safetensors") }
     }
 
+    @Test func sequenceLayersAreSavedAndLoaded() throws {
+        var random = SeededGenerator(seed: 8)
+        var norm = try LayerNorm<Float>(features: 4, epsilon: 1e-3)
+        norm.weight = Matrix(row: [1, 2, 0.5, -1])
+        norm.bias = Matrix(row: [0, 0.25, -0.5, 1])
+        let model = try Model<Float>([
+            try Embedding<Float>(count: 7, dimension: 4, length: 3, paddingIndex: 0, using: &random), norm,
+            try Dense<Float>(inputs: 4, units: 2, activation: .identity, using: &random),
+        ])
+        let file = try model.safeTensors()
+        #expect(file.tensors["layers.0.weight"]?.shape == [7, 4])
+        #expect(file.tensors["layers.1.weight"]?.shape == [4])
+        let loaded = try Model<Float>(file)
+        #expect(loaded == model)
+        let ids = try Matrix<Float>([[1, 0, 6], [3, 3, 2]])
+        #expect(try loaded.predict(ids) == model.predict(ids))
+    }
+
     @Test func aLayerOfYourOwnIsSavedAndLoadedWhenItsKindIsGiven() throws {
         var random = SeededGenerator(seed: 3)
         let model = try Model<Float>([
