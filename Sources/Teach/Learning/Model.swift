@@ -160,19 +160,27 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
 
     /// One optimizer step on every trainable parameter, with `gradients` in the order of
     /// ``parameters`` (parameter `i` is the optimizer's slot `i`).
-    /// - Throws: ``InvalidArgument`` when the number of gradients is not the number of parameters;
-    ///   ``ShapeError`` when a gradient does not have its parameter's shape.
+    /// - Throws: ``InvalidArgument`` when the number of gradients is not the number of parameters
+    ///   (before anything is updated); ``ShapeError`` when a gradient does not have its parameter's shape.
     @inlinable public mutating func step(_ gradients: [Matrix<Scalar>], optimizer: inout Optimizer<Scalar>) throws {
-        var visited = 0
+        // checked first, so that a refused step leaves the model and the optimizer as they were (in a
+        // scope of its own: the parameters' copies are released before the update, which is in place)
+        do {
+            let parameters = layers.flatMap { $0.parameters }
+            guard parameters.count == gradients.count else {
+                throw InvalidArgument("Model.step: \(gradients.count) gradients for a model with \(parameters.count) parameters")
+            }
+            if let index = parameters.indices.first(where: { parameters[$0].shape != gradients[$0].shape }) {
+                throw ShapeError(
+                    operation: "Model.step", shapes: [parameters[index].shape, gradients[index].shape],
+                    expected: "the gradient must have the parameter's shape (parameter \(index))")
+            }
+        }
         try layers.updateParameters { parameter, index in
             guard index < gradients.count else {
                 throw InvalidArgument("Model.step: \(gradients.count) gradients for a model with more parameters")
             }
             try optimizer.update(&parameter, gradient: gradients[index], slot: index)
-            visited = index + 1
-        }
-        guard visited == gradients.count else {
-            throw InvalidArgument("Model.step: \(gradients.count) gradients for a model with \(visited) parameters")
         }
     }
 
