@@ -117,8 +117,13 @@ let package = Package(
         .executableTarget(name: "shapes", dependencies: ["Teach", argumentParser], path: "Tools/shapes"),
         // `swift run -c release benchmark`: the core's speed; scripts/compare-with-peers.py adds numpy and PyTorch.
         .executableTarget(name: "benchmark", dependencies: ["Teach", "TeachKernels", argumentParser], path: "Tools/benchmark"),
+        // Two test targets, so that a release build compiles them side by side on two cores: the
+        // core, data, persistence and the book check; and the layers, models and training.
         .testTarget(
             name: "TeachTests", dependencies: ["Teach", "TeachKernels", "book", numerics], path: "Tests/TeachTests",
+            swiftSettings: optimizedInDebug),
+        .testTarget(
+            name: "TeachModelTests", dependencies: ["Teach", numerics], path: "Tests/TeachModelTests",
             swiftSettings: optimizedInDebug),
     ]
         + chapters.map {

@@ -8,7 +8,7 @@ import Foundation
 ///
 /// On a terminal the bar is redrawn in place (`\r`) a few times a second; when the output is a
 /// file or a pipe (a log, the book) only each epoch's final line is written. Hand its
-/// ``batch(_:)`` and ``epoch(_:)`` to ``Model/train(inputs:targets:loss:optimizer:schedule:batchSize:epochs:shuffle:penalty:clipNorm:validation:augment:lossReport:measureAccuracy:using:afterBatch:afterEpoch:)``.
+/// ``batch(_:)`` and ``epoch(_:)`` to ``TrainingOptions/afterBatch`` and ``TrainingOptions/afterEpoch``.
 public final class TrainingProgress {
     /// Where the progress goes (standard error by default, so standard output stays the lesson).
     let output: FileHandle

@@ -25,7 +25,7 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
     ///     E = −1/m Σ_records Σ_classes y log ŷ          ∂E/∂ŷ = −y / (m ŷ)
     ///
     /// After a softmax the two gradients combine to `(ŷ − y)/m` for the scores; ``Model`` uses that
-    /// directly when its last layer is ``Layer/softmax``, which avoids dividing by a tiny `ŷ`.
+    /// directly when its last layer is ``Softmax``, which avoids dividing by a tiny `ŷ`.
     case crossEntropy
     /// The mean squared error over every element, PyTorch's `F.mse_loss` (`reduction='mean'`); for
     /// `N = m·outputs` elements:

@@ -11,7 +11,7 @@ import CKernels
 /// images): 614,000 page faults and 0.98 s of system time in 3.06 s; with the thresholds raised
 /// here, 58,000 faults, 0.08 s and 2.49 s.
 ///
-/// ``Model/train(inputs:targets:loss:optimizer:schedule:batchSize:epochs:shuffle:penalty:clipNorm:validation:augment:lossReport:measureAccuracy:using:afterBatch:afterEpoch:)``
+/// ``Model/train(inputs:targets:options:optimizer:using:)``
 /// and ``Model/predict(_:)`` call ``keepFreedMemory()`` (a setting of the process; setting it again
 /// costs a lock and changes nothing): blocks up to 32 MiB
 /// (glibc's largest mmap threshold) come from the heap, and up to 1 GiB of free heap is kept. A
