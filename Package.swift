@@ -29,54 +29,20 @@ let chapters: [(directory: String, name: String)] = [
 let numerics = Target.Dependency.product(name: "Numerics", package: "swift-numerics")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
-/// The chapters, the library `Teach` and the tests are optimised even in debug builds: a model's
-/// layers are called through the `Layer` protocol, so their code runs as the library compiled it,
-/// and at `-Onone` a chapter's experiments took minutes instead of seconds. The three share the
-/// setting, because levels are not mixed for a module with `@inlinable` code (a `-O` library used
-/// by `-Onone` tests crashed here, Swift 6.3.1). A debug build compiles file by file, which leaves
-/// generic code in other files of the library unspecialised, so the book check is run from a
-/// release build (`./run-tests`), where the library is optimised as a whole module.
+/// No target of the `Teach` library passes compiler flags (`unsafeFlags`): SwiftPM refuses them in
+/// any package that others depend on by version, and Teach is meant to be depended on.
 ///
-/// `TeachKernels` (the Float matrix product, its worker thread and Adam's Float update) is the
-/// exception: it is optimised in every configuration, because those kernels are not `@inlinable`
-/// (nothing else could optimise them) and at `-Onone` the product crawled: chapter 12's debug build
-/// took 14.0 s with the product at `-Onone` and 9.5 s with it here (most of the rest is drawing
-/// AlexNet's 62 million random weights in unoptimised `Teach` code). Mixing levels is safe there because its public
-/// interface is plain: non-generic, non-`@inlinable` functions over raw pointers and scalars, no
-/// SIMD types; `Teach` reaches it only through two internal forwarding functions. The same holds
-/// for `TeachKernelsAVX512` and for `TeachKernelsShared`, whose `@inlinable` packing and micro-kernel are
-/// compiled into the two kernel modules only, both at `-O`.
-///
-/// Release builds (`-c release`: `./run-book`, the benchmark, real training) compile every target
-/// whole-module at `-O`. Swift's default cross-module optimisation shares only small functions
-/// across modules, so the generic hot paths that chapters and tools call in `Teach` (matrix
-/// arithmetic and products, activations, layers, losses, optimizers, `Model.train`) are
-/// `@inlinable`: they are specialised for Float or Double where they are used (a generic dot
-/// product called across modules without it ran about 220 times slower here). That works for any
-/// package that depends on Teach, which a `-cross-module-optimization` flag here would not.
-let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
-
-/// The single-precision matrix product's micro-kernel uses fused multiply-adds on 8-float vectors.
-/// Without AVX2 and FMA enabled, Swift's SIMD8<Float>.addProduct compiles to eight calls of `fmaf`
-/// and the kernel runs about 25 times slower, so the kernels (and the core, whose own loops gain
-/// from 8-wide vectors) are built for x86-64 with AVX2 and FMA (every x86-64 CPU since 2013-2015).
-/// Only those two targets get the setting: the kernels are not `@inlinable`, so no other module
-/// compiles them, and no public interface passes SIMD types.
-///
-/// Processors with AVX-512 get a second packed product with 16-float vectors, in its own target
-/// (`TeachKernelsAVX512`) compiled for AVX-512 Foundation: TeachKernels asks the processor once
-/// (cpuid and the operating system's register state, `Sources/CKernels/cpu.c`) and calls it only
-/// when allowed, so the package still runs on any x86-64 processor with AVX2 and FMA.
-#if arch(x86_64)
-let vectorInstructions: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma"])]
-let wideVectorInstructions: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-mavx2", "-Xcc", "-mfma", "-Xcc", "-mavx512f"])]
-let vectorCFlags = ["-mavx2"]
-#else
-let vectorInstructions: [SwiftSetting] = []
-let wideVectorInstructions: [SwiftSetting] = []
-let vectorCFlags: [String] = []
-#endif
-
+/// - The vector instruction sets are named in the C kernels themselves (Sources/CKernels): each
+///   kernel function carries its own target (`avx2,fma` or `avx512f`), and the processor is asked at
+///   run time which one to call, so the package runs on any x86-64 (or ARM64) processor at the
+///   speed of the best kernel it can run.
+/// - Release builds (`-c release`: `./run-book`, the benchmark, `./run-tests`, real training)
+///   compile every target whole-module at `-O`. Swift's default cross-module optimisation shares
+///   only small functions across modules, so the generic hot paths that chapters and tools call in
+///   `Teach` (matrix arithmetic, activations, layers, losses, optimizers, `Model.train`) are
+///   `@inlinable`: they are specialised for Float or Double where they are used (a generic dot
+///   product called across modules without it ran about 220 times slower here). That works for any
+///   package that depends on Teach.
 let package = Package(
     name: "Teach",
     products: [
@@ -91,24 +57,13 @@ let package = Package(
     targets: [
         // zlib, for the gzip-compressed IDX files of MNIST and Fashion-MNIST.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        // The one loop that Swift cannot vectorise here (a square root per element): Adam's update.
+        // The Float kernels in C, one per instruction set, each function with its own target: the
+        // packed matrix product, ReLU, Adam's update (see Sources/CKernels/include/CKernels.h).
+        .target(name: "CKernels", path: "Sources/CKernels"),
+        // The kernels' Swift face: the choice of instruction set, the split over two cores.
+        .target(name: "TeachKernels", dependencies: ["CKernels"], path: "Sources/TeachKernels"),
         .target(
-            name: "CKernels", path: "Sources/CKernels",
-            cSettings: [.unsafeFlags(["-O3", "-ffp-contract=off", "-fno-math-errno"] + vectorCFlags)]),
-        // Packing and the micro-kernel, shared by both products (all `@inlinable`, compiled into each).
-        .target(
-            name: "TeachKernelsShared", dependencies: ["CKernels"], path: "Sources/TeachKernelsShared",
-            swiftSettings: optimizedInDebug + vectorInstructions),
-        // The Float product and Adam's Float update: optimised even in debug builds (see above).
-        .target(
-            name: "TeachKernels", dependencies: ["CKernels", "TeachKernelsAVX512", "TeachKernelsShared"], path: "Sources/TeachKernels",
-            swiftSettings: optimizedInDebug + vectorInstructions),
-        // The packed product for AVX-512 processors, called by TeachKernels only when the processor has it.
-        .target(
-            name: "TeachKernelsAVX512", dependencies: ["CKernels", "TeachKernelsShared"], path: "Sources/TeachKernelsAVX512", swiftSettings: optimizedInDebug + wideVectorInstructions),
-        .target(
-            name: "Teach", dependencies: [numerics, argumentParser, "CZlib", "CKernels", "TeachKernels"], path: "Sources/Teach",
-            swiftSettings: optimizedInDebug + vectorInstructions),
+            name: "Teach", dependencies: [numerics, argumentParser, "CZlib", "CKernels", "TeachKernels"], path: "Sources/Teach"),
         // The book depends on every chapter so that `swift run book` builds them all first.
         .executableTarget(
             name: "book", dependencies: ["Teach", argumentParser] + chapters.map { .target(name: $0.name) },
@@ -120,14 +75,12 @@ let package = Package(
         // Two test targets, so that a release build compiles them side by side on two cores: the
         // core, data, persistence and the book check; and the layers, models and training.
         .testTarget(
-            name: "TeachTests", dependencies: ["Teach", "TeachKernels", "book", numerics], path: "Tests/TeachTests",
-            swiftSettings: optimizedInDebug),
+            name: "TeachTests", dependencies: ["Teach", "TeachKernels", "book", numerics], path: "Tests/TeachTests"),
         .testTarget(
-            name: "TeachModelTests", dependencies: ["Teach", numerics], path: "Tests/TeachModelTests",
-            swiftSettings: optimizedInDebug),
+            name: "TeachModelTests", dependencies: ["Teach", numerics], path: "Tests/TeachModelTests"),
     ]
         + chapters.map {
             .executableTarget(
-                name: $0.name, dependencies: ["Teach"], path: "Chapters/\($0.directory)", swiftSettings: optimizedInDebug)
+                name: $0.name, dependencies: ["Teach"], path: "Chapters/\($0.directory)")
         }
 )

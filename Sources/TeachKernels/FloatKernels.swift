@@ -1,6 +1,36 @@
-// The public face of this module: plain functions over raw pointers, nothing generic, no SIMD
-// types and nothing `@inlinable`, so that the module can be compiled with `-O` while code that
-// calls it is compiled at `-Onone` (see Package.swift).
+// The public face of this module: plain functions over raw pointers, nothing generic and nothing
+// `@inlinable`. The arithmetic is in C (Sources/CKernels), compiled for each instruction set with
+// the target named on each function, and chosen here at run time.
+
+import CKernels
+
+/// The vector instruction sets the Float kernels are compiled for, in increasing order. Every
+/// kernel gives the same numbers on each, bit for bit; only the speed differs.
+public enum VectorInstructions: Int, CaseIterable, Comparable, Sendable, CustomStringConvertible {
+    /// Any processor: 8-float vectors as the processor has them (on x86-64 without FMA each fused
+    /// multiply-add is a call of the C library's `fmaf`: slow, with the same result).
+    case baseline
+    /// x86-64 with AVX2 and FMA (Intel since 2013, AMD since 2015): 6 × 16 tiles of 8-float vectors.
+    case avx2
+    /// x86-64 with AVX-512 Foundation: 8 × 32 tiles of 16-float vectors (the matrix product only;
+    /// the other kernels use AVX2 there).
+    case avx512
+
+    /// The best this processor has and the operating system allows (asked once, with cpuid).
+    public static let best = VectorInstructions(rawValue: Int(teach_best_instructions().rawValue)) ?? .baseline
+
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+
+    public var description: String {
+        switch self {
+        case .baseline: "baseline (no AVX2)"
+        case .avx2: "AVX2 (6×16 tiles)"
+        case .avx512: "AVX-512 (8×32 tiles)"
+        }
+    }
+
+    var c: teach_instructions { teach_instructions(rawValue: UInt32(rawValue)) }
+}
 
 /// The single-precision kernels that training spends its time in.
 public enum FloatKernels {
@@ -9,19 +39,17 @@ public enum FloatKernels {
     /// operand is just a swap of its two strides.
     ///
     /// Products of at least a million multiply-adds use both cores unless `twoCores` is false, and
-    /// the AVX-512 kernel runs when the processor has it unless `wideVectors` is false (the tests
-    /// compare every way; the numbers are the same).
+    /// the best instruction set the processor has runs unless `instructions` names a lower one (the
+    /// tests compare every way; the numbers are the same). A set the processor lacks is lowered to
+    /// the best it has.
     public static func product(
         m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aRow: Int, aColumn: Int, b: UnsafePointer<Float>, bRow: Int, bColumn: Int,
-        c: UnsafeMutablePointer<Float>, accumulate: Bool, twoCores: Bool = true, wideVectors: Bool = true
+        c: UnsafeMutablePointer<Float>, accumulate: Bool, twoCores: Bool = true, instructions: VectorInstructions = .best
     ) {
         floatProduct(
             m: m, n: n, k: k, a: a, aRow: aRow, aColumn: aColumn, b: b, bRow: bRow, bColumn: bColumn, c: c, accumulate: accumulate,
-            twoCores: twoCores, wideVectors: wideVectors)
+            twoCores: twoCores, instructions: min(instructions, .best))
     }
-
-    /// Whether the processor has AVX-512, so that products run the 16-float kernel.
-    public static var hasWideVectors: Bool { FloatProductBlocking.avx512 }
 
     /// Adam's update of `count` Float parameters in place (the rule in Teach's Optimizer.swift,
     /// bit for bit); large tensors are split over both cores.
@@ -33,5 +61,26 @@ public enum FloatKernels {
         adamFloatUpdate(
             count: count, parameters: parameters, gradients: gradients, first: first, second: second, learningRate: learningRate,
             beta1: beta1, beta2: beta2, epsilon: epsilon, correction1: correction1, correction2: correction2, decay: decay)
+    }
+
+    /// Whether the product's worker thread spins for a millisecond after each job, waiting for the
+    /// next, instead of sleeping at once: faster for a training loop, which hands it a product every
+    /// few microseconds, but it keeps a core busy. Off until set (Teach's `ProcessTuning` sets it).
+    public static var workerStaysAwake: Bool {
+        get { ProductWorker.staysAwake.load(ordering: .relaxed) }
+        set { ProductWorker.staysAwake.store(newValue, ordering: .relaxed) }
+    }
+
+    /// ReLU: `output[i] = input[i] > 0 ? input[i] : 0` (NaN and −0 give +0), for `count` numbers.
+    public static func relu(count: Int, _ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>) {
+        teach_relu(count, input, output)
+    }
+
+    /// The gradient through a ReLU: `output[i] = gradient[i] · (weightedSums[i] > 0 ? 1 : 0)`, the
+    /// same multiplication as `g · f'(h)` (so `-g · 0` is `-0`, as there).
+    public static func reluGradient(
+        count: Int, _ gradient: UnsafePointer<Float>, weightedSums: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>
+    ) {
+        teach_relu_gradient(count, gradient, weightedSums, output)
     }
 }

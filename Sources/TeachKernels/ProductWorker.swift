@@ -4,8 +4,10 @@ import Synchronization
 /// A second thread for the matrix product, kept warm.
 ///
 /// Waking a parked thread costs tens of microseconds on this kind of virtual machine, more than a
-/// mid-sized product gains from a second core. So the worker spins for a while after each job,
-/// checking for the next one, and only then sleeps on a semaphore. Jobs are run one at a time:
+/// mid-sized product gains from a second core. So when the program asks for it
+/// (`FloatKernels.workerStaysAwake`, Teach's `ProcessTuning`), the worker spins for a while after
+/// each job, checking for the next one, and only then sleeps on a semaphore; otherwise it sleeps at
+/// once (after a few microseconds of checks). Jobs are run one at a time:
 /// `run(first, second)` runs `second` on the worker and `first` on the caller, and returns when both
 /// are done. Concurrent callers take turns.
 final class ProductWorker: @unchecked Sendable {
@@ -22,9 +24,13 @@ final class ProductWorker: @unchecked Sendable {
     /// Written by the caller before `requested` is raised, read by the worker after it sees the raise.
     private var job: (() -> Void)?
 
-    /// How long the worker keeps checking for new work before it sleeps: long enough to bridge
-    /// the gaps between the products of a training step (a bias, an activation, an optimizer step).
+    /// How long the worker keeps checking for new work before it sleeps when asked to stay awake:
+    /// long enough to bridge the gaps between the products of a training step (a bias, an
+    /// activation, an optimizer step).
     private static let spinNanoseconds: UInt64 = 1_000_000
+
+    /// Whether the worker spins for ``spinNanoseconds`` after each job (else it sleeps at once).
+    static let staysAwake = Atomic<Bool>(false)
 
     private init() {
         let thread = Thread { [self] in loop() }
@@ -32,11 +38,13 @@ final class ProductWorker: @unchecked Sendable {
         thread.start()
     }
 
+    private func spin() -> UInt64 { Self.staysAwake.load(ordering: .relaxed) ? Self.spinNanoseconds : 0 }
+
     private func loop() {
         var seen = 0
         while true {
             var spins = 0
-            var deadline = DispatchTime.now().uptimeNanoseconds + Self.spinNanoseconds
+            var deadline = DispatchTime.now().uptimeNanoseconds + spin()
             while requested.load(ordering: .sequentiallyConsistent) == seen {
                 spins &+= 1
                 // look at the clock only now and then: reading it costs more than a check
@@ -44,7 +52,7 @@ final class ProductWorker: @unchecked Sendable {
                     sleeping.store(true, ordering: .sequentiallyConsistent)
                     if requested.load(ordering: .sequentiallyConsistent) == seen { wake.wait() }
                     sleeping.store(false, ordering: .sequentiallyConsistent)
-                    deadline = DispatchTime.now().uptimeNanoseconds + Self.spinNanoseconds
+                    deadline = DispatchTime.now().uptimeNanoseconds + spin()
                 }
             }
             seen = requested.load(ordering: .sequentiallyConsistent)

@@ -28,10 +28,18 @@ struct Benchmark: ParsableCommand {
     @Flag(help: "Products with the AVX2 kernel (6×16 tiles) even where the processor has AVX-512: the kernel other x86-64 machines run.")
     var avx2 = false
 
+    @Flag(help: "Products with the baseline kernel (no AVX2: what a processor without it runs).")
+    var baseline = false
+
+    @Flag(help: "Leave the process as it is (no ProcessTuning.forTraining()): what a program that never asks gets.")
+    var untuned = false
+
     func run() throws {
         #if DEBUG
         print("note: a debug build; run `swift run -c release benchmark` for meaningful numbers")
         #endif
+        if !untuned { ProcessTuning.forTraining() }
+        let instructions: VectorInstructions = baseline ? .baseline : avx2 ? min(.avx2, .best) : .best
         var rows: [[String: String]] = []
         func emit(_ row: [String: String]) {
             if json {
@@ -67,7 +75,7 @@ struct Benchmark: ParsableCommand {
             let a = Matrix<Float>.gaussian(rows: shape.layout == "AtB" ? shape.k : shape.m, columns: shape.layout == "AtB" ? shape.m : shape.k, using: &random)
             let b = Matrix<Float>.gaussian(rows: shape.layout == "ABt" ? shape.n : shape.k, columns: shape.layout == "ABt" ? shape.k : shape.n, using: &random)
             let time = try median(budget: self.seconds) {
-                if oneCore || avx2 {
+                if oneCore || instructions != .best {
                     let (ta, tb) = (shape.layout == "AtB", shape.layout == "ABt")
                     var out = [Float](repeating: 0, count: shape.m * shape.n)
                     a.elements.withUnsafeBufferPointer { ap in
@@ -76,7 +84,7 @@ struct Benchmark: ParsableCommand {
                                 FloatKernels.product(
                                     m: shape.m, n: shape.n, k: shape.k, a: ap.baseAddress!, aRow: ta ? 1 : a.columns,
                                     aColumn: ta ? a.columns : 1, b: bp.baseAddress!, bRow: tb ? 1 : b.columns, bColumn: tb ? b.columns : 1,
-                                    c: cp.baseAddress!, accumulate: false, twoCores: !oneCore, wideVectors: !avx2)
+                                    c: cp.baseAddress!, accumulate: false, twoCores: !oneCore, instructions: instructions)
                             }
                         }
                     }
@@ -151,7 +159,7 @@ struct Benchmark: ParsableCommand {
                   "samples_per_second": String(format: "%.0f", Double(train.count * 5) / elapsed)])
         }
         if !json {
-            print("Float product kernel: \(FloatKernels.hasWideVectors ? "AVX-512 (8×32 tiles)" : "AVX2 (6×16 tiles)"); two cores\(oneCore ? " except for products (--one-core)" : "")\(avx2 ? "; products with the AVX2 kernel (--avx2)" : "")")
+            print("Float product kernel: \(instructions); two cores\(oneCore ? " except for products (--one-core)" : "")\(untuned ? "; process not tuned (--untuned)" : "")")
             print()
             print(Markdown.table(
                 ["row", "time", "rate"],

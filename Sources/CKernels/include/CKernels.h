@@ -1,28 +1,76 @@
 #ifndef TEACH_CKERNELS_H
 #define TEACH_CKERNELS_H
 
+// The single-precision kernels that training spends its time in, for Teach's `TeachKernels`
+// module. Each kernel exists for three instruction sets, chosen at run time by asking the processor
+// (no compiler flags: a package others depend on may not pass them):
+//
+// - TEACH_AVX512: AVX-512 Foundation, 16-float vectors (product only),
+// - TEACH_AVX2: AVX2 with fused multiply-adds, 8-float vectors,
+// - TEACH_BASELINE: any processor (on x86-64 without FMA each fused multiply-add is a call of
+//   libm's fmaf, slow but with the same result).
+//
+// Every kernel gives the same numbers on every instruction set, bit for bit.
+
 #include <stddef.h>
 
-/// Adam's update for Float parameters (see Optimizer.swift for the rule), one pass over memory.
-/// Written in C only because Swift's square root on vectors is done lane by lane through libm's
-/// sqrtf; here clang emits vsqrtps. Contraction to fused multiply-adds is off, so every lane does
-/// exactly the scalar arithmetic of the Swift rule, in the same order, except that subnormal
-/// numbers (below 1.2e-38) are flushed to zero while it runs, to stay off the processor's slow path.
+/// The instruction sets the kernels are compiled for, in increasing order.
+typedef enum { TEACH_BASELINE = 0, TEACH_AVX2 = 1, TEACH_AVX512 = 2 } teach_instructions;
+
+/// The best instruction set this processor has and the operating system allows (asked once).
+teach_instructions teach_best_instructions(void);
+
+/// `C = A·B` (or `C += A·B` when `accumulate`) on one core, with `A(i, p) = a[i·a_row + p·a_column]`
+/// (m×k), `B(p, j) = b[p·b_row + j·b_column]` (k×n) and C row-major with row stride `c_row`. Each
+/// number of C is the sum, over depth blocks of equal size (at most 256) in order, of one chain of
+/// fused multiply-adds per block. `instructions` must not exceed `teach_best_instructions()`.
+void teach_packed_product(teach_instructions instructions, long m, long n, long k, const float *a, long a_row, long a_column,
+                          const float *b, long b_row, long b_column, float *c, long c_row, int accumulate);
+
+/// `C += A·B` for a few rows of A (at most 4 is what it is for) and a row-major B: each number of C
+/// gets one chain of fused multiply-adds over the whole depth, skipping the zeros of A.
+void teach_few_rows_product(teach_instructions instructions, long m, long n, long k, const float *a, long a_row, long a_column,
+                            const float *b, long b_row, float *c, long c_row);
+
+/// ReLU, `output[i] = input[i] > 0 ? input[i] : 0` (NaN and −0 give +0).
+void teach_relu(long count, const float *input, float *output);
+
+/// The gradient through a ReLU: `output[i] = gradient[i] · (weighted_sums[i] > 0 ? 1 : 0)`.
+void teach_relu_gradient(long count, const float *gradient, const float *weighted_sums, float *output);
+
+/// Adam's update for Float parameters (see Teach's Optimizer.swift for the rule), one pass over
+/// memory: every lane does exactly the scalar arithmetic of the Swift rule, in the same order,
+/// except that subnormal numbers (below 1.2e-38) are flushed to zero while it runs, to stay off the
+/// processor's slow path.
 void teach_adam_float(size_t count, float *parameters, const float *gradients, float *first, float *second, float learning_rate,
                       float beta1, float beta2, float epsilon, float correction1, float correction2, float decay);
 
-/// 1 when the processor has AVX-512 Foundation and the operating system saves its registers, else 0.
-/// TeachKernels asks once and then uses its AVX-512 product (compiled separately) only when allowed.
-int teach_cpu_has_avx512f(void);
-
 /// Raises glibc's mmap and trim thresholds so that memory freed by one training step is reused by
-/// the next instead of being returned to the kernel (see Teach's MemoryReuse.swift). 1 when set,
+/// the next instead of being returned to the kernel (see Teach's ProcessTuning.swift). 1 when set,
 /// 0 with another C library.
 int teach_keep_freed_memory(void);
 
-/// Asks the processor to bring the cache line holding `address` close, for writing: the product's
-/// kernels call it for their tile of C before the multiply-adds, so that adding to C at the end does
-/// not wait for memory. Inline, so Swift compiles it to one instruction where it is called.
-static inline void teach_prefetch_for_writing(const void *address) { __builtin_prefetch(address, 1, 3); }
+// Used by the kernel files only.
+
+/// `count` floats aligned to 64 bytes (release with `free`); stops the program with a message
+/// naming the size if there is no memory.
+float *teach_allocate_floats(long count);
+/// Stops the program with a message naming the `bytes` that could not be allocated.
+void teach_out_of_memory(size_t bytes) __attribute__((noreturn));
+
+#define TEACH_KERNEL_DECLARATIONS(suffix)                                                                               \
+    void teach_packed_product_##suffix(long m, long n, long k, const float *a, long a_row, long a_column, const float *b, \
+                                       long b_row, long b_column, float *c, long c_row, int accumulate);                  \
+    void teach_few_rows_product_##suffix(long m, long n, long k, const float *a, long a_row, long a_column, const float *b, \
+                                         long b_row, float *c, long c_row);                                               \
+    void teach_relu_##suffix(long count, const float *input, float *output);                                              \
+    void teach_relu_gradient_##suffix(long count, const float *gradient, const float *weighted_sums, float *output);      \
+    void teach_adam_##suffix(long count, float *p, const float *g, float *m, float *v, float lr, float beta1, float beta2, \
+                             float epsilon, float correction1, float correction2, float decay);
+TEACH_KERNEL_DECLARATIONS(baseline)
+TEACH_KERNEL_DECLARATIONS(avx2)
+void teach_packed_product_avx512(long m, long n, long k, const float *a, long a_row, long a_column, const float *b, long b_row,
+                                 long b_column, float *c, long c_row, int accumulate);
+#undef TEACH_KERNEL_DECLARATIONS
 
 #endif

@@ -97,7 +97,6 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
     /// at inference, so the result is the same, but the intermediate matrices stay small enough
     /// to be reused from the heap instead of being mapped (and zeroed) afresh for each layer.
     @inlinable public func predict(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        MemoryReuse.keepFreedMemory()
         var model = self
         var unused = SeededGenerator(seed: 0)
         guard x.rows > Self.predictionChunk else { return try model.forward(x, mode: .inference, using: &unused) }
@@ -198,7 +197,9 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
     ///   targets) each record also has the fraction of records classified correctly, measured
     ///   the same way as its loss (Keras's `metrics=['accuracy']`).
     ///
-    /// Memory freed at the end of each step stays in the process for the next (see ``MemoryReuse``).
+    /// A training program runs faster with ``ProcessTuning/forTraining()`` called once first: memory
+    /// freed at the end of each step then stays in the process for the next, and the second core's
+    /// thread stays awake between products. The library never changes the process by itself.
     /// - Throws: ``TrainingDiverged`` when a loss is not finite; ``ShapeError`` when the data do not
     ///   fit the model; ``InvalidArgument`` for a bad batch size, epoch count or schedule.
     @inlinable @discardableResult
@@ -209,7 +210,6 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
         let (loss, epochs, measureAccuracy, lossReport, validation) = (options.loss, options.epochs, options.measureAccuracy, options.lossReport, options.validation)
         guard epochs >= 0 else { throw InvalidArgument("train: epochs \(epochs) must not be negative") }
         try options.schedule.validate()
-        MemoryReuse.keepFreedMemory()
         guard inputs.rows == targets.rows else {
             throw ShapeError(
                 operation: "train", shapes: [inputs.shape, targets.shape], expected: "one row of targets per row of inputs")

@@ -49,20 +49,20 @@ import TeachKernels
         let a = Self.numbers(m * k, seed: UInt64(m * 7 + k)), b = Self.numbers(k * n, seed: UInt64(n * 13 + k))
         let (aRow, aColumn) = layout == "AtB" ? (1, m) : (k, 1)
         let (bRow, bColumn) = layout == "ABt" ? (1, k) : (n, 1)
-        func product(twoCores: Bool, wideVectors: Bool) -> [Float] {
+        func product(twoCores: Bool, instructions: VectorInstructions = .best) -> [Float] {
             var c = [Float](repeating: .nan, count: m * n)
             a.withUnsafeBufferPointer { ap in
                 b.withUnsafeBufferPointer { bp in
                     c.withUnsafeMutableBufferPointer { cp in
                         FloatKernels.product(
                             m: m, n: n, k: k, a: ap.baseAddress!, aRow: aRow, aColumn: aColumn, b: bp.baseAddress!, bRow: bRow,
-                            bColumn: bColumn, c: cp.baseAddress!, accumulate: false, twoCores: twoCores, wideVectors: wideVectors)
+                            bColumn: bColumn, c: cp.baseAddress!, accumulate: false, twoCores: twoCores, instructions: instructions)
                     }
                 }
             }
             return c
         }
-        let result = product(twoCores: true, wideVectors: true)
+        let result = product(twoCores: true)
         // every entry for small products, 4,096 entries spread over C for large ones
         let entries = m * n * k <= 4_000_000 ? Array(0..<(m * n)) : (0..<4096).map { ($0 &* 2_654_435_761) % (m * n) }
         var worst = 0.0
@@ -78,10 +78,55 @@ import TeachKernels
             worst = max(worst, abs(Double(result[entry]) - exact) / max(magnitude, 1e-30))
         }
         #expect(worst < 2e-6, "\(m)×\(k)·\(k)×\(n) \(layout): worst relative error \(worst)")
-        // one core, two cores, AVX2 or AVX-512: each number is the same chain of fused multiply-adds
-        #expect(product(twoCores: false, wideVectors: true) == result)
-        #expect(product(twoCores: true, wideVectors: false) == result)
-        #expect(product(twoCores: false, wideVectors: false) == result)
+        // one core or two, any instruction set: each number is the same chain of fused multiply-adds
+        for instructions in VectorInstructions.allCases where instructions <= .best {
+            #expect(product(twoCores: false, instructions: instructions) == result, "one core, \(instructions)")
+            #expect(product(twoCores: true, instructions: instructions) == result, "two cores, \(instructions)")
+        }
+    }
+
+    /// The bits of every product are stated here, independent of the kernel: each number of C is
+    /// the sum, over the depth blocks in order, of one chain of fused multiply-adds per block (equal
+    /// blocks of at most 256 steps), and a product with at most 4 rows and a row-major B (the
+    /// few-rows path) is one chain over the whole depth. Every kernel (AVX-512, AVX2, and the
+    /// baseline one for processors without either), on one core and two, must give exactly these
+    /// numbers.
+    @Test(arguments: shapes)
+    func everyKernelGivesTheStatedChainOfMultiplyAdds(m: Int, k: Int, n: Int, layout: String) throws {
+        let a = Self.numbers(m * k, seed: UInt64(m * 3 + k)), b = Self.numbers(k * n, seed: UInt64(n * 5 + k))
+        let (aRow, aColumn) = layout == "AtB" ? (1, m) : (k, 1)
+        let (bRow, bColumn) = layout == "ABt" ? (1, k) : (n, 1)
+        let fewRows = m <= 4 && bColumn == 1
+        let blocks = fewRows ? 1 : (k + 255) / 256
+        let step = (k + blocks - 1) / blocks
+        // every entry for small products, 2,048 entries spread over C for large ones
+        let entries = m * n * k <= 2_000_000 ? Array(0..<(m * n)) : (0..<2048).map { ($0 &* 2_654_435_761) % (m * n) }
+        let stated = entries.map { entry -> Float in
+            let i = entry / n, j = entry % n
+            var total: Float = 0
+            for start in stride(from: 0, to: k, by: step) {
+                var chain: Float = 0
+                for p in start..<min(start + step, k) { chain = chain.addingProduct(a[i * aRow + p * aColumn], b[p * bRow + j * bColumn]) }
+                total += chain
+            }
+            return total
+        }
+        for instructions in VectorInstructions.allCases where instructions <= .best {
+            for twoCores in [false, true] {
+                var c = [Float](repeating: .nan, count: m * n)
+                a.withUnsafeBufferPointer { ap in
+                    b.withUnsafeBufferPointer { bp in
+                        c.withUnsafeMutableBufferPointer { cp in
+                            FloatKernels.product(
+                                m: m, n: n, k: k, a: ap.baseAddress!, aRow: aRow, aColumn: aColumn, b: bp.baseAddress!, bRow: bRow,
+                                bColumn: bColumn, c: cp.baseAddress!, accumulate: false, twoCores: twoCores, instructions: instructions)
+                        }
+                    }
+                }
+                let differing = zip(entries, stated).filter { c[$0.0].bitPattern != $0.1.bitPattern }.count
+                #expect(differing == 0, "\(m)×\(k)·\(k)×\(n) \(layout), \(instructions), two cores \(twoCores): \(differing) numbers differ")
+            }
+        }
     }
 
     @Test func accumulateAddsToC() throws {

@@ -1,0 +1,110 @@
+#include "CKernels.h"
+#include <stdio.h>
+#include <stdlib.h>
+#if defined(__x86_64__)
+#include <cpuid.h>
+#include <xmmintrin.h>
+#endif
+
+/// What the processor has (cpuid) and the operating system saves on a thread switch (XCR0).
+static teach_instructions ask_the_processor(void) {
+#if defined(__x86_64__)
+    unsigned int eax, ebx, ecx, edx;
+    // FMA (leaf 1, ECX bit 12) and OSXSAVE (bit 27), then AVX2 (leaf 7, EBX bit 5)
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & (1u << 12)) || !(ecx & (1u << 27))) return TEACH_BASELINE;
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) || !(ebx & (1u << 5))) return TEACH_BASELINE;
+    const int avx512f = (ebx & (1u << 16)) != 0;
+    unsigned int low, high;
+    __asm__ volatile("xgetbv" : "=a"(low), "=d"(high) : "c"(0));
+    // the 128- and 256-bit registers (XCR0 bits 1, 2), then the 512-bit ones (bits 5, 6, 7)
+    if ((low & 0x6) != 0x6) return TEACH_BASELINE;
+    return avx512f && (low & 0xe6) == 0xe6 ? TEACH_AVX512 : TEACH_AVX2;
+#else
+    return TEACH_BASELINE;
+#endif
+}
+
+teach_instructions teach_best_instructions(void) {
+    // asked once; two threads asking at once both get the same answer
+    static volatile int known = -1;
+    if (known < 0) known = (int)ask_the_processor();
+    return (teach_instructions)known;
+}
+
+void teach_packed_product(teach_instructions instructions, long m, long n, long k, const float *a, long a_row, long a_column,
+                          const float *b, long b_row, long b_column, float *c, long c_row, int accumulate) {
+#if defined(__x86_64__)
+    if (instructions >= TEACH_AVX512) {
+        teach_packed_product_avx512(m, n, k, a, a_row, a_column, b, b_row, b_column, c, c_row, accumulate);
+        return;
+    }
+    if (instructions == TEACH_AVX2) {
+        teach_packed_product_avx2(m, n, k, a, a_row, a_column, b, b_row, b_column, c, c_row, accumulate);
+        return;
+    }
+#endif
+    teach_packed_product_baseline(m, n, k, a, a_row, a_column, b, b_row, b_column, c, c_row, accumulate);
+}
+
+void teach_few_rows_product(teach_instructions instructions, long m, long n, long k, const float *a, long a_row, long a_column,
+                            const float *b, long b_row, float *c, long c_row) {
+#if defined(__x86_64__)
+    if (instructions >= TEACH_AVX2) {
+        teach_few_rows_product_avx2(m, n, k, a, a_row, a_column, b, b_row, c, c_row);
+        return;
+    }
+#endif
+    teach_few_rows_product_baseline(m, n, k, a, a_row, a_column, b, b_row, c, c_row);
+}
+
+void teach_relu(long count, const float *input, float *output) {
+#if defined(__x86_64__)
+    if (teach_best_instructions() >= TEACH_AVX2) {
+        teach_relu_avx2(count, input, output);
+        return;
+    }
+#endif
+    teach_relu_baseline(count, input, output);
+}
+
+void teach_relu_gradient(long count, const float *gradient, const float *weighted_sums, float *output) {
+#if defined(__x86_64__)
+    if (teach_best_instructions() >= TEACH_AVX2) {
+        teach_relu_gradient_avx2(count, gradient, weighted_sums, output);
+        return;
+    }
+#endif
+    teach_relu_gradient_baseline(count, gradient, weighted_sums, output);
+}
+
+void teach_adam_float(size_t count, float *p, const float *g, float *m, float *v, float lr, float beta1, float beta2, float epsilon,
+                      float correction1, float correction2, float decay) {
+#if defined(__x86_64__)
+    // The moving averages of a weight that gets no gradient (a dead ReLU's) decay towards zero
+    // and become subnormal after a few hundred steps; arithmetic on subnormals takes a slow
+    // microcode path. Flush them to zero for this loop (the numbers involved are below 1e-38).
+    const unsigned int saved = _mm_getcsr();
+    _mm_setcsr(saved | 0x8040);  // FTZ and DAZ
+    if (teach_best_instructions() >= TEACH_AVX2) {
+        teach_adam_avx2((long)count, p, g, m, v, lr, beta1, beta2, epsilon, correction1, correction2, decay);
+    } else {
+        teach_adam_baseline((long)count, p, g, m, v, lr, beta1, beta2, epsilon, correction1, correction2, decay);
+    }
+    _mm_setcsr(saved);
+#else
+    teach_adam_baseline((long)count, p, g, m, v, lr, beta1, beta2, epsilon, correction1, correction2, decay);
+#endif
+}
+
+float *teach_allocate_floats(long count) {
+    // aligned_alloc wants a size that is a multiple of the alignment
+    const size_t bytes = ((size_t)(count > 0 ? count : 1) * sizeof(float) + 63) / 64 * 64;
+    float *memory = aligned_alloc(64, bytes);
+    if (!memory) teach_out_of_memory(bytes);
+    return memory;
+}
+
+void teach_out_of_memory(size_t bytes) {
+    fprintf(stderr, "Teach: out of memory: the matrix product could not allocate %zu bytes for its packed blocks\n", bytes);
+    abort();
+}

@@ -1,0 +1,235 @@
+// Vectors and the loops built on them, for the kernel files (product_*.c): included once per
+// instruction set, after `#pragma clang attribute push(__attribute__((target(...))), ...)`, so that
+// every function here is compiled for that file's instruction set. The code is written with clang's
+// vector types (`ext_vector_type`), which compile to whatever vector instructions the function's
+// target has: the same source gives the AVX2, the AVX-512 and the baseline x86-64 (or ARM) code.
+//
+// The package passes no compiler flags to this target (SwiftPM refuses unsafe flags in a package
+// that others depend on), so what the flags used to say is said here in the source: fused
+// multiply-adds only where written (`fma`), never contracted from `a * b + c`, so that every
+// kernel does exactly the arithmetic its comment states.
+#ifndef TEACH_VECTORS_H
+#define TEACH_VECTORS_H
+
+#pragma clang fp contract(off)
+
+#include <stddef.h>
+
+typedef float v2f __attribute__((ext_vector_type(2)));
+typedef float v4f __attribute__((ext_vector_type(4)));
+typedef float v8f __attribute__((ext_vector_type(8)));
+typedef float v16f __attribute__((ext_vector_type(16)));
+typedef int v8i __attribute__((ext_vector_type(8)));
+
+#define TEACH_INLINE static inline __attribute__((always_inline))
+
+// Unaligned loads and stores of vectors from float arrays (the wrapper struct tells the compiler
+// the address may be any float's and may alias the floats around it).
+#define TEACH_UNALIGNED(V)                                                                        \
+    typedef struct {                                                                              \
+        V value;                                                                                  \
+    } __attribute__((packed, may_alias)) V##_unaligned;                                           \
+    TEACH_INLINE V load_##V(const float *p) { return ((const V##_unaligned *)p)->value; }         \
+    TEACH_INLINE void store_##V(float *p, V x) { ((V##_unaligned *)p)->value = x; }
+TEACH_UNALIGNED(v2f)
+TEACH_UNALIGNED(v4f)
+TEACH_UNALIGNED(v8f)
+TEACH_UNALIGNED(v16f)
+
+/// `a·b + c` rounded once, lane by lane (or for one number).
+#define fma(a, b, c) __builtin_elementwise_fma((a), (b), (c))
+
+TEACH_INLINE long min_long(long a, long b) { return a < b ? a : b; }
+
+/// Asks the processor to bring the cache line holding `address` close, for writing: the product's
+/// kernels call it for their tile of C before the multiply-adds, so that adding to C at the end does
+/// not wait for memory.
+TEACH_INLINE void prefetch_for_writing(const void *address) { __builtin_prefetch(address, 1, 3); }
+
+// MARK: Packing
+
+/// Copies `runs` (1 to 8) runs of `depth` numbers (run `i` at `source + i·run_stride`) so that step
+/// `p` of the depth holds the runs' numbers side by side at `target + p·target_stride`: for each 8
+/// steps, eight vector loads, an 8×8 transpose in registers, eight vector stores.
+///
+/// With fewer than 8 runs, the missing ones are read from run 0 and each step still stores 8
+/// numbers, in order of `p`, so each store's extra numbers are overwritten by the next step's:
+/// the target needs room for `8 − runs` numbers after the last step.
+TEACH_INLINE void transpose_eight_runs(long runs, long depth, const float *source, long run_stride, float *target, long target_stride) {
+    long p = 0;
+    for (; p + 8 <= depth; p += 8) {
+        const float *from = source + p;
+        v8f x[8];
+        for (int i = 0; i < 8; i++) x[i] = load_v8f(from + (i < runs ? i * run_stride : 0));
+        // Splitting rows 2i and 2i+1 into their even and odd numbers moves the number at (row,
+        // column) from index row·8 + column (6 bits) to that index rotated right by one bit; three
+        // times is a rotation by three bits: (column, row), the transpose.
+        for (int round = 0; round < 3; round++) {
+            v8f y[8];
+            for (int i = 0; i < 4; i++) {
+                y[i] = __builtin_shufflevector(x[2 * i], x[2 * i + 1], 0, 2, 4, 6, 8, 10, 12, 14);
+                y[i + 4] = __builtin_shufflevector(x[2 * i], x[2 * i + 1], 1, 3, 5, 7, 9, 11, 13, 15);
+            }
+            for (int i = 0; i < 8; i++) x[i] = y[i];
+        }
+        for (int i = 0; i < 8; i++) store_v8f(target + (p + i) * target_stride, x[i]);
+    }
+    for (; p < depth; p++) {
+        for (long i = 0; i < runs; i++) target[p * target_stride + i] = source[i * run_stride + p];
+    }
+}
+
+/// Packs a block into panels `width` wide: for A, row panels of MR (`along` = A's row stride,
+/// `across` = its column stride); for B, column panels of NR (`along` = B's column stride,
+/// `across` = its row stride). Panel `q` holds, for each `p` of the `depth`, the `width` numbers
+/// at `(q·width ..< q·width + width, p)`, zero-padded past `count`.
+///
+/// When the panel's numbers are adjacent in memory (`along` = 1) each step copies one run; when
+/// each number's depth is adjacent (`across` = 1, a row-major A or a transposed B) the runs along
+/// the depth are transposed 8 at a time in registers (for widths that are multiples of 8, and 6).
+TEACH_INLINE void pack_panels(long width, long count, long depth, const float *source, long along, long across, float *packed) {
+    float *target = packed;
+    for (long start = 0; start < count; start += width) {
+        const long filled = min_long(width, count - start);
+        if (filled == width && along == 1) {
+            for (long p = 0; p < depth; p++) {
+                const float *from = source + p * across + start;
+                switch (width) {
+                case 32:
+                case 16:
+                case 8:
+                    for (long i = 0; i < width; i += 8) store_v8f(target + i, load_v8f(from + i));
+                    break;
+                case 6:
+                    store_v4f(target, load_v4f(from));
+                    store_v2f(target + 4, load_v2f(from + 4));
+                    break;
+                default:
+                    for (long i = 0; i < width; i++) target[i] = from[i];
+                }
+                target += width;
+            }
+        } else if (across == 1 && filled == width && (width % 8 == 0 || width < 8)) {
+            for (long i = 0; i < width; i += 8) {
+                transpose_eight_runs(min_long(8, width), depth, source + (start + i) * along, along, target + i, width);
+            }
+            target += depth * width;
+        } else if (across == 1) {
+            for (long i = 0; i < width; i++) {
+                if (i < filled) {
+                    const float *run = source + (start + i) * along;
+                    for (long p = 0; p < depth; p++) target[p * width + i] = run[p];
+                } else {
+                    for (long p = 0; p < depth; p++) target[p * width + i] = 0;
+                }
+            }
+            target += depth * width;
+        } else {
+            for (long p = 0; p < depth; p++) {
+                const float *line = source + p * across + start * along;
+                for (long i = 0; i < filled; i++) target[i] = line[i * along];
+                for (long i = filled; i < width; i++) target[i] = 0;
+                target += width;
+            }
+        }
+    }
+}
+
+// MARK: The micro-kernel
+
+/// `C(ROWS × N) += Apanel(ROWS × kc) · Bpanel(kc × N)` (`=` when `add` is 0), where N is VECTORS
+/// vectors of type V. One accumulator per row and vector, one fused multiply-add each per step of
+/// the depth; A's panel holds ROWS numbers per step, B's panel `b_width`. The accumulators start at
+/// +0, so a chain's sum is never −0 and storing it equals adding it to +0.
+///
+/// The AVX2 product runs it on 8-float vectors (6 × 16 tiles, twelve of its sixteen registers), the
+/// AVX-512 product on 16-float vectors (8 × 32, sixteen of thirty-two). ROWS and VECTORS are
+/// constants, so the loops over them unroll and the accumulators live in registers.
+#define TEACH_TILE_KERNEL(NAME, V, ROWS, VECTORS)                                                                          \
+    TEACH_INLINE void NAME(long b_width, long kc, const float *a, const float *b, float *c, long c_row, int add) {        \
+        enum { lanes = sizeof(V) / sizeof(float) };                                                                       \
+        /* C's tile, asked for now so that adding to it at the end finds it in cache */                                   \
+        _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++) {                                               \
+            prefetch_for_writing(c + r * c_row);                                                                          \
+            if (VECTORS * sizeof(V) > 64) prefetch_for_writing((const char *)(c + r * c_row) + 64);                       \
+        }                                                                                                                 \
+        V sums[ROWS][VECTORS];                                                                                            \
+        _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++) {                                               \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < VECTORS; v++) sums[r][v] = 0;                          \
+        }                                                                                                                 \
+        for (long p = 0; p < kc; p++) {                                                                                   \
+            V row_of_b[VECTORS];                                                                                          \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < VECTORS; v++) row_of_b[v] = load_##V(b + v * lanes);   \
+            _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++) {                                           \
+                const V number = a[r];                                                                                    \
+                _Pragma("clang loop unroll(full)") for (int v = 0; v < VECTORS; v++) {                                    \
+                    sums[r][v] = fma(number, row_of_b[v], sums[r][v]);                                                    \
+                }                                                                                                         \
+            }                                                                                                             \
+            a += ROWS;                                                                                                    \
+            b += b_width;                                                                                                 \
+        }                                                                                                                 \
+        _Pragma("clang loop unroll(full)") for (int r = 0; r < ROWS; r++) {                                               \
+            float *target = c + r * c_row;                                                                                \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < VECTORS; v++) {                                        \
+                float *place = target + v * lanes;                                                                        \
+                store_##V(place, add ? load_##V(place) + sums[r][v] : sums[r][v]);                                        \
+            }                                                                                                             \
+        }                                                                                                                 \
+    }
+
+// MARK: Element-wise loops
+
+/// ReLU: `output[i] = input[i] > 0 ? input[i] : 0` (NaN and −0 give +0), for `count` numbers.
+TEACH_INLINE void relu_loop(long count, const float *input, float *output) {
+    const v8f zero = 0;
+    long i = 0;
+    for (; i + 8 <= count; i += 8) {
+        const v8f h = load_v8f(input + i);
+        store_v8f(output + i, (v8f)((v8i)h & (h > zero)));
+    }
+    for (; i < count; i++) output[i] = input[i] > 0 ? input[i] : 0;
+}
+
+/// The gradient through a ReLU: `output[i] = gradient[i] · (weighted_sums[i] > 0 ? 1 : 0)`, the
+/// same multiplication as `g · f'(h)` (so `-g · 0` is `-0`, as there).
+TEACH_INLINE void relu_gradient_loop(long count, const float *gradient, const float *weighted_sums, float *output) {
+    const v8f zero = 0, one = 1;
+    long i = 0;
+    for (; i + 8 <= count; i += 8) {
+        const v8f h = load_v8f(weighted_sums + i);
+        const v8f slope = (v8f)((v8i)one & (h > zero));
+        store_v8f(output + i, load_v8f(gradient + i) * slope);
+    }
+    for (; i < count; i++) output[i] = gradient[i] * (weighted_sums[i] > 0 ? 1.0f : 0.0f);
+}
+
+/// Adam's update (the rule in Teach's Optimizer.swift), 8 lanes at a time: exactly the scalar
+/// arithmetic, in the same order, in every lane (no contraction, and the square root is exactly
+/// rounded either way).
+TEACH_INLINE void adam_loop(long count, float *p, const float *g, float *m, float *v, float lr, float beta1, float beta2, float epsilon,
+                            float correction1, float correction2, float decay) {
+    const float keep1 = 1 - beta1, keep2 = 1 - beta2;
+    long i = 0;
+    for (; i + 8 <= count; i += 8) {
+        const v8f parameter = load_v8f(p + i);
+        const v8f gradient = load_v8f(g + i) + decay * parameter;
+        const v8f mean = beta1 * load_v8f(m + i) + keep1 * gradient;
+        const v8f square = beta2 * load_v8f(v + i) + keep2 * gradient * gradient;
+        store_v8f(m + i, mean);
+        store_v8f(v + i, square);
+        const v8f m_hat = mean / correction1, v_hat = square / correction2;
+        store_v8f(p + i, parameter - lr * m_hat / (__builtin_elementwise_sqrt(v_hat) + epsilon));
+    }
+    for (; i < count; i++) {
+        const float gradient = g[i] + decay * p[i];
+        const float mean = beta1 * m[i] + keep1 * gradient;
+        const float square = beta2 * v[i] + keep2 * gradient * gradient;
+        m[i] = mean;
+        v[i] = square;
+        const float m_hat = mean / correction1, v_hat = square / correction2;
+        p[i] -= lr * m_hat / (__builtin_elementwise_sqrt(v_hat) + epsilon);
+    }
+}
+
+#endif
