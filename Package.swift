@@ -43,6 +43,21 @@ let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: 
 ///   `@inlinable`: they are specialised for Float or Double where they are used (a generic dot
 ///   product called across modules without it ran about 220 times slower here). That works for any
 ///   package that depends on Teach.
+/// Debug builds of this repository are optimised all the same: the tests, the chapters and the
+/// library they exercise at `-O`, the C kernels at `-O2`. A model's layers are called through the
+/// `Layer` protocol, so their code runs as the library compiled it, and unoptimised the unit tests
+/// took about 20 times as long (the Float kernel tests alone: 207 s instead of 10). The setting is
+/// for the package's own development only: SwiftPM refuses any flag in a package that another one
+/// depends on, so when this manifest is read as a dependency (checked out under a `checkouts`
+/// folder, as SwiftPM and Xcode do, or with `TEACH_AS_DEPENDENCY` set in the environment) it
+/// declares none. Release builds never have it, so what the benchmark and `./run-tests` measure is
+/// what a dependent package gets. Levels are not mixed for modules with `@inlinable` code (a `-O`
+/// library used by `-Onone` tests crashed here, Swift 6.3.1), hence one setting for all.
+let readAsDependency =
+    Context.packageDirectory.split(separator: "/").contains("checkouts") || Context.environment["TEACH_AS_DEPENDENCY"] != nil
+let optimizedInDebug: [SwiftSetting] = readAsDependency ? [] : [.unsafeFlags(["-O"], .when(configuration: .debug))]
+let optimizedCInDebug: [CSetting] = readAsDependency ? [] : [.unsafeFlags(["-O2"], .when(configuration: .debug))]
+
 let package = Package(
     name: "Teach",
     products: [
@@ -59,11 +74,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The Float kernels in C, one per instruction set, each function with its own target: the
         // packed matrix product, ReLU, Adam's update (see Sources/CKernels/include/CKernels.h).
-        .target(name: "CKernels", path: "Sources/CKernels"),
+        .target(name: "CKernels", path: "Sources/CKernels", cSettings: optimizedCInDebug),
         // The kernels' Swift face: the choice of instruction set, the split over two cores.
-        .target(name: "TeachKernels", dependencies: ["CKernels"], path: "Sources/TeachKernels"),
+        .target(name: "TeachKernels", dependencies: ["CKernels"], path: "Sources/TeachKernels", swiftSettings: optimizedInDebug),
         .target(
-            name: "Teach", dependencies: [numerics, argumentParser, "CZlib", "CKernels", "TeachKernels"], path: "Sources/Teach"),
+            name: "Teach", dependencies: [numerics, argumentParser, "CZlib", "CKernels", "TeachKernels"], path: "Sources/Teach",
+            swiftSettings: optimizedInDebug),
         // The book depends on every chapter so that `swift run book` builds them all first.
         .executableTarget(
             name: "book", dependencies: ["Teach", argumentParser] + chapters.map { .target(name: $0.name) },
@@ -75,12 +91,14 @@ let package = Package(
         // Two test targets, so that a release build compiles them side by side on two cores: the
         // core, data, persistence and the book check; and the layers, models and training.
         .testTarget(
-            name: "TeachTests", dependencies: ["Teach", "TeachKernels", "book", numerics], path: "Tests/TeachTests"),
+            name: "TeachTests", dependencies: ["Teach", "TeachKernels", "book", numerics], path: "Tests/TeachTests",
+            swiftSettings: optimizedInDebug),
         .testTarget(
-            name: "TeachModelTests", dependencies: ["Teach", numerics], path: "Tests/TeachModelTests"),
+            name: "TeachModelTests", dependencies: ["Teach", numerics], path: "Tests/TeachModelTests",
+            swiftSettings: optimizedInDebug),
     ]
         + chapters.map {
             .executableTarget(
-                name: $0.name, dependencies: ["Teach"], path: "Chapters/\($0.directory)")
+                name: $0.name, dependencies: ["Teach"], path: "Chapters/\($0.directory)", swiftSettings: optimizedInDebug)
         }
 )
