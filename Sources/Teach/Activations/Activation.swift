@@ -38,6 +38,7 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
     /// two forms and their derivatives).
     case gelu(approximate: GELUApproximation = .none)
 
+    /// The name in tables: `ReLU`, `leaky ReLU (slope 0.2)`, `ELU`.
     public var description: String {
         switch self {
         case .step: "step"
@@ -188,9 +189,11 @@ extension Activation {
     /// The activation a model file names `storedName`, the inverse of ``storedName`` and
     /// ``storedParameter``; `nil` when the name is not one of ``storedNames``.
     ///
-    /// - Parameter parameter: called with the parameter's key (`negative_slope` or `alpha`) when
-    ///   the activation has one, and returns its value; its errors (a missing or non-numeric
-    ///   value, say) are passed on.
+    /// - Parameters:
+    ///   - storedName: the name in the file: `relu`, `leaky_relu`, `elu`, ….
+    ///   - parameter: called with the parameter's key (`negative_slope` or `alpha`) when
+    ///     the activation has one, and returns its value; its errors (a missing or non-numeric
+    ///     value, say) are passed on.
     ///
     ///       let activation = try Activation(storedName: "elu") { key in try number(key) }
     public init?(storedName: String, parameter: (_ key: String) throws -> Double) rethrows {

@@ -38,6 +38,7 @@ public final class Chapter {
     /// - Parameters:
     ///   - name: the chapter's executable name, as in ``BookContents/chapters``.
     ///   - arguments: the command-line arguments, without the program name.
+    ///   - body: the chapter itself: it writes its text, tables and figures through the ``Chapter`` it is given.
     public static func run(
         _ name: String, arguments: [String] = Array(CommandLine.arguments.dropFirst()),
         _ body: (Chapter) throws -> Void

@@ -29,5 +29,6 @@ public struct ChapterOptions: ParsableArguments, Sendable {
         valueName: "dir"))
     public var data: String?
 
+    /// The defaults: seed 42, figures in `plots`, terminal plots on, the full version, the default data.
     public init() {}
 }

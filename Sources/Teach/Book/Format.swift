@@ -40,7 +40,7 @@ extension BinaryInteger {
 
 extension Matrix {
     /// The matrix as aligned text for a code block, one bracketed row per line, each number with
-    /// `places` digits after the point (see ``BinaryFloatingPoint/fixed(_:)``):
+    /// `places` digits after the point (see ``Swift/BinaryFloatingPoint/fixed(_:)``):
     ///
     ///     [  1.0  -2.0 ]
     ///     [ -0.5   1.0 ]

@@ -59,6 +59,8 @@ public enum Markdown {
         }.joined(separator: "\n")
     }
 
+    /// A figure: the image at `path` (relative to `book.md`, e.g. `plots/descent-mountain.png`) with
+    /// `caption` as its alternative text.
     public static func image(_ path: String, caption: String) -> String {
         "![\(caption)](\(path))\n"
     }

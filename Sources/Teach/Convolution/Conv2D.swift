@@ -20,7 +20,9 @@
 ///
 /// `Ho = (H − F + 2P)/S + 1`, and the same for `Wo` (see ``ConvolutionGeometry``).
 public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
+    /// The images it reads, `H×W×C`.
     public let inputShape: ImageShape
+    /// The feature maps it writes, `Ho×Wo×K`: one channel per filter.
     public let outputShape: ImageShape
     /// `F`: filters are `F×F×C`.
     public let filterSize: Int
@@ -32,6 +34,7 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
     public var weights: Matrix<Scalar>
     /// `1×K`, one bias per filter.
     public var bias: Matrix<Scalar>
+    /// The activation `f` applied to the weighted sums (PyTorch puts it in a separate module).
     public var activation: Activation
     /// What ``forward(_:mode:using:)`` keeps for the backward pass: the patches
     /// (`(m·Ho·Wo)×(F·F·C)`), `h` and `a` (`m × Ho·Wo·K`).
@@ -250,6 +253,7 @@ public struct ConvolutionTrace<Scalar: MatrixScalar>: Sendable {
     /// `f(h)`.
     public var output: Matrix<Scalar>
 
+    /// A trace from its three matrices, as the forward pass computed them.
     @inlinable public init(patches: Matrix<Scalar>, weightedSums: Matrix<Scalar>, output: Matrix<Scalar>) {
         self.patches = patches
         self.weightedSums = weightedSums

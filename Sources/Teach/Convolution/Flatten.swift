@@ -8,6 +8,7 @@ public struct Flatten<Scalar: MatrixScalar>: Sendable, Equatable {
     /// The images it reads.
     public let inputShape: ImageShape
 
+    /// A layer that reads images of `inputShape` and passes on `H·W·C` features per record.
     public init(inputShape: ImageShape) {
         self.inputShape = inputShape
     }

@@ -7,10 +7,14 @@
 /// TensorFlow's and Keras's default (NHWC); PyTorch uses channels-first (NCHW). A one-channel
 /// image (MNIST, Fashion-MNIST) is the same in both: its IDX pixels, row by row.
 public struct ImageShape: Sendable, Hashable, CustomStringConvertible {
+    /// The number of pixel rows, `H`.
     public var height: Int
+    /// The number of pixels per row, `W`.
     public var width: Int
+    /// The numbers per pixel, `C`: 1 for grey, 3 for RGB, `K` after a convolution with `K` filters.
     public var channels: Int
 
+    /// A `height×width×channels` shape.
     public init(height: Int, width: Int, channels: Int) {
         self.height = height
         self.width = width
@@ -28,6 +32,7 @@ public struct ImageShape: Sendable, Hashable, CustomStringConvertible {
     /// `55×55×96`.
     public var description: String { "\(height)×\(width)×\(channels)" }
 
+    /// Checks that the shape can be a layer's input; `layer` names the layer in the error.
     /// - Throws: ``InvalidArgument`` unless every dimension is at least 1.
     public func validate(_ layer: String) throws {
         guard height >= 1, width >= 1, channels >= 1 else {
@@ -73,13 +78,20 @@ public enum ConvolutionGeometry {
 
 /// A convolution or pooling geometry that does not fit, with the numbers and the rule.
 public struct GeometryError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The layer whose geometry does not fit, and along which side: `conv 1 (height)`.
     public var layer: String
+    /// `N`: the input's size along that side.
     public var input: Int
+    /// `F`: the filter's (or pooling window's) size.
     public var filter: Int
+    /// `S`: the step between windows.
     public var stride: Int
+    /// `P`: the zeros added on each side.
     public var padding: Int
+    /// What does not fit, with the numbers put into the rule.
     public var problem: String
 
+    /// The layer, the four numbers, the problem and the rule, as one line.
     public var description: String {
         "\(layer): N = \(input), F = \(filter), S = \(stride), P = \(padding): \(problem) "
             + "(output size = (N − F + 2P)/S + 1)"

@@ -1,5 +1,7 @@
 /// Max or average: what a pooling window keeps.
 public enum PoolingKind: Sendable, Hashable {
+    /// `max` keeps the largest number of each window (PyTorch's `nn.MaxPool2d`), `average` their
+    /// mean (`nn.AvgPool2d`).
     case max, average
 }
 
@@ -16,12 +18,18 @@ public enum PoolingKind: Sendable, Hashable {
 /// and columns that no window reaches are ignored, as PyTorch's `MaxPool2d` and `AvgPool2d` do
 /// with their default `ceil_mode=False`. The stride defaults to the window size, as in PyTorch.
 public struct Pooling<Scalar: MatrixScalar>: Sendable, Equatable, CustomStringConvertible {
+    /// Max or average, ``PoolingKind``.
     public typealias Kind = PoolingKind
 
+    /// Whether each window keeps its largest number or its mean.
     public let kind: Kind
+    /// The images it reads, `H×W×C`.
     public let inputShape: ImageShape
+    /// The pooled images, `Ho×Wo×C`: the same channels, fewer pixels.
     public let outputShape: ImageShape
+    /// `F`: the window is `F×F` pixels (PyTorch's `kernel_size`).
     public let size: Int
+    /// `S`: the step between windows (PyTorch's `stride`), the window size unless given.
     public let stride: Int
     /// Whether a window that does not fit evenly rounds the output size down (PyTorch's floor mode)
     /// instead of being an error.
@@ -30,6 +38,8 @@ public struct Pooling<Scalar: MatrixScalar>: Sendable, Equatable, CustomStringCo
     /// output came from (`batch × Ho·Wo·C`); for average pooling, only the batch size.
     @usableFromInline var saved = Saved<(batch: Int, sources: [Int32])>()
 
+    /// A pooling layer over images of `inputShape` with `size×size` windows `stride` apart (the
+    /// window size by default), rounding the output size down when `roundDown`.
     /// - Throws: ``GeometryError`` when the window does not fit the input evenly (unless
     ///   `roundDown`) or is larger than the input.
     public init(_ kind: Kind, inputShape: ImageShape, size: Int, stride: Int? = nil, roundDown: Bool = false) throws {
@@ -50,6 +60,7 @@ public struct Pooling<Scalar: MatrixScalar>: Sendable, Equatable, CustomStringCo
         self.roundsDown = roundDown
     }
 
+    /// The table name: `max pool 3×3 stride 2`, with `(round down)` when it rounds down.
     public var description: String { "\(kind == .max ? "max" : "average") pool \(size)×\(size) stride \(stride)" + (roundsDown ? " (round down)" : "") }
 
     /// The pooled outputs (`m × Ho·Wo·C`) and, for max pooling, the input index each came from.

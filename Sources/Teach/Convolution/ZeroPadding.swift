@@ -1,12 +1,16 @@
 /// Zeros added around each image (Keras's `ZeroPadding2D`): `H×W×C` becomes `(H+2P)×(W+2P)×C`.
 /// Backward crops the gradient back to the original size.
 public struct ZeroPadding<Scalar: MatrixScalar>: Sendable, Equatable {
+    /// The images it reads, `H×W×C`.
     public let inputShape: ImageShape
+    /// `P`: rows and columns of zeros added on every side.
     public let padding: Int
+    /// The padded images, `(H+2P)×(W+2P)×C`.
     public var outputShape: ImageShape {
         ImageShape(height: inputShape.height + 2 * padding, width: inputShape.width + 2 * padding, channels: inputShape.channels)
     }
 
+    /// A layer adding `padding` zeros on every side of images of `inputShape`.
     /// - Throws: ``InvalidArgument`` for a negative padding or an empty shape.
     public init(inputShape: ImageShape, padding: Int) throws {
         try inputShape.validate("ZeroPadding")
@@ -15,6 +19,9 @@ public struct ZeroPadding<Scalar: MatrixScalar>: Sendable, Equatable {
         self.padding = padding
     }
 
+    /// The padded images, `m × (H+2P)·(W+2P)·C`, for a batch `x` of `m` images (`m × H·W·C`), without
+    /// saving anything: the backward pass needs only the shapes.
+    /// - Throws: ``ShapeError`` when the rows are not images of ``inputShape``.
     @inlinable public func forward(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard x.columns == inputShape.count else {
             throw ShapeError(operation: "ZeroPadding", shapes: [x.shape], expected: "one \(inputShape) image per row")
@@ -28,6 +35,8 @@ public struct ZeroPadding<Scalar: MatrixScalar>: Sendable, Equatable {
         }
     }
 
+    /// The input's gradient: the output's gradient with the padding cropped off (`m × H·W·C`).
+    /// - Throws: ``ShapeError`` when the rows are not gradients of ``outputShape`` images.
     @inlinable public func backward(outputGradient g: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard g.columns == outputShape.count else {
             throw ShapeError(operation: "ZeroPadding.backward", shapes: [g.shape], expected: "one \(outputShape) gradient per row")

@@ -5,6 +5,7 @@ public struct Shape: Hashable, Sendable, CustomStringConvertible {
     /// Number of columns (in a batch-first layout: the number of features or units).
     public var columns: Int
 
+    /// The shape `rows×columns`.
     @inlinable public init(_ rows: Int, _ columns: Int) {
         self.rows = rows
         self.columns = columns
@@ -13,6 +14,7 @@ public struct Shape: Hashable, Sendable, CustomStringConvertible {
     /// Number of elements, `rows * columns`.
     @inlinable public var count: Int { rows * columns }
 
+    /// `rows×columns`, e.g. `4×2`.
     public var description: String { "\(rows)×\(columns)" }
 }
 
@@ -28,12 +30,14 @@ public struct ShapeError: Error, Sendable, CustomStringConvertible, Equatable {
     /// What was expected, in words.
     public var expected: String
 
+    /// An error for `operation`, which was given `shapes` and expected what `expected` says.
     public init(operation: String, shapes: [Shape], expected: String) {
         self.operation = operation
         self.shapes = shapes
         self.expected = expected
     }
 
+    /// The message: the operation, the shapes and what was expected.
     public var description: String {
         let given = shapes.map(\.description)
         let list = given.count == 2 ? "\(given[0]) and \(given[1])" : given.joined(separator: ", ")
@@ -44,7 +48,10 @@ public struct ShapeError: Error, Sendable, CustomStringConvertible, Equatable {
 /// A value outside what a function accepts (a negative size, a batch size of 0, NaN where a number
 /// is needed). The message names the value and what was expected.
 public struct InvalidArgument: Error, Sendable, CustomStringConvertible, Equatable {
+    /// What was wrong, naming the value and what was expected.
     public var message: String
+    /// An error with `message`, e.g. `Dropout: the rate 1.5 must be in [0, 1)`.
     public init(_ message: String) { self.message = message }
+    /// The ``message``.
     public var description: String { message }
 }

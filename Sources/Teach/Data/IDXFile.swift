@@ -15,6 +15,8 @@ public struct IDXFile: Sendable, Equatable {
     /// The data, `dimensions` multiplied together bytes long.
     public var bytes: [UInt8]
 
+    /// A file's contents: its dimensions and its data, which should be `dimensions` multiplied
+    /// together bytes long (not checked: ``encoded`` writes what it is given).
     public init(dimensions: [Int], bytes: [UInt8]) {
         self.dimensions = dimensions
         self.bytes = bytes
@@ -129,13 +131,17 @@ public struct IDXFile: Sendable, Equatable {
 
 /// A data file that cannot be used, with its path and what is wrong.
 public struct DataFileError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The file.
     public var path: String
+    /// What is wrong with it: `truncated`, `not an IDX file`, a count that disagrees.
     public var problem: String
 
+    /// An error for the file at `path`.
     public init(path: String, problem: String) {
         self.path = path
         self.problem = problem
     }
 
+    /// `path: problem`.
     public var description: String { "\(path): \(problem)" }
 }

@@ -23,6 +23,7 @@ public struct ImageDataset: Sendable {
             }
         }
 
+        /// Where the images come from, in a sentence for the book.
         public var description: String {
             switch self {
             case .directory(let path): "the IDX files in \(path)"

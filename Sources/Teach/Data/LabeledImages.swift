@@ -7,10 +7,12 @@ public struct LabeledImages: Sendable {
     public var images: Matrix<Float>
     /// One class number per image.
     public var labels: [Int]
+    /// The shape of one image: `28×28×1` for MNIST and Fashion-MNIST.
     public var shape: ImageShape
     /// Where the images came from, for the reader.
     public var source: String
 
+    /// The number of images.
     public var count: Int { labels.count }
 
     /// Loads an IDX image file and its IDX label file.

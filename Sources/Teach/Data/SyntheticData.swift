@@ -2,6 +2,7 @@ import RealModule
 
 /// A small dataset: one record per row of `inputs`, with its target in the same row of `targets`.
 public struct Dataset: Sendable {
+    /// The dataset's name, for tables and figures.
     public var name: String
     /// What each input column means.
     public var featureNames: [String]
@@ -10,6 +11,9 @@ public struct Dataset: Sendable {
     /// `records×outputs`: 0 or 1 for the classification sets, a number for regression.
     public var targets: Matrix<Double>
 
+    /// A dataset from its inputs and targets, one record per row.
+    /// - Throws: ``ShapeError`` when `inputs` and `targets` have different numbers of rows, or
+    ///   `featureNames` does not name every column of `inputs`.
     public init(name: String, featureNames: [String], inputs: Matrix<Double>, targets: Matrix<Double>) throws {
         guard inputs.rows == targets.rows, featureNames.count == inputs.columns else {
             throw ShapeError(

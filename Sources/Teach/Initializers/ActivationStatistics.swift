@@ -38,6 +38,7 @@ public struct ActivationStatistics: Sendable, Equatable {
             deadUnitFraction: Double(alive.filter { !$0 }.count) / Double(outputs.columns))
     }
 
+    /// Statistics from their five numbers (to compare with measured ones in a test, say).
     public init(mean: Double, standardDeviation: Double, zeroFraction: Double, saturatedFraction: Double, deadUnitFraction: Double) {
         self.mean = mean
         self.standardDeviation = standardDeviation

@@ -29,6 +29,7 @@ public enum Initializer: Sendable, Hashable, CustomStringConvertible {
     /// of its inputs (He et al., 2015).
     case he
 
+    /// The name in tables: `Xavier`, `He`, `Gaussian (std 0.01)`.
     public var description: String {
         switch self {
         case .zeros: "zeros"

@@ -7,6 +7,7 @@ public struct ActivationLayer<Scalar: MatrixScalar>: Sendable, Equatable {
     /// The input of the last forward pass (`batch×features`), where the backward pass takes `f'`.
     @usableFromInline var saved = Saved<Matrix<Scalar>>()
 
+    /// A layer applying `activation` to every element of its input.
     public init(_ activation: Activation) {
         self.activation = activation
     }

@@ -24,12 +24,17 @@ public struct BatchNorm<Scalar: MatrixScalar>: Sendable, Equatable {
     public var runningMean: Matrix<Scalar>
     /// The running average of (unbiased) batch variances, `1×features`.
     public var runningVariance: Matrix<Scalar>
+    /// The weight of each batch's statistics in the running averages (PyTorch's `momentum`, the
+    /// opposite of Keras's, which weighs the old average).
     public var momentum: Double
+    /// `ε`, added to the variance before its square root so a constant feature does not divide by zero.
     public var epsilon: Double
     /// What ``forward(_:mode:using:)`` keeps for the backward pass: `x̂` (`batch×features`),
     /// `1/√(σ² + ε)` per feature, and the mode.
     @usableFromInline var saved = Saved<BatchNormTrace<Scalar>>()
 
+    /// A layer normalizing `features` columns, with `γ` 1, `β` 0, running mean 0 and running
+    /// variance 1 (PyTorch's `nn.BatchNorm1d(features, eps=epsilon, momentum=momentum)`).
     /// - Throws: ``InvalidArgument`` for no features, a momentum outside [0, 1] or ε ≤ 0.
     public init(features: Int, momentum: Double = 0.1, epsilon: Double = 1e-5) throws {
         guard features >= 1 else { throw InvalidArgument("BatchNorm: needs at least 1 feature, got \(features)") }
@@ -43,6 +48,7 @@ public struct BatchNorm<Scalar: MatrixScalar>: Sendable, Equatable {
         self.epsilon = epsilon
     }
 
+    /// The number of features (columns) it normalizes.
     public var featureCount: Int { scale.columns }
 
     /// The forward pass. In training mode it normalizes with the batch's statistics and updates
@@ -157,8 +163,11 @@ public struct BatchNormTrace<Scalar: MatrixScalar>: Sendable {
     public var inverseDeviation: [Scalar]
     /// `y = γ x̂ + β`.
     public var output: Matrix<Scalar>
+    /// The mode of the forward pass: the backward pass of a training pass also goes through the
+    /// batch statistics, that of an inference pass only through the fixed running averages.
     public var mode: Mode
 
+    /// A trace from what the forward pass computed.
     @inlinable public init(normalized: Matrix<Scalar>, inverseDeviation: [Scalar], output: Matrix<Scalar>, mode: Mode) {
         self.normalized = normalized
         self.inverseDeviation = inverseDeviation
@@ -176,6 +185,7 @@ public struct BatchNormBackward<Scalar: MatrixScalar>: Sendable {
     /// `∂E/∂β`, `1×features`.
     public var shift: Matrix<Scalar>
 
+    /// The three gradients of one backward pass.
     @inlinable public init(inputGradient: Matrix<Scalar>, scale: Matrix<Scalar>, shift: Matrix<Scalar>) {
         self.inputGradient = inputGradient
         self.scale = scale

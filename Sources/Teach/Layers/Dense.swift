@@ -183,6 +183,7 @@ public struct DenseTrace<Scalar: MatrixScalar>: Sendable {
     /// `a = f(h)`, `batch×units`.
     public var output: Matrix<Scalar>
 
+    /// A trace from the forward pass's three matrices.
     @inlinable public init(input: Matrix<Scalar>, weightedSums: Matrix<Scalar>, output: Matrix<Scalar>) {
         self.input = input
         self.weightedSums = weightedSums
@@ -197,6 +198,7 @@ public struct DenseGradients<Scalar: MatrixScalar>: Sendable, Equatable {
     /// `∂E/∂b`, `1×units` (zero for a layer without biases).
     public var bias: Matrix<Scalar>
 
+    /// The gradients `∂E/∂W` (`inputs×units`) and `∂E/∂b` (`1×units`).
     @inlinable public init(weights: Matrix<Scalar>, bias: Matrix<Scalar>) {
         self.weights = weights
         self.bias = bias
@@ -212,6 +214,7 @@ public struct DenseBackward<Scalar: MatrixScalar>: Sendable {
     /// `∂E/∂x`, `batch×inputs`, the `outputGradient` of the layer below.
     public var inputGradient: Matrix<Scalar>
 
+    /// The results of one backward pass.
     @inlinable public init(weightedSumGradient: Matrix<Scalar>, gradients: DenseGradients<Scalar>, inputGradient: Matrix<Scalar>) {
         self.weightedSumGradient = weightedSumGradient
         self.gradients = gradients

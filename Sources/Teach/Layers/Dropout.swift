@@ -20,6 +20,8 @@ public struct Dropout<Scalar: MatrixScalar>: Sendable, Equatable {
     /// The training mask of the last forward pass (`batch×features`), for the backward pass.
     @usableFromInline var saved = Saved<Matrix<Scalar>?>()
 
+    /// Dropout with drop probability `rate` (PyTorch's `nn.Dropout(p=rate)`); with `inverted` false the
+    /// kept units are not scaled in training and inference multiplies by `1 − rate` instead.
     /// - Throws: ``InvalidArgument`` when `rate` is not in [0, 1).
     public init(rate: Double, inverted: Bool = true) throws {
         guard rate >= 0, rate < 1 else { throw InvalidArgument("Dropout: rate \(rate) must be in [0, 1): the chance of dropping a unit") }

@@ -58,6 +58,7 @@ public struct Embedding<Scalar: MatrixScalar>: Sendable, Equatable {
     ///   - dimension: the numbers per vector, PyTorch's `embedding_dim`.
     ///   - length: the ids per record, `T`, to fix the input shape; `nil` takes it from the input.
     ///   - paddingIndex: PyTorch's `padding_idx`, in `-count..<count`.
+    ///   - generator: the source of the random vectors.
     /// - Throws: ``InvalidArgument`` for a count, dimension or length below 1, or a padding index out of range.
     public init(count: Int, dimension: Int, length: Int? = nil, paddingIndex: Int? = nil, using generator: inout SeededGenerator) throws {
         guard count >= 1, dimension >= 1 else {

@@ -11,10 +11,12 @@ public struct Frozen<Scalar: MatrixScalar>: Sendable, Equatable {
     /// The layer kept as it is.
     public var layer: any Layer<Scalar>
 
+    /// `layer` with its parameters frozen (any layer, a whole ``Sequential`` block included).
     public init(_ layer: any Layer<Scalar>) {
         self.layer = layer
     }
 
+    /// Whether both hold equal layers: the same type with the same parameters and settings.
     public static func == (lhs: Frozen, rhs: Frozen) -> Bool { layersEqual(lhs.layer, rhs.layer) }
 }
 

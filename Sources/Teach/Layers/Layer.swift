@@ -124,6 +124,7 @@ public struct SummaryRow: Sendable, Hashable {
     /// 0 for a model's own layers, 1 inside them, ….
     public var depth: Int
 
+    /// A row from its columns.
     public init(layer: String, output: String, parameters: Int, multiplyAdds: Int, depth: Int) {
         self.layer = layer
         self.output = output
@@ -167,6 +168,7 @@ public struct LayerGradients<Scalar: MatrixScalar>: Sendable {
     /// One gradient per parameter, in the order of ``Layer/parameters``.
     public var parameters: [Matrix<Scalar>]
 
+    /// The input's gradient and the parameters' (none for a layer without parameters).
     @inlinable public init(input: Matrix<Scalar>, parameters: [Matrix<Scalar>] = []) {
         self.input = input
         self.parameters = parameters
@@ -180,6 +182,7 @@ public struct Saved<Value: Sendable>: Sendable, Equatable {
     /// The saved value, or `nil` before a forward pass (and after a backward pass that released it).
     public var value: Value?
 
+    /// Storage holding `value`, empty by default (a layer's state before its first forward pass).
     @inlinable public init(_ value: Value? = nil) { self.value = value }
 
     /// The saved value, released: the backward pass uses it once.
@@ -192,12 +195,16 @@ public struct Saved<Value: Sendable>: Sendable, Equatable {
         return value
     }
 
+    /// Always `true`: what a layer saved for its backward pass does not make two layers different.
     @inlinable public static func == (lhs: Saved, rhs: Saved) -> Bool { true }
 }
 
 /// Whether a layer is being trained (dropout drops, batch normalization uses and updates batch
 /// statistics) or used for predictions (PyTorch's `model.train()` and `model.eval()`).
 public enum Mode: Sendable, Hashable {
+    /// `training`: dropout draws masks and batch normalization normalizes with the batch's statistics
+    /// and updates its running averages (PyTorch's `model.train()`). `inference`: dropout passes
+    /// everything, batch normalization uses its running averages (`model.eval()`).
     case training, inference
 }
 

@@ -6,8 +6,11 @@
 /// - ``image(_:)``: channels-last pixels, `H·W·C` numbers (see ``ImageShape``).
 /// - ``sequence(_:)``: `T` time steps of `F` features, `T·F` numbers (see ``SequenceShape``).
 public enum RecordShape: Sendable, Hashable, CustomStringConvertible {
+    /// `n` plain numbers per record: a dense layer's inputs or outputs.
     case features(Int)
+    /// One channels-last image per record, `H·W·C` numbers (see ``ImageShape``).
     case image(ImageShape)
+    /// `T` time steps of `F` features per record, `T·F` numbers (see ``SequenceShape``).
     case sequence(SequenceShape)
 
     /// How many numbers one record has: its number of columns.
@@ -53,6 +56,7 @@ public struct SequenceShape: Sendable, Hashable, CustomStringConvertible {
     /// `F`, the numbers per time step.
     public var features: Int
 
+    /// `length` time steps of `features` numbers each.
     public init(length: Int, features: Int) {
         self.length = length
         self.features = features

@@ -27,6 +27,7 @@ extension Residual: Layer {
 
     public var requiredInputShape: RecordShape? { body.requiredInputShape ?? shortcut.requiredInputShape }
 
+    /// The shape of the body's output, which the shortcut's output is added to.
     /// - Throws: ``ShapeError`` when the body's output and the shortcut's differ in size.
     public func outputShape(for input: RecordShape) throws -> RecordShape {
         let main = try body.outputShape(for: input), side = try shortcut.outputShape(for: input)

@@ -15,6 +15,7 @@ public struct Sequential<Scalar: MatrixScalar>: Sendable, Equatable {
         self.layers = layers
     }
 
+    /// Whether both hold as many layers, and equal ones, in the same order.
     public static func == (lhs: Sequential, rhs: Sequential) -> Bool {
         lhs.layers.count == rhs.layers.count && zip(lhs.layers, rhs.layers).allSatisfy { layersEqual($0, $1) }
     }
@@ -25,6 +26,8 @@ extension Sequential: Layer {
 
     public var requiredInputShape: RecordShape? { layers.first?.requiredInputShape }
 
+    /// The shape of the last layer's output records, the layers' shapes chained from `input` (the
+    /// input itself for an empty block).
     /// - Throws: ``ShapeError`` naming the first layer (counted from 1) whose input does not fit.
     public func outputShape(for input: RecordShape) throws -> RecordShape {
         try layers.chainedShapes(from: input).last ?? input

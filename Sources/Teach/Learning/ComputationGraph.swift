@@ -32,14 +32,17 @@ public final class GraphNode: CustomStringConvertible {
         self.inputs = inputs
     }
 
+    /// The node `lhs + rhs`; its local derivatives are 1 for both inputs.
     public static func + (lhs: GraphNode, rhs: GraphNode) -> GraphNode {
         GraphNode(lhs.value + rhs.value, name: "(\(lhs.name) + \(rhs.name))", operation: "+", inputs: [(lhs, 1), (rhs, 1)])
     }
 
+    /// The node `lhs − rhs`; its local derivatives are 1 for `lhs` and −1 for `rhs`.
     public static func - (lhs: GraphNode, rhs: GraphNode) -> GraphNode {
         GraphNode(lhs.value - rhs.value, name: "(\(lhs.name) − \(rhs.name))", operation: "−", inputs: [(lhs, 1), (rhs, -1)])
     }
 
+    /// The node `lhs · rhs`; the local derivative for each input is the other input's value.
     public static func * (lhs: GraphNode, rhs: GraphNode) -> GraphNode {
         GraphNode(lhs.value * rhs.value, name: "\(lhs.name) · \(rhs.name)", operation: "·", inputs: [(lhs, rhs.value), (rhs, lhs.value)])
     }
@@ -80,5 +83,6 @@ public final class GraphNode: CustomStringConvertible {
         }
     }
 
+    /// `name = value`, e.g. `(a − b) = 2.0`.
     public var description: String { "\(name) = \(value)" }
 }

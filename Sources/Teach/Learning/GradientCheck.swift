@@ -17,8 +17,9 @@ public struct GradientCheck: Sendable {
     public var maxAbsoluteError: Double
     /// Which parameter had the largest relative error, e.g. `layer 2 weight w[1, 0]`.
     public var worstParameter: String
-    /// The analytic and numeric gradient of that parameter.
+    /// The analytic gradient of that parameter, from the backward pass.
     public var worstAnalytic: Double
+    /// The numeric gradient of that parameter, from the central difference.
     public var worstNumeric: Double
     /// How many parameters were checked.
     public var parametersChecked: Int

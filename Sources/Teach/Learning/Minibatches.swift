@@ -38,10 +38,13 @@ public struct Minibatches: RandomAccessCollection, Sendable {
         try self.init(count: count, batchSize: batchSize, shuffledWith: &none)
     }
 
+    /// The first batch's index, 0.
     public var startIndex: Int { 0 }
     /// The number of batches, `⌈count / batchSize⌉`.
     public var endIndex: Int { (order.count + batchSize - 1) / batchSize }
 
+    /// The record indices of batch `position` (`0..<endIndex`), in their shuffled order: `batchSize` of
+    /// them, fewer in the last batch when ``lastBatchIsPartial``.
     public subscript(position: Int) -> ArraySlice<Int> {
         order[(position * batchSize)..<Swift.min(order.count, (position + 1) * batchSize)]
     }

@@ -51,6 +51,8 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
         inputShape = .features(network.layers[0].inputCount)
     }
 
+    /// Whether both models have the same input shape and equal layers, layer by layer (the same types
+    /// with the same parameters and settings).
     public static func == (lhs: Model, rhs: Model) -> Bool {
         lhs.inputShape == rhs.inputShape && Sequential(lhs.layers) == Sequential(rhs.layers)
     }
@@ -65,7 +67,7 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
     /// How many numbers the model learns (frozen ones included).
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
 
-    /// Every trainable parameter, in the order of the layers: the order of ``backward(outputGradient:)``'s
+    /// Every trainable parameter, in the order of the layers: the order of ``backward(outputGradient:needsInputGradient:)``'s
     /// gradients and of the optimizer's slots.
     public var parameters: [Matrix<Scalar>] { layers.flatMap { $0.parameters } }
 
@@ -293,6 +295,7 @@ public struct ModelGradients<Scalar: MatrixScalar>: Sendable {
     /// The gradient of loss plus penalty for every parameter, in the order of ``Model/parameters``.
     public var gradients: [Matrix<Scalar>]
 
+    /// The results of one backpropagation.
     @inlinable public init(loss: Scalar, penalty: Scalar, output: Matrix<Scalar>, gradients: [Matrix<Scalar>]) {
         self.loss = loss
         self.penalty = penalty

@@ -104,6 +104,7 @@ public struct Backpropagation<Scalar: MatrixScalar>: Sendable {
     /// `∂E/∂h` for each layer, `batch×units`.
     public var weightedSumGradients: [Matrix<Scalar>]
 
+    /// The results of one forward and backward pass.
     @inlinable public init(
         loss: Scalar, output: Matrix<Scalar>, traces: [DenseTrace<Scalar>], gradients: [DenseGradients<Scalar>],
         weightedSumGradients: [Matrix<Scalar>]

@@ -3,14 +3,18 @@
 ///     L2: E' = E + (λ/2) Σ w²      ∂E'/∂w = ∂E/∂w + λ w          (PyTorch's weight_decay = λ)
 ///     L1: E' = E + λ Σ |w|         ∂E'/∂w = ∂E/∂w + λ sign(w)    (sign(0) = 0)
 ///
-/// The package applies penalties to the weights of dense layers only, not to biases or batch
-/// normalization's `γ` and `β` (a bias does not make the function wigglier). PyTorch's
-/// `weight_decay` applies to every parameter it is given.
+/// The package applies penalties to the weights of dense and convolution layers only (each layer's
+/// ``Layer/penalizedParameters``), not to biases or batch normalization's `γ` and `β` (a bias does
+/// not make the function wigglier). PyTorch's `weight_decay` applies to every parameter it is given.
 public enum Penalty: Sendable, Hashable, CustomStringConvertible {
+    /// No penalty.
     case none
+    /// L2 (ridge, weight decay) with strength `λ`: `E + (λ/2) Σ w²`.
     case l2(Double)
+    /// L1 (lasso) with strength `λ`: `E + λ Σ |w|`, which pushes weights to exactly zero.
     case l1(Double)
 
+    /// `none`, `L2 (λ 0.001)` or `L1 (λ 0.001)`.
     public var description: String {
         switch self {
         case .none: "none"

@@ -16,6 +16,7 @@ public struct EpochRecord: Sendable, Equatable {
     /// The fraction of validation records classified correctly after this epoch.
     public var validationAccuracy: Double?
 
+    /// A record of epoch `epoch`; the optional numbers are `nil` when training did not measure them.
     public init(
         epoch: Int, loss: Double, updates: Int, validationLoss: Double? = nil, learningRate: Double? = nil, accuracy: Double? = nil,
         validationAccuracy: Double? = nil
@@ -45,6 +46,7 @@ public struct BatchRecord: Sendable, Equatable {
     /// How many of the batch's records were classified correctly (when training measures accuracy).
     public var correct: Int?
 
+    /// A record of batch `batch` of `batchCount` in epoch `epoch`.
     public init(epoch: Int, batch: Int, batchCount: Int, records: Int, loss: Double, correct: Int? = nil) {
         self.epoch = epoch
         self.batch = batch
@@ -57,11 +59,16 @@ public struct BatchRecord: Sendable, Equatable {
 
 /// Training stopped because the loss stopped being a number: the steps grew until they overflowed.
 public struct TrainingDiverged: Error, CustomStringConvertible, Sendable {
+    /// The epoch in which the loss stopped being finite (0 when the untrained model's loss already was not).
     public var epoch: Int
+    /// The weight update, counted from the start of training, after which it happened.
     public var update: Int
+    /// The loss that was measured: infinite or NaN.
     public var loss: Double
+    /// The learning rate in use: usually the culprit.
     public var learningRate: Double
 
+    /// An error for the loss `loss` after update `update` of epoch `epoch`, at `learningRate`.
     public init(epoch: Int, update: Int, loss: Double, learningRate: Double) {
         self.epoch = epoch
         self.update = update
@@ -69,6 +76,7 @@ public struct TrainingDiverged: Error, CustomStringConvertible, Sendable {
         self.learningRate = learningRate
     }
 
+    /// Where it happened, the loss, the learning rate and what to try.
     public var description: String {
         "training diverged in epoch \(epoch), update \(update): the loss became \(loss) with learning rate "
             + "\(learningRate); try a smaller learning rate (or standardize the inputs)"

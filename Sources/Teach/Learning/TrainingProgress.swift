@@ -24,7 +24,11 @@ public final class TrainingProgress {
 
     /// Progress for a run of `epochs` epochs, with an optional `title` line before the first.
     ///
-    /// - Parameter live: redraw a bar in place; `nil` decides by whether `output` is a terminal.
+    /// - Parameters:
+    ///   - epochs: the number of epochs the run will have, for the `Epoch 3/10` count.
+    ///   - title: a line printed before the first epoch, such as the model's name.
+    ///   - output: where the progress goes; standard error by default, so it stays out of the book's text.
+    ///   - live: redraw a bar in place; `nil` decides by whether `output` is a terminal.
     public init(epochs: Int, title: String? = nil, output: FileHandle = .standardError, live: Bool? = nil) {
         self.epochs = epochs
         self.title = title

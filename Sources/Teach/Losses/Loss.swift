@@ -77,6 +77,7 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
     /// ignore index is an ``InvalidArgument`` error naming the row, the value and `C`.
     case crossEntropyWithLogits(ignoreIndex: Int = -100)
 
+    /// The name in tables: `half squared error`, `cross-entropy`.
     public var description: String {
         switch self {
         case .halfSquaredError: "half squared error"

@@ -18,7 +18,15 @@ extension Figure {
     /// A two-input classifier's output over the square `span × span` as a background (0 light blue,
     /// 1 light red) with the points `inputs` coloured by their 0/1 `targets` on top.
     ///
-    /// - Parameter output: the classifier's output for `(x1, x2)`, between 0 and 1.
+    /// - Parameters:
+    ///   - name: the figure's file name, without extension.
+    ///   - title: the title above the plot.
+    ///   - span: the range of both inputs, `x1` and `x2`.
+    ///   - colorBarLabel: the label of the colour bar, naming what the background shows.
+    ///   - inputs: the points, one `(x1, x2)` per row.
+    ///   - targets: each point's target, 0 or 1, which picks its colour and marker.
+    ///   - pointSize: gnuplot's size of the points' markers.
+    ///   - output: the classifier's output for `(x1, x2)`, between 0 and 1.
     public static func decisionSurface(
         name: String, title: String, span: ClosedRange<Double>, colorBarLabel: String, inputs: Matrix<Double>,
         targets: [Double], pointSize: Double = 2.5, _ output: (Double, Double) throws -> Double

@@ -2,9 +2,13 @@
 ///
 /// Inputs and outputs are numbers: 0 for false, 1 for true.
 public enum LogicGate: String, Sendable, CaseIterable {
+    /// 1 when both inputs are 1.
     case and = "AND"
+    /// 1 when at least one input is 1.
     case or = "OR"
+    /// 1 when exactly one input is 1: not linearly separable, so no single neuron computes it.
     case xor = "XOR"
+    /// 1 when both inputs are equal: not linearly separable, so no single neuron computes it.
     case xnor = "XNOR"
 
     /// The four input pairs `(x1, x2)` as the rows of a `4×2` matrix, in truth-table order:

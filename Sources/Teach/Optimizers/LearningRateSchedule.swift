@@ -9,6 +9,7 @@ import RealModule
 /// | ``step(every:factor:)`` | `γ₀ · factor^⌊e / every⌋` | `StepLR(step_size=every, gamma=factor)` |
 /// | ``exponential(factor:)`` | `γ₀ · factor^e` | `ExponentialLR(gamma=factor)` |
 public enum LearningRateSchedule: Sendable, Hashable, CustomStringConvertible {
+    /// The starting rate in every epoch.
     case constant
     /// Multiply the rate by `factor` every `every` epochs.
     case step(every: Int, factor: Double = 0.1)
@@ -24,6 +25,7 @@ public enum LearningRateSchedule: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Checks the schedule's numbers (``Model/train(inputs:targets:options:optimizer:using:)`` does, before the first epoch).
     /// - Throws: ``InvalidArgument`` for a step interval below 1 or a factor outside (0, 1].
     public func validate() throws {
         switch self {
@@ -36,6 +38,7 @@ public enum LearningRateSchedule: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// `constant`, `×0.1 every 10 epochs` or `×0.95 per epoch`.
     public var description: String {
         switch self {
         case .constant: "constant"

@@ -168,6 +168,7 @@ public struct Optimizer<Scalar: MatrixScalar>: Sendable, CustomStringConvertible
         try Optimizer(rule: .adamW(beta1: beta1, beta2: beta2, epsilon: epsilon), learningRate: learningRate, weightDecay: weightDecay)
     }
 
+    /// The rule and its settings, for tables: `Adam (lr 0.001, β 0.9, 0.999)`, `momentum (lr 0.01, μ 0.9)`.
     public var description: String {
         let rate = "lr \(learningRate)" + (weightDecay > 0 ? ", weight decay \(weightDecay)" : "")
         switch rule {

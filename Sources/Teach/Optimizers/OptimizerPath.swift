@@ -6,10 +6,14 @@ import RealModule
 /// (`x`): the shape that makes plain gradient descent zig-zag, and the classic test of momentum
 /// and adaptive learning rates.
 public struct Surface: Sendable {
+    /// The name in tables and figures.
     public var name: String
+    /// `f(x, y)`.
     public var value: @Sendable (Double, Double) -> Double
+    /// `(∂f/∂x, ∂f/∂y)` at `(x, y)`.
     public var gradient: @Sendable (Double, Double) -> (Double, Double)
 
+    /// A surface from its function and its gradient (which is not checked against the function).
     public init(
         name: String, value: @escaping @Sendable (Double, Double) -> Double,
         gradient: @escaping @Sendable (Double, Double) -> (Double, Double)

@@ -41,10 +41,15 @@ public struct LayerKind<Scalar: MatrixScalar>: Sendable {
 
 /// The key of a setting in a layer's architecture entry.
 public struct StoredKey: CodingKey, Hashable, ExpressibleByStringLiteral, Sendable {
+    /// The key as it appears in the JSON object: `units`, `input_shape`.
     public var stringValue: String
+    /// Always `nil`: an architecture entry is an object, never an array.
     public var intValue: Int? { nil }
+    /// The key `stringValue`.
     public init(stringValue: String) { self.stringValue = stringValue }
+    /// Always `nil`: keys are names, not positions.
     public init?(intValue: Int) { nil }
+    /// The key written as a literal: `writer.set("units", units)`.
     public init(stringLiteral value: String) { stringValue = value }
 }
 
@@ -123,8 +128,14 @@ public struct LayerWriter {
         self.kind = kind
     }
 
+    /// Stores the whole number `value` under `key`.
+    /// - Throws: an encoding error only if the underlying encoder refuses the key.
     public mutating func set(_ key: StoredKey, _ value: Int) throws { try container.encode(value, forKey: key) }
+    /// Stores `true` or `false` under `key`.
+    /// - Throws: an encoding error only if the underlying encoder refuses the key.
     public mutating func set(_ key: StoredKey, _ value: Bool) throws { try container.encode(value, forKey: key) }
+    /// Stores the string `value` under `key`.
+    /// - Throws: an encoding error only if the underlying encoder refuses the key.
     public mutating func set(_ key: StoredKey, _ value: String) throws { try container.encode(value, forKey: key) }
 
     /// A finite number (JSON has no infinities).
@@ -216,6 +227,9 @@ public struct LayerReader {
         return number
     }
 
+    /// The number under `key`, whole or not, as a `Double`.
+    /// - Throws: ``DataFileError`` naming the file and the layer when the key is missing or holds
+    ///   something else.
     public mutating func number(_ key: StoredKey) throws -> Double {
         switch try value(key, StoredValue.self, "a number") {
         case .integer(let number): return Double(number)
@@ -224,7 +238,13 @@ public struct LayerReader {
         }
     }
 
+    /// The `true` or `false` under `key`.
+    /// - Throws: ``DataFileError`` naming the file and the layer when the key is missing or holds
+    ///   something else.
     public mutating func bool(_ key: StoredKey) throws -> Bool { try value(key, Bool.self, "true or false") }
+    /// The string under `key`.
+    /// - Throws: ``DataFileError`` naming the file and the layer when the key is missing or holds
+    ///   something else.
     public mutating func string(_ key: StoredKey) throws -> String { try value(key, String.self, "a string") }
 
     /// `[height, width, channels]`, each at least 1, with at most 2³¹ − 1 numbers in all.

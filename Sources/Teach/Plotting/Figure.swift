@@ -9,11 +9,15 @@
 public struct Figure: Sendable {
     /// The file name without extension: letters, digits, `-`, `_` and `.` only.
     public var name: String
+    /// The title above the plot.
     public var title: String
+    /// The label under the x axis.
     public var xLabel: String
+    /// The label beside the y axis.
     public var yLabel: String
     /// The visible x range; `nil` lets gnuplot choose from the data.
     public var xRange: ClosedRange<Double>?
+    /// The visible y range; `nil` lets gnuplot choose from the data.
     public var yRange: ClosedRange<Double>?
     /// The distance between tick marks on x; `nil` lets gnuplot choose.
     public var xTickStep: Double?
@@ -24,7 +28,9 @@ public struct Figure: Sendable {
     public var xTicks: [Tick]?
     /// Ticks at chosen places with chosen text on y (say, class names).
     public var yTicks: [Tick]?
+    /// Whether the x axis is logarithmic (base 10).
     public var logScaleX: Bool
+    /// Whether the y axis is logarithmic (base 10), as for losses that fall by powers of ten.
     public var logScaleY: Bool
     /// One unit on x is as long as one unit on y (for geometry in the input plane).
     public var squareAspect: Bool
@@ -41,10 +47,13 @@ public struct Figure: Sendable {
     public var panels: [Figure] = []
     /// How many panels share a row; `nil` puts them all in one row.
     public var panelsPerRow: Int?
-    /// The PNG's size in pixels.
+    /// The PNG's width in pixels.
     public var width: Int
+    /// The PNG's height in pixels.
     public var height: Int
 
+    /// A figure with no panels and no custom ticks; every setting but the name, the title and the
+    /// axis labels has a default (800×560 pixels, the legend at the top right, linear axes).
     public init(
         name: String, title: String, xLabel: String, yLabel: String,
         xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil,
@@ -74,6 +83,7 @@ public struct Figure: Sendable {
 
     /// Where a figure's legend is placed.
     public enum KeyPosition: Sendable {
+        /// Inside the axes, in the corner the name gives.
         case topRight, topLeft, bottomRight, bottomLeft
         /// To the right of the plot, outside the axes.
         case outside
@@ -86,17 +96,24 @@ public struct Figure: Sendable {
 public struct Series: Sendable {
     /// The legend entry; empty for none.
     public var title: String
+    /// The points' x coordinates.
     public var x: [Double]
+    /// The points' y coordinates, one per x.
     public var y: [Double]
+    /// Lines, points, both, impulses or steps.
     public var style: Style
     /// A colour as `#rrggbb`; `nil` takes gnuplot's next colour.
     public var color: String?
     /// gnuplot's point type (7 filled circle, 5 filled square, 9 filled triangle, 1 plus, 2 cross).
     public var pointType: Int?
+    /// gnuplot's point size (1 is its default); `nil` leaves it to gnuplot.
     public var pointSize: Double?
+    /// The line width, in gnuplot's units (2 by default).
     public var lineWidth: Double
+    /// Whether the line is dashed (for earlier states, references and guides).
     public var dashed: Bool
 
+    /// A series of the points `(x[i], y[i])`, drawn in `style`.
     public init(
         _ title: String, x: [Double], y: [Double], style: Style = .lines, color: String? = nil,
         pointType: Int? = nil, pointSize: Double? = nil, lineWidth: Double = 2, dashed: Bool = false
@@ -124,13 +141,18 @@ public struct Series: Sendable {
 
     /// How a series is drawn.
     public enum Style: Sendable {
+        /// `lines` joins the points, `points` marks them, `linesPoints` does both, `impulses` draws a
+        /// vertical bar from zero to each point, and `steps` a staircase (gnuplot's `with lines`,
+        /// `points`, `linespoints`, `impulses` and `steps`).
         case lines, points, linesPoints, impulses, steps
     }
 }
 
 /// Values on a regular grid, drawn as colours: `values[row][column]` belongs to `(xs[column], ys[row])`.
 public struct HeatMap: Sendable {
+    /// The grid's x coordinates, one per column of ``values``.
     public let xs: [Double]
+    /// The grid's y coordinates, one per row of ``values``.
     public let ys: [Double]
     /// Row-major, `ys.count` rows of `xs.count` values.
     public let values: Matrix<Double>
@@ -145,6 +167,7 @@ public struct HeatMap: Sendable {
     /// The colour bar's label; `nil` for no colour bar.
     public var colorBarLabel: String?
 
+    /// A heat map of `values` over the grid `xs × ys`, in the default blue colours.
     /// - Throws: ``ShapeError`` unless `values` has `ys.count` rows and `xs.count` columns.
     public init(xs: [Double], ys: [Double], values: Matrix<Double>) throws {
         guard values.rows == ys.count, values.columns == xs.count else {
@@ -181,9 +204,12 @@ public struct HeatMap: Sendable {
 
 /// A tick mark on an axis with its own text.
 public struct Tick: Sendable {
+    /// Where the tick stands, in data coordinates.
     public var position: Double
+    /// The text written at it.
     public var text: String
 
+    /// A tick reading `text` at `position`.
     public init(_ text: String, at position: Double) {
         self.text = text
         self.position = position
@@ -192,12 +218,16 @@ public struct Tick: Sendable {
 
 /// Text at a point of the figure, in data coordinates.
 public struct Label: Sendable {
+    /// The text.
     public var text: String
+    /// The point's x, in data coordinates.
     public var x: Double
+    /// The point's y, in data coordinates.
     public var y: Double
     /// Whether the text is centred on the point (otherwise it starts there).
     public var centered: Bool
 
+    /// `text` at `(x, y)`, starting there or, with `centered`, centred on it.
     public init(_ text: String, x: Double, y: Double, centered: Bool = false) {
         self.text = text
         self.x = x

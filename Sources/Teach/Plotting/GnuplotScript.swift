@@ -7,6 +7,7 @@ public enum PlotError: Error, CustomStringConvertible, Sendable {
     /// The figure cannot be drawn as described (mismatched lengths, a bad name, NaN, a log axis ≤ 0).
     case invalidFigure(String)
 
+    /// The message for the reader, gnuplot's own words included.
     public var description: String {
         switch self {
         case .gnuplotFailed(let message, let script):

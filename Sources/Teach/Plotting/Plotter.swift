@@ -22,6 +22,9 @@ public struct Plotter: Sendable {
     /// The gnuplot executable's absolute path; `nil` when gnuplot is not installed.
     public let gnuplot: String?
 
+    /// A plotter writing into `directory` (created when the first figure is drawn), drawing with the
+    /// gnuplot at `gnuplot`; by default the first one on `PATH`, and with `nil` only the scripts and the
+    /// terminal plots are made.
     public init(directory: String, gnuplot: String? = Plotter.findGnuplot()) {
         self.directory = directory
         self.gnuplot = gnuplot

@@ -7,11 +7,13 @@ public struct FileWriteError: Error, CustomStringConvertible, Sendable {
     /// What went wrong, in the system's words.
     public let reason: String
 
+    /// An error for `path`, with the `reason` it could not be written.
     public init(path: String, reason: String) {
         self.path = path
         self.reason = reason
     }
 
+    /// `cannot write <path>: <reason>`.
     public var description: String { "cannot write \(path): \(reason)" }
 }
 
