@@ -29,8 +29,8 @@ let chapters: [(directory: String, name: String)] = [
 let numerics = Target.Dependency.product(name: "Numerics", package: "swift-numerics")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
-/// No target of the `Teach` library passes compiler flags (`unsafeFlags`): SwiftPM refuses them in
-/// any package that others depend on by version, and Teach is meant to be depended on.
+/// The `Teach` library needs no compiler flags (`unsafeFlags`): SwiftPM refuses them in any package
+/// that others depend on by version, and Teach is meant to be depended on.
 ///
 /// - The vector instruction sets are named in the C kernels themselves (Sources/CKernels): each
 ///   kernel function carries its own target (`avx2,fma` or `avx512f`), and the processor is asked at
@@ -43,6 +43,7 @@ let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: 
 ///   `@inlinable`: they are specialised for Float or Double where they are used (a generic dot
 ///   product called across modules without it ran about 220 times slower here). That works for any
 ///   package that depends on Teach.
+///
 /// Debug builds of this repository are optimised all the same: the tests, the chapters and the
 /// library they exercise at `-O`, the C kernels at `-O2`. A model's layers are called through the
 /// `Layer` protocol, so their code runs as the library compiled it, and unoptimised the unit tests
