@@ -3,9 +3,9 @@ import TeachKernels
 
 @testable import Teach
 
-/// The Float product kernel (TeachKernels) on every shape the benchmark times and on odd sizes, in
-/// every layout, on one core and two, with and without the AVX-512 kernel (where the processor
-/// has it), against a Double reference.
+/// The Float product kernels (TeachKernels, CKernels) on every shape the benchmark times and on odd
+/// sizes, in every layout, on one core and two, with every instruction set the processor has
+/// (AVX-512, AVX2, baseline), against a Double reference and against the bits stated in Swift.
 @Suite struct FloatKernelTests {
     /// (m, k, n, layout): the benchmark's rows (Tools/benchmark), then odd and thin sizes, products
     /// split by rows and by columns, and the few-rows path with and without the split.
