@@ -549,8 +549,8 @@ extension Model {
         let walk = try PyTorchWalk.walk(self, source: "model") { _, _, _ in }
         func lines(_ modules: [PyTorchModule], indent: String) -> [String] {
             modules.flatMap { module -> [String] in
-                let comment = "  # \(module.key)" + (module.comment.isEmpty ? "" : ": \(module.comment)")
-                    + module.tensors.map { " \($0.key) [\($0.shape.map(String.init).joined(separator: ", "))]" }.joined(separator: ",")
+                let tensors = module.tensors.map { "\($0.key) [\($0.shape.map(String.init).joined(separator: ", "))]" }.joined(separator: ", ")
+                let comment = "  # \(module.key)" + (module.comment.isEmpty ? "" : ": \(module.comment)") + (tensors.isEmpty ? "" : "; \(tensors)")
                 guard module.python == "nn.Sequential" else { return [indent + module.python + "," + comment] }
                 return [indent + "nn.Sequential(" + comment] + lines(module.children, indent: indent + "    ") + [indent + "),"]
             }
