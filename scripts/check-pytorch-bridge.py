@@ -85,6 +85,8 @@ def main() -> int:
         safetensors.torch.save_file(state, str(trained))
         with torch.no_grad():
             expected = module.to_teach(net(inputs))
+        moved = (expected - check["outputs"]).abs().max().item()
+        print(f"{name}: PyTorch's changes moved the predictions by up to {moved:.3g}")
         teach_outputs = directory / f"{name}-teach-outputs.safetensors"
         subprocess.run(
             [binary, "import", "--model", name, "--state-dict", str(trained), "--inputs", str(directory / f"{name}-check.safetensors"),

@@ -94,6 +94,21 @@ import Testing
         #expect(try model.loadingPyTorchStateDict(file) == model)
     }
 
+    @Test func aFourDimensionalTensorCrossesAFileButIsNotAMatrix() throws {
+        let numbers: [Float] = (0..<24).map(Float.init)
+        let tensor = try SafeTensors.Tensor(shape: [2, 3, 2, 2], numbers: numbers)
+        let decoded = try SafeTensors(decoding: try SafeTensors(tensors: ["0.weight": tensor]).encoded())
+        #expect(decoded.tensors["0.weight"]?.shape == [2, 3, 2, 2])
+        #expect(try decoded.tensors["0.weight"]?.numbers(as: Float.self) == numbers)
+        #expect(try decoded.tensors["0.weight"]?.numbers(as: Double.self) == numbers.map(Double.init))
+        #expect(decoded.tensors["0.weight"]?.matrixShape == Shape(2, 12))
+        let error = #expect(throws: InvalidArgument.self) { try decoded.tensors["0.weight"]?.matrix(as: Float.self) }
+        #expect(error?.message.contains("shape [2, 3, 2, 2] is not a matrix") == true)
+        #expect(throws: InvalidArgument.self) { try SafeTensors.Tensor(shape: [2, 3, 2, 3], numbers: numbers) }
+        #expect(throws: InvalidArgument.self) { try SafeTensors.Tensor(dtype: .i64, shape: [1], bytes: [UInt8](repeating: 0, count: 8)).numbers(as: Float.self) }
+        #expect(throws: InvalidArgument.self) { try tensor.integers() }
+    }
+
     // MARK: PyTorch's forward pass, computed here from the exported tensors
 
     /// A channels-first convolution as `nn.Conv2d` computes it: `image` is `C×H×W`, `weight` `K×C×F×F`.
