@@ -12,14 +12,15 @@ import Foundation
 ///     net.load_state_dict(safetensors.torch.load_file("mnist.safetensors"))
 ///     net.eval()
 ///
-/// and back: `try model.loadPyTorchStateDict(from: "trained.safetensors")`.
+/// and back: `try model.loadPyTorchStateDict(from: "trained.safetensors")` (``Model/loadPyTorchStateDict(from:)``)
+/// into a model built with the PyTorch model's architecture.
 ///
 /// **Modules and names.** The model becomes one `nn.Sequential`, numbered as PyTorch numbers it:
 /// every module counts, activations, pooling and flattening included, so a dense layer with a
 /// ReLU is two modules (`nn.Linear`, `nn.ReLU`) and the next layer's keys start two further on.
 /// A ``Sequential`` block is a nested `nn.Sequential` (keys `3.0.weight`); a ``Frozen`` layer is
 /// the layer it holds (freezing is a training matter; the Python file does not set
-/// `requires_grad`). ``pyTorchModules()`` lists the modules with their keys and shapes.
+/// `requires_grad`). ``Model/pyTorchModules()`` lists the modules with their keys and shapes.
 ///
 /// | Teach | PyTorch | tensors |
 /// |:---|:---|:---|
@@ -60,7 +61,11 @@ import Foundation
 /// - Outputs of a sequence model are `N×T×F` in PyTorch and `N × T·F` rows in Teach, and image
 ///   outputs `N×C×H×W` against channels-last rows: the Python file's `to_teach(y)` turns them
 ///   into Teach's rows.
-/// - A `Model<Double>` is written as `F64` and its Python module is `.double()`.
+/// - A `Model<Double>` is written as `F64` and its Python module is made `torch.float64`.
+/// - Pooling: Teach refuses a window that does not fit evenly unless it rounds down, which is
+///   PyTorch's default `ceil_mode=False`; so the two agree wherever Teach accepts the geometry.
+/// - Predictions agree to rounding, not bit for bit: the two sum products in different orders
+///   (`scripts/check-pytorch-bridge.py` measures differences of about 10⁻⁷ in `Float`).
 public enum PyTorchBridge {
     /// The layer kinds the bridge supports, for errors.
     public static let supportedLayers =
@@ -187,13 +192,16 @@ public struct PyTorchBridgeError: Error, CustomStringConvertible, Sendable, Equa
 
     /// The file (or `model`) concerned.
     public var source: String
+    /// What is wrong, with the key or layer.
     public var problem: Problem
 
+    /// The error `problem` in `source`.
     public init(source: String, problem: Problem) {
         self.source = source
         self.problem = problem
     }
 
+    /// `trained.safetensors: tensor "3.weight" has shape [12, 2], expected [2, 12]`.
     public var description: String {
         func text(_ shape: [Int]) -> String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
         switch problem {
@@ -225,6 +233,7 @@ public struct PyTorchModule: Sendable, Equatable {
     /// The modules of a nested `nn.Sequential` (empty for a plain module).
     public var children: [PyTorchModule]
 
+    /// Equal keys, Python, comments, tensors and children.
     public static func == (lhs: PyTorchModule, rhs: PyTorchModule) -> Bool {
         lhs.key == rhs.key && lhs.python == rhs.python && lhs.comment == rhs.comment && lhs.children == rhs.children
             && lhs.tensors.map(\.key) == rhs.tensors.map(\.key) && lhs.tensors.map(\.shape) == rhs.tensors.map(\.shape)
