@@ -19,8 +19,13 @@ import Foundation
 /// header is padded with spaces so that the data section starts at a multiple of 8 bytes, where
 /// every element is aligned to its size.
 ///
-/// **Scope.** This implementation holds `F32` and `F64` tensors (`Matrix<Float>` and
-/// `Matrix<Double>`) of one or two dimensions; a 1-D tensor of `n` numbers reads as a `1×n` matrix.
+/// **Scope.** A tensor has up to ``maximumDimensions`` dimensions (0 for a single number, as
+/// PyTorch stores a BatchNorm's `num_batches_tracked`) and one of the dtypes of ``DType``: `F32` and
+/// `F64` (`Matrix<Float>` and `Matrix<Double>`, read bit for bit), `F16` and `BF16` (read as
+/// numbers, widened), and `I64` (read as whole numbers). A 1-D tensor of `n` numbers reads as a `1×n`
+/// matrix; a tensor of more dimensions (a PyTorch convolution's `K×C×F×F` filters) reads as its
+/// numbers in row-major order (``Tensor/numbers(as:)``), not as a matrix. A Teach model file holds
+/// only `F32` or `F64` tensors of one or two dimensions.
 ///
 /// **Reading** checks everything before trusting it and never allocates from a number in the
 /// file: a header length longer than the file or than ``maximumHeaderLength``, a header that is not
@@ -51,19 +56,42 @@ public struct SafeTensors: Sendable, Equatable {
     /// The key in the header that holds the metadata rather than a tensor.
     public static let metadataKey = "__metadata__"
 
+    /// The most dimensions a tensor may have here: 8 (a PyTorch model's tensors have at most 5,
+    /// a 3-D convolution's filters).
+    public static let maximumDimensions = 8
+
     /// The type of a tensor's elements, by its name in the header.
     public enum DType: String, Sendable, Hashable, CaseIterable {
         /// IEEE 754 single precision, 4 bytes: `Float`.
         case f32 = "F32"
         /// IEEE 754 double precision, 8 bytes: `Double`.
         case f64 = "F64"
+        /// IEEE 754 half precision, 2 bytes (PyTorch's `torch.float16`); read, widened, by
+        /// ``Tensor/numbers(as:)``.
+        case f16 = "F16"
+        /// bfloat16, 2 bytes: the top half of a `Float` (PyTorch's `torch.bfloat16`); read, widened,
+        /// by ``Tensor/numbers(as:)``.
+        case bf16 = "BF16"
+        /// Signed 64-bit integers, 8 bytes (PyTorch's `torch.int64`, the dtype of a BatchNorm's
+        /// `num_batches_tracked`); read by ``Tensor/integers()``.
+        case i64 = "I64"
 
         /// Bytes per element.
         public var size: Int {
             switch self {
+            case .f16, .bf16: 2
             case .f32: 4
-            case .f64: 8
+            case .f64, .i64: 8
             }
+        }
+
+        /// Whether the elements are floating-point numbers.
+        public var isFloatingPoint: Bool { self != .i64 }
+
+        /// `F32, F64, F16, BF16 and I64`, for errors.
+        static var supportedList: String {
+            let names = allCases.map(\.rawValue)
+            return names.dropLast().joined(separator: ", ") + " and " + names[names.count - 1]
         }
 
         /// The dtype that stores `Scalar` exactly: `F32` for `Float`, `F64` for `Double`, `nil`
@@ -79,18 +107,19 @@ public struct SafeTensors: Sendable, Equatable {
     public struct Tensor: Sendable, Equatable {
         /// The element type.
         public let dtype: DType
-        /// `[n]` or `[rows, columns]`.
+        /// The size of each dimension: `[]` for a single number, `[n]`, `[rows, columns]`,
+        /// `[K, C, F, F]`, …
         public let shape: [Int]
         /// The elements' bytes, row-major, each little-endian: `shape` multiplied together times
         /// `dtype.size` of them.
         public let bytes: [UInt8]
 
         /// A tensor from its stored form.
-        /// - Throws: ``InvalidArgument`` for a shape that is not 1-D or 2-D, a negative size, or a
-        ///   byte count that does not match the shape.
+        /// - Throws: ``InvalidArgument`` for more than ``SafeTensors/maximumDimensions`` dimensions,
+        ///   a negative size, or a byte count that does not match the shape.
         public init(dtype: DType, shape: [Int], bytes: [UInt8]) throws {
-            guard (1...2).contains(shape.count), shape.allSatisfy({ $0 >= 0 }) else {
-                throw InvalidArgument("SafeTensors.Tensor: shape \(shape) must be 1-D or 2-D with sizes ≥ 0")
+            guard shape.count <= SafeTensors.maximumDimensions, shape.allSatisfy({ $0 >= 0 }) else {
+                throw InvalidArgument("SafeTensors.Tensor: shape \(shape) must have at most \(SafeTensors.maximumDimensions) dimensions, each of size ≥ 0")
             }
             guard let count = Self.elementCount(shape), count.multipliedReportingOverflow(by: dtype.size) == (bytes.count, false) else {
                 throw InvalidArgument("SafeTensors.Tensor: shape \(shape) of \(dtype.rawValue) does not match \(bytes.count) bytes")
@@ -120,19 +149,113 @@ public struct SafeTensors: Sendable, Equatable {
             self.init(unchecked: try Self.dtype(of: Scalar.self), [matrix.columns], Self.littleEndianBytes(matrix))
         }
 
+        /// `numbers`, row-major, as a tensor of shape `shape` (any number of dimensions, up to
+        /// ``SafeTensors/maximumDimensions``) with `Scalar`'s dtype: a PyTorch convolution's
+        /// `K×C×F×F` filters, say.
+        /// - Throws: ``InvalidArgument`` when the shape's size is not `numbers.count`, the shape
+        ///   has too many dimensions, or `Scalar` is neither `Float` nor `Double`.
+        public init<Scalar: MatrixScalar>(shape: [Int], numbers: [Scalar]) throws {
+            let dtype = try Self.dtype(of: Scalar.self)
+            guard shape.count <= SafeTensors.maximumDimensions, shape.allSatisfy({ $0 >= 0 }), Self.elementCount(shape) == numbers.count else {
+                throw InvalidArgument("SafeTensors.Tensor: shape \(shape) does not hold \(numbers.count) numbers")
+            }
+            let bytes = numbers.withUnsafeBufferPointer { elements in
+                var bytes = Array(UnsafeRawBufferPointer(elements))
+                #if _endian(big)
+                bytes.withUnsafeMutableBytes { Self.reverseEachElement($0, size: MemoryLayout<Scalar>.size) }
+                #endif
+                return bytes
+            }
+            self.init(unchecked: dtype, shape, bytes)
+        }
+
         /// The number of elements.
         public var count: Int { bytes.count / dtype.size }
 
-        /// The shape as a matrix shape: `[n]` is `1×n`.
-        public var matrixShape: Shape { shape.count == 1 ? Shape(1, shape[0]) : Shape(shape[0], shape[1]) }
+        /// The shape as a matrix shape: `[]` is `1×1`, `[n]` is `1×n`, `[rows, columns]` itself,
+        /// and a shape of more dimensions its first size × the product of the others.
+        public var matrixShape: Shape {
+            switch shape.count {
+            case 0: Shape(1, 1)
+            case 1: Shape(1, shape[0])
+            default: Shape(shape[0], shape.dropFirst().reduce(1, *))
+            }
+        }
+
+        /// The elements as `Scalar`s, row-major, whatever the tensor's floating-point dtype:
+        /// `F32` and `F64` exactly when they are `Scalar`'s, else rounded to nearest (`F64` read
+        /// as `Float` rounds; `F16`, `BF16` and `F32` read as `Double` are exact).
+        /// - Throws: ``InvalidArgument`` for an `I64` tensor (whole numbers, not weights).
+        public func numbers<Scalar: MatrixScalar>(as type: Scalar.Type = Scalar.self) throws -> [Scalar] {
+            guard dtype.isFloatingPoint else {
+                throw InvalidArgument("SafeTensors.Tensor: the tensor holds \(dtype.rawValue) whole numbers, not floating-point numbers (F16, BF16, F32 or F64)")
+            }
+            if DType.of(type) == dtype { return try rowMajorMatrix(as: type).elements }
+            var result: [Scalar] = []
+            result.reserveCapacity(count)
+            bytes.withUnsafeBytes { raw in
+                for index in 0..<count {
+                    let offset = index * dtype.size
+                    switch dtype {
+                    case .f16:
+                        let bits = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+                        result.append(Scalar(Double(Self.halfToFloat(bits))))
+                    case .bf16:
+                        let bits = UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+                        result.append(Scalar(Double(Float(bitPattern: UInt32(bits) << 16))))
+                    case .f32:
+                        let bits = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+                        result.append(Scalar(Double(Float(bitPattern: bits))))
+                    case .f64:
+                        let bits = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                        result.append(Scalar(Double(bitPattern: bits)))
+                    case .i64:
+                        break
+                    }
+                }
+            }
+            return result
+        }
+
+        /// The elements of an `I64` tensor, row-major.
+        /// - Throws: ``InvalidArgument`` for a tensor of another dtype.
+        public func integers() throws -> [Int64] {
+            guard dtype == .i64 else {
+                throw InvalidArgument("SafeTensors.Tensor: the tensor holds \(dtype.rawValue) numbers, not I64 whole numbers")
+            }
+            return bytes.withUnsafeBytes { raw in
+                (0..<count).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)) }
+            }
+        }
+
+        /// An IEEE 754 half-precision number (1 sign bit, 5 exponent bits, 10 fraction bits) as a
+        /// `Float`, which holds every one of them exactly.
+        static func halfToFloat(_ bits: UInt16) -> Float {
+            let sign: Float = bits & 0x8000 != 0 ? -1 : 1
+            let exponent = Int((bits >> 10) & 0x1f), fraction = Float(bits & 0x3ff)
+            switch exponent {
+            case 0: return sign * fraction * Float(sign: .plus, exponent: -24, significand: 1)  // subnormal: fraction·2⁻²⁴
+            case 0x1f: return fraction == 0 ? sign * .infinity : .nan
+            default: return sign * (1 + fraction / 1024) * Float(sign: .plus, exponent: exponent - 15, significand: 1)
+            }
+        }
 
         /// The shape as written in the header, e.g. `[784, 50]`.
         public var shapeDescription: String { "[" + shape.map(String.init).joined(separator: ", ") + "]" }
 
         /// The elements as a matrix (`1×n` for a 1-D tensor), bit for bit.
         /// - Throws: ``InvalidArgument`` when the tensor's dtype is not the one of `Scalar` (`F32`
-        ///   for `Float`, `F64` for `Double`): no silent conversion.
+        ///   for `Float`, `F64` for `Double`): no silent conversion; or when it has more than two
+        ///   dimensions, or none (see ``numbers(as:)`` for those).
         public func matrix<Scalar: MatrixScalar>(as type: Scalar.Type = Scalar.self) throws -> Matrix<Scalar> {
+            guard (1...2).contains(shape.count) else {
+                throw InvalidArgument("SafeTensors.Tensor: a tensor of shape \(shapeDescription) is not a matrix (one or two dimensions); read its numbers instead")
+            }
+            return try rowMajorMatrix(as: type)
+        }
+
+        /// The elements as a ``matrixShape`` matrix, bit for bit, for any number of dimensions.
+        func rowMajorMatrix<Scalar: MatrixScalar>(as type: Scalar.Type = Scalar.self) throws -> Matrix<Scalar> {
             let wanted = try Self.dtype(of: type)
             guard wanted == dtype else {
                 throw InvalidArgument("SafeTensors.Tensor: the tensor holds \(dtype.rawValue) numbers, not \(wanted.rawValue) (\(Scalar.self))")
@@ -408,12 +531,12 @@ extension SafeTensors {
             }
             guard case .string(let dtypeName) = try field("dtype") else { throw problem("dtype is \(try field("dtype").kind), not a string") }
             guard let dtype = DType(rawValue: dtypeName) else {
-                throw problem("dtype \(dtypeName) is not supported (only \(DType.allCases.map(\.rawValue).joined(separator: " and ")))")
+                throw problem("dtype \(dtypeName) is not supported (only \(DType.supportedList))")
             }
             let shape = try counts("shape")
             let shapeText = "[" + shape.map(String.init).joined(separator: ", ") + "]"
-            guard (1...2).contains(shape.count) else {
-                throw problem("shape \(shapeText) has \(shape.count) dimensions; only 1-D and 2-D tensors are supported")
+            guard shape.count <= SafeTensors.maximumDimensions else {
+                throw problem("shape \(shapeText) has \(shape.count) dimensions; at most \(SafeTensors.maximumDimensions) are supported")
             }
             let offsets = try counts("data_offsets")
             guard offsets.count == 2 else { throw problem("data_offsets must be [begin, end], found \(offsets.count) numbers") }
