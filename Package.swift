@@ -88,6 +88,8 @@ let package = Package(
             path: "Sources/book"),
         // `swift run shapes`: chapter 11's shape calculator for networks written on the command line.
         .executableTarget(name: "shapes", dependencies: ["Teach", argumentParser], path: "Tools/shapes"),
+        // `swift run pytorch-bridge`: exports small models for PyTorch and imports PyTorch's state
+        // dicts; scripts/check-pytorch-bridge.py drives it and compares predictions with PyTorch.
         .executableTarget(name: "pytorch-bridge", dependencies: ["Teach", argumentParser], path: "Tools/pytorch-bridge"),
         // `swift run -c release benchmark`: the core's speed; scripts/compare-with-peers.py adds numpy and PyTorch.
         .executableTarget(name: "benchmark", dependencies: ["Teach", "TeachKernels", argumentParser], path: "Tools/benchmark"),
