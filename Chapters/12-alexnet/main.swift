@@ -1,10 +1,6 @@
 // Chapter 12: AlexNet layer by layer, and article 000's VGG sub-network (articles 004 and 000).
 import Teach
 
-// A training program asks for the process settings that make training fast (freed memory kept
-// for the next step, the second core's thread kept awake); the library never sets them itself.
-ProcessTuning.forTraining()
-
 Chapter.run("alexnet") { chapter in
     chapter.text(
         """

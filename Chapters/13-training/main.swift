@@ -3,10 +3,6 @@
 import Foundation
 import Teach
 
-// A training program asks for the process settings that make training fast (freed memory kept
-// for the next step, the second core's thread kept awake); the library never sets them itself.
-ProcessTuning.forTraining()
-
 Chapter.run("training") { chapter in
     let quick = chapter.options.quick
     chapter.text(
