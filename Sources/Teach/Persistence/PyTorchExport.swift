@@ -176,6 +176,7 @@ public enum PyTorchBridge {
 /// What goes wrong between Teach and PyTorch, with the key (PyTorch's name of the tensor, `3.weight`)
 /// or the layer it concerns.
 public struct PyTorchBridgeError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The kind of mismatch, with the key, shapes or layer that a message names.
     public enum Problem: Sendable, Equatable {
         /// The state dict has no tensor `key`; the model needs one of `expected` shape.
         case missingTensor(key: String, expected: [Int])
