@@ -38,6 +38,25 @@ import TeachKernels
         VectorInstructions.allCases.filter { $0 <= .best && ($0 > .baseline || m * k * n <= 64 << 20) }
     }
 
+    /// `C = A·B` through the kernel, with A stored k×m for "AtB" and B stored n×k for "ABt".
+    static func product(
+        _ a: [Float], _ b: [Float], m: Int, k: Int, n: Int, layout: String, twoCores: Bool, instructions: VectorInstructions
+    ) -> [Float] {
+        let (aRow, aColumn) = layout == "AtB" ? (1, m) : (k, 1)
+        let (bRow, bColumn) = layout == "ABt" ? (1, k) : (n, 1)
+        var c = [Float](repeating: .nan, count: m * n)
+        a.withUnsafeBufferPointer { ap in
+            b.withUnsafeBufferPointer { bp in
+                c.withUnsafeMutableBufferPointer { cp in
+                    FloatKernels.product(
+                        m: m, n: n, k: k, a: ap.baseAddress!, aRow: aRow, aColumn: aColumn, b: bp.baseAddress!, bRow: bRow,
+                        bColumn: bColumn, c: cp.baseAddress!, accumulate: false, twoCores: twoCores, instructions: instructions)
+                }
+            }
+        }
+        return c
+    }
+
     /// `C = A·B` (or `C += A·B`) through the kernel, for row-major `A` (m×k) and `B` (k×n).
     static func rowMajorProduct(_ a: [Float], _ b: [Float], m: Int, k: Int, n: Int, into c: inout [Float], accumulate: Bool) {
         a.withUnsafeBufferPointer { ap in
@@ -58,17 +77,7 @@ import TeachKernels
         let (aRow, aColumn) = layout == "AtB" ? (1, m) : (k, 1)
         let (bRow, bColumn) = layout == "ABt" ? (1, k) : (n, 1)
         func product(twoCores: Bool, instructions: VectorInstructions = .best) -> [Float] {
-            var c = [Float](repeating: .nan, count: m * n)
-            a.withUnsafeBufferPointer { ap in
-                b.withUnsafeBufferPointer { bp in
-                    c.withUnsafeMutableBufferPointer { cp in
-                        FloatKernels.product(
-                            m: m, n: n, k: k, a: ap.baseAddress!, aRow: aRow, aColumn: aColumn, b: bp.baseAddress!, bRow: bRow,
-                            bColumn: bColumn, c: cp.baseAddress!, accumulate: false, twoCores: twoCores, instructions: instructions)
-                    }
-                }
-            }
-            return c
+            Self.product(a, b, m: m, k: k, n: n, layout: layout, twoCores: twoCores, instructions: instructions)
         }
         let result = product(twoCores: true)
         // every entry for small products, 4,096 entries spread over C for large ones
@@ -121,16 +130,7 @@ import TeachKernels
         }
         for instructions in Self.instructionSets(m: m, k: k, n: n) {
             for twoCores in [false, true] {
-                var c = [Float](repeating: .nan, count: m * n)
-                a.withUnsafeBufferPointer { ap in
-                    b.withUnsafeBufferPointer { bp in
-                        c.withUnsafeMutableBufferPointer { cp in
-                            FloatKernels.product(
-                                m: m, n: n, k: k, a: ap.baseAddress!, aRow: aRow, aColumn: aColumn, b: bp.baseAddress!, bRow: bRow,
-                                bColumn: bColumn, c: cp.baseAddress!, accumulate: false, twoCores: twoCores, instructions: instructions)
-                        }
-                    }
-                }
+                let c = Self.product(a, b, m: m, k: k, n: n, layout: layout, twoCores: twoCores, instructions: instructions)
                 let differing = zip(entries, stated).filter { c[$0.0].bitPattern != $0.1.bitPattern }.count
                 #expect(differing == 0, "\(m)×\(k)·\(k)×\(n) \(layout), \(instructions), two cores \(twoCores): \(differing) numbers differ")
             }
