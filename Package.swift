@@ -47,7 +47,7 @@ let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: 
 /// Debug builds of this repository are optimised all the same: the tests, the chapters and the
 /// library they exercise at `-O`, the C kernels at `-O2`. A model's layers are called through the
 /// `Layer` protocol, so their code runs as the library compiled it, and unoptimised the unit tests
-/// took about 20 times as long (the Float kernel tests alone: 207 s instead of 10). The setting is
+/// took far longer (the Float kernel tests: 207 s instead of 3). The setting is
 /// for the package's own development only: SwiftPM refuses any flag in a package that another one
 /// depends on, so when this manifest is read as a dependency (checked out under a `checkouts`
 /// folder, as SwiftPM and Xcode do, or with `TEACH_AS_DEPENDENCY` set in the environment) it
