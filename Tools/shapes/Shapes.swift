@@ -1,5 +1,7 @@
 // `swift run shapes`: the shape and parameter table of a network written on the command line
-// (chapter 11). Every layer is built from the package's real layers.
+// (chapter 11). The table is computed from the layers' geometry (the same rules and names as the
+// package's real layers) without allocating any weights, so a network too large to build still
+// gets its table, and a size too large for an Int is an error naming the layer.
 import ArgumentParser
 import Teach
 
@@ -23,9 +25,8 @@ struct Shapes: ParsableCommand {
     func run() throws {
         guard !layers.isEmpty else { throw ValidationError("give at least one layer, e.g. \"conv 10 5\"") }
         do {
-            let model = try LayerSpecification.model(input: input, layers: layers)
             print(Markdown.table(
-                ["layer", "output", "parameters", "multiply-adds per image"], LayerSpecification.table(model, input: input),
+                ["layer", "output", "parameters", "multiply-adds per image"], try LayerSpecification.table(input: input, layers: layers),
                 alignments: [.left, .right, .right, .right]))
         } catch let error as GeometryError {
             throw ValidationError(error.description)

@@ -40,15 +40,37 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
     /// (`(m·Ho·Wo)×(F·F·C)`), `h` and `a` (`m × Ho·Wo·K`).
     @usableFromInline var saved = Saved<ConvolutionTrace<Scalar>>()
 
+    /// The sizes of a convolution computed from its geometry alone, before any weights exist (what
+    /// `swift run shapes` prints): its output shape `Ho×Wo×K`, the rows `F·F·C` of its weight
+    /// matrix, its parameters `(F·F·C)·K + K` and its multiply-adds per image `Ho·Wo·K·(F·F·C)`.
+    /// Every product is checked, so a geometry too large for an `Int` is an error, not a trap.
+    /// - Throws: ``InvalidArgument`` for fewer than one filter, an empty input shape or a size too
+    ///   large for an `Int` (naming it), ``GeometryError`` when the geometry does not fit the input.
+    public static func sizes(
+        inputShape: ImageShape, filters: Int, filterSize: Int, stride: Int = 1, padding: Int = 0
+    ) throws -> (outputShape: ImageShape, weightRows: Int, parameterCount: Int, multiplyAdds: Int) {
+        guard filters >= 1 else { throw InvalidArgument("Conv2D: needs at least 1 filter, got \(filters)") }
+        try inputShape.validate("Conv2D")
+        let height = try ConvolutionGeometry.outputSize(input: inputShape.height, filter: filterSize, stride: stride, padding: padding, layer: "Conv2D (height)")
+        let width = try ConvolutionGeometry.outputSize(input: inputShape.width, filter: filterSize, stride: stride, padding: padding, layer: "Conv2D (width)")
+        let output = ImageShape(height: height, width: width, channels: filters)
+        let outputCount = try output.checkedCount("Conv2D: the output")
+        let rows = try CheckedSize.product([filterSize, filterSize, inputShape.channels], "Conv2D: the weights per filter F·F·C")
+        let weights = try CheckedSize.product([rows, filters], "Conv2D: the weights (F·F·C)·K")
+        let parameters = try CheckedSize.sum([weights, filters], "Conv2D: the parameters (F·F·C)·K + K")
+        let multiplyAdds = try CheckedSize.product([outputCount, rows], "Conv2D: the multiply-adds per image Ho·Wo·K·(F·F·C)")
+        return (output, rows, parameters, multiplyAdds)
+    }
+
     /// A layer with random filters from `initializer` (fan-in `F·F·C`) and zero biases.
     /// - Throws: ``GeometryError`` when the geometry does not fit the input, ``InvalidArgument``
-    ///   for fewer than one filter or an empty input shape.
+    ///   for fewer than one filter, an empty input shape or sizes too large for an `Int`.
     public init(
         inputShape: ImageShape, filters: Int, filterSize: Int, stride: Int = 1, padding: Int = 0,
         activation: Activation = .relu, initializer: Initializer = .he, using generator: inout SeededGenerator
     ) throws {
-        guard filters >= 1 else { throw InvalidArgument("Conv2D: needs at least 1 filter, got \(filters)") }
-        let fanIn = filterSize * filterSize * inputShape.channels
+        // The sizes first: they are checked, and the weights are allocated only when they fit.
+        let fanIn = try Self.sizes(inputShape: inputShape, filters: filters, filterSize: filterSize, stride: stride, padding: padding).weightRows
         try self.init(
             inputShape: inputShape, weights: initializer.weights(inputs: max(fanIn, 1), units: filters, using: &generator),
             bias: Matrix(rows: 1, columns: filters), filterSize: filterSize, stride: stride, padding: padding, activation: activation)
@@ -61,18 +83,17 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
         inputShape: ImageShape, weights: Matrix<Scalar>, bias: Matrix<Scalar>, filterSize: Int, stride: Int = 1, padding: Int = 0,
         activation: Activation = .relu
     ) throws {
-        try inputShape.validate("Conv2D")
-        let height = try ConvolutionGeometry.outputSize(input: inputShape.height, filter: filterSize, stride: stride, padding: padding, layer: "Conv2D (height)")
-        let width = try ConvolutionGeometry.outputSize(input: inputShape.width, filter: filterSize, stride: stride, padding: padding, layer: "Conv2D (width)")
-        guard weights.rows == filterSize * filterSize * inputShape.channels, weights.columns >= 1,
+        let sizes = try Self.sizes(
+            inputShape: inputShape, filters: max(weights.columns, 1), filterSize: filterSize, stride: stride, padding: padding)
+        guard weights.rows == sizes.weightRows, weights.columns >= 1,
             bias.rows == 1, bias.columns == weights.columns
         else {
             throw ShapeError(
                 operation: "Conv2D", shapes: [weights.shape, bias.shape],
-                expected: "weights (F·F·C)×K = \(filterSize * filterSize * inputShape.channels)×K and a 1×K bias")
+                expected: "weights (F·F·C)×K = \(sizes.weightRows)×K and a 1×K bias")
         }
         self.inputShape = inputShape
-        self.outputShape = ImageShape(height: height, width: width, channels: weights.columns)
+        self.outputShape = sizes.outputShape
         self.filterSize = filterSize
         self.stride = stride
         self.padding = padding

@@ -32,12 +32,21 @@ public struct ImageShape: Sendable, Hashable, CustomStringConvertible {
     /// `55×55×96`.
     public var description: String { "\(height)×\(width)×\(channels)" }
 
+    /// ``count``, `height·width·channels`, computed without trapping: for a shape that came from
+    /// outside (a file header, a command line, a layer's geometry) before anything relies on it.
+    /// - Parameter what: names the shape in the error, e.g. `Conv2D: the output`.
+    /// - Throws: ``InvalidArgument`` naming `what` and the shape when the count is larger than `Int.max`.
+    public func checkedCount(_ what: String) throws -> Int {
+        try CheckedSize.product([height, width, channels], "\(what): the numbers per image \(self)")
+    }
+
     /// Checks that the shape can be a layer's input; `layer` names the layer in the error.
-    /// - Throws: ``InvalidArgument`` unless every dimension is at least 1.
+    /// - Throws: ``InvalidArgument`` unless every dimension is at least 1 and ``count`` fits in an `Int`.
     public func validate(_ layer: String) throws {
         guard height >= 1, width >= 1, channels >= 1 else {
             throw InvalidArgument("\(layer): the input shape \(self) needs every dimension ≥ 1")
         }
+        _ = try checkedCount("\(layer): the input")
     }
 }
 
@@ -56,11 +65,20 @@ public enum ConvolutionGeometry {
         guard f >= 1 else { throw GeometryError(layer: layer, input: n, filter: f, stride: s, padding: p, problem: "the filter size must be at least 1") }
         guard s >= 1 else { throw GeometryError(layer: layer, input: n, filter: f, stride: s, padding: p, problem: "the stride must be at least 1") }
         guard p >= 0 else { throw GeometryError(layer: layer, input: n, filter: f, stride: s, padding: p, problem: "the padding must not be negative") }
-        let span = n - f + 2 * p
+        // N − F + 2P from numbers a user may have typed: checked, so a padding near Int.max is an
+        // error rather than a trap.
+        let (twiceP, overflowP) = p.multipliedReportingOverflow(by: 2)
+        let (padded, overflowN) = n.addingReportingOverflow(twiceP)
+        let (span, overflowF) = padded.subtractingReportingOverflow(f)
+        guard !overflowP, !overflowN, !overflowF else {
+            throw GeometryError(
+                layer: layer, input: n, filter: f, stride: s, padding: p,
+                problem: "the padded input \(n) + 2·\(p) is too large (more than \(Int.max))")
+        }
         guard span >= 0 else {
             throw GeometryError(
                 layer: layer, input: n, filter: f, stride: s, padding: p,
-                problem: "the filter (\(f)) is larger than the padded input (\(n) + 2·\(p) = \(n + 2 * p))")
+                problem: "the filter (\(f)) is larger than the padded input (\(n) + 2·\(p) = \(padded))")
         }
         guard span % s == 0 else {
             throw GeometryError(

@@ -10,11 +10,27 @@ public struct ZeroPadding<Scalar: MatrixScalar>: Sendable, Equatable {
         ImageShape(height: inputShape.height + 2 * padding, width: inputShape.width + 2 * padding, channels: inputShape.channels)
     }
 
-    /// A layer adding `padding` zeros on every side of images of `inputShape`.
-    /// - Throws: ``InvalidArgument`` for a negative padding or an empty shape.
-    public init(inputShape: ImageShape, padding: Int) throws {
+    /// The padded shape `(H+2P)×(W+2P)×C` of images of `inputShape`, computed with checked
+    /// arithmetic before any layer exists (what `swift run shapes` prints).
+    /// - Throws: ``InvalidArgument`` for a negative padding, an empty shape, or a padded shape too
+    ///   large for an `Int`, naming it.
+    public static func outputShape(inputShape: ImageShape, padding: Int) throws -> ImageShape {
         try inputShape.validate("ZeroPadding")
         guard padding >= 0 else { throw InvalidArgument("ZeroPadding: padding \(padding) must not be negative") }
+        let twice = try CheckedSize.product([2, padding], "ZeroPadding: the padding 2·P")
+        let output = ImageShape(
+            height: try CheckedSize.sum([inputShape.height, twice], "ZeroPadding: the padded height H + 2·P"),
+            width: try CheckedSize.sum([inputShape.width, twice], "ZeroPadding: the padded width W + 2·P"),
+            channels: inputShape.channels)
+        _ = try output.checkedCount("ZeroPadding: the output")
+        return output
+    }
+
+    /// A layer adding `padding` zeros on every side of images of `inputShape`.
+    /// - Throws: ``InvalidArgument`` for a negative padding, an empty shape, or a padded shape too
+    ///   large for an `Int`.
+    public init(inputShape: ImageShape, padding: Int) throws {
+        _ = try Self.outputShape(inputShape: inputShape, padding: padding)
         self.inputShape = inputShape
         self.padding = padding
     }

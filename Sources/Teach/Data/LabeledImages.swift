@@ -31,6 +31,14 @@ public struct LabeledImages: Sendable {
                 path: labelsPath, problem: "\(labels.dimensions[0]) labels for \(images.dimensions[0]) images in \(imagesPath)")
         }
         let shape = ImageShape(height: images.dimensions[1], width: images.dimensions[2], channels: 1)
+        // The header's image size, checked where it enters: with 0 images the reader has no data
+        // to bound it, and rows × columns of 2³²−1 each does not fit in an Int.
+        let pixels = (try? shape.checkedCount("images")) ?? Int.max
+        guard pixels <= IDXFile.maximumBytes else {
+            throw DataFileError(
+                path: imagesPath,
+                problem: "images of \(shape.height)×\(shape.width) pixels are larger than the \(IDXFile.maximumBytes) bytes the reader accepts")
+        }
         let matrix = try Matrix(rows: images.dimensions[0], columns: shape.count, elements: images.bytes.map { Float($0) / 255 })
         return LabeledImages(images: matrix, labels: labels.bytes.map(Int.init), shape: shape, source: imagesPath)
     }

@@ -74,6 +74,8 @@ extension Dense {
         guard inputs >= 1, units >= 1 else {
             throw InvalidArgument("Dense: a layer needs at least 1 input and 1 unit, got \(inputs) inputs and \(units) units")
         }
+        // Checked before the weights are allocated: `inputs·units` from a command line can overflow.
+        _ = try Dense<Scalar>.parameterCount(inputs: inputs, units: units, hasBias: hasBias)
         try self.init(
             weights: initializer.weights(inputs: inputs, units: units, using: &generator), bias: Matrix(rows: 1, columns: units),
             activation: activation, hasBias: hasBias)

@@ -71,6 +71,15 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Equatable {
     /// Number of learned numbers: the weights, and the biases if the layer has them.
     public var parameterCount: Int { weights.count + (hasBias ? bias.count : 0) }
 
+    /// The parameters of a layer of `units` units over `inputs` inputs, `inputs·units` (`+ units`
+    /// with biases), computed with checked arithmetic before any weights exist (what
+    /// `swift run shapes` prints). The multiply-adds per record are `inputs·units`.
+    /// - Throws: ``InvalidArgument`` naming the layer and the product when it is too large for an `Int`.
+    public static func parameterCount(inputs: Int, units: Int, hasBias: Bool = true) throws -> Int {
+        let weights = try CheckedSize.product([inputs, units], "dense \(units): the weights inputs·units")
+        return try CheckedSize.sum([weights, hasBias ? units : 0], "dense \(units): the parameters inputs·units + units")
+    }
+
     /// The weighted sums `h = x · W + b` (`batch×units`).
     ///
     /// - Throws: ``ShapeError`` when `x` does not have ``inputCount`` columns.

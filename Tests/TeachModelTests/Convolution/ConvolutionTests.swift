@@ -271,3 +271,46 @@ private func worstDifference(_ a: Matrix<Double>, _ b: Matrix<Double>) -> Double
         #expect(try LayerSpecification.parseInput("784").width == 784)
     }
 }
+
+@Suite struct LayerSpecificationSizeTests {
+    /// The issue's reproducers: each trapped (exit 132) or failed to allocate (exit 134) in
+    /// `swift run shapes`; each is now an error naming the layer (or the input) and the size.
+    @Test func sizesTooLargeForAnIntAreErrorsNamingTheLayer() throws {
+        for (input, layers, fragment) in [
+            ("32x32x3", ["pad 9223372036854775807"], "layer 1 'pad 9223372036854775807'"),
+            ("32x32x3", ["conv 1 1 pad 9223372036854775807"], "layer 1 'conv 1 1 pad 9223372036854775807'"),
+            ("32x32x3", ["conv 10 3 pad 3037000500"], "Conv2D: the output"),
+            ("99999999999x99999999999x3", ["dense 10"], "input '99999999999x99999999999x3'"),
+            ("1000000x1000000x1000000", ["dense 10"], "layer 1 'dense 10'"),
+            ("784", ["dense 9223372036854775807"], "784 × 9223372036854775807 is too large"),
+            ("100000x100000x3", ["conv 10 3", "dense 1000000000000"], "layer 2 'dense 1000000000000'"),
+        ] {
+            let error = #expect(throws: InvalidArgument.self) { try LayerSpecification.table(input: input, layers: layers) }
+            #expect(error?.description.contains(fragment) == true, "\(input) \(layers): \(error?.description ?? "")")
+            // The builders use the same checks, before any weight is allocated.
+            #expect(throws: InvalidArgument.self) { try LayerSpecification.model(input: input, layers: layers) }
+        }
+    }
+
+    /// Networks too large to build still get their table: it is computed from the geometry.
+    @Test func theTableOfANetworkTooLargeToBuildNeedsNoWeights() throws {
+        let wide = try LayerSpecification.table(input: "100000x100000x3", layers: ["dense 10"])
+        #expect(wide.last == ["total", "", "300,000,000,010", "300,000,000,000"])
+        let conv = try LayerSpecification.table(input: "1000x1000x3", layers: ["conv 100000 1000"])
+        #expect(conv[1] == ["conv 100000 1000×1000", "1×1×100000", "300,000,100,000", "300,000,000,000"])
+        let dense = try LayerSpecification.table(input: "784", layers: ["dense 100000000"])
+        #expect(dense.last?[2] == "78,500,000,000")
+    }
+
+    /// The geometry-only table is the built model's table, row for row.
+    @Test func theGeometryTableMatchesTheBuiltModel() throws {
+        for (input, layers) in [
+            ("32x32x1", ["conv 6 5", "maxpool 2", "conv 16 5", "maxpool 2", "dense 120", "dense 84", "dense 10"]),
+            ("227x227x3", ["conv 96 11 stride 4", "maxpool 3 stride 2", "conv 256 5 pad 2", "avgpool 3 stride 2", "pad 1", "flatten", "dense 10", "dropout 0.5"]),
+            ("784", ["dense 50", "dropout 0.2", "dense 10"]),
+        ] {
+            let model = try LayerSpecification.model(input: input, layers: layers)
+            #expect(try LayerSpecification.table(input: input, layers: layers) == LayerSpecification.table(model, input: input), "\(layers)")
+        }
+    }
+}

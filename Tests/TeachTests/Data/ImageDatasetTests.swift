@@ -70,3 +70,20 @@ import Testing
         #expect(throws: InvalidArgument.self) { try data.training.subset([0]).split(trainingFraction: 0.7) }
     }
 }
+
+@Suite struct DataSizeTests {
+    /// A header of 0 images of 4294967295×4294967295 pixels (and 0 labels): the reader has no data
+    /// to bound the image size by, and rows × columns does not fit in an Int.
+    @Test func anImageSizeTooLargeForAnIntIsAnErrorNamingTheFile() throws {
+        let directory = NSTemporaryDirectory() + "size-tests-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for prefix in ["train", "t10k"] {
+            try IDXFile(dimensions: [0, 4_294_967_295, 4_294_967_295], bytes: []).write(to: "\(directory)/\(prefix)-images-idx3-ubyte", gzip: false)
+            try IDXFile(dimensions: [0], bytes: []).write(to: "\(directory)/\(prefix)-labels-idx1-ubyte", gzip: false)
+        }
+        let error = #expect(throws: DataFileError.self) { try ImageDataset.load(.directory(directory)) }
+        #expect(error?.path == "\(directory)/train-images-idx3-ubyte")
+        #expect(error?.problem.contains("4294967295×4294967295") == true, "\(error.map(String.init(describing:)) ?? "")")
+    }
+}
