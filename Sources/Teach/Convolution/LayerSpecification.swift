@@ -88,35 +88,63 @@ public enum LayerSpecification {
         "expected one of: conv K F [stride S] [pad P], maxpool F [stride S], avgpool F [stride S], pad P, flatten, dense N, dropout R"
 
     /// Parses one layer's text; `fail` wraps a problem into the error naming the layer.
+    ///
+    /// Strict: every word must be where the grammar puts it. A word left over (`conv 10 3 💥`,
+    /// `flatten flatten`) or an option given twice (`conv 10 3 pad 1 pad 5`) is an error naming
+    /// the word and what was expected, never ignored.
     static func parse(_ text: String, fail: (String) -> InvalidArgument) throws -> Parsed {
         let words = text.lowercased().split(separator: " ").map(String.init)
         func number(_ position: Int) throws -> Int {
             guard position < words.count, let value = Int(words[position]) else { throw fail("a whole number is missing after '\(words[position - 1])'") }
             return value
         }
-        func option(_ name: String, default value: Int, after start: Int) throws -> Int {
-            guard let at = words[start...].firstIndex(where: { $0 == name || $0 == String(name.prefix(3)) }) else { return value }
-            return try number(at + 1)
+        /// The options `names` (each also accepted by its first three letters) after the fixed
+        /// words, each followed by a whole number and given at most once.
+        func options(_ names: [String], after start: Int) throws -> [String: Int] {
+            let expected = names.map { "'\($0) \($0 == "pad" ? "P" : "S")'" }.joined(separator: " or ")
+            var values: [String: Int] = [:]
+            var position = start
+            while position < words.count {
+                let word = words[position]
+                guard let name = names.first(where: { word == $0 || word == String($0.prefix(3)) }) else {
+                    throw fail("unexpected word '\(word)' after '\(words[..<position].joined(separator: " "))': expected \(expected) or nothing")
+                }
+                guard values[name] == nil else { throw fail("'\(name)' is given twice: expected each of \(expected) at most once") }
+                values[name] = try number(position + 1)
+                position += 2
+            }
+            return values
+        }
+        /// Nothing may follow the layer's `count` words.
+        func end(_ count: Int, _ layer: String) throws {
+            guard words.count > count else { return }
+            throw fail("unexpected word '\(words[count])' after '\(words[..<count].joined(separator: " "))': \(layer) ends there")
         }
         guard let kind = words.first else { throw fail(grammar) }
         switch kind {
         case "conv":
-            return .conv(
-                filters: try number(1), size: try number(2), stride: try option("stride", default: 1, after: 3),
-                padding: try option("pad", default: 0, after: 3))
+            let filters = try number(1), size = try number(2)
+            let values = try options(["stride", "pad"], after: 3)
+            return .conv(filters: filters, size: size, stride: values["stride"] ?? 1, padding: values["pad"] ?? 0)
         case "maxpool", "avgpool":
             let size = try number(1)
-            return .pooling(kind == "maxpool" ? .max : .average, size: size, stride: try option("stride", default: size, after: 2))
+            let values = try options(["stride"], after: 2)
+            return .pooling(kind == "maxpool" ? .max : .average, size: size, stride: values["stride"] ?? size)
         case "pad":
-            return .pad(try number(1))
+            let padding = try number(1)
+            try end(2, "'pad P'")
+            return .pad(padding)
         case "flatten":
+            try end(1, "'flatten'")
             return .flatten
         case "dense":
             let units = try number(1)
             guard units >= 1 else { throw fail("a dense layer needs at least 1 unit") }
+            try end(2, "'dense N'")
             return .dense(units)
         case "dropout":
             guard words.count > 1, let rate = Double(words[1]) else { throw fail("a rate such as 0.5 is missing") }
+            try end(2, "'dropout R'")
             return .dropout(rate)
         default:
             throw fail(grammar)

@@ -314,3 +314,28 @@ private func worstDifference(_ a: Matrix<Double>, _ b: Matrix<Double>) -> Double
         }
     }
 }
+
+@Suite struct LayerSpecificationWordTests {
+    /// Words left over or repeated were ignored; each is now an error naming the word and what
+    /// the grammar expected there.
+    @Test func trailingOrRepeatedWordsAreErrorsNamingTheWord() throws {
+        for (layer, fragment) in [
+            ("conv 10 3 💥", "unexpected word '💥' after 'conv 10 3': expected 'stride S' or 'pad P' or nothing"),
+            ("flatten flatten", "unexpected word 'flatten' after 'flatten': 'flatten' ends there"),
+            ("conv 10 3 pad 1 pad 5", "'pad' is given twice"),
+            ("conv 10 3 stride 1 str 1", "'stride' is given twice"),
+            ("maxpool 2 pad 1", "unexpected word 'pad' after 'maxpool 2': expected 'stride S' or nothing"),
+            ("pad 1 2", "unexpected word '2' after 'pad 1'"),
+            ("dense 10 relu", "unexpected word 'relu' after 'dense 10'"),
+            ("dropout 0.5 0.2", "unexpected word '0.2' after 'dropout 0.5'"),
+            ("conv 10 3 pad", "a whole number is missing after 'pad'"),
+        ] {
+            let error = #expect(throws: InvalidArgument.self) { try LayerSpecification.table(input: "32x32x3", layers: [layer]) }
+            #expect(error?.description.contains("layer 1 '\(layer)': " + fragment) == true, "\(layer): \(error?.description ?? "")")
+            #expect(throws: InvalidArgument.self) { try LayerSpecification.model(input: "32x32x3", layers: [layer]) }
+        }
+        // What the grammar allows still parses, options in either order and abbreviated.
+        let rows = try LayerSpecification.table(input: "32x32x3", layers: ["conv 10 3 pad 1 str 1", "maxpool 2 stride 2", "pad 1", "flatten", "dense 10", "dropout 0.5"])
+        #expect(rows[1][0] == "conv 10 3×3 pad 1" && rows[2][0] == "max pool 2×2 stride 2")
+    }
+}
