@@ -102,6 +102,7 @@ public struct IDXFile: Sendable, Equatable {
 
         init(path: String) throws {
             self.path = path
+            try Self.checkRegularFile(path)
             guard let handle = FileHandle(forReadingAtPath: path) else {
                 throw DataFileError(path: path, problem: FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file")
             }
@@ -112,6 +113,27 @@ public struct IDXFile: Sendable, Equatable {
             }
             file = gzopen(path, "rb")
             guard file != nil else { throw DataFileError(path: path, problem: "cannot be opened") }
+        }
+
+        /// Refuses anything but a regular file (symbolic links are followed), before it is opened:
+        /// opening a FIFO blocks until a writer comes, forever if none does, and a directory would
+        /// reach zlib as "corrupt compressed data".
+        /// - Throws: ``DataFileError`` naming the file and what it is instead.
+        static func checkRegularFile(_ path: String) throws {
+            var status = stat()
+            guard stat(path, &status) == 0 else {
+                throw DataFileError(path: path, problem: errno == ENOENT ? "no such file" : "cannot be read")
+            }
+            let type = status.st_mode & S_IFMT
+            guard type != S_IFREG else { return }
+            let kind = switch type {
+            case S_IFDIR: "a directory"
+            case S_IFIFO: "a FIFO (named pipe)"
+            case S_IFSOCK: "a socket"
+            case S_IFCHR, S_IFBLK: "a device"
+            default: "not a regular file"
+            }
+            throw DataFileError(path: path, problem: "is \(kind); expected a regular IDX file, plain or gzip")
         }
 
         mutating func read(_ count: Int) throws -> [UInt8] {

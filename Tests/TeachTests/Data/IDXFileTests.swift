@@ -60,6 +60,29 @@ import Testing
         #expect(missing?.problem == "no such file")
     }
 
+    /// A FIFO blocked the reader forever (opening it waits for a writer); a directory was
+    /// "corrupt compressed data". Both are refused before opening, naming the file.
+    @Test(.timeLimit(.minutes(1))) func anythingButARegularFileIsRefusedNamingIt() throws {
+        let fifo = "\(directory)/train-images-idx3-ubyte"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let fifoError = #expect(throws: DataFileError.self) { try IDXFile.read(path: fifo) }
+        #expect(fifoError?.path == fifo)
+        #expect(fifoError?.problem.contains("is a FIFO (named pipe); expected a regular IDX file") == true, "\(fifoError?.problem ?? "")")
+        let folder = "\(directory)/t10k-images-idx3-ubyte.gz"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folderError = #expect(throws: DataFileError.self) { try IDXFile.read(path: folder) }
+        #expect(folderError?.path == folder)
+        #expect(folderError?.problem.contains("is a directory") == true, "\(folderError?.problem ?? "")")
+        // Through the dataset loader too: the FIFO is chosen as the training images and refused.
+        try IDXFile(dimensions: [1], bytes: [1]).write(to: "\(directory)/train-labels-idx1-ubyte", gzip: false)
+        let loadError = #expect(throws: DataFileError.self) { try ImageDataset.load(.directory(directory)) }
+        #expect(loadError?.path == fifo)
+        // A symbolic link to a regular file is still read.
+        try images(count: 1).write(to: "\(directory)/real", gzip: false)
+        try FileManager.default.createSymbolicLink(atPath: "\(directory)/link", withDestinationPath: "\(directory)/real")
+        #expect(try IDXFile.read(path: "\(directory)/link") == images(count: 1))
+    }
+
     @Test func countsThatDisagreeAreAnError() throws {
         try images(count: 3).write(to: "\(directory)/i", gzip: false)
         try IDXFile(dimensions: [2], bytes: [1, 2]).write(to: "\(directory)/l", gzip: false)
