@@ -29,18 +29,39 @@ public struct IDXFile: Sendable, Equatable {
     /// Reads and checks the IDX file at `path` (gzip when it starts with gzip's magic bytes).
     /// - Throws: ``DataFileError`` naming the file and the problem.
     public static func read(path: String) throws -> IDXFile {
+        var bytes: [UInt8] = []
+        let dimensions = try stream(path: path) { chunk, total in
+            bytes.reserveGrowing(by: chunk.count, upTo: total)
+            bytes += chunk
+        }
+        return IDXFile(dimensions: dimensions, bytes: bytes)
+    }
+
+    /// Reads the IDX file at `path` chunk by chunk, so a caller can convert the data as it
+    /// arrives instead of holding the raw bytes and their conversion at once.
+    ///
+    /// `header` sees the dimensions first, before any data is read: the place to refuse sizes
+    /// the caller cannot use. `chunk` then gets the data in pieces of at most 1 MiB, with the
+    /// total the header promises. Exactly that many bytes are read: a file with fewer is
+    /// "truncated", one with more is refused after reading one byte past the promise, so a
+    /// decompression bomb is never expanded beyond what its header claims.
+    /// - Returns: the dimensions.
+    /// - Throws: ``DataFileError`` naming the file and the problem, or what `header` or `chunk` throw.
+    static func stream(
+        path: String, header: ([Int]) throws -> Void = { _ in }, chunk: (_ chunk: [UInt8], _ total: Int) throws -> Void
+    ) throws -> [Int] {
         var reader = try ChunkReader(path: path)
         defer { reader.close() }
-        let header = try reader.read(4)
-        guard header.count == 4 else { throw DataFileError(path: path, problem: "the file is too short to be IDX (\(header.count) bytes)") }
-        guard header[0] == 0, header[1] == 0 else {
+        let magic = try reader.read(4)
+        guard magic.count == 4 else { throw DataFileError(path: path, problem: "the file is too short to be IDX (\(magic.count) bytes)") }
+        guard magic[0] == 0, magic[1] == 0 else {
             throw DataFileError(
-                path: path, problem: String(format: "wrong magic number: IDX files start with 00 00, this one with %02x %02x", header[0], header[1]))
+                path: path, problem: String(format: "wrong magic number: IDX files start with 00 00, this one with %02x %02x", magic[0], magic[1]))
         }
-        guard header[2] == 0x08 else {
-            throw DataFileError(path: path, problem: String(format: "data type 0x%02x is not supported (only 0x08, unsigned bytes)", header[2]))
+        guard magic[2] == 0x08 else {
+            throw DataFileError(path: path, problem: String(format: "data type 0x%02x is not supported (only 0x08, unsigned bytes)", magic[2]))
         }
-        let rank = Int(header[3])
+        let rank = Int(magic[3])
         guard (1...4).contains(rank) else { throw DataFileError(path: path, problem: "\(rank) dimensions: expected 1 to 4") }
         let sizeBytes = try reader.read(4 * rank)
         guard sizeBytes.count == 4 * rank else { throw DataFileError(path: path, problem: "truncated header") }
@@ -56,19 +77,21 @@ public struct IDXFile: Sendable, Equatable {
             }
             total = product
         }
-        var bytes: [UInt8] = []
-        while bytes.count < total {
-            let chunk = try reader.read(min(1 << 20, total - bytes.count))
-            if chunk.isEmpty { break }
-            bytes += chunk
+        try header(dimensions)
+        var done = 0
+        while done < total {
+            let piece = try reader.read(min(1 << 20, total - done))
+            if piece.isEmpty { break }
+            done += piece.count
+            try chunk(piece, total)
         }
-        guard bytes.count == total else {
-            throw DataFileError(path: path, problem: "truncated: the header \(dimensions) promises \(total) bytes of data, the file has \(bytes.count)")
+        guard done == total else {
+            throw DataFileError(path: path, problem: "truncated: the header \(dimensions) promises \(total) bytes of data, the file has \(done)")
         }
         guard try reader.read(1).isEmpty else {
             throw DataFileError(path: path, problem: "the file has more data than its header \(dimensions) describes")
         }
-        return IDXFile(dimensions: dimensions, bytes: bytes)
+        return dimensions
     }
 
     /// The file's bytes: header and data.
@@ -148,6 +171,17 @@ public struct IDXFile: Sendable, Equatable {
             if let file { gzclose(file) }
             file = nil
         }
+    }
+}
+
+extension Array {
+    /// Makes room for `count` more elements of an array that will hold at most `total`: the
+    /// capacity doubles as data arrives (a header's promise is not trusted with memory before the
+    /// data exists), but never beyond `total`, so the array ends exactly as large as the data.
+    mutating func reserveGrowing(by count: Int, upTo total: Int) {
+        let needed = self.count + count
+        guard needed > capacity else { return }
+        reserveCapacity(Swift.min(total, Swift.max(needed, 2 * capacity)))
     }
 }
 

@@ -93,6 +93,32 @@ extension LabeledImages {
         return (try subset(0..<cut), try subset(cut..<count))
     }
 
+    /// Splits off the last `1 − fraction` of the images as a validation set, in file order, and
+    /// keeps the first `fraction` as this set: the same parts as ``split(trainingFraction:)``, but
+    /// in place. Only the validation images are copied; the training images stay in this set's
+    /// storage, cut short. So a dataset is held once (plus its validation part) instead of twice:
+    /// the whole set and both parts of it.
+    ///
+    ///     let validation = try data.training.splitOffValidation(trainingFraction: 0.7)
+    ///
+    /// - Throws: ``InvalidArgument`` unless both parts get at least one image (the set is then unchanged).
+    public mutating func splitOffValidation(trainingFraction fraction: Double) throws -> LabeledImages {
+        let cut = Int(Double(count) * fraction)
+        guard fraction > 0, fraction < 1, cut >= 1, cut < count else {
+            throw InvalidArgument("split: a training fraction of \(fraction) of \(count) images leaves a part empty; expected a fraction in (0, 1) and at least 2 images")
+        }
+        let validation = try subset(cut..<count)
+        // Take the storage out of the matrix so that it is uniquely referenced (when nothing else
+        // holds this set) and cutting it short does not copy it.
+        let columns = images.columns
+        var storage = images.storage
+        images = Matrix(unchecked: 0, columns, [])
+        storage.removeLast((count - cut) * columns)
+        images = Matrix(unchecked: cut, columns, storage)
+        labels.removeLast(count - cut)
+        return validation
+    }
+
     /// The images at `indices`, in that order.
     public func subset<Indices: Collection>(_ indices: Indices) throws -> LabeledImages where Indices.Element == Int {
         LabeledImages(

@@ -16,31 +16,46 @@ public struct LabeledImages: Sendable {
     public var count: Int { labels.count }
 
     /// Loads an IDX image file and its IDX label file.
+    ///
+    /// Each header is checked before its data is read, and the pixels are converted to `Float`
+    /// as they arrive, so the raw bytes and their conversion are never both held: a dataset costs
+    /// its `Float` matrix and one 1 MiB chunk.
     /// - Throws: ``DataFileError`` for malformed files or counts that disagree.
     public static func load(images imagesPath: String, labels labelsPath: String) throws -> LabeledImages {
-        let images = try IDXFile.read(path: imagesPath)
-        guard images.dimensions.count == 3, images.dimensions[1] >= 1, images.dimensions[2] >= 1 else {
-            throw DataFileError(path: imagesPath, problem: "an image file needs 3 dimensions (count × rows × columns), found \(images.dimensions)")
+        var shape = ImageShape(height: 0, width: 0, channels: 1), count = 0
+        var pixels: [Float] = []
+        _ = try IDXFile.stream(path: imagesPath, header: { dimensions in
+            guard dimensions.count == 3, dimensions[1] >= 1, dimensions[2] >= 1 else {
+                throw DataFileError(path: imagesPath, problem: "an image file needs 3 dimensions (count × rows × columns), found \(dimensions)")
+            }
+            shape = ImageShape(height: dimensions[1], width: dimensions[2], channels: 1)
+            count = dimensions[0]
+            // The header's image size, checked where it enters: with 0 images the reader has no
+            // data to bound it, and rows × columns of 2³²−1 each does not fit in an Int.
+            let perImage = (try? shape.checkedCount("images")) ?? Int.max
+            guard perImage <= IDXFile.maximumBytes else {
+                throw DataFileError(
+                    path: imagesPath,
+                    problem: "images of \(shape.height)×\(shape.width) pixels are larger than the \(IDXFile.maximumBytes) bytes the reader accepts")
+            }
+        }) { chunk, total in
+            pixels.reserveGrowing(by: chunk.count, upTo: total)
+            pixels.append(contentsOf: chunk.lazy.map { Float($0) / 255 })
         }
-        let labels = try IDXFile.read(path: labelsPath)
-        guard labels.dimensions.count == 1 else {
-            throw DataFileError(path: labelsPath, problem: "a label file needs 1 dimension (count), found \(labels.dimensions)")
+        var labels: [Int] = []
+        _ = try IDXFile.stream(path: labelsPath, header: { dimensions in
+            guard dimensions.count == 1 else {
+                throw DataFileError(path: labelsPath, problem: "a label file needs 1 dimension (count), found \(dimensions)")
+            }
+            guard dimensions[0] == count else {
+                throw DataFileError(path: labelsPath, problem: "\(dimensions[0]) labels for \(count) images in \(imagesPath)")
+            }
+        }) { chunk, total in
+            labels.reserveGrowing(by: chunk.count, upTo: total)
+            labels.append(contentsOf: chunk.lazy.map(Int.init))
         }
-        guard labels.dimensions[0] == images.dimensions[0] else {
-            throw DataFileError(
-                path: labelsPath, problem: "\(labels.dimensions[0]) labels for \(images.dimensions[0]) images in \(imagesPath)")
-        }
-        let shape = ImageShape(height: images.dimensions[1], width: images.dimensions[2], channels: 1)
-        // The header's image size, checked where it enters: with 0 images the reader has no data
-        // to bound it, and rows × columns of 2³²−1 each does not fit in an Int.
-        let pixels = (try? shape.checkedCount("images")) ?? Int.max
-        guard pixels <= IDXFile.maximumBytes else {
-            throw DataFileError(
-                path: imagesPath,
-                problem: "images of \(shape.height)×\(shape.width) pixels are larger than the \(IDXFile.maximumBytes) bytes the reader accepts")
-        }
-        let matrix = try Matrix(rows: images.dimensions[0], columns: shape.count, elements: images.bytes.map { Float($0) / 255 })
-        return LabeledImages(images: matrix, labels: labels.bytes.map(Int.init), shape: shape, source: imagesPath)
+        let matrix = try Matrix(rows: count, columns: shape.count, elements: pixels)
+        return LabeledImages(images: matrix, labels: labels, shape: shape, source: imagesPath)
     }
 
     /// The 3,000 + 1,000 image Fashion-MNIST sample shipped in the package (`Data/fashion-mnist-small`,

@@ -87,3 +87,42 @@ import Testing
         #expect(error?.problem.contains("4294967295×4294967295") == true, "\(error.map(String.init(describing:)) ?? "")")
     }
 }
+
+@Suite struct DataMemoryTests {
+    /// The reader hands out exactly the bytes the header promises, in chunks of at most 1 MiB,
+    /// and refuses one byte more: a decompression bomb is never expanded past its header.
+    @Test func theReaderStopsWhereTheHeaderSays() throws {
+        let directory = NSTemporaryDirectory() + "memory-tests-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = "\(directory)/bomb.gz"
+        // A header promising 3 MiB, followed by 3 MiB and then 8 MiB more of zeros (compressed small).
+        let promised = 3 << 20
+        try IDXFile(dimensions: [promised], bytes: [UInt8](repeating: 0, count: promised + (8 << 20))).write(to: path, gzip: true)
+        var delivered = 0, largest = 0
+        let error = #expect(throws: DataFileError.self) {
+            try IDXFile.stream(path: path) { chunk, total in
+                #expect(total == promised)
+                delivered += chunk.count
+                largest = max(largest, chunk.count)
+            }
+        }
+        #expect(error?.problem.contains("more data than its header") == true)
+        #expect(delivered == promised && largest <= 1 << 20)
+    }
+
+    /// Splitting in place copies only the validation part: the training images keep the loaded
+    /// storage, so the whole set and both its parts are never all alive at once.
+    @Test func splittingInPlaceKeepsTheTrainingStorage() throws {
+        var images = try LabeledImages.embeddedSample(test: true)
+        let (training, validation) = try images.split(trainingFraction: 0.7)
+        let before = images.images.storage.withUnsafeBufferPointer { $0.baseAddress }
+        let splitOff = try images.splitOffValidation(trainingFraction: 0.7)
+        #expect(images.images.storage.withUnsafeBufferPointer { $0.baseAddress } == before)
+        #expect(images.images == training.images && images.labels == training.labels)
+        #expect(splitOff.images == validation.images && splitOff.labels == validation.labels)
+        var tiny = try training.subset(0..<1)
+        #expect(throws: InvalidArgument.self) { try tiny.splitOffValidation(trainingFraction: 0.7) }
+        #expect(tiny.count == 1)
+    }
+}
