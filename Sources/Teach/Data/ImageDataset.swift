@@ -59,8 +59,20 @@ public struct ImageDataset: Sendable {
 
     /// Loads the four files of `source`.
     /// - Throws: ``DataFileError`` naming the directory and the file names it looked for when one
-    ///   is missing, or the file and its problem when one is malformed.
+    ///   is missing, or the file and its problem when one is malformed or holds no images.
     public static func load(_ source: Source) throws -> ImageDataset {
+        try load(source, classes: nil, imageShape: nil)
+    }
+
+    /// Loads the four files of `source` for a classifier of `classes` classes whose input is
+    /// images of `imageShape` (either may be `nil`: not checked).
+    ///
+    /// Everything a training run would trip over later is checked here, naming the file: a
+    /// label outside `0..<classes` (which would fail in the one-hot targets or the confusion
+    /// matrix after hours of training), images of another size than the network reads (which
+    /// would fail inside its first layer), a set with no images.
+    /// - Throws: ``DataFileError`` naming the file and its problem.
+    public static func load(_ source: Source, classes: Int?, imageShape: ImageShape?) throws -> ImageDataset {
         let directory = source.directory
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -72,8 +84,19 @@ public struct ImageDataset: Sendable {
             }
             throw DataFileError(path: directory, problem: "has no \(name).gz or \(name) (an MNIST-format directory holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each plain or .gz)")
         }
-        let training = try LabeledImages.load(images: file("train-images-idx3-ubyte"), labels: file("train-labels-idx1-ubyte"))
-        let test = try LabeledImages.load(images: file("t10k-images-idx3-ubyte"), labels: file("t10k-labels-idx1-ubyte"))
+        func set(_ prefix: String) throws -> LabeledImages {
+            let imagesPath = try file(prefix + "-images-idx3-ubyte")
+            let images = try LabeledImages.load(images: imagesPath, labels: file(prefix + "-labels-idx1-ubyte"), classes: classes)
+            guard images.count >= 1 else { throw DataFileError(path: imagesPath, problem: "holds 0 images; a dataset needs at least 1 training and 1 test image") }
+            if let imageShape, images.shape != imageShape {
+                throw DataFileError(
+                    path: imagesPath,
+                    problem: "the images are \(images.shape) (\(images.shape.count) numbers each), but the network reads \(imageShape) images (\(imageShape.count) numbers)")
+            }
+            return images
+        }
+        let training = try set("train")
+        let test = try set("t10k")
         guard training.shape == test.shape else {
             throw DataFileError(path: directory, problem: "the training images are \(training.shape) but the test images \(test.shape)")
         }

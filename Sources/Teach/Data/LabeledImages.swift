@@ -22,6 +22,15 @@ public struct LabeledImages: Sendable {
     /// its `Float` matrix and one 1 MiB chunk.
     /// - Throws: ``DataFileError`` for malformed files or counts that disagree.
     public static func load(images imagesPath: String, labels labelsPath: String) throws -> LabeledImages {
+        try load(images: imagesPath, labels: labelsPath, classes: nil)
+    }
+
+    /// Loads an IDX image file and its IDX label file whose labels must be classes `0..<classes`
+    /// (when `classes` is given): each label is checked as it is read, so a label a classifier
+    /// cannot use is an error naming the file now, not a failure in the middle of training.
+    /// - Throws: ``DataFileError`` for malformed files, counts that disagree, or a label outside
+    ///   `0..<classes` (naming the label file, the label and its index).
+    public static func load(images imagesPath: String, labels labelsPath: String, classes: Int?) throws -> LabeledImages {
         var shape = ImageShape(height: 0, width: 0, channels: 1), count = 0
         var pixels: [Float] = []
         _ = try IDXFile.stream(path: imagesPath, header: { dimensions in
@@ -51,6 +60,11 @@ public struct LabeledImages: Sendable {
                 throw DataFileError(path: labelsPath, problem: "\(dimensions[0]) labels for \(count) images in \(imagesPath)")
             }
         }) { chunk, total in
+            if let classes, let bad = chunk.firstIndex(where: { Int($0) >= classes }) {
+                throw DataFileError(
+                    path: labelsPath,
+                    problem: "label \(chunk[bad]) of image \(labels.count + bad) is not a class: expected 0 to \(classes - 1) (\(classes) classes)")
+            }
             labels.reserveGrowing(by: chunk.count, upTo: total)
             labels.append(contentsOf: chunk.lazy.map(Int.init))
         }

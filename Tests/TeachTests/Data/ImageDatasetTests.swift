@@ -126,3 +126,50 @@ import Testing
         #expect(tiny.count == 1)
     }
 }
+
+@Suite struct DataCheckedAtLoadTests {
+    let directory: String = {
+        let path = NSTemporaryDirectory() + "load-check-tests-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
+    func writeSet(_ prefix: String, count: Int, rows: Int = 28, columns: Int = 28, labels: [UInt8]? = nil) throws {
+        try IDXFile(dimensions: [count, rows, columns], bytes: [UInt8](repeating: 7, count: count * rows * columns))
+            .write(to: "\(directory)/\(prefix)-images-idx3-ubyte", gzip: false)
+        try IDXFile(dimensions: [count], bytes: labels ?? (0..<count).map { UInt8($0 % 10) })
+            .write(to: "\(directory)/\(prefix)-labels-idx1-ubyte", gzip: false)
+    }
+
+    func expectProblem(_ file: String, _ fragment: String) {
+        let error = #expect(throws: DataFileError.self) {
+            try ImageDataset.load(.directory(directory), classes: 10, imageShape: ImageShape(28, 1))
+        }
+        #expect(error?.path == "\(directory)/\(file)")
+        #expect(error?.problem.contains(fragment) == true, "\(error?.description ?? "no error")")
+    }
+
+    /// Each of these failed late: a test label of 255 in the confusion matrix after all of chapter
+    /// 13's experiments, a training label of 10 in the one-hot targets, 0 test images after the
+    /// first experiment, 32×32 images inside the first dense layer; none named the file.
+    @Test func labelsCountsAndSizesAreCheckedWhenLoadedNamingTheFile() throws {
+        try writeSet("train", count: 20)
+        try writeSet("t10k", count: 5, labels: [0, 1, 255, 3, 4])
+        expectProblem("t10k-labels-idx1-ubyte", "label 255 of image 2 is not a class: expected 0 to 9 (10 classes)")
+        try writeSet("t10k", count: 5)
+        try writeSet("train", count: 20, labels: [UInt8](repeating: 0, count: 19) + [10])
+        expectProblem("train-labels-idx1-ubyte", "label 10 of image 19 is not a class")
+        try writeSet("train", count: 20)
+        try writeSet("t10k", count: 0)
+        expectProblem("t10k-images-idx3-ubyte", "holds 0 images")
+        try writeSet("t10k", count: 5, rows: 32, columns: 32)
+        try writeSet("train", count: 20, rows: 32, columns: 32)
+        expectProblem("train-images-idx3-ubyte", "the images are 32×32×1 (1024 numbers each), but the network reads 28×28×1 images (784 numbers)")
+        // A good set loads, and without the checks the labels are whatever the file says.
+        try writeSet("train", count: 20)
+        try writeSet("t10k", count: 5, labels: [0, 1, 255, 3, 4])
+        #expect(try ImageDataset.load(.directory(directory)).test.labels == [0, 1, 255, 3, 4])
+        try writeSet("t10k", count: 5)
+        #expect(try ImageDataset.load(.directory(directory), classes: 10, imageShape: ImageShape(28, 1)).training.count == 20)
+    }
+}
