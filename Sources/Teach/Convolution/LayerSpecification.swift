@@ -109,7 +109,7 @@ public enum LayerSpecification {
                 guard let name = names.first(where: { word == $0 || word == String($0.prefix(3)) }) else {
                     throw fail("unexpected word '\(word)' after '\(words[..<position].joined(separator: " "))': expected \(expected) or nothing")
                 }
-                guard values[name] == nil else { throw fail("'\(name)' is given twice: expected each of \(expected) at most once") }
+                guard values[name] == nil else { throw fail("'\(name)' is given twice: expected '\(name)' at most once") }
                 values[name] = try number(position + 1)
                 position += 2
             }
