@@ -258,9 +258,18 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
                 guard pass.loss.isFinite else {
                     throw TrainingDiverged(epoch: epoch, update: updates + 1, loss: Double(pass.loss), learningRate: optimizer.learningRate)
                 }
+                // A finite loss does not prove finite gradients (a NaN behind a unit that the loss
+                // no longer sees), and the optimizer would write NaN into the parameters: one pass
+                // over each gradient here, and one over each parameter after the update.
+                if let bad = firstNonFinite(in: pass.gradients) {
+                    throw divergence(bad, .gradient, gradients: pass.gradients, epoch: epoch, update: updates + 1, loss: Double(pass.loss), learningRate: optimizer.learningRate)
+                }
                 if let clipNorm = options.clipNorm { try clipByGlobalNorm(&pass.gradients, maxNorm: clipNorm) }
                 try step(pass.gradients, optimizer: &optimizer)
                 updates += 1
+                if let bad = firstNonFiniteParameter() {
+                    throw divergence(bad, .parameter, epoch: epoch, update: updates, loss: Double(pass.loss), learningRate: optimizer.learningRate)
+                }
                 batchLosses += Double(pass.loss)
                 batchCount += 1
                 let correct = measureAccuracy ? try pass.output.correctClassifications(y) : nil
@@ -273,6 +282,48 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
             try options.afterEpoch(history[history.count - 1])
         }
         return history
+    }
+}
+
+extension Model {
+    /// The index (in the order of ``parameters``) of the first of `values` with a NaN or infinite
+    /// element, or `nil` when all are finite: one pass over each, stopping at the first bad one.
+    @inlinable func firstNonFinite(in values: [Matrix<Scalar>]) -> Int? {
+        values.firstIndex { $0.hasNonFiniteElements }
+    }
+
+    /// The index (in the order of ``parameters``) of the first parameter with a NaN or infinite element.
+    @inlinable func firstNonFiniteParameter() -> Int? {
+        var offset = 0
+        for layer in layers {
+            let parameters = layer.parameters
+            if let index = firstNonFinite(in: parameters) { return offset + index }
+            offset += parameters.count
+        }
+        return nil
+    }
+
+    /// The error for parameter number `index` (in the order of ``parameters``), whose gradient or
+    /// value (`quantity`) is not finite: it names the layer, the parameter and the first bad element.
+    @inlinable func divergence(
+        _ index: Int, _ quantity: TrainingDiverged.Quantity, gradients: [Matrix<Scalar>]? = nil, epoch: Int, update: Int, loss: Double,
+        learningRate: Double
+    ) -> TrainingDiverged {
+        var offset = 0
+        for (position, layer) in layers.enumerated() {
+            let parameters = layer.parameters
+            if index < offset + parameters.count {
+                let local = index - offset, names = layer.parameterNames
+                let name = local < names.count ? names[local] : "parameter\(local)"
+                let values = (gradients?[index] ?? parameters[local]).elements
+                let bad = values.firstIndex { !$0.isFinite } ?? 0
+                return TrainingDiverged(
+                    epoch: epoch, update: update, quantity: quantity, layer: "layer \(position) (\(layer.name))", parameter: name,
+                    element: (bad, values.isEmpty ? .nan : Double(values[bad])), loss: loss, learningRate: learningRate)
+            }
+            offset += parameters.count
+        }
+        return TrainingDiverged(epoch: epoch, update: update, loss: loss, learningRate: learningRate)
     }
 }
 
