@@ -43,6 +43,46 @@ public struct Plotter: Sendable {
         return 60
     }
 
+    /// Removes the hidden temporary files that a killed run left in `directory`: a chapter stopped
+    /// while gnuplot drew leaves `.NAME.png.PID-RAND.tmp` (and its script's `.NAME.gp.PID-RAND-run.tmp`
+    /// and `-err`, `-text` siblings), because no cleanup runs in a killed process. Only names of
+    /// exactly that form (``AtomicFile/temporaryPath(beside:suffix:)`` beside a `.png` or `.gp`) are
+    /// touched, and only when the process `PID` that made them is no longer alive, so a chapter
+    /// drawing into the same directory at the same time keeps its files.
+    /// - Returns: the names removed.
+    @discardableResult
+    public static func removeStaleTemporaryFiles(in directory: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
+        var removed: [String] = []
+        for name in names.sorted() {
+            guard let pid = temporaryFileOwner(name), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let path = directory.isEmpty ? name : "\(directory)/\(name)"
+            if (try? FileManager.default.removeItem(atPath: path)) != nil { removed.append(name) }
+        }
+        return removed
+    }
+
+    /// The process id in a plotting temporary file's name `.NAME.png.PID-RAND.tmp` or
+    /// `.NAME.gp.PID-RAND[-run|-err|-text].tmp`; `nil` for any other name.
+    static func temporaryFileOwner(_ name: String) -> pid_t? {
+        guard name.hasPrefix("."), name.hasSuffix(".tmp") else { return nil }
+        var middle = name.dropFirst().dropLast(4)
+        for suffix in ["-run", "-err", "-text"] where middle.hasSuffix(suffix) {
+            middle = middle.dropLast(suffix.count)
+            break
+        }
+        // NAME.ext.PID-RAND: the last dot separates the unique part, the one before it the extension.
+        let parts = middle.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count >= 3, ["png", "gp"].contains(parts[parts.count - 2]), !parts[0..<(parts.count - 2)].joined(separator: ".").isEmpty else {
+            return nil
+        }
+        let unique = parts[parts.count - 1].split(separator: "-", omittingEmptySubsequences: false)
+        guard unique.count == 2, unique.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            let pid = pid_t(unique[0]), pid > 0, UInt32(unique[1]) != nil
+        else { return nil }
+        return pid
+    }
+
     /// The first eight bytes of every PNG file.
     static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 

@@ -198,6 +198,27 @@ import Testing
         }
     }
 
+    /// A killed chapter leaves `.NAME.png.PID-RAND.tmp`: the next run removes those of dead
+    /// processes, and nothing else.
+    @Test func staleTemporaryFilesOfDeadProcessesAreRemoved() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // A process id that is surely not alive: a child that has exited and been reaped.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let dead = child.processIdentifier, alive = ProcessInfo.processInfo.processIdentifier
+        let stale = [".loss.png.\(dead)-123.tmp", ".loss.gp.\(dead)-9-run.tmp", ".loss.gp.\(dead)-9-err.tmp", ".a.b.png.\(dead)-7-text.tmp"]
+        let kept = [
+            ".loss.png.\(alive)-5.tmp", "loss.png", "loss.gp", ".loss.png.\(dead)-x.tmp", ".loss.txt.\(dead)-5.tmp",
+            ".loss.png.\(dead)-5.tmp.bak", ".png.\(dead)-5.tmp", "loss.png.\(dead)-5.tmp", ".loss.png.\(dead)-5-other.tmp",
+        ]
+        for name in stale + kept { FileManager.default.createFile(atPath: "\(directory)/\(name)", contents: Data("x".utf8)) }
+        #expect(Plotter.removeStaleTemporaryFiles(in: directory).sorted() == stale.sorted())
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == kept.sorted())
+    }
+
     @Test func findGnuplotSearchesThePath() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
