@@ -60,10 +60,11 @@ public struct BatchRecord: Sendable, Equatable {
 /// Training stopped because a number stopped being finite: the loss, a gradient or a parameter
 /// became infinite or NaN, usually because the steps grew until they overflowed.
 ///
-/// ``Model/train(inputs:targets:options:optimizer:using:)`` checks the loss of every batch, every
-/// gradient before the optimizer uses it, and every parameter after the update, so a network whose
-/// weights turned NaN stops at that update, naming the layer and the parameter, instead of
-/// "training" to the end with a finite-looking loss.
+/// ``Model/train(inputs:targets:options:optimizer:using:)`` checks the loss of every batch and
+/// every gradient before the optimizer uses it (so a NaN stops training at that update, naming the
+/// layer and the parameter), and every parameter at the end of each epoch (a parameter that
+/// overflowed, or sits at ±∞ where no loss sees it, is reported with the epoch and the updates so
+/// far), instead of "training" to the end with a finite-looking loss.
 public struct TrainingDiverged: Error, CustomStringConvertible, Sendable {
     /// Which number stopped being finite.
     public enum Quantity: String, Sendable, Hashable {
@@ -71,16 +72,17 @@ public struct TrainingDiverged: Error, CustomStringConvertible, Sendable {
         case loss
         /// The gradient of a parameter, before the update.
         case gradient
-        /// A parameter, after the update.
+        /// A parameter, at the end of an epoch.
         case parameter
     }
 
     /// The epoch in which the loss stopped being finite (0 when the untrained model's loss already was not).
     public var epoch: Int
-    /// The weight update, counted from the start of training, after which it happened.
+    /// The weight update, counted from the start of training, after which it happened (for a
+    /// parameter, found at the end of the epoch: the updates made so far).
     public var update: Int
     /// The loss that was measured: infinite or NaN when ``quantity`` is ``Quantity/loss``, otherwise
-    /// the batch's loss (which may still look finite).
+    /// the batch's loss (for a parameter, the epoch's mean batch loss), which may still look finite.
     public var loss: Double
     /// The learning rate in use: usually the culprit.
     public var learningRate: Double
@@ -124,7 +126,7 @@ public struct TrainingDiverged: Error, CustomStringConvertible, Sendable {
         case .gradient, .parameter:
             let place = element.map { " (element \($0.index) is \($0.value))" } ?? ""
             let name = "\(quantity == .gradient ? "the gradient of " : "")parameter '\(parameter ?? "?")' of \(layer ?? "a layer")"
-            what = "\(name) became non-finite\(place) \(quantity == .gradient ? "before" : "after") the update, with batch loss \(loss),"
+            what = "\(name) became non-finite\(place) \(quantity == .gradient ? "before the update" : "by the end of the epoch"), with batch loss \(loss),"
         }
         return "training diverged in epoch \(epoch), update \(update): \(what) with learning rate "
             + "\(learningRate); try a smaller learning rate (or standardize the inputs)"

@@ -116,7 +116,7 @@ import Testing
 
     /// A gradient that overflows while the loss is finite (x = 1e300, error 1e10) is caught
     /// before the update, naming the layer, the parameter, the epoch and the update; a parameter
-    /// that is infinite where the loss cannot see it (a bias of −∞ behind a ReLU) after it.
+    /// that is infinite where the loss cannot see it (a bias of −∞ behind a ReLU) at the epoch's end.
     @Test func nonFiniteGradientsAndParametersAreNamed() throws {
         let options = TrainingOptions<Double>(epochs: 1, batchSize: 1, loss: .halfSquaredError, shuffle: false, lossReport: .batchAverage)
         var random = SeededGenerator(seed: 1)
@@ -145,9 +145,10 @@ import Testing
             Issue.record("an infinite bias was accepted")
         } catch let error as TrainingDiverged {
             #expect(error.quantity == .parameter)
+            #expect((error.epoch, error.update) == (1, 1))
             #expect(error.layer == "layer 0 (dense 2)" && error.parameter == "bias")
             #expect(error.element?.index == 1 && error.element?.value == -.infinity)
-            #expect("\(error)".contains("parameter 'bias' of layer 0 (dense 2) became non-finite (element 1 is -inf) after the update"))
+            #expect("\(error)".contains("parameter 'bias' of layer 0 (dense 2) became non-finite (element 1 is -inf) by the end of the epoch"))
         }
     }
 
