@@ -180,28 +180,32 @@ TEACH_INLINE void pack_panels(long width, long count, long depth, const float *s
 
 // MARK: Element-wise loops
 
-/// ReLU: `output[i] = input[i] > 0 ? input[i] : 0` (NaN and −0 give +0), for `count` numbers.
+/// ReLU: `output[i] = input[i] <= 0 ? 0 : input[i]`, for `count` numbers. −0 gives +0 and NaN
+/// gives NaN, as PyTorch's ReLU does: a NaN must reach the loss, where training notices it, not be
+/// turned into a harmless-looking 0. (`<=` is false for NaN, so NaN keeps its own bits.)
 TEACH_INLINE void relu_loop(long count, const float *input, float *output) {
     const v8f zero = 0;
     long i = 0;
     for (; i + 8 <= count; i += 8) {
         const v8f h = load_v8f(input + i);
-        store_v8f(output + i, (v8f)((v8i)h & (h > zero)));
+        store_v8f(output + i, (v8f)((v8i)h & ~(h <= zero)));
     }
-    for (; i < count; i++) output[i] = input[i] > 0 ? input[i] : 0;
+    for (; i < count; i++) output[i] = input[i] <= 0 ? 0 : input[i];
 }
 
-/// The gradient through a ReLU: `output[i] = gradient[i] · (weighted_sums[i] > 0 ? 1 : 0)`, the
-/// same multiplication as `g · f'(h)` (so `-g · 0` is `-0`, as there).
+/// The gradient through a ReLU: `output[i] = gradient[i] · (weighted_sums[i] <= 0 ? 0 : 1)`, the
+/// same multiplication as `g · f'(h)` (so `-g · 0` is `-0`, as there). At a NaN weighted sum the
+/// slope is 1 and the gradient passes through, as in PyTorch, whose backward masks only where the
+/// output is `<= 0`.
 TEACH_INLINE void relu_gradient_loop(long count, const float *gradient, const float *weighted_sums, float *output) {
     const v8f zero = 0, one = 1;
     long i = 0;
     for (; i + 8 <= count; i += 8) {
         const v8f h = load_v8f(weighted_sums + i);
-        const v8f slope = (v8f)((v8i)one & (h > zero));
+        const v8f slope = (v8f)((v8i)one & ~(h <= zero));
         store_v8f(output + i, load_v8f(gradient + i) * slope);
     }
-    for (; i < count; i++) output[i] = gradient[i] * (weighted_sums[i] > 0 ? 1.0f : 0.0f);
+    for (; i < count; i++) output[i] = gradient[i] * (weighted_sums[i] <= 0 ? 0.0f : 1.0f);
 }
 
 /// Adam's update (the rule in Teach's Optimizer.swift), 8 lanes at a time: exactly the scalar

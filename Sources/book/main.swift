@@ -29,6 +29,34 @@ func note(_ message: String) {
     FileHandle.standardError.write(Data("book: \(message)\n".utf8))
 }
 
+/// The chapter running now (its process id, which is also its process group's: Foundation starts
+/// each child in a group of its own), so that an interrupt can stop it; 0 when none runs.
+nonisolated(unsafe) var runningChapter: pid_t = 0
+let runningChapterLock = NSLock()
+
+/// Ctrl-C (SIGINT) and SIGTERM: the chapter runs in its own process group, so the terminal's
+/// signal does not reach it; pass the signal on to the whole group, then stop with the shell's
+/// status for it (128 + signal). The handlers run on a dispatch queue, not inside the signal.
+func forwardInterrupts() -> [DispatchSourceSignal] {
+    [SIGINT, SIGTERM].map { number in
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+        source.setEventHandler {
+            runningChapterLock.lock()
+            let chapter = runningChapter
+            runningChapterLock.unlock()
+            if chapter > 0 {
+                kill(-chapter, number)
+                kill(chapter, number)
+            }
+            FileHandle.standardError.write(Data("book: stopped by signal \(number) (\(String(cString: strsignal(number))))\n".utf8))
+            exit(128 + number)
+        }
+        source.resume()
+        return source
+    }
+}
+
 /// Runs one chapter's executable and returns what it printed on standard output. Its standard
 /// error (notes, errors) passes through to ours.
 func runChapter(_ entry: ChapterEntry, binaries: URL, in directory: URL, options: BookOptions) -> String {
@@ -43,9 +71,18 @@ func runChapter(_ entry: ChapterEntry, binaries: URL, in directory: URL, options
     process.currentDirectoryURL = directory
     let pipe = Pipe()
     process.standardOutput = pipe
-    do { try process.run() } catch { fail("could not start \(binary.path): \(error)") }
+    runningChapterLock.lock()
+    do { try process.run() } catch {
+        runningChapterLock.unlock()
+        fail("could not start \(binary.path): \(error)")
+    }
+    runningChapter = process.processIdentifier
+    runningChapterLock.unlock()
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    runningChapterLock.lock()
+    runningChapter = 0
+    runningChapterLock.unlock()
     guard process.terminationReason == .exit, process.terminationStatus == 0 else {
         fail("chapter \(entry.number) (\(entry.name)) failed with status \(process.terminationStatus); its message is above")
     }
@@ -74,6 +111,7 @@ func firstDifference(_ a: String, _ b: String) -> String {
 }
 
 let options = BookOptions.parseOrExit()
+let interruptSources = forwardInterrupts()
 let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
 let workingDirectory = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
 

@@ -34,6 +34,16 @@ struct Benchmark: ParsableCommand {
     @Flag(help: "Leave the process as it is (no ProcessTuning.forTraining()): what a program that never asks gets.")
     var untuned = false
 
+    /// The most `--seconds` may be: an hour per row is already far past a steady median.
+    static let longestBudget = 3600.0
+
+    /// Refuses a time budget that would never end (`inf`, `1e300`) or is not a time at all.
+    func validate() throws {
+        guard seconds.isFinite, seconds > 0, seconds <= Self.longestBudget else {
+            throw ValidationError("--seconds \(seconds) must be a number of seconds above 0 and at most \(Int(Self.longestBudget))")
+        }
+    }
+
     func run() throws {
         #if DEBUG
         print("note: a debug build; run `swift run -c release benchmark` for meaningful numbers")

@@ -32,10 +32,10 @@ void teach_packed_product(teach_instructions instructions, long m, long n, long 
 void teach_few_rows_product(teach_instructions instructions, long m, long n, long k, const float *a, long a_row, long a_column,
                             const float *b, long b_row, float *c, long c_row);
 
-/// ReLU, `output[i] = input[i] > 0 ? input[i] : 0` (NaN and −0 give +0).
+/// ReLU, `output[i] = input[i] <= 0 ? 0 : input[i]` (−0 gives +0, NaN gives NaN, as in PyTorch).
 void teach_relu(long count, const float *input, float *output);
 
-/// The gradient through a ReLU: `output[i] = gradient[i] · (weighted_sums[i] > 0 ? 1 : 0)`.
+/// The gradient through a ReLU: `output[i] = gradient[i] · (weighted_sums[i] <= 0 ? 0 : 1)` (a NaN sum passes the gradient).
 void teach_relu_gradient(long count, const float *gradient, const float *weighted_sums, float *output);
 
 /// Adam's update for Float parameters (see Teach's Optimizer.swift for the rule), one pass over

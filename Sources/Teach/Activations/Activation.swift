@@ -12,6 +12,10 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
     case tanh
     /// The rectified linear unit `f(h) = max(0, h)`, with `f'(h) = 1` for `h > 0` and `0` otherwise
     /// (at `h = 0`, where it has no derivative, 0 is used).
+    ///
+    /// NaN propagates, as in PyTorch: `f(NaN) = NaN` (not 0, which would hide a diverging network
+    /// from the loss), and `f'(NaN) = 1`, so the gradient passes through a NaN unchanged, as
+    /// PyTorch's backward does (it zeroes the gradient only where the output is `<= 0`). −0 gives +0.
     case relu
     /// The leaky ReLU `f(h) = h` for `h > 0` and `negativeSlope · h` otherwise, with `f'(h) = 1` or
     /// `negativeSlope` (PyTorch's `LeakyReLU`, whose default slope is 0.01). Units never go fully
@@ -61,7 +65,7 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
         case .step: h >= 0 ? 1 : 0
         case .sigmoid: h >= 0 ? 1 / (1 + Scalar.exp(-h)) : Scalar.exp(h) / (1 + Scalar.exp(h))
         case .tanh: Scalar.tanh(h)
-        case .relu: h > 0 ? h : 0
+        case .relu: h <= 0 ? 0 : h  // NaN stays NaN (`<=` is false for it)
         case .leakyReLU(let slope): h > 0 ? h : Scalar(slope) * h
         case .identity: h
         case .softplus: h > 20 ? h : Scalar.log(onePlus: Scalar.exp(h))
@@ -85,7 +89,7 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
             let a = Scalar.tanh(h)
             return 1 - a * a
         case .relu:
-            return h > 0 ? 1 : 0
+            return h <= 0 ? 0 : 1  // 1 at NaN: the gradient passes, as in PyTorch
         case .leakyReLU(let slope):
             return h > 0 ? 1 : Scalar(slope)
         case .identity:
@@ -117,7 +121,7 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .relu where Scalar.self == Float.self:
             return Matrix(unchecked: h.rows, h.columns, unsafeBitCast(floatReLU(unsafeBitCast(h.storage, to: [Float].self)), to: [Scalar].self))
-        case .relu: return h.map { $0 > zero ? $0 : zero }
+        case .relu: return h.map { $0 <= zero ? zero : $0 }
         case .identity: return h
         default: return h.map { self($0) }
         }
@@ -141,7 +145,7 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
     @inlinable public func derivative<Scalar>(_ h: Matrix<Scalar>) -> Matrix<Scalar> {
         let zero = Scalar.zero, one = Scalar(1)
         switch self {
-        case .relu: return h.map { $0 > zero ? one : zero }
+        case .relu: return h.map { $0 <= zero ? zero : one }
         case .identity: return h.map { _ in one }
         default: return h.map { derivative($0) }
         }

@@ -3,7 +3,7 @@ import TeachKernels
 // ReLU on Float matrices, the training case, through TeachKernels' vector loops (optimised even in
 // debug builds). The arithmetic is the generic code's, so results are the same bit for bit.
 
-/// `max(0, h)` element by element (NaN gives 0).
+/// `h <= 0 ? 0 : h` element by element (−0 gives +0, NaN gives NaN).
 @usableFromInline
 func floatReLU(_ h: [Float]) -> [Float] {
     [Float](unsafeUninitializedCapacity: h.count) { output, initialized in
@@ -14,7 +14,7 @@ func floatReLU(_ h: [Float]) -> [Float] {
     }
 }
 
-/// `g · (h > 0 ? 1 : 0)` element by element; `g` and `h` have the same count.
+/// `g · (h <= 0 ? 0 : 1)` element by element (a NaN `h` passes `g` through); `g` and `h` have the same count.
 @usableFromInline
 func floatReLUGradient(_ g: [Float], _ h: [Float]) -> [Float] {
     [Float](unsafeUninitializedCapacity: g.count) { output, initialized in

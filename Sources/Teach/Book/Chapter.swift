@@ -65,6 +65,8 @@ public final class Chapter {
             }
             fail(ChapterOptions.message(for: error) + "\nSee 'swift run \(entry.name) --help'.", status: code.rawValue)
         }
+        // Temporary files that an interrupted earlier run left in the figures' directory go first.
+        Plotter.removeStaleTemporaryFiles(in: options.plots)
         let chapter = Chapter(entry: entry, options: options, plotter: Plotter(directory: options.plots))
         chapter.emit(Markdown.heading("Chapter \(entry.number): \(entry.title)", level: 2))
         do {

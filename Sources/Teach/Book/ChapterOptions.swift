@@ -31,4 +31,12 @@ public struct ChapterOptions: ParsableArguments, Sendable {
 
     /// The defaults: seed 42, figures in `plots`, terminal plots on, the full version, the default data.
     public init() {}
+
+    /// Refuses an empty `--plots`, which would scatter the figures over the working directory.
+    /// - Throws: `ValidationError` naming the option and what it needs.
+    public func validate() throws {
+        guard !plots.isEmpty else {
+            throw ValidationError("--plots \"\" names no directory: give one (--plots . for the working directory)")
+        }
+    }
 }

@@ -187,8 +187,26 @@ extension Matrix {
     }
 
     /// Whether any element is NaN or infinite.
+    ///
+    /// Training asks this of every gradient and parameter at every update, so Float and Double
+    /// take a loop that vectorises: the largest magnitude's bits (sign cleared) are at least the
+    /// exponent's all-ones pattern exactly when some element is infinite or NaN.
     @inlinable public var hasNonFiniteElements: Bool {
-        storage.contains { !$0.isFinite }
+        if Scalar.self == Float.self {
+            return storage.withUnsafeBytes { bytes in
+                var largest: UInt32 = 0
+                for bits in bytes.bindMemory(to: UInt32.self) { largest = Swift.max(largest, bits & 0x7fff_ffff) }
+                return largest >= 0x7f80_0000
+            }
+        }
+        if Scalar.self == Double.self {
+            return storage.withUnsafeBytes { bytes in
+                var largest: UInt64 = 0
+                for bits in bytes.bindMemory(to: UInt64.self) { largest = Swift.max(largest, bits & 0x7fff_ffff_ffff_ffff) }
+                return largest >= 0x7ff0_0000_0000_0000
+            }
+        }
+        return storage.contains { !$0.isFinite }
     }
 
     /// The matrix converted to another scalar type (e.g. `Double` to `Float` for training).

@@ -217,6 +217,12 @@ extension BatchNorm: StorableLayer {
         let shift: Matrix<Scalar> = try reader.tensor("bias", shape: [features], "β")
         let runningMean: Matrix<Scalar> = try reader.tensor("running_mean", shape: [features], "running mean")
         let runningVariance: Matrix<Scalar> = try reader.tensor("running_var", shape: [features], "running variance")
+        // a negative variance makes √(σ² + ε) NaN at inference
+        if let index = runningVariance.elements.firstIndex(where: { $0 < 0 }) {
+            try reader.require(
+                false, "tensor \(reader.name).running_var (running variance) at element \(index)", is: "\(runningVariance.elements[index])",
+                expected: "a variance ≥ 0")
+        }
         self = try reader.build { try BatchNorm(features: features, momentum: momentum, epsilon: epsilon) }
         self.scale = scale
         self.shift = shift

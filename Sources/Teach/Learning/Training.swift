@@ -57,16 +57,44 @@ public struct BatchRecord: Sendable, Equatable {
     }
 }
 
-/// Training stopped because the loss stopped being a number: the steps grew until they overflowed.
+/// Training stopped because a number stopped being finite: the loss, a gradient or a parameter
+/// became infinite or NaN, usually because the steps grew until they overflowed.
+///
+/// ``Model/train(inputs:targets:options:optimizer:using:)`` checks the loss of every batch and
+/// every gradient before the optimizer uses it (so a NaN stops training at that update, naming the
+/// layer and the parameter), and every parameter at the end of each epoch (a parameter that
+/// overflowed, or sits at ±∞ where no loss sees it, is reported with the epoch and the updates so
+/// far), instead of "training" to the end with a finite-looking loss.
 public struct TrainingDiverged: Error, CustomStringConvertible, Sendable {
+    /// Which number stopped being finite.
+    public enum Quantity: String, Sendable, Hashable {
+        /// The loss (``TrainingDiverged/loss`` is the non-finite value).
+        case loss
+        /// The gradient of a parameter, before the update.
+        case gradient
+        /// A parameter, at the end of an epoch.
+        case parameter
+    }
+
     /// The epoch in which the loss stopped being finite (0 when the untrained model's loss already was not).
     public var epoch: Int
-    /// The weight update, counted from the start of training, after which it happened.
+    /// The weight update, counted from the start of training, after which it happened (for a
+    /// parameter, found at the end of the epoch: the updates made so far).
     public var update: Int
-    /// The loss that was measured: infinite or NaN.
+    /// The loss that was measured: infinite or NaN when ``quantity`` is ``Quantity/loss``, otherwise
+    /// the batch's loss (for a parameter, the epoch's mean batch loss), which may still look finite.
     public var loss: Double
     /// The learning rate in use: usually the culprit.
     public var learningRate: Double
+    /// What stopped being finite: the loss, a gradient or a parameter.
+    public var quantity: Quantity
+    /// The layer holding the parameter, as `layer 1 (dense 32)` (counted from 0 in the model's
+    /// layers); `nil` when it was the loss.
+    public var layer: String?
+    /// The parameter's name within its layer (``Layer/parameterNames``, e.g. `weight`); `nil` when it was the loss.
+    public var parameter: String?
+    /// The first non-finite element of the gradient or parameter (row-major index), and its value.
+    public var element: (index: Int, value: Double)?
 
     /// An error for the loss `loss` after update `update` of epoch `epoch`, at `learningRate`.
     public init(epoch: Int, update: Int, loss: Double, learningRate: Double) {
@@ -74,11 +102,33 @@ public struct TrainingDiverged: Error, CustomStringConvertible, Sendable {
         self.update = update
         self.loss = loss
         self.learningRate = learningRate
+        self.quantity = .loss
     }
 
-    /// Where it happened, the loss, the learning rate and what to try.
+    /// An error for a gradient or parameter (`quantity`) of `layer` named `parameter` whose element
+    /// `element.index` is `element.value`, found at update `update` of epoch `epoch`.
+    public init(
+        epoch: Int, update: Int, quantity: Quantity, layer: String, parameter: String, element: (index: Int, value: Double),
+        loss: Double, learningRate: Double
+    ) {
+        self.init(epoch: epoch, update: update, loss: loss, learningRate: learningRate)
+        self.quantity = quantity
+        self.layer = layer
+        self.parameter = parameter
+        self.element = element
+    }
+
+    /// Where it happened, what became non-finite, the learning rate and what to try.
     public var description: String {
-        "training diverged in epoch \(epoch), update \(update): the loss became \(loss) with learning rate "
+        let what: String
+        switch quantity {
+        case .loss: what = "the loss became \(loss)"
+        case .gradient, .parameter:
+            let place = element.map { " (element \($0.index) is \($0.value))" } ?? ""
+            let name = "\(quantity == .gradient ? "the gradient of " : "")parameter '\(parameter ?? "?")' of \(layer ?? "a layer")"
+            what = "\(name) became non-finite\(place) \(quantity == .gradient ? "before the update" : "by the end of the epoch"), with batch loss \(loss),"
+        }
+        return "training diverged in epoch \(epoch), update \(update): \(what) with learning rate "
             + "\(learningRate); try a smaller learning rate (or standardize the inputs)"
     }
 }

@@ -73,11 +73,17 @@ extension Model {
     /// Loads a model saved by ``save(to:)``: every layer rebuilt through its initialiser (so its
     /// geometry is checked again) and every tensor checked against its layer. Layers of your own
     /// are read when their kinds are given in `layers`.
+    ///
+    /// Values that would make the model predict NaN or a silent constant are refused, naming the
+    /// tensor or setting: a NaN or infinite number in any tensor, a negative running variance
+    /// (``BatchNorm``), a leaky ReLU slope outside [0, 1], an ELU alpha outside [0, 1000]. Pass
+    /// `allowNonFinite: true` to load such a file anyway, to inspect a model that diverged.
     /// - Throws: ``DataFileError`` naming the file and the problem: not a safetensors file, not a
     ///   Teach model, a layer that cannot be built, a tensor that is missing, extra, of the wrong
-    ///   dtype (`F32` for `Model<Float>`, `F64` for `Model<Double>`) or the wrong shape.
-    public static func load(from path: String, layers: [LayerKind<Scalar>] = []) throws -> Model {
-        try Model(try SafeTensors.read(path: path), source: path, layers: layers)
+    ///   dtype (`F32` for `Model<Float>`, `F64` for `Model<Double>`) or the wrong shape, or a value
+    ///   out of range as above.
+    public static func load(from path: String, layers: [LayerKind<Scalar>] = [], allowNonFinite: Bool = false) throws -> Model {
+        try Model(try SafeTensors.read(path: path), source: path, layers: layers, allowNonFinite: allowNonFinite)
     }
 
     /// The model as safetensors: its parameters and, in the metadata, its architecture.
@@ -102,9 +108,10 @@ extension Model {
     }
 
     /// A model from safetensors written by ``safeTensors()``; `source` names the file in errors,
-    /// `layers` adds kinds of your own to the library's.
-    /// - Throws: ``DataFileError`` as ``load(from:layers:)``.
-    public init(_ file: SafeTensors, source: String = "model", layers custom: [LayerKind<Scalar>] = []) throws {
+    /// `layers` adds kinds of your own to the library's, `allowNonFinite` accepts non-finite and
+    /// out-of-range values (as in ``load(from:layers:allowNonFinite:)``).
+    /// - Throws: ``DataFileError`` as ``load(from:layers:allowNonFinite:)``.
+    public init(_ file: SafeTensors, source: String = "model", layers custom: [LayerKind<Scalar>] = [], allowNonFinite: Bool = false) throws {
         func problem(_ text: String) -> DataFileError { DataFileError(path: source, problem: text) }
         guard file.metadata[ModelFile.formatKey] == ModelFile.format else {
             throw problem(
@@ -125,7 +132,7 @@ extension Model {
         }
         var kinds: [String: LayerKind<Scalar>] = [:]
         for kind in ModelFile.libraryKinds(Scalar.self) + custom { kinds[kind.kind] = kind }
-        let store = TensorStore(tensors: file.tensors, source: source, kinds: kinds)
+        let store = TensorStore(tensors: file.tensors, source: source, kinds: kinds, allowNonFinite: allowNonFinite)
         let decoder = JSONDecoder()
         decoder.userInfo[TensorStore.key] = store
         let layers: [any Layer<Scalar>]

@@ -25,7 +25,7 @@ public protocol StorableLayer: Layer {
     init(reading reader: inout LayerReader) throws
 }
 
-/// One kind of layer a model file can hold, for ``Model/load(from:layers:)``: its `kind` and how
+/// One kind of layer a model file can hold, for ``Model/load(from:layers:allowNonFinite:)``: its `kind` and how
 /// to read it as a layer of `Scalar`s.
 public struct LayerKind<Scalar: MatrixScalar>: Sendable {
     /// The `kind` in the architecture.
@@ -65,11 +65,14 @@ final class TensorStore: @unchecked Sendable {
     let source: String
     /// The layer kinds the reader knows, by kind, for each scalar type (`[String: LayerKind<Scalar>]`).
     let kinds: Any
+    /// Whether non-finite tensors and out-of-range settings are loaded anyway (see ``Model/load(from:layers:allowNonFinite:)``).
+    let allowNonFinite: Bool
 
-    init(tensors: [String: SafeTensors.Tensor] = [:], source: String, kinds: Any = ()) {
+    init(tensors: [String: SafeTensors.Tensor] = [:], source: String, kinds: Any = (), allowNonFinite: Bool = false) {
         self.tensors = tensors
         self.source = source
         self.kinds = kinds
+        self.allowNonFinite = allowNonFinite
     }
 
     static func from(_ userInfo: [CodingUserInfoKey: Any]) -> TensorStore {
@@ -196,6 +199,20 @@ public struct LayerReader {
         DataFileError(path: store.source, problem: "\(name) (\(kind)): \(text)")
     }
 
+    /// Whether the model is being loaded with `allowNonFinite` (``Model/load(from:layers:allowNonFinite:)``):
+    /// then ``tensor(_:shape:_:)`` accepts NaN and infinities, and layers skip their range checks
+    /// (a negative running variance, a leaky slope outside [0, 1]).
+    public var allowsNonFinite: Bool { store.allowNonFinite }
+
+    /// Refuses `value`, the setting or tensor `what`, unless it `holds` or the model is loaded with
+    /// `allowNonFinite`: the error names it, the value and what was expected.
+    /// - Throws: ``DataFileError`` naming the file, the layer, `what` and `expected`.
+    public func require(_ holds: Bool, _ what: String, is value: String, expected: String) throws {
+        guard holds || allowsNonFinite else {
+            throw problem("\(what) is \(value), expected \(expected) (Model.load(from:layers:allowNonFinite:) with allowNonFinite: true loads it anyway)")
+        }
+    }
+
     /// Refuses keys that no read asked for.
     mutating func finish() throws {
         if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { !read.contains($0) }) {
@@ -287,10 +304,19 @@ public struct LayerReader {
         guard let activation = try Activation(storedName: name, parameter: { key in try reader.number(StoredKey(stringValue: key)) }) else {
             throw problem("unknown activation \"\(name)\" (\(Activation.storedNames.joined(separator: ", ")))")
         }
+        // A slope of 1e308 is a JSON number, but it makes every negative input overflow.
+        switch activation {
+        case .leakyReLU(let slope):
+            try require((0...1).contains(slope), "\"negative_slope\"", is: "\(slope)", expected: "a number from 0 to 1")
+        case .elu(let alpha):
+            try require((0...1000).contains(alpha), "\"alpha\"", is: "\(alpha)", expected: "a number from 0 to 1000")
+        default: break
+        }
         return activation
     }
 
-    /// The layer's tensor `parameter`, which must exist with `Scalar`'s dtype and the given shape.
+    /// The layer's tensor `parameter`, which must exist with `Scalar`'s dtype and the given shape,
+    /// and hold only finite numbers (unless ``allowsNonFinite``).
     public mutating func tensor<Scalar: MatrixScalar>(_ parameter: String, shape expected: [Int], _ meaning: String) throws -> Matrix<Scalar> {
         let tensorName = "\(name).\(parameter)"
         let expectedText = "[" + expected.map(String.init).joined(separator: ", ") + "]"
@@ -303,7 +329,13 @@ public struct LayerReader {
         guard tensor.shape == expected else {
             throw problem("tensor \(tensorName) (\(meaning)) has shape \(tensor.shapeDescription), expected \(expectedText)")
         }
-        return try tensor.matrix()
+        let matrix: Matrix<Scalar> = try tensor.matrix()
+        // NaN or infinite weights load "fine" and then predict NaN or a silent constant: refused
+        // here, where they enter (one pass over the numbers).
+        if !allowsNonFinite, let index = matrix.elements.firstIndex(where: { !$0.isFinite }) {
+            try require(false, "tensor \(tensorName) (\(meaning)) at element \(index)", is: "\(matrix.elements[index])", expected: "a finite number")
+        }
+        return matrix
     }
 
     /// The layers inside this one, from the array `key`.

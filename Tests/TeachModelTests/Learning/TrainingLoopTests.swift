@@ -78,6 +78,80 @@ import Testing
         }
     }
 
+    /// The issue's reproducer: a dense 64-32-32-10 network with plain SGD at learning rate 1e8
+    /// used to "train" to the end with NaN weights behind its ReLUs and a finite loss. Now NaN
+    /// passes through ReLU and the first non-finite gradient or parameter stops training, named.
+    @Test(arguments: [1e8, 3e7, 3e8])
+    func nonFiniteParametersStopTrainingNamingTheLayer(learningRate: Double) throws {
+        var random = SeededGenerator(seed: 16)
+        let sizes = [64, 32, 32, 10]
+        var layers: [any Layer<Float>] = []
+        for i in 1..<sizes.count {
+            let last = i == sizes.count - 1
+            layers.append(try Dense<Float>(inputs: sizes[i - 1], units: sizes[i], activation: last ? .identity : .relu, initializer: last ? .xavier : .he, using: &random))
+        }
+        layers.append(Softmax<Float>())
+        var model = try Model(layers)
+        let count = 256
+        let x = Matrix<Float>.uniform(rows: count, columns: 64, in: 0..<1, using: &random)
+        let labels = (0..<count).map { _ in random.integer(below: 10) }
+        let y = Matrix<Float>(rows: count, columns: 10) { r, c in labels[r] == c ? 1 : 0 }
+        var optimizer = try Optimizer<Float>.sgd(learningRate: learningRate)
+        let options = TrainingOptions<Float>(epochs: 20, batchSize: 32, loss: .crossEntropy)
+        do {
+            try model.train(inputs: x, targets: y, options: options, optimizer: &optimizer, using: &random)
+            Issue.record("training at learning rate \(learningRate) ended with \(model.parameters.filter(\.hasNonFiniteElements).count) non-finite parameters")
+        } catch let error as TrainingDiverged {
+            let text = "\(error)"
+            #expect(text.contains("epoch \(error.epoch), update \(error.update)"))
+            #expect(error.update >= 1)
+            if error.quantity != .loss {
+                #expect(error.layer?.hasPrefix("layer ") == true)
+                #expect(error.parameter == "weight" || error.parameter == "bias")
+                #expect(text.contains("parameter '\(error.parameter!)' of \(error.layer!)"))
+                #expect(error.element.map { !$0.value.isFinite } == true)
+            }
+        }
+    }
+
+    /// A gradient that overflows while the loss is finite (x = 1e300, error 1e10) is caught
+    /// before the update, naming the layer, the parameter, the epoch and the update; a parameter
+    /// that is infinite where the loss cannot see it (a bias of −∞ behind a ReLU) at the epoch's end.
+    @Test func nonFiniteGradientsAndParametersAreNamed() throws {
+        let options = TrainingOptions<Double>(epochs: 1, batchSize: 1, loss: .halfSquaredError, shuffle: false, lossReport: .batchAverage)
+        var random = SeededGenerator(seed: 1)
+        var optimizer = try Optimizer<Double>.sgd(learningRate: 0.1)
+        var overflowing = try Model<Double>([Dense(weights: [[1e-300]], bias: [0], activation: .identity)])
+        let x = try Matrix<Double>(rows: 1, columns: 1, elements: [1e300]), y = try Matrix<Double>(rows: 1, columns: 1, elements: [-1e10])
+        do {
+            try overflowing.train(inputs: x, targets: y, options: options, optimizer: &optimizer, using: &random)
+            Issue.record("an infinite gradient was accepted")
+        } catch let error as TrainingDiverged {
+            #expect(error.quantity == .gradient)
+            #expect((error.epoch, error.update) == (1, 1))
+            #expect(error.layer == "layer 0 (dense 1)" && error.parameter == "weight")
+            #expect(error.loss.isFinite)
+            #expect("\(error)".contains("the gradient of parameter 'weight' of layer 0 (dense 1) became non-finite (element 0 is "))
+        }
+        #expect(overflowing.parameters[0][0, 0] == 1e-300)  // refused before the update
+
+        var hidden = try Model<Double>([
+            Dense(weights: [[1, 1]], bias: [0, -.infinity], activation: .relu),
+            Dense(weights: [[1], [1]], bias: [0], activation: .identity),
+        ])
+        let ones = try Matrix<Double>(rows: 1, columns: 1, elements: [1])
+        do {
+            try hidden.train(inputs: ones, targets: ones, options: options, optimizer: &optimizer, using: &random)
+            Issue.record("an infinite bias was accepted")
+        } catch let error as TrainingDiverged {
+            #expect(error.quantity == .parameter)
+            #expect((error.epoch, error.update) == (1, 1))
+            #expect(error.layer == "layer 0 (dense 2)" && error.parameter == "bias")
+            #expect(error.element?.index == 1 && error.element?.value == -.infinity)
+            #expect("\(error)".contains("parameter 'bias' of layer 0 (dense 2) became non-finite (element 1 is -inf) by the end of the epoch"))
+        }
+    }
+
     @Test func badArgumentsAreErrors() throws {
         var random = SeededGenerator(seed: 2)
         var network = try Network<Double>(sizes: [2, 1], hidden: .sigmoid, output: .sigmoid, using: &random)

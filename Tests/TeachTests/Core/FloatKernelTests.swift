@@ -159,9 +159,18 @@ import TeachKernels
         let relu = Activation.relu(h)
         let through = try Activation.relu.gradient(g, at: h)
         for i in 0..<count {
-            #expect(relu[0, i].bitPattern == (values[i] > 0 ? values[i] : 0).bitPattern)
+            // PyTorch's rule: −0 gives +0, NaN gives NaN (not 0), and the gradient passes a NaN sum.
+            let expected: Float = values[i].isNaN ? values[i] : values[i] > 0 ? values[i] : 0
+            #expect(relu[0, i].bitPattern == expected.bitPattern)
+            #expect(relu[0, i].isNaN == values[i].isNaN)
             #expect(through[0, i].bitPattern == (gradient[i] * Activation.relu.derivative(values[i])).bitPattern)
+            if values[i].isNaN { #expect(through[0, i].bitPattern == gradient[i].bitPattern) }
         }
+        // The generic (Double) path follows the same rule.
+        #expect(Activation.relu(Double.nan).isNaN)
+        #expect(Activation.relu(-0.0 as Double).bitPattern == (0.0 as Double).bitPattern)
+        #expect(Activation.relu.derivative(Double.nan) == 1)
+        #expect(try Activation.relu(Matrix<Double>(rows: 1, columns: 2, elements: [.nan, -1]))[0, 0].isNaN)
         #expect(throws: ShapeError.self) { try Activation.relu.gradient(g, at: Matrix<Float>(rows: 1, columns: count + 1)) }
     }
 

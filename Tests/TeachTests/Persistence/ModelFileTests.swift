@@ -246,6 +246,36 @@ extension PersistenceTests {
             try expectLoadProblem(try empty.encoded(), "the layers do not fit together: Model: needs at least one layer")
         }
 
+        /// The CNN's file with one number of tensor `name` replaced by `value`.
+        func editedTensor(_ name: String, element: Int, _ value: Float) throws -> [UInt8] {
+            var file = try Self.trainedCNN(Float.self).model.safeTensors()
+            guard let tensor = file.tensors[name] else { Issue.record("no tensor \(name)"); return [] }
+            var elements = try tensor.matrix(as: Float.self).elements
+            elements[element] = value
+            file.tensors[name] = try SafeTensors.Tensor(shape: tensor.shape, numbers: elements)
+            return try file.encoded()
+        }
+
+        /// NaN or infinite weights, a negative running variance and a leaky slope of 1e308 are
+        /// refused, naming the tensor or setting; `allowNonFinite: true` loads them anyway.
+        @Test func nonFiniteAndOutOfRangeValuesAreRefusedUnlessAllowed() throws {
+            let cases: [(bytes: [UInt8], fragment: String)] = [
+                (try editedTensor("layers.6.weight", element: 5, .nan), "layers.6 (dense): tensor layers.6.weight (weights, inputs×units) at element 5 is nan, expected a finite number"),
+                (try editedTensor("layers.10.bias", element: 2, .infinity), "layers.10 (dense): tensor layers.10.bias (biases) at element 2 is inf, expected a finite number"),
+                (try editedTensor("layers.1.weight", element: 0, -.infinity), "tensor layers.1.weight"),
+                (try editedTensor("layers.7.running_var", element: 3, -1), "layers.7 (batch_norm): tensor layers.7.running_var (running variance) at element 3 is -1.0, expected a variance ≥ 0"),
+                (try editedArchitecture(replacing(#""negative_slope":0.2"#, #""negative_slope":1e308"#)), #"layers.3 (conv2d): "negative_slope" is 1e+308, expected a number from 0 to 1"#),
+                (try editedArchitecture(replacing(#""activation":"tanh""#, #""activation":"elu","alpha":-3"#)), #"layers.8 (activation): "alpha" is -3.0, expected a number from 0 to 1000"#),
+            ]
+            for (bytes, fragment) in cases {
+                try expectLoadProblem(bytes, fragment)
+                try expectLoadProblem(bytes, "allowNonFinite: true loads it anyway")
+                let path = directory + "/allowed.safetensors"
+                try Data(bytes).write(to: URL(fileURLWithPath: path))
+                #expect(throws: Never.self) { try Model<Float>.load(from: path, allowNonFinite: true) }
+            }
+        }
+
         @Test func theWrongKindOfFileIsAnError() throws {
             var file = try Self.trainedCNN(Float.self).model.safeTensors()
             try expectLoadProblem(try file.encoded(), as: Double.self, "layers.1 (conv2d): tensor layers.1.weight holds F32 numbers, but a Model<Double> needs F64")

@@ -141,6 +141,84 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/plots") == ["line.gp"])
     }
 
+    /// A stand-in gnuplot at `directory/gnuplot` running the shell `body`.
+    func fakeGnuplot(in directory: String, _ body: String) throws -> String {
+        let fake = directory + "/gnuplot"
+        try "#!/bin/sh\n\(body)\n".write(toFile: fake, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake)
+        return fake
+    }
+
+    /// The PNG's path is the script's last `set output '…'`.
+    static let writeToOutput = #"out=$(sed -n "s/^set output '\(.*\)'$/\1/p" "$1" | tail -1)"#
+
+    @Test func aGnuplotThatNeverExitsIsStoppedAndTheFigureNamed() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let plotter = Plotter(directory: directory + "/plots", gnuplot: try fakeGnuplot(in: directory, "exec sleep 1000"), timeout: 0.5)
+        let start = Date()
+        do {
+            try plotter.draw(figure)
+            Issue.record("a gnuplot that never exits must be stopped")
+        } catch let PlotError.gnuplotFailed(message, script) {
+            #expect(message.contains("did not finish within 0.5 s"), "\(message)")
+            #expect(script == directory + "/plots/line.gp")
+        }
+        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/plots") == ["line.gp"])
+        #expect(Plotter(directory: "p", gnuplot: nil).timeout == 60)
+        #expect(Plotter.defaultTimeout(environment: ["TEACH_GNUPLOT_TIMEOUT": "5"]) == 5)
+        #expect(Plotter.defaultTimeout(environment: ["TEACH_GNUPLOT_TIMEOUT": "soon"]) == 60)
+    }
+
+    @Test func tenBytesThatAreNotAPNGAreRefused() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fake = try fakeGnuplot(in: directory, Self.writeToOutput + #"; printf 'not a png!' > "$out""#)
+        do {
+            try Plotter(directory: directory + "/plots", gnuplot: fake).draw(figure)
+            Issue.record("10 bytes of text must not become the figure")
+        } catch let PlotError.gnuplotFailed(message, script) {
+            #expect(message.contains("10 bytes that are not a PNG image"), "\(message)")
+            #expect(script == directory + "/plots/line.gp")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/plots") == ["line.gp"])
+    }
+
+    @Test func aGnuplotKilledByASignalIsReportedWithTheSignal() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fake = try fakeGnuplot(in: directory, "kill -SEGV $$")
+        do {
+            try Plotter(directory: directory + "/plots", gnuplot: fake).draw(figure)
+            Issue.record("a crashed gnuplot must throw")
+        } catch let PlotError.gnuplotFailed(message, _) {
+            #expect(message.contains("killed by signal 11 (Segmentation fault)"), "\(message)")
+            #expect(!message.contains("status"))
+        }
+    }
+
+    /// A killed chapter leaves `.NAME.png.PID-RAND.tmp`: the next run removes those of dead
+    /// processes, and nothing else.
+    @Test func staleTemporaryFilesOfDeadProcessesAreRemoved() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // A process id that is surely not alive: a child that has exited and been reaped.
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let dead = child.processIdentifier, alive = ProcessInfo.processInfo.processIdentifier
+        let stale = [".loss.png.\(dead)-123.tmp", ".loss.gp.\(dead)-9-run.tmp", ".loss.gp.\(dead)-9-err.tmp", ".a.b.png.\(dead)-7-text.tmp"]
+        let kept = [
+            ".loss.png.\(alive)-5.tmp", "loss.png", "loss.gp", ".loss.png.\(dead)-x.tmp", ".loss.txt.\(dead)-5.tmp",
+            ".loss.png.\(dead)-5.tmp.bak", ".png.\(dead)-5.tmp", "loss.png.\(dead)-5.tmp", ".loss.png.\(dead)-5-other.tmp",
+        ]
+        for name in stale + kept { FileManager.default.createFile(atPath: "\(directory)/\(name)", contents: Data("x".utf8)) }
+        #expect(Plotter.removeStaleTemporaryFiles(in: directory).sorted() == stale.sorted())
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == kept.sorted())
+    }
+
     @Test func findGnuplotSearchesThePath() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
