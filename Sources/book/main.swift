@@ -32,11 +32,13 @@ func note(_ message: String) {
 /// The chapter running now (its process id, which is also its process group's: Foundation starts
 /// each child in a group of its own), so that an interrupt can stop it; 0 when none runs.
 nonisolated(unsafe) var runningChapter: pid_t = 0
+/// Set when an interrupt arrives: the chapter's end is then the interrupt's doing, not a failure.
+nonisolated(unsafe) var interrupted = false
 let runningChapterLock = NSLock()
 
 /// Ctrl-C (SIGINT) and SIGTERM: the chapter runs in its own process group, so the terminal's
-/// signal does not reach it; pass the signal on to the whole group, then stop with the shell's
-/// status for it (128 + signal). The handlers run on a dispatch queue, not inside the signal.
+/// signal does not reach it; pass the signal on to the whole group (and SIGKILL after a second, for
+/// a chapter that ignores it), then stop with the shell's status for it (128 + signal). The handlers run on a dispatch queue, not inside the signal.
 func forwardInterrupts() -> [DispatchSourceSignal] {
     [SIGINT, SIGTERM].map { number in
         signal(number, SIG_IGN)
@@ -44,10 +46,15 @@ func forwardInterrupts() -> [DispatchSourceSignal] {
         source.setEventHandler {
             runningChapterLock.lock()
             let chapter = runningChapter
+            interrupted = true
             runningChapterLock.unlock()
             if chapter > 0 {
                 kill(-chapter, number)
                 kill(chapter, number)
+                // a chapter that ignores or outlives the signal is stopped for good after a second
+                for _ in 0..<20 where kill(chapter, 0) == 0 { usleep(50_000) }
+                kill(-chapter, SIGKILL)
+                kill(chapter, SIGKILL)
             }
             FileHandle.standardError.write(Data("book: stopped by signal \(number) (\(String(cString: strsignal(number))))\n".utf8))
             exit(128 + number)
@@ -82,7 +89,10 @@ func runChapter(_ entry: ChapterEntry, binaries: URL, in directory: URL, options
     process.waitUntilExit()
     runningChapterLock.lock()
     runningChapter = 0
+    let stopping = interrupted
     runningChapterLock.unlock()
+    // stopped by an interrupt: the handler reports it and exits with its status
+    while stopping { sleep(60) }
     guard process.terminationReason == .exit, process.terminationStatus == 0 else {
         fail("chapter \(entry.number) (\(entry.name)) failed with status \(process.terminationStatus); its message is above")
     }
