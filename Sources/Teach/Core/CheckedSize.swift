@@ -7,7 +7,9 @@
 /// `input 99999999999×99999999999×3: 99999999999 × 99999999999 × 3 numbers per image is more than 9223372036854775807`.
 public enum CheckedSize {
     /// `factors` multiplied together.
-    /// - Parameter what: names the size in the error, e.g. `input 32×32×3: numbers per image`.
+    /// - Parameters:
+    ///   - factors: the numbers to multiply, as they came from the input.
+    ///   - what: names the size in the error, e.g. `input 32×32×3: numbers per image`.
     /// - Throws: ``InvalidArgument`` naming `what` and the factors when the product is larger than `Int.max`.
     public static func product(_ factors: [Int], _ what: @autoclosure () -> String) throws -> Int {
         var result = 1
@@ -20,6 +22,9 @@ public enum CheckedSize {
     }
 
     /// `terms` added together.
+    /// - Parameters:
+    ///   - terms: the numbers to add, as they came from the input.
+    ///   - what: names the size in the error.
     /// - Throws: ``InvalidArgument`` naming `what` and the terms when the sum is larger than `Int.max`
     ///   (or smaller than `Int.min`).
     public static func sum(_ terms: [Int], _ what: @autoclosure () -> String) throws -> Int {

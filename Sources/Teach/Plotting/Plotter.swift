@@ -28,7 +28,7 @@ public struct Plotter: Sendable {
     /// A plotter writing into `directory` (created when the first figure is drawn), drawing with the
     /// gnuplot at `gnuplot`; by default the first one on `PATH`, and with `nil` only the scripts and the
     /// terminal plots are made. Each gnuplot run may take `timeout` seconds (at most 10⁷; a value that is not positive means 60; by default
-    /// ``defaultTimeout()``: 60, or the environment's `TEACH_GNUPLOT_TIMEOUT`).
+    /// ``defaultTimeout(environment:)``: 60, or the environment's `TEACH_GNUPLOT_TIMEOUT`).
     public init(directory: String, gnuplot: String? = Plotter.findGnuplot(), timeout: Double = Plotter.defaultTimeout()) {
         self.directory = directory
         self.gnuplot = gnuplot
