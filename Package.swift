@@ -44,20 +44,13 @@ let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: 
 ///   product called across modules without it ran about 220 times slower here). That works for any
 ///   package that depends on Teach.
 ///
-/// Debug builds of this repository are optimised all the same: the tests, the chapters and the
-/// library they exercise at `-O`, the C kernels at `-O2`. A model's layers are called through the
-/// `Layer` protocol, so their code runs as the library compiled it, and unoptimised the unit tests
-/// took far longer (the Float kernel tests: 207 s instead of 3). The setting is
-/// for the package's own development only: SwiftPM refuses any flag in a package that another one
-/// depends on, so when this manifest is read as a dependency (checked out under a `checkouts`
-/// folder, as SwiftPM and Xcode do, or with `TEACH_AS_DEPENDENCY` set in the environment) it
-/// declares none. Release builds never have it, so what the benchmark and `./run-tests` measure is
-/// what a dependent package gets. Levels are not mixed for modules with `@inlinable` code (a `-O`
-/// library used by `-Onone` tests crashed here, Swift 6.3.1), hence one setting for all.
-let readAsDependency =
-    Context.packageDirectory.split(separator: "/").contains("checkouts") || Context.environment["TEACH_AS_DEPENDENCY"] != nil
-let optimizedInDebug: [SwiftSetting] = readAsDependency ? [] : [.unsafeFlags(["-O"], .when(configuration: .debug))]
-let optimizedCInDebug: [CSetting] = readAsDependency ? [] : [.unsafeFlags(["-O2"], .when(configuration: .debug))]
+/// The tests and the chapters (not part of the library product, so SwiftPM lets them have flags)
+/// are optimised even in debug builds: they call the library's `@inlinable` code, which they then
+/// compile themselves at `-O`. The library itself is unoptimised in a debug build, like any
+/// dependency's: the unit tests take about 37 s that way (`swift test --skip BookTests`). The
+/// quick loop optimises everything, the library and its C kernels included, from the command line
+/// (`./run-tests --quick`), which is allowed because the flags are the caller's, not the package's.
+let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
     name: "Teach",
@@ -76,12 +69,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The Float kernels in C, one per instruction set, each function with its own target: the
         // packed matrix product, ReLU, Adam's update (see Sources/CKernels/include/CKernels.h).
-        .target(name: "CKernels", path: "Sources/CKernels", cSettings: optimizedCInDebug),
+        .target(name: "CKernels", path: "Sources/CKernels"),
         // The kernels' Swift face: the choice of instruction set, the split over two cores.
-        .target(name: "TeachKernels", dependencies: ["CKernels"], path: "Sources/TeachKernels", swiftSettings: optimizedInDebug),
+        .target(name: "TeachKernels", dependencies: ["CKernels"], path: "Sources/TeachKernels"),
         .target(
-            name: "Teach", dependencies: [numerics, argumentParser, "CZlib", "CKernels", "TeachKernels"], path: "Sources/Teach",
-            swiftSettings: optimizedInDebug),
+            name: "Teach", dependencies: [numerics, argumentParser, "CZlib", "CKernels", "TeachKernels"], path: "Sources/Teach"),
         // The book depends on every chapter so that `swift run book` builds them all first.
         .executableTarget(
             name: "book", dependencies: ["Teach", argumentParser] + chapters.map { .target(name: $0.name) },
