@@ -2,7 +2,7 @@ import TeachKernels
 
 /// The Float product's entry point for `Matrix.product` (which is `@inlinable`, so it reaches the
 /// kernel through this plain function): the kernel itself lives in the `TeachKernels` module,
-/// which is optimised even in debug builds (see Package.swift and Sources/TeachKernels).
+/// whose C kernels pick the processor's instruction set at run time (Sources/CKernels).
 @usableFromInline
 func floatProduct(
     m: Int, n: Int, k: Int, a: UnsafePointer<Float>, aRow: Int, aColumn: Int, b: UnsafePointer<Float>, bRow: Int, bColumn: Int,
