@@ -140,6 +140,9 @@ struct Benchmark: ParsableCommand {
                       "samples_per_second": String(format: "%.0f", Double(count * epochs) / elapsed)])
             }
         }
+        if !productsOnly {
+            try convolutionRows(wanted: wanted, emit: emit, median: { budget, body in try median(budget: budget, body) }, random: &random)
+        }
         if !productsOnly, wanted("784-50-10 on Fashion-MNIST, Adam, batch 128, 5 epochs"),
             FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
         {
@@ -176,11 +179,81 @@ struct Benchmark: ParsableCommand {
                 rows.map { row in
                     switch row["kind"] {
                     case "product": ["\(row["name"]!) (\(row["layout"]!))", "\(row["ms"]!) ms", "\(row["gflops"]!) GFLOP/s"]
-                    case "alexnet": [row["name"]!, "\(row["ms"]!) ms", ""]
+                    case "alexnet", "step", "convolution": [row["name"]!, "\(row["ms"]!) ms", ""]
                     case "fashion": [row["name"]!, "\(row["seconds"]!) s", "\(row["samples_per_second"]!) samples/s, test accuracy \(row["accuracy"]!)"]
                     default: [row["name"]!, "\(row["seconds"]!) s", "\(row["samples_per_second"]!) samples/s"]
                     }
                 }, alignments: [.left, .right, .right]))
         }
     }
+
+    /// The convolutional networks of chapter 13 (one epoch of 60,000 images, and the forward and
+    /// backward pass of one batch of 128) and the convolutions of residual networks, one layer at a
+    /// time, forward and backward, on random data (the speed does not depend on the numbers).
+    func convolutionRows(
+        wanted: (String) -> Bool, emit: ([String: String]) -> Void, median: (Double, () throws -> Void) throws -> Double,
+        random: inout SeededGenerator
+    ) throws {
+        let clock = ContinuousClock()
+        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
+        for (name, layers) in Self.convolutionalNetworks {
+            let count = 60_000, batch = 128
+            let epochName = "\(name), Adam, batch 128, one epoch of 60,000", stepName = "\(name), forward and backward, batch 128"
+            guard wanted(epochName) || wanted(stepName) else { continue }
+            var model: Model<Float> = try LayerSpecification.classifier(input: "28x28x1", layers: layers, classes: 10, using: &random)
+            if wanted(stepName) {
+                let x = Matrix<Float>.uniform(rows: batch, columns: 784, in: 0..<1, using: &random)
+                let y = Matrix<Float>(rows: batch, columns: 10) { r, c in r % 10 == c ? 1 : 0 }
+                var stepModel = model
+                let time = try median(2) { _ = try stepModel.backpropagate(x, targets: y, loss: .crossEntropy, using: &random) }
+                emit(["kind": "step", "name": stepName, "network": name, "ms": String(format: "%.2f", time * 1000)])
+            }
+            if wanted(epochName) {
+                let x = Matrix<Float>.uniform(rows: count, columns: 784, in: 0..<1, using: &random)
+                let labels = (0..<count).map { _ in random.integer(below: 10) }
+                let y = Matrix<Float>(rows: count, columns: 10) { r, c in labels[r] == c ? 1 : 0 }
+                var optimizer = try Optimizer<Float>.adam()
+                let start = clock.now
+                try model.train(
+                    inputs: x, targets: y, options: TrainingOptions(epochs: 1, batchSize: batch, loss: .crossEntropy, lossReport: .batchAverage),
+                    optimizer: &optimizer, using: &random)
+                let elapsed = seconds(clock.now - start)
+                emit(["kind": "training", "name": epochName, "network": name, "seconds": String(format: "%.2f", elapsed),
+                      "samples_per_second": String(format: "%.0f", Double(count) / elapsed)])
+            }
+        }
+        for shape in Self.residualConvolutions {
+            let name = "conv \(shape.filters) \(shape.size)x\(shape.size)" + (shape.stride > 1 ? " stride \(shape.stride)" : "")
+                + (shape.padding > 0 ? " pad \(shape.padding)" : "") + " on \(shape.side)x\(shape.side)x\(shape.channels), batch 128"
+            guard wanted(name) else { continue }
+            var layer = try Conv2D<Float>(
+                inputShape: ImageShape(shape.side, shape.channels), filters: shape.filters, filterSize: shape.size, stride: shape.stride,
+                padding: shape.padding, activation: .identity, using: &random)
+            let x = Matrix<Float>.gaussian(rows: 128, columns: layer.inputShape.count, using: &random)
+            let gradient = Matrix<Float>.gaussian(rows: 128, columns: layer.outputShape.count, using: &random)
+            let geometry = ["channels": "\(shape.channels)", "side": "\(shape.side)", "filters": "\(shape.filters)", "size": "\(shape.size)",
+                            "stride": "\(shape.stride)", "padding": "\(shape.padding)"]
+            let forward = try median(1) { _ = try layer.forward(x, mode: .training, using: &random) }
+            emit(geometry.merging(["kind": "convolution", "pass": "forward", "name": "\(name), forward", "ms": String(format: "%.3f", forward * 1000)]) { $1 })
+            let backward = try median(1) {
+                _ = try layer.forward(x, mode: .training, using: &random)
+                _ = try layer.backward(outputGradient: gradient, needsInputGradient: true)
+            } - forward
+            emit(geometry.merging(["kind": "convolution", "pass": "backward", "name": "\(name), backward", "ms": String(format: "%.3f", backward * 1000)]) { $1 })
+        }
+    }
+
+    /// Chapter 13's two convolutional networks on 28×28×1 images (a dense layer of 10 and a
+    /// softmax follow, see `LayerSpecification.classifier`).
+    static let convolutionalNetworks: [(name: String, layers: [String])] = [
+        ("the article's CNN", ["conv 25 5", "maxpool 2", "conv 25 5", "maxpool 2", "conv 25 4", "dense 50"]),
+        ("the wider CNN", ["conv 32 3 pad 1", "maxpool 2", "conv 64 3 pad 1", "maxpool 2", "dense 128", "dropout 0.2"]),
+    ]
+
+    /// The convolutions of a residual network's later stages (no activation: batch normalization
+    /// follows them there): 3×3 with 64 and 128 channels at 14×14 and 7×7, and 1×1 ones, which are
+    /// a plain product.
+    static let residualConvolutions: [(channels: Int, side: Int, filters: Int, size: Int, stride: Int, padding: Int)] = [
+        (64, 14, 64, 3, 1, 1), (128, 7, 128, 3, 1, 1), (64, 14, 128, 1, 1, 0), (128, 7, 128, 1, 1, 0),
+    ]
 }
