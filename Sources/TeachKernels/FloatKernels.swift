@@ -51,6 +51,11 @@ public enum FloatKernels {
             twoCores: twoCores, instructions: min(instructions, .best))
     }
 
+    /// Up to this many rows of `op(A)`, a ``product(m:n:k:a:aRow:aColumn:b:bRow:bColumn:c:accumulate:twoCores:instructions:)``
+    /// with a row-major `B` streams `B` without packing, and each number is one chain of
+    /// multiply-adds over the whole depth instead of one per depth block of at most 256.
+    public static var fewRows: Int { FloatProductBlocking.fewRows }
+
     /// Adam's update of `count` Float parameters in place (the rule in Teach's Optimizer.swift,
     /// bit for bit); large tensors are split over both cores.
     public static func adam(

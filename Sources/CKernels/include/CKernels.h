@@ -32,6 +32,41 @@ void teach_packed_product(teach_instructions instructions, long m, long n, long 
 void teach_few_rows_product(teach_instructions instructions, long m, long n, long k, const float *a, long a_row, long a_column,
                             const float *b, long b_row, float *c, long c_row);
 
+/// The geometry of a 2-D convolution over channels-last images (Teach's Conv2D): `height × width ×
+/// channels` in, `out_height × out_width × filters` out, filters of `filter_size × filter_size ×
+/// channels` moved by `stride` over the input with `padding` zeros on every side. The patch
+/// matrix has one row per window (image after image, row-major within an image) and `F·F·C`
+/// columns, column `(fy·F + fx)·C + c` holding the input under filter offset `(fy, fx)`, channel `c`.
+typedef struct {
+    long height, width, channels;
+    long out_height, out_width, filters;
+    long filter_size, stride, padding;
+} teach_convolution;
+
+/// What teach_convolution_forward applies after the bias.
+enum { TEACH_CONVOLUTION_IDENTITY = 0, TEACH_CONVOLUTION_RELU = 1 };
+
+/// The forward pass for windows `first_window ..< first_window + windows` (counted over the whole
+/// batch): `weighted_sums = patches · weights + bias` (weights `(F·F·C) × K` row-major, bias `K`) and,
+/// with TEACH_CONVOLUTION_RELU, `output = relu(weighted_sums)`; both are written at row
+/// `first_window` of their `(windows of the batch) × K` matrices. The same numbers as the product
+/// over the whole patch matrix, without making it. One core.
+void teach_convolution_forward(teach_instructions instructions, const teach_convolution *convolution, long first_window, long windows,
+                               const float *x, const float *weights, const float *bias, float *weighted_sums, float *output,
+                               int activation);
+
+/// Rows `first_row ..< first_row + rows` of the weight gradient `patchesᵀ · gradient` (`(F·F·C) × K`,
+/// row-major) for a batch of `images`, with `gradient` the weighted sums' gradient, one row of `K`
+/// per window: the same numbers as the product over the whole patch matrix. One core.
+void teach_convolution_weight_gradient(teach_instructions instructions, const teach_convolution *convolution, long images,
+                                       const float *x, const float *gradient, float *weight_gradient, long first_row, long rows);
+
+/// The input gradient of images `first_image ..< first_image + images`: `col2im(gradient · weightsᵀ)`,
+/// each window's gradient added onto the pixels it read, in the order of the windows, into
+/// `input_gradient` (cleared first for those images). One core.
+void teach_convolution_input_gradient(teach_instructions instructions, const teach_convolution *convolution, long first_image,
+                                      long images, const float *gradient, const float *weights, float *input_gradient);
+
 /// ReLU, `output[i] = input[i] <= 0 ? 0 : input[i]` (−0 gives +0, NaN gives NaN, as in PyTorch).
 void teach_relu(long count, const float *input, float *output);
 

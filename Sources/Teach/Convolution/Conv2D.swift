@@ -36,8 +36,8 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
     public var bias: Matrix<Scalar>
     /// The activation `f` applied to the weighted sums (PyTorch puts it in a separate module).
     public var activation: Activation
-    /// What ``forward(_:mode:using:)`` keeps for the backward pass: the patches
-    /// (`(m·Ho·Wo)×(F·F·C)`), `h` and `a` (`m × Ho·Wo·K`).
+    /// What ``forward(_:mode:using:)`` keeps for the backward pass: the input `x` (`m × H·W·C`), `h`
+    /// and `a` (`m × Ho·Wo·K`).
     @usableFromInline var saved = Saved<ConvolutionTrace<Scalar>>()
 
     /// The sizes of a convolution computed from its geometry alone, before any weights exist (what
@@ -188,13 +188,24 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
         return Matrix(unchecked: rows, rowLength, out)
     }
 
-    /// The forward pass, keeping the patches and weighted sums for the backward pass.
+    /// The forward pass, keeping the input and the weighted sums for the backward pass.
+    ///
+    /// For Float (training), the product runs without the patch matrix: blocks of its rows are
+    /// gathered in cache and multiplied there, on both cores, with the bias and a ReLU applied to
+    /// each block while it is in cache (``FloatConvolution``); the numbers are the same as the
+    /// product over the whole patch matrix gives.
     @inlinable public func forwardTrace(_ x: Matrix<Scalar>) throws -> ConvolutionTrace<Scalar> {
+        try checkInput(x)
+        let windows = x.rows * outputShape.height * outputShape.width
+        if Scalar.self == Float.self, windows > floatProductFewRows {
+            let float = unsafeBitCast(self, to: Conv2D<Float>.self)
+            return unsafeBitCast(float.floatForwardTrace(unsafeBitCast(x, to: Matrix<Float>.self)), to: ConvolutionTrace<Scalar>.self)
+        }
         let columns = try patches(x)
         var sums = try columns.matmul(weights)
         try sums.addToEachRow(bias)  // in place: the product is ours alone
         let h = Matrix(unchecked: x.rows, outputShape.count, sums.storage)
-        return ConvolutionTrace(patches: columns, weightedSums: h, output: activation(h))
+        return ConvolutionTrace(input: x, weightedSums: h, output: activation(h))
     }
 
     /// The outputs `f(conv(x) + b)`, `m × (Ho·Wo·K)`.
@@ -209,8 +220,17 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
         let dh = try activation.gradient(outputGradient, at: trace.weightedSums, operation: "Conv2D.backward")
         let batch = dh.rows
         let perWindow = Matrix(unchecked: batch * outputShape.height * outputShape.width, filterCount, dh.storage)
-        let weightGradient = try trace.patches.transposedMatmul(perWindow)
         let biasGradient = perWindow.columnSums()
+        if Scalar.self == Float.self, perWindow.rows > floatProductFewRows {
+            // Float: the kernels that never make the patch matrix (Conv2DFloat.swift), the same numbers
+            let float = unsafeBitCast(self, to: Conv2D<Float>.self), sums = unsafeBitCast(perWindow, to: Matrix<Float>.self)
+            let weightGradient = weights.rows > floatProductFewRows
+                ? float.floatWeightGradient(input: unsafeBitCast(trace.input, to: Matrix<Float>.self), sumGradient: sums)
+                : unsafeBitCast(try patches(trace.input).transposedMatmul(perWindow), to: Matrix<Float>.self)
+            let inputGradient = needed ? float.floatInputGradient(images: batch, sumGradient: sums) : Matrix(rows: 0, columns: 0)
+            return (unsafeBitCast(inputGradient, to: Matrix<Scalar>.self), unsafeBitCast(weightGradient, to: Matrix<Scalar>.self), biasGradient)
+        }
+        let weightGradient = try patches(trace.input).transposedMatmul(perWindow)
         guard needed else { return (Matrix(rows: 0, columns: 0), weightGradient, biasGradient) }
         let patchGradient = try perWindow.matmulTransposed(weights)
         // col2im: add each window's gradient back onto the input pixels it was read from.
@@ -267,16 +287,17 @@ extension Conv2D: Layer {
 
 /// What ``Conv2D``'s forward pass keeps for its backward pass.
 public struct ConvolutionTrace<Scalar: MatrixScalar>: Sendable {
-    /// im2col of the input, `(m·Ho·Wo)×(F·F·C)`.
-    public var patches: Matrix<Scalar>
+    /// The input `x`, `m × H·W·C`: the weight gradient reads its patches (``Conv2D/patches(_:)``),
+    /// which are never kept (for a 3×3 convolution they are nine times the input).
+    public var input: Matrix<Scalar>
     /// `h`, `m × (Ho·Wo·K)`.
     public var weightedSums: Matrix<Scalar>
     /// `f(h)`.
     public var output: Matrix<Scalar>
 
     /// A trace from its three matrices, as the forward pass computed them.
-    @inlinable public init(patches: Matrix<Scalar>, weightedSums: Matrix<Scalar>, output: Matrix<Scalar>) {
-        self.patches = patches
+    @inlinable public init(input: Matrix<Scalar>, weightedSums: Matrix<Scalar>, output: Matrix<Scalar>) {
+        self.input = input
         self.weightedSums = weightedSums
         self.output = output
     }

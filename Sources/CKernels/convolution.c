@@ -1,0 +1,174 @@
+// The Float convolution without its patch matrix. Teach's Conv2D computes a convolution as a matrix
+// product over the patch matrix (im2col: one row per window, `F·F·C` numbers each); for a 3×3
+// convolution that matrix is nine times the input, and writing it out, then reading it back for the
+// product, took longer than the product itself. Here the patch matrix is never made whole: a block
+// of its rows (or columns) is gathered into a small buffer that stays in the processor's cache, and
+// the packed product (teach_packed_product) reads it from there.
+//
+// Every number comes out bit for bit as the product over the whole patch matrix gives it:
+// - a product's numbers depend only on its depth blocks (CKernels.h), and the forward pass and the
+//   input gradient split only the rows (windows), never the depth;
+// - the weight gradient's depth is the windows: it is cut into exactly the product's depth blocks
+//   (equal blocks of at most 256 windows), the first stored and each next one added, as the
+//   product does inside one call;
+// - col2im adds each window's gradient onto its pixels in the order of the windows, as before.
+
+#include "CKernels.h"
+#include <stdlib.h>
+#include <string.h>
+
+/// The blocks of windows that the forward pass and the input gradient gather at a time: about
+/// 128 Ki floats (512 KiB, well inside the 1-2 MiB of L2 beside the product's packed blocks), at
+/// least 64 windows and a multiple of 8.
+static long window_block(long row_length) {
+    long block = (128 * 1024) / (row_length > 0 ? row_length : 1);
+    if (block < 64) block = 64;
+    if (block > 4096) block = 4096;
+    return block / 8 * 8;
+}
+
+static long max_long(long a, long b) { return a > b ? a : b; }
+static long min_of(long a, long b) { return a < b ? a : b; }
+
+/// Where window `index` is: its image and its output position.
+typedef struct {
+    long image, y, x;
+} window_position;
+
+static window_position locate(const teach_convolution *g, long index) {
+    const long per_image = g->out_height * g->out_width;
+    const long rest = index % per_image;
+    return (window_position){index / per_image, rest / g->out_width, rest % g->out_width};
+}
+
+static void next_window(const teach_convolution *g, window_position *w) {
+    if (++w->x == g->out_width) {
+        w->x = 0;
+        if (++w->y == g->out_height) {
+            w->y = 0;
+            w->image++;
+        }
+    }
+}
+
+/// For one window and one filter row `fy`, the stretch of patch columns `[from, to)` (counted within
+/// the filter row, `0 ..< F·C`) that lies on the image, and the offset of its first number in the
+/// input; false when the whole filter row lies on the padding.
+static int filter_row_on_image(const teach_convolution *g, window_position w, long fy, long *from, long *to, long *pixel) {
+    const long c = g->channels, f = g->filter_size;
+    const long iy = w.y * g->stride - g->padding + fy;
+    if (iy < 0 || iy >= g->height) return 0;
+    const long left = w.x * g->stride - g->padding;
+    const long first = max_long(0, -left), last = min_of(f, g->width - left);  // filter columns on the image
+    if (first >= last) return 0;
+    *from = first * c;
+    *to = last * c;
+    *pixel = w.image * g->height * g->width * c + (iy * g->width + left + first) * c;
+    return 1;
+}
+
+/// Copies `count` floats (short runs, such as the 3 numbers of a one-channel 3×3 filter row, are
+/// not worth a call of memcpy).
+static inline void copy_floats(float *target, const float *source, long count) {
+    if (count >= 32) {
+        memcpy(target, source, (size_t)count * sizeof(float));
+    } else {
+        for (long i = 0; i < count; i++) target[i] = source[i];
+    }
+}
+
+/// Patch rows `first_window ..< first_window + count`, columns `first_column ..< first_column +
+/// columns` of the patch matrix of `x` (zeros where the window hangs over the padding), into `target`
+/// row-major with rows of `columns`.
+static void gather_patches(const teach_convolution *g, const float *x, long first_window, long count, long first_column, long columns,
+                           float *target) {
+    const long filter_row = g->filter_size * g->channels;
+    const long last_column = first_column + columns;
+    window_position w = locate(g, first_window);
+    for (long i = 0; i < count; i++, next_window(g, &w)) {
+        float *row = target + i * columns;
+        for (long fy = first_column / filter_row; fy < g->filter_size && fy * filter_row < last_column; fy++) {
+            // this filter row's part of the wanted columns, counted within the filter row
+            const long start = fy * filter_row;
+            const long wanted_from = max_long(first_column, start) - start, wanted_to = min_of(last_column, start + filter_row) - start;
+            float *out = row + (start + wanted_from - first_column);
+            long from, to, pixel;
+            if (!filter_row_on_image(g, w, fy, &from, &to, &pixel)) from = to = wanted_to;
+            const long copy_from = max_long(from, wanted_from), copy_to = min_of(to, wanted_to);
+            if (copy_from >= copy_to) {
+                memset(out, 0, (size_t)(wanted_to - wanted_from) * sizeof(float));
+                continue;
+            }
+            for (long q = wanted_from; q < copy_from; q++) out[q - wanted_from] = 0;
+            copy_floats(out + (copy_from - wanted_from), x + pixel + (copy_from - from), copy_to - copy_from);
+            for (long q = copy_to; q < wanted_to; q++) out[q - wanted_from] = 0;
+        }
+    }
+}
+
+void teach_convolution_forward(teach_instructions instructions, const teach_convolution *g, long first_window, long windows,
+                               const float *x, const float *weights, const float *bias, float *weighted_sums, float *output,
+                               int activation) {
+    const long row_length = g->filter_size * g->filter_size * g->channels, k = g->filters;
+    const long block = window_block(row_length);
+    float *patches = teach_allocate_floats(min_of(block, windows) * row_length);
+    for (long start = first_window; start < first_window + windows; start += block) {
+        const long count = min_of(block, first_window + windows - start);
+        gather_patches(g, x, start, count, 0, row_length, patches);
+        float *sums = weighted_sums + start * k;
+        teach_packed_product(instructions, count, k, row_length, patches, row_length, 1, weights, k, 1, sums, k, 0);
+        // h = sum + b, then a = f(h), while the block's sums are still in cache
+        for (long i = 0; i < count; i++) {
+            float *h = sums + i * k;
+            for (long j = 0; j < k; j++) h[j] = h[j] + bias[j];
+        }
+        if (activation == TEACH_CONVOLUTION_RELU) teach_relu(count * k, sums, output + start * k);
+    }
+    free(patches);
+}
+
+void teach_convolution_weight_gradient(teach_instructions instructions, const teach_convolution *g, long images, const float *x,
+                                       const float *gradient, float *weight_gradient, long first_row, long rows) {
+    const long windows = images * g->out_height * g->out_width, k = g->filters;
+    if (rows <= 0 || windows <= 0) return;
+    // the product's depth blocks over all the windows (CKernels.h): equal blocks of at most 256
+    const long depth_blocks = (windows + 255) / 256;
+    const long step = (windows + depth_blocks - 1) / depth_blocks;
+    float *patches = teach_allocate_floats(step * rows);
+    for (long start = 0; start < windows; start += step) {
+        const long count = min_of(step, windows - start);
+        gather_patches(g, x, start, count, first_row, rows, patches);
+        // (patch columns)ᵀ · gradient rows: A(i, p) = patches[p·rows + i]
+        teach_packed_product(instructions, rows, k, count, patches, 1, rows, gradient + start * k, k, 1, weight_gradient + first_row * k,
+                             k, start > 0);
+    }
+    free(patches);
+}
+
+void teach_convolution_input_gradient(teach_instructions instructions, const teach_convolution *g, long first_image, long images,
+                                      const float *gradient, const float *weights, float *input_gradient) {
+    const long row_length = g->filter_size * g->filter_size * g->channels, k = g->filters;
+    const long image_size = g->height * g->width * g->channels, per_image = g->out_height * g->out_width;
+    memset(input_gradient + first_image * image_size, 0, (size_t)(images * image_size) * sizeof(float));
+    const long first_window = first_image * per_image, windows = images * per_image;
+    const long block = window_block(row_length);
+    float *patches = teach_allocate_floats(min_of(block, windows) * row_length);
+    for (long start = first_window; start < first_window + windows; start += block) {
+        const long count = min_of(block, first_window + windows - start);
+        // the patches' gradient, gradient · Wᵀ: B(p, j) = weights[j·K + p]
+        teach_packed_product(instructions, count, row_length, k, gradient + start * k, k, 1, weights, 1, k, patches, row_length, 0);
+        // col2im: each window's gradient added onto the pixels it read, window after window
+        window_position w = locate(g, start);
+        for (long i = 0; i < count; i++, next_window(g, &w)) {
+            const float *row = patches + i * row_length;
+            for (long fy = 0; fy < g->filter_size; fy++) {
+                long from, to, pixel;
+                if (!filter_row_on_image(g, w, fy, &from, &to, &pixel)) continue;
+                const float *source = row + fy * g->filter_size * g->channels + from;
+                float *target = input_gradient + pixel;
+                for (long q = 0; q < to - from; q++) target[q] += source[q];
+            }
+        }
+    }
+    free(patches);
+}

@@ -1,0 +1,74 @@
+import TeachKernels
+
+// Conv2D's passes for Float, the training case, by the kernels that never make the patch matrix
+// (TeachKernels' FloatConvolution). Plain functions, not `@inlinable`: Conv2D's generic code reaches
+// them through `Scalar.self == Float.self`, and the kernels stay behind this file.
+
+/// Up to this many rows, a Float product takes the few-rows path, whose sums are one chain over
+/// the whole depth: a convolution with so few windows (or so short a patch, for the weight
+/// gradient) keeps the patch matrix, so that its numbers stay those of that path.
+@usableFromInline var floatProductFewRows: Int { FloatKernels.fewRows }
+
+extension Conv2D where Scalar == Float {
+    /// The Float kernels' geometry for this layer.
+    var floatConvolution: FloatConvolution {
+        FloatConvolution(
+            height: inputShape.height, width: inputShape.width, channels: inputShape.channels, outputHeight: outputShape.height,
+            outputWidth: outputShape.width, filters: filterCount, filterSize: filterSize, stride: stride, padding: padding)
+    }
+
+    /// ``forwardTrace(_:)`` for Float: `h = patches · W + b` block by block in cache, and `a = relu(h)`
+    /// beside it (any other activation after).
+    @usableFromInline func floatForwardTrace(_ x: Matrix<Float>) -> ConvolutionTrace<Float> {
+        let count = x.rows * outputShape.count, images = x.rows
+        let relu = activation == .relu
+        var output = [Float](unsafeUninitializedCapacity: relu ? count : 0) { _, done in done = relu ? count : 0 }
+        let sums = [Float](unsafeUninitializedCapacity: count) { sums, initialized in
+            initialized = count
+            x.storage.withUnsafeBufferPointer { input in
+                weights.storage.withUnsafeBufferPointer { w in
+                    bias.storage.withUnsafeBufferPointer { b in
+                        output.withUnsafeMutableBufferPointer { out in
+                            guard let input = input.baseAddress, let w = w.baseAddress, let b = b.baseAddress, let h = sums.baseAddress else { return }
+                            floatConvolution.forward(
+                                images: images, x: input, weights: w, bias: b, weightedSums: h, output: out.baseAddress ?? h, relu: relu)
+                        }
+                    }
+                }
+            }
+        }
+        let h = Matrix<Float>(unchecked: x.rows, outputShape.count, sums)
+        let a = relu ? Matrix<Float>(unchecked: x.rows, outputShape.count, output) : activation(h)
+        return ConvolutionTrace(input: x, weightedSums: h, output: a)
+    }
+
+    /// The weight gradient `patchesᵀ · ∂E/∂h` for Float, from the input the trace kept.
+    @usableFromInline func floatWeightGradient(input x: Matrix<Float>, sumGradient dh: Matrix<Float>) -> Matrix<Float> {
+        let rows = weights.rows, count = weights.count
+        let out = [Float](unsafeUninitializedCapacity: count) { target, initialized in
+            initialized = count
+            x.storage.withUnsafeBufferPointer { input in
+                dh.storage.withUnsafeBufferPointer { gradient in
+                    guard let input = input.baseAddress, let gradient = gradient.baseAddress, let target = target.baseAddress else { return }
+                    floatConvolution.weightGradient(images: x.rows, x: input, gradient: gradient, into: target)
+                }
+            }
+        }
+        return Matrix(unchecked: rows, filterCount, out)
+    }
+
+    /// The input gradient `col2im(∂E/∂h · Wᵀ)` for Float, for a batch of `images`.
+    @usableFromInline func floatInputGradient(images: Int, sumGradient dh: Matrix<Float>) -> Matrix<Float> {
+        let count = images * inputShape.count
+        let out = [Float](unsafeUninitializedCapacity: count) { target, initialized in
+            initialized = count
+            dh.storage.withUnsafeBufferPointer { gradient in
+                weights.storage.withUnsafeBufferPointer { w in
+                    guard let gradient = gradient.baseAddress, let w = w.baseAddress, let target = target.baseAddress else { return }
+                    floatConvolution.inputGradient(images: images, gradient: gradient, weights: w, into: target)
+                }
+            }
+        }
+        return Matrix(unchecked: images, inputShape.count, out)
+    }
+}

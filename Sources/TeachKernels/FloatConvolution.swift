@@ -1,0 +1,95 @@
+import CKernels
+
+/// A Float convolution over channels-last images, run without its patch matrix (the C kernels in
+/// Sources/CKernels/convolution.c gather the patches block by block, in cache), on both cores when
+/// it is worth it. Every number is the one the product over the whole patch matrix gives.
+///
+/// The batch's windows are numbered image after image, row-major within an image; the patch matrix
+/// has one row of `F·F·C` numbers per window, and the weights are `(F·F·C) × K`, row-major.
+public struct FloatConvolution: Sendable {
+    var geometry: teach_convolution
+
+    /// The convolution of `height × width × channels` images by `filters` filters of `filterSize ×
+    /// filterSize × channels`, `stride` apart, with `padding` zeros around, giving `outputHeight ×
+    /// outputWidth × filters`. The sizes are the caller's to check (Teach's Conv2D does).
+    public init(
+        height: Int, width: Int, channels: Int, outputHeight: Int, outputWidth: Int, filters: Int, filterSize: Int, stride: Int,
+        padding: Int
+    ) {
+        geometry = teach_convolution(
+            height: height, width: width, channels: channels, out_height: outputHeight, out_width: outputWidth, filters: filters,
+            filter_size: filterSize, stride: stride, padding: padding)
+    }
+
+    /// `F·F·C`: the length of a patch.
+    public var patchLength: Int { geometry.filter_size * geometry.filter_size * geometry.channels }
+
+    /// `weightedSums = patches · weights + bias` for a batch of `images`, and `output =
+    /// relu(weightedSums)` when `relu` (else `output` is not touched). Both `(images·Ho·Wo) × K`.
+    public func forward(
+        images: Int, x: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+        weightedSums: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>, relu: Bool,
+        twoCores: Bool = true, instructions: VectorInstructions = .best
+    ) {
+        let windows = images * geometry.out_height * geometry.out_width
+        let set = min(instructions, .best).c, activation = Int32(relu ? TEACH_CONVOLUTION_RELU : TEACH_CONVOLUTION_IDENTITY)
+        nonisolated(unsafe) let (x, weights, bias, sums, output) = (x, weights, bias, weightedSums, output)
+        let run = { (first: Int, count: Int) in
+            withUnsafePointer(to: geometry) { g in
+                teach_convolution_forward(set, g, first, count, x, weights, bias, sums, output, activation)
+            }
+        }
+        if twoCores && worthTwoCores(windows * patchLength * geometry.filters) && windows >= 16 {
+            let half = windows / 2 / 8 * 8
+            ProductWorker.shared.run({ run(0, half) }, { run(half, windows - half) })
+        } else {
+            run(0, windows)
+        }
+    }
+
+    /// The weight gradient `patchesᵀ · gradient` (`(F·F·C) × K`) for a batch of `images`, from the
+    /// weighted sums' gradient (one row of `K` per window). Two cores take half of its rows each.
+    public func weightGradient(
+        images: Int, x: UnsafePointer<Float>, gradient: UnsafePointer<Float>, into weightGradient: UnsafeMutablePointer<Float>,
+        twoCores: Bool = true, instructions: VectorInstructions = .best
+    ) {
+        let windows = images * geometry.out_height * geometry.out_width, rows = patchLength
+        let set = min(instructions, .best).c
+        nonisolated(unsafe) let (x, gradient, target) = (x, gradient, weightGradient)
+        let run = { (first: Int, count: Int) in
+            withUnsafePointer(to: geometry) { g in
+                teach_convolution_weight_gradient(set, g, images, x, gradient, target, first, count)
+            }
+        }
+        if twoCores && worthTwoCores(windows * rows * geometry.filters) && rows >= 16 {
+            let half = rows / 2 / 8 * 8
+            ProductWorker.shared.run({ run(0, half) }, { run(half, rows - half) })
+        } else {
+            run(0, rows)
+        }
+    }
+
+    /// The input gradient `col2im(gradient · weightsᵀ)` for a batch of `images` (`images × H·W·C`),
+    /// written whole. Two cores take half of the images each.
+    public func inputGradient(
+        images: Int, gradient: UnsafePointer<Float>, weights: UnsafePointer<Float>, into inputGradient: UnsafeMutablePointer<Float>,
+        twoCores: Bool = true, instructions: VectorInstructions = .best
+    ) {
+        let windows = images * geometry.out_height * geometry.out_width
+        let set = min(instructions, .best).c
+        nonisolated(unsafe) let (gradient, weights, target) = (gradient, weights, inputGradient)
+        let run = { (first: Int, count: Int) in
+            withUnsafePointer(to: geometry) { g in
+                teach_convolution_input_gradient(set, g, first, count, gradient, weights, target)
+            }
+        }
+        if twoCores && worthTwoCores(windows * patchLength * geometry.filters) && images >= 2 {
+            let half = images / 2
+            ProductWorker.shared.run({ run(0, half) }, { run(half, images - half) })
+        } else {
+            run(0, images)
+        }
+    }
+
+    private func worthTwoCores(_ multiplyAdds: Int) -> Bool { multiplyAdds >= FloatProductBlocking.parallelThreshold }
+}

@@ -1,0 +1,99 @@
+import Testing
+import TeachKernels
+
+@testable import Teach
+
+/// Float convolutions run without their patch matrix (TeachKernels' FloatConvolution): every
+/// number must be the one the product over the whole patch matrix gives, bit for bit, which is what
+/// the book's chapter 13 trained with.
+@Suite struct FloatConvolutionTests {
+    /// (input, filters, filter size, stride, padding, batch): one channel and many, padding that
+    /// swallows whole filter rows, strides, 1×1 filters, more than 256 windows (several depth blocks
+    /// in the weight gradient) and more than 256 filters (several in the input gradient).
+    static let geometries: [(input: ImageShape, filters: Int, size: Int, stride: Int, padding: Int, batch: Int)] = [
+        (ImageShape(height: 8, width: 8, channels: 1), 5, 3, 1, 1, 3),
+        (ImageShape(height: 9, width: 7, channels: 3), 4, 3, 2, 2, 2),
+        (ImageShape(height: 12, width: 12, channels: 2), 7, 5, 1, 0, 5),
+        (ImageShape(height: 6, width: 6, channels: 5), 9, 1, 1, 0, 4),
+        (ImageShape(height: 5, width: 5, channels: 3), 3, 3, 1, 3, 2),
+        (ImageShape(height: 10, width: 10, channels: 16), 33, 3, 1, 1, 3),
+        (ImageShape(height: 4, width: 4, channels: 2), 300, 2, 2, 0, 3),
+        (ImageShape(height: 28, width: 28, channels: 1), 8, 3, 1, 1, 2),
+    ]
+
+    /// What Conv2D computed before: im2col, then matrix products, then col2im.
+    static func reference(_ conv: Conv2D<Float>, _ x: Matrix<Float>, _ dh: Matrix<Float>) throws
+        -> (h: Matrix<Float>, a: Matrix<Float>, weights: Matrix<Float>, input: Matrix<Float>)
+    {
+        let patches = try conv.patches(x)
+        var sums = try patches.matmul(conv.weights)
+        try sums.addToEachRow(conv.bias)
+        let h = Matrix(unchecked: x.rows, conv.outputShape.count, sums.storage)
+        let perWindow = Matrix(unchecked: patches.rows, conv.filterCount, dh.storage)
+        let weightGradient = try patches.transposedMatmul(perWindow)
+        let patchGradient = try perWindow.matmulTransposed(conv.weights)
+        var dx = [Float](repeating: 0, count: x.count)
+        conv.forEachWindowRow(batch: x.rows) { patch, pixel, count in
+            for i in 0..<count { dx[pixel + i] += patchGradient.storage[patch + i] }
+        }
+        return (h, conv.activation(h), weightGradient, Matrix(unchecked: x.rows, x.columns, dx))
+    }
+
+    static func sameBits(_ a: Matrix<Float>, _ b: Matrix<Float>) -> Bool {
+        a.shape == b.shape && zip(a.elements, b.elements).allSatisfy { $0.bitPattern == $1.bitPattern }
+    }
+
+    @Test(arguments: geometries.indices)
+    func sameNumbersAsThePatchMatrix(index: Int) throws {
+        let g = Self.geometries[index]
+        var random = SeededGenerator(seed: UInt64(10 + index))
+        for activation in [Activation.relu, .identity, .tanh] {
+            var conv = try Conv2D<Float>(
+                inputShape: g.input, filters: g.filters, filterSize: g.size, stride: g.stride, padding: g.padding, activation: activation,
+                using: &random)
+            conv.bias = .gaussian(rows: 1, columns: g.filters, using: &random)
+            let x = Matrix<Float>.gaussian(rows: g.batch, columns: g.input.count, using: &random)
+            let dh = Matrix<Float>.gaussian(rows: g.batch, columns: conv.outputShape.count, using: &random)
+            let expected = try Self.reference(conv, x, dh)
+            let trace = try conv.forwardTrace(x)
+            #expect(Self.sameBits(trace.weightedSums, expected.h), "weighted sums, geometry \(index), \(activation)")
+            #expect(Self.sameBits(trace.output, expected.a), "output, geometry \(index), \(activation)")
+            // the backward pass from ∂E/∂h: an identity activation passes the gradient unchanged
+            let identity = try Conv2D<Float>(
+                inputShape: g.input, weights: conv.weights, bias: conv.bias, filterSize: g.size, stride: g.stride, padding: g.padding,
+                activation: .identity)
+            let backward = try identity.backward(
+                ConvolutionTrace(input: x, weightedSums: trace.weightedSums, output: trace.weightedSums), outputGradient: dh)
+            #expect(Self.sameBits(backward.weights, expected.weights), "weight gradient, geometry \(index)")
+            #expect(Self.sameBits(backward.inputGradient, expected.input), "input gradient, geometry \(index)")
+            #expect(Self.sameBits(backward.bias, try dh.reshaped(rows: dh.count / g.filters, columns: g.filters).columnSums()))
+        }
+    }
+
+    /// One core or two, and every instruction set the processor has: the same bits.
+    @Test func everyWayGivesTheSameNumbers() throws {
+        var random = SeededGenerator(seed: 3)
+        let conv = try Conv2D<Float>(inputShape: ImageShape(height: 14, width: 14, channels: 8), filters: 24, filterSize: 3, padding: 1, using: &random)
+        let x = Matrix<Float>.gaussian(rows: 16, columns: conv.inputShape.count, using: &random)
+        let dh = Matrix<Float>.gaussian(rows: 16, columns: conv.outputShape.count, using: &random)
+        let kernels = conv.floatConvolution
+        func run(twoCores: Bool, _ instructions: VectorInstructions) -> [[Float]] {
+            let windows = 16 * conv.outputShape.height * conv.outputShape.width
+            var h = [Float](repeating: 0, count: windows * 24), a = h
+            var dw = [Float](repeating: 0, count: conv.weights.count), dx = [Float](repeating: 1, count: x.count)
+            kernels.forward(
+                images: 16, x: x.storage, weights: conv.weights.storage, bias: conv.bias.storage, weightedSums: &h, output: &a, relu: true,
+                twoCores: twoCores, instructions: instructions)
+            kernels.weightGradient(images: 16, x: x.storage, gradient: dh.storage, into: &dw, twoCores: twoCores, instructions: instructions)
+            kernels.inputGradient(images: 16, gradient: dh.storage, weights: conv.weights.storage, into: &dx, twoCores: twoCores, instructions: instructions)
+            return [h, a, dw, dx]
+        }
+        let first = run(twoCores: true, .best)
+        for instructions in VectorInstructions.allCases where instructions <= .best {
+            for twoCores in [false, true] {
+                let other = run(twoCores: twoCores, instructions)
+                #expect(zip(first, other).allSatisfy { zip($0, $1).allSatisfy { $0.bitPattern == $1.bitPattern } }, "\(instructions), two cores \(twoCores)")
+            }
+        }
+    }
+}
