@@ -128,9 +128,10 @@ void teach_convolution_forward(teach_instructions instructions, const teach_conv
 }
 
 void teach_convolution_weight_gradient(teach_instructions instructions, const teach_convolution *g, long images, const float *x,
-                                       const float *gradient, float *weight_gradient, long first_row, long rows) {
+                                       const float *gradient, float *weight_gradient, long first_row, long rows, long first_filter,
+                                       long filters) {
     const long windows = images * g->out_height * g->out_width, k = g->filters;
-    if (rows <= 0 || windows <= 0) return;
+    if (rows <= 0 || filters <= 0 || windows <= 0) return;
     // the product's depth blocks over all the windows (CKernels.h): equal blocks of at most 256
     const long depth_blocks = (windows + 255) / 256;
     const long step = (windows + depth_blocks - 1) / depth_blocks;
@@ -139,8 +140,8 @@ void teach_convolution_weight_gradient(teach_instructions instructions, const te
         const long count = min_of(step, windows - start);
         gather_patches(g, x, start, count, first_row, rows, patches);
         // (patch columns)ᵀ · gradient rows: A(i, p) = patches[p·rows + i]
-        teach_packed_product(instructions, rows, k, count, patches, 1, rows, gradient + start * k, k, 1, weight_gradient + first_row * k,
-                             k, start > 0);
+        teach_packed_product(instructions, rows, filters, count, patches, 1, rows, gradient + start * k + first_filter, k, 1,
+                             weight_gradient + first_row * k + first_filter, k, start > 0);
     }
     free(patches);
 }

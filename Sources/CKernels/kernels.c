@@ -77,6 +77,17 @@ void teach_relu_gradient(long count, const float *gradient, const float *weighte
     teach_relu_gradient_baseline(count, gradient, weighted_sums, output);
 }
 
+void teach_relu_gradient_sums(long rows, long columns, long first, long count, const float *gradient, const float *weighted_sums,
+                              float *output, float *sums) {
+#if defined(__x86_64__)
+    if (teach_best_instructions() >= TEACH_AVX2) {
+        teach_relu_gradient_sums_avx2(rows, columns, first, count, gradient, weighted_sums, output, sums);
+        return;
+    }
+#endif
+    teach_relu_gradient_sums_baseline(rows, columns, first, count, gradient, weighted_sums, output, sums);
+}
+
 void teach_adam_float(size_t count, float *p, const float *g, float *m, float *v, float lr, float beta1, float beta2, float epsilon,
                       float correction1, float correction2, float decay) {
 #if defined(__x86_64__)

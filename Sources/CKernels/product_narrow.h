@@ -149,6 +149,11 @@ void NAMED(teach_relu_gradient)(long count, const float *gradient, const float *
     relu_gradient_loop(count, gradient, weighted_sums, output);
 }
 
+void NAMED(teach_relu_gradient_sums)(long rows, long columns, long first, long count, const float *gradient, const float *weighted_sums,
+                                     float *output, float *sums) {
+    relu_gradient_sums_loop(rows, columns, first, count, gradient, weighted_sums, output, sums);
+}
+
 void NAMED(teach_adam)(long count, float *p, const float *g, float *m, float *v, float lr, float beta1, float beta2, float epsilon,
                        float correction1, float correction2, float decay) {
     adam_loop(count, p, g, m, v, lr, beta1, beta2, epsilon, correction1, correction2, decay);

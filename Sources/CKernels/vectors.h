@@ -208,6 +208,38 @@ TEACH_INLINE void relu_gradient_loop(long count, const float *gradient, const fl
     for (; i < count; i++) output[i] = gradient[i] * (weighted_sums[i] <= 0 ? 0.0f : 1.0f);
 }
 
+/// For columns `first ..< first + count` of a `rows × columns` row-major gradient: `output = gradient ·
+/// (weighted_sums <= 0 ? 0 : 1)` (as relu_gradient_loop; with no `weighted_sums`, the gradient as it
+/// is, and `output` is not written), and `sums[j] += output[r][j]` for each row `r` in order: the
+/// column sums of a bias gradient, each one sum from +0 down its column.
+TEACH_INLINE void relu_gradient_sums_loop(long rows, long columns, long first, long count, const float *gradient, const float *weighted_sums,
+                                          float *output, float *sums) {
+    const v8f zero = 0, one = 1;
+    for (long j = 0; j < count; j++) sums[j] = 0;
+    for (long r = 0; r < rows; r++) {
+        const long offset = r * columns + first;
+        const float *g = gradient + offset;
+        long j = 0;
+        for (; j + 8 <= count; j += 8) {
+            v8f d = load_v8f(g + j);
+            if (weighted_sums) {
+                const v8f slope = (v8f)((v8i)one & ~(load_v8f(weighted_sums + offset + j) <= zero));
+                d = d * slope;
+                store_v8f(output + offset + j, d);
+            }
+            store_v8f(sums + j, load_v8f(sums + j) + d);
+        }
+        for (; j < count; j++) {
+            float d = g[j];
+            if (weighted_sums) {
+                d = d * (weighted_sums[offset + j] <= 0 ? 0.0f : 1.0f);
+                output[offset + j] = d;
+            }
+            sums[j] = sums[j] + d;
+        }
+    }
+}
+
 /// Adam's update (the rule in Teach's Optimizer.swift), 8 lanes at a time: exactly the scalar
 /// arithmetic, in the same order, in every lane (no contraction, and the square root is exactly
 /// rounded either way).

@@ -48,24 +48,28 @@ public struct FloatConvolution: Sendable {
     }
 
     /// The weight gradient `patchesᵀ · gradient` (`(F·F·C) × K`) for a batch of `images`, from the
-    /// weighted sums' gradient (one row of `K` per window). Two cores take half of its rows each.
+    /// weighted sums' gradient (one row of `K` per window). Two cores take half of its rows each (or
+    /// of its columns, for a short patch).
     public func weightGradient(
         images: Int, x: UnsafePointer<Float>, gradient: UnsafePointer<Float>, into weightGradient: UnsafeMutablePointer<Float>,
         twoCores: Bool = true, instructions: VectorInstructions = .best
     ) {
-        let windows = images * geometry.out_height * geometry.out_width, rows = patchLength
+        let windows = images * geometry.out_height * geometry.out_width, rows = patchLength, filters = geometry.filters
         let set = min(instructions, .best).c
         nonisolated(unsafe) let (x, gradient, target) = (x, gradient, weightGradient)
-        let run = { (first: Int, count: Int) in
+        let run = { (firstRow: Int, rowCount: Int, firstFilter: Int, filterCount: Int) in
             withUnsafePointer(to: geometry) { g in
-                teach_convolution_weight_gradient(set, g, images, x, gradient, target, first, count)
+                teach_convolution_weight_gradient(set, g, images, x, gradient, target, firstRow, rowCount, firstFilter, filterCount)
             }
         }
-        if twoCores && worthTwoCores(windows * rows * geometry.filters) && rows >= 16 {
+        if twoCores && worthTwoCores(windows * rows * filters) && rows >= 16 {
             let half = rows / 2 / 8 * 8
-            ProductWorker.shared.run({ run(0, half) }, { run(half, rows - half) })
+            ProductWorker.shared.run({ run(0, half, 0, filters) }, { run(half, rows - half, 0, filters) })
+        } else if twoCores && worthTwoCores(windows * rows * filters) && filters >= 16 {
+            let half = filters / 2 / 8 * 8
+            ProductWorker.shared.run({ run(0, rows, 0, half) }, { run(0, rows, half, filters - half) })
         } else {
-            run(0, rows)
+            run(0, rows, 0, filters)
         }
     }
 

@@ -51,6 +51,26 @@ public enum FloatKernels {
             twoCores: twoCores, instructions: min(instructions, .best))
     }
 
+    /// The gradient through a ReLU and the column sums of the result in one pass over a `rows ×
+    /// columns` matrix: `output = gradient · (weightedSums <= 0 ? 0 : 1)` (as
+    /// ``reluGradient(count:_:weightedSums:into:)``) and `sums[j]` = the sum down column `j` of
+    /// `output`, row after row from 0 (a bias gradient, as Teach's `columnSums()`). With no
+    /// `weightedSums` (an identity activation) only the column sums of `gradient` are taken and
+    /// `output` is not written. Large matrices split their columns over both cores.
+    public static func reluGradientAndColumnSums(
+        rows: Int, columns: Int, gradient: UnsafePointer<Float>, weightedSums: UnsafePointer<Float>?,
+        into output: UnsafeMutablePointer<Float>?, sums: UnsafeMutablePointer<Float>, twoCores: Bool = true
+    ) {
+        nonisolated(unsafe) let (g, h, out, sums) = (gradient, weightedSums, output, sums)
+        let run = { (first: Int, count: Int) in teach_relu_gradient_sums(rows, columns, first, count, g, h, out, sums + first) }
+        if twoCores && rows * columns >= 1 << 16 && columns >= 16 {
+            let half = columns / 2 / 8 * 8
+            ProductWorker.shared.run({ run(0, half) }, { run(half, columns - half) })
+        } else {
+            run(0, columns)
+        }
+    }
+
     /// Up to this many rows of `op(A)`, a ``product(m:n:k:a:aRow:aColumn:b:bRow:bColumn:c:accumulate:twoCores:instructions:)``
     /// with a row-major `B` streams `B` without packing, and each number is one chain of
     /// multiply-adds over the whole depth instead of one per depth block of at most 256.

@@ -55,11 +55,13 @@ void teach_convolution_forward(teach_instructions instructions, const teach_conv
                                const float *x, const float *weights, const float *bias, float *weighted_sums, float *output,
                                int activation);
 
-/// Rows `first_row ..< first_row + rows` of the weight gradient `patchesᵀ · gradient` (`(F·F·C) × K`,
-/// row-major) for a batch of `images`, with `gradient` the weighted sums' gradient, one row of `K`
-/// per window: the same numbers as the product over the whole patch matrix. One core.
+/// Rows `first_row ..< first_row + rows`, columns `first_filter ..< first_filter + filters` of the
+/// weight gradient `patchesᵀ · gradient` (`(F·F·C) × K`, row-major) for a batch of `images`, with
+/// `gradient` the weighted sums' gradient, one row of `K` per window: the same numbers as the
+/// product over the whole patch matrix. One core.
 void teach_convolution_weight_gradient(teach_instructions instructions, const teach_convolution *convolution, long images,
-                                       const float *x, const float *gradient, float *weight_gradient, long first_row, long rows);
+                                       const float *x, const float *gradient, float *weight_gradient, long first_row, long rows,
+                                       long first_filter, long filters);
 
 /// The input gradient of images `first_image ..< first_image + images`: `col2im(gradient · weightsᵀ)`,
 /// each window's gradient added onto the pixels it read, in the order of the windows, into
@@ -72,6 +74,13 @@ void teach_relu(long count, const float *input, float *output);
 
 /// The gradient through a ReLU: `output[i] = gradient[i] · (weighted_sums[i] <= 0 ? 0 : 1)` (a NaN sum passes the gradient).
 void teach_relu_gradient(long count, const float *gradient, const float *weighted_sums, float *output);
+
+/// The gradient through a ReLU and its column sums in one pass, for columns `first ..< first + count`
+/// of a `rows × columns` row-major matrix: `output = gradient · (weighted_sums <= 0 ? 0 : 1)` as
+/// teach_relu_gradient, and `sums[j − first]` = the sum of column `j` of `output`, row after row
+/// from +0 (a bias gradient). Without `weighted_sums` (NULL) only the sums of `gradient` are taken.
+void teach_relu_gradient_sums(long rows, long columns, long first, long count, const float *gradient, const float *weighted_sums,
+                              float *output, float *sums);
 
 /// Adam's update for Float parameters (see Teach's Optimizer.swift for the rule), one pass over
 /// memory: every lane does exactly the scalar arithmetic of the Swift rule, in the same order,
@@ -100,6 +109,8 @@ void teach_out_of_memory(size_t bytes) __attribute__((noreturn));
                                          long b_row, float *c, long c_row);                                               \
     void teach_relu_##suffix(long count, const float *input, float *output);                                              \
     void teach_relu_gradient_##suffix(long count, const float *gradient, const float *weighted_sums, float *output);      \
+    void teach_relu_gradient_sums_##suffix(long rows, long columns, long first, long count, const float *gradient,        \
+                                           const float *weighted_sums, float *output, float *sums);                       \
     void teach_adam_##suffix(long count, float *p, const float *g, float *m, float *v, float lr, float beta1, float beta2, \
                              float epsilon, float correction1, float correction2, float decay);
 TEACH_KERNEL_DECLARATIONS(baseline)

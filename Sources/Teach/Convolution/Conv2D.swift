@@ -217,19 +217,33 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
     @inlinable public func backward(
         _ trace: ConvolutionTrace<Scalar>, outputGradient: Matrix<Scalar>, inputGradient needed: Bool = true
     ) throws -> (inputGradient: Matrix<Scalar>, weights: Matrix<Scalar>, bias: Matrix<Scalar>) {
-        let dh = try activation.gradient(outputGradient, at: trace.weightedSums, operation: "Conv2D.backward")
-        let batch = dh.rows
-        let perWindow = Matrix(unchecked: batch * outputShape.height * outputShape.width, filterCount, dh.storage)
-        let biasGradient = perWindow.columnSums()
-        if Scalar.self == Float.self, perWindow.rows > floatProductFewRows {
+        let batch = outputGradient.rows, windows = batch * outputShape.height * outputShape.width
+        if Scalar.self == Float.self, windows > floatProductFewRows {
             // Float: the kernels that never make the patch matrix (Conv2DFloat.swift), the same numbers
-            let float = unsafeBitCast(self, to: Conv2D<Float>.self), sums = unsafeBitCast(perWindow, to: Matrix<Float>.self)
+            let float = unsafeBitCast(self, to: Conv2D<Float>.self)
+            let fused = float.floatSumGradient(
+                unsafeBitCast(outputGradient, to: Matrix<Float>.self), at: unsafeBitCast(trace.weightedSums, to: Matrix<Float>.self))
+            let (sums, biasGradient): (Matrix<Float>, Matrix<Float>)
+            if let fused {
+                (sums, biasGradient) = fused
+            } else {
+                let dh = try activation.gradient(outputGradient, at: trace.weightedSums, operation: "Conv2D.backward")
+                let perWindow = Matrix(unchecked: windows, filterCount, dh.storage)
+                (sums, biasGradient) = (unsafeBitCast(perWindow, to: Matrix<Float>.self), unsafeBitCast(perWindow.columnSums(), to: Matrix<Float>.self))
+            }
+            let perWindow = unsafeBitCast(sums, to: Matrix<Scalar>.self)
             let weightGradient = weights.rows > floatProductFewRows
                 ? float.floatWeightGradient(input: unsafeBitCast(trace.input, to: Matrix<Float>.self), sumGradient: sums)
                 : unsafeBitCast(try patches(trace.input).transposedMatmul(perWindow), to: Matrix<Float>.self)
             let inputGradient = needed ? float.floatInputGradient(images: batch, sumGradient: sums) : Matrix(rows: 0, columns: 0)
-            return (unsafeBitCast(inputGradient, to: Matrix<Scalar>.self), unsafeBitCast(weightGradient, to: Matrix<Scalar>.self), biasGradient)
+            return (
+                unsafeBitCast(inputGradient, to: Matrix<Scalar>.self), unsafeBitCast(weightGradient, to: Matrix<Scalar>.self),
+                unsafeBitCast(biasGradient, to: Matrix<Scalar>.self)
+            )
         }
+        let dh = try activation.gradient(outputGradient, at: trace.weightedSums, operation: "Conv2D.backward")
+        let perWindow = Matrix(unchecked: windows, filterCount, dh.storage)
+        let biasGradient = perWindow.columnSums()
         let weightGradient = try patches(trace.input).transposedMatmul(perWindow)
         guard needed else { return (Matrix(rows: 0, columns: 0), weightGradient, biasGradient) }
         let patchGradient = try perWindow.matmulTransposed(weights)

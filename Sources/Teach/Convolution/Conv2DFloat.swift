@@ -42,6 +42,28 @@ extension Conv2D where Scalar == Float {
         return ConvolutionTrace(input: x, weightedSums: h, output: a)
     }
 
+    /// `∂E/∂h = ∂E/∂a ⊙ f'(h)` and the bias gradient (its column sums over every window) for Float,
+    /// in one pass on both cores when `f` is a ReLU or the identity (`nil` for any other activation).
+    @usableFromInline func floatSumGradient(_ outputGradient: Matrix<Float>, at h: Matrix<Float>) -> (sums: Matrix<Float>, bias: Matrix<Float>)? {
+        guard activation == .relu || activation == .identity, outputGradient.shape == h.shape else { return nil }
+        let relu = activation == .relu, windows = h.count / filterCount, count = h.count
+        var biasGradient = [Float](repeating: 0, count: filterCount)
+        let dh = [Float](unsafeUninitializedCapacity: relu ? count : 0) { output, initialized in
+            initialized = relu ? count : 0
+            outputGradient.storage.withUnsafeBufferPointer { g in
+                h.storage.withUnsafeBufferPointer { h in
+                    biasGradient.withUnsafeMutableBufferPointer { sums in
+                        guard let g = g.baseAddress, let h = h.baseAddress, let sums = sums.baseAddress else { return }
+                        FloatKernels.reluGradientAndColumnSums(
+                            rows: windows, columns: filterCount, gradient: g, weightedSums: relu ? h : nil, into: output.baseAddress, sums: sums)
+                    }
+                }
+            }
+        }
+        let sums = Matrix<Float>(unchecked: windows, filterCount, relu ? dh : outputGradient.storage)
+        return (sums, Matrix(unchecked: 1, filterCount, biasGradient))
+    }
+
     /// The weight gradient `patchesᵀ · ∂E/∂h` for Float, from the input the trace kept.
     @usableFromInline func floatWeightGradient(input x: Matrix<Float>, sumGradient dh: Matrix<Float>) -> Matrix<Float> {
         let rows = weights.rows, count = weights.count
