@@ -3,8 +3,14 @@
 CPU, all limited to the same number of threads, and prints the ratio Teach / peer for each row.
 
     python3 scripts/compare-with-peers.py [--threads 2] [--seconds 0.5] [--products-only] [--rounds 3] [--before BINARY]
+                                          [--filter TEXT]
 
 Ratios above 1 mean Teach is faster (GFLOP/s ratio for products, time ratio peer/Teach otherwise).
+The convolutional rows (chapter 13's two CNNs: one epoch, in seconds, and the forward and backward
+pass of a batch of 128, in ms; single convolution layers of residual networks, forward and
+backward, in ms) have a PyTorch peer only (the same networks and layers, NCHW); numpy has none.
+--filter TEXT is passed to the benchmark: only the rows whose name contains TEXT ("conv 128 1x1",
+"forward and backward", "AlexNet"), and only those are measured with the peers.
 On a shared virtual machine single runs vary by 10-20%; with --rounds N the two sides are measured
 N times, alternating, and each keeps its best, which is what the hardware can do.
 It first builds the benchmark (`swift build -c release --product benchmark`) and then runs
@@ -26,6 +32,7 @@ parser.add_argument("--seconds", type=float, default=0.5)
 parser.add_argument("--products-only", action="store_true")
 parser.add_argument("--rounds", type=int, default=1)
 parser.add_argument("--before", help="an earlier build of the benchmark executable, measured in the same rounds")
+parser.add_argument("--filter", help="only the rows whose name contains this text (passed to the benchmark)")
 args = parser.parse_args()
 for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[variable] = str(args.threads)
@@ -45,6 +52,8 @@ subprocess.run(["swift", "build", "-c", "release", "--product", "benchmark"], cw
 command = [os.path.join(root, ".build", "release", "benchmark"), "--json", "--seconds", str(args.seconds)]
 if args.products_only:
     command.append("--products-only")
+if args.filter is not None:
+    command += ["--filter", args.filter]
 
 
 def run_teach(binary=None):
@@ -151,6 +160,72 @@ def torch_training(sizes):
     return time.perf_counter() - start
 
 
+def torch_cnn(network):
+    """Chapter 13's two convolutional networks, as the benchmark builds them (Teach's softmax layer and
+    cross-entropy are CrossEntropyLoss here)."""
+    import torch.nn as nn
+
+    if network == "the article's CNN":
+        return nn.Sequential(
+            nn.Conv2d(1, 25, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(25, 25, 5), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(25, 25, 4), nn.ReLU(), nn.Flatten(), nn.Linear(25, 50), nn.ReLU(), nn.Linear(50, 10))
+    if network == "the wider CNN":
+        return nn.Sequential(
+            nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Dropout(0.2), nn.Linear(128, 10))
+    return None  # a network this script does not know yet: no peer
+
+
+def torch_step(network):
+    """One forward pass in training mode and the backward pass of a batch of 128, no optimizer step."""
+    model = torch_cnn(network)
+    if model is None:
+        return None
+    model.train()
+    loss = torch.nn.CrossEntropyLoss()
+    x = torch.rand(128, 1, 28, 28)
+    y = torch.randint(0, 10, (128,))
+
+    def step():
+        model.zero_grad(set_to_none=True)
+        loss(model(x), y).backward()
+    return median_time(step, 2)
+
+
+def torch_cnn_training(network):
+    """One epoch of 60,000 random images, like torch_training but with a convolutional network."""
+    model = torch_cnn(network)
+    if model is None:
+        return None
+    model.train()
+    count = 60_000
+    x = torch.rand(count, 1, 28, 28)
+    y = torch.randint(0, 10, (count,))
+    optimizer = torch.optim.Adam(model.parameters())
+    loss = torch.nn.CrossEntropyLoss()
+    start = time.perf_counter()
+    order = torch.randperm(count)
+    for s in range(0, count, 128):
+        index = order[s:s + 128]
+        optimizer.zero_grad()
+        loss(model(x[index]), y[index]).backward()
+        optimizer.step()
+    return time.perf_counter() - start
+
+
+def torch_convolution(row):
+    """One convolution layer (bias, no activation) on a batch of 128: the forward pass with autograd
+    recording, or the gradients of input, weights and bias from a given output gradient."""
+    channels, side, filters = int(row["channels"]), int(row["side"]), int(row["filters"])
+    conv = torch.nn.Conv2d(channels, filters, int(row["size"]), int(row["stride"]), int(row["padding"]))
+    x = torch.randn(128, channels, side, side, requires_grad=True)
+    if row["pass"] == "forward":
+        return median_time(lambda: conv(x), 1)
+    out = conv(x)
+    g = torch.randn_like(out)
+    return median_time(lambda: torch.autograd.grad(out, [x, conv.weight, conv.bias], g, retain_graph=True), 1)
+
+
 def torch_alexnet():
     import torch.nn as nn
 
@@ -164,13 +239,16 @@ def torch_alexnet():
         return median_time(lambda: model(image), 2, 7)
 
 
+MILLISECOND_KINDS = ("alexnet", "step", "convolution")
+
+
 def best(rows_a, rows_b):
     """Keep, row by row, the faster of two measurements."""
     merged = []
     for a, b in zip(rows_a, rows_b):
         if a["kind"] == "product":
             merged.append(a if float(a["gflops"]) >= float(b["gflops"]) else b)
-        elif a["kind"] == "alexnet":
+        elif a["kind"] in MILLISECOND_KINDS:
             merged.append(a if float(a["ms"]) <= float(b["ms"]) else b)
         else:
             merged.append(a if float(a["seconds"]) <= float(b["seconds"]) else b)
@@ -184,8 +262,15 @@ def peer_row(row):
         return flop / numpy_product(row) / 1e9, (flop / torch_product(row) / 1e9 if torch else None)
     if row["kind"] == "alexnet":
         return None, (torch_alexnet() * 1000 if torch else None)
+    if row["kind"] == "step":
+        step = torch_step(row["network"]) if torch else None
+        return None, (step * 1000 if step is not None else None)
+    if row["kind"] == "convolution":
+        return None, (torch_convolution(row) * 1000 if torch else None)
     if row["kind"] == "fashion":
         return None, None
+    if row.get("network"):
+        return None, (torch_cnn_training(row["network"]) if torch else None)
     sizes = [784, 50, 10] if row["name"].startswith("784-50-10") else [784, 500, 500, 500, 500, 500, 10]
     return numpy_training(sizes), (torch_training(sizes) if torch else None)
 
@@ -218,12 +303,12 @@ print("|:---|" + ("---:|---:|" if args.before else "") + "---:|---:|---:|" + ("-
 
 def value(row):
     """The row's number: GFLOP/s for products, milliseconds or seconds otherwise."""
-    return float(row["gflops"] if row["kind"] == "product" else row["ms"] if row["kind"] == "alexnet" else row["seconds"])
+    return float(row["gflops"] if row["kind"] == "product" else row["ms"] if row["kind"] in MILLISECOND_KINDS else row["seconds"])
 
 
 def ratio(row, ours, peer):
     """Teach / peer, as a speed ratio (above 1: Teach is faster)."""
-    if peer is None:
+    if peer is None or ours <= 0:  # a backward row's difference of medians can come out at 0 or below
         return ""
     return f"{ours / peer:.2f}" if row["kind"] == "product" else f"{peer / ours:.2f}"
 
@@ -234,6 +319,10 @@ for row, (numpy_value, torch_value) in zip(teach, peers):
         label, digits = f"{row['name']} ({row['layout']}) GFLOP/s", 1
     elif row["kind"] == "alexnet":
         label, digits = f"{row['name']} (ms)", 1
+    elif row["kind"] == "step":
+        label, digits = f"{row['name']} (ms)", 2
+    elif row["kind"] == "convolution":
+        label, digits = f"{row['name']} (ms)", 3
     elif row["kind"] == "fashion":
         label, digits = f"{row['name']} (s; test accuracy {row['accuracy']})", 2
     else:
