@@ -84,9 +84,26 @@ static void gather_patches(const teach_convolution *g, const float *x, long firs
                            float *target) {
     const long filter_row = g->filter_size * g->channels;
     const long last_column = first_column + columns;
+    const long f = g->filter_size, c = g->channels, image_size = g->height * g->width * c;
+    const int whole_rows = first_column == 0 && columns == f * filter_row;
     window_position w = locate(g, first_window);
     for (long i = 0; i < count; i++, next_window(g, &w)) {
         float *row = target + i * columns;
+        const long top = w.y * g->stride - g->padding, left = w.x * g->stride - g->padding;
+        if (top >= 0 && top + f <= g->height && left >= 0 && left + f <= g->width) {
+            // a window inside the image: the wanted part of each of its F runs of F·C numbers
+            const float *pixel = x + w.image * image_size + (top * g->width + left) * c;
+            if (whole_rows) {
+                for (long fy = 0; fy < f; fy++) copy_floats(row + fy * filter_row, pixel + fy * g->width * c, filter_row);
+                continue;
+            }
+            for (long fy = first_column / filter_row; fy < f && fy * filter_row < last_column; fy++) {
+                const long start = fy * filter_row;
+                const long from = max_long(first_column, start), to = min_of(last_column, start + filter_row);
+                copy_floats(row + (from - first_column), pixel + fy * g->width * c + (from - start), to - from);
+            }
+            continue;
+        }
         for (long fy = first_column / filter_row; fy < g->filter_size && fy * filter_row < last_column; fy++) {
             // this filter row's part of the wanted columns, counted within the filter row
             const long start = fy * filter_row;
@@ -108,12 +125,13 @@ static void gather_patches(const teach_convolution *g, const float *x, long firs
 
 void teach_convolution_forward(teach_instructions instructions, const teach_convolution *g, long first_window, long windows,
                                const float *x, const float *weights, const float *bias, float *weighted_sums, float *output,
-                               int activation) {
+                               int activation, float *kept_patches) {
     const long row_length = g->filter_size * g->filter_size * g->channels, k = g->filters;
     const long block = window_block(row_length);
-    float *patches = teach_allocate_floats(min_of(block, windows) * row_length);
+    float *scratch = kept_patches ? NULL : teach_allocate_floats(min_of(block, windows) * row_length);
     for (long start = first_window; start < first_window + windows; start += block) {
         const long count = min_of(block, first_window + windows - start);
+        float *patches = kept_patches ? kept_patches + start * row_length : scratch;
         gather_patches(g, x, start, count, 0, row_length, patches);
         float *sums = weighted_sums + start * k;
         teach_packed_product(instructions, count, k, row_length, patches, row_length, 1, weights, k, 1, sums, k, 0);
@@ -124,7 +142,7 @@ void teach_convolution_forward(teach_instructions instructions, const teach_conv
         }
         if (activation == TEACH_CONVOLUTION_RELU) teach_relu(count * k, sums, output + start * k);
     }
-    free(patches);
+    free(scratch);
 }
 
 void teach_convolution_weight_gradient(teach_instructions instructions, const teach_convolution *g, long images, const float *x,
@@ -132,16 +150,24 @@ void teach_convolution_weight_gradient(teach_instructions instructions, const te
                                        long filters) {
     const long windows = images * g->out_height * g->out_width, k = g->filters;
     if (rows <= 0 || filters <= 0 || windows <= 0) return;
-    // the product's depth blocks over all the windows (CKernels.h): equal blocks of at most 256
+    // The product's depth blocks over all the windows (CKernels.h): equal blocks of `step` ≤ 256
+    // windows, the last one possibly shorter. A product over `group` whole blocks cuts its depth
+    // into the same blocks as long as `group · step` needs `group` blocks of at most 256, that is
+    // `group · (256 − step) < 256`; so up to that many blocks go to one product (about 128 Ki
+    // floats of patches at a time), and a shorter last block to a product of its own.
     const long depth_blocks = (windows + 255) / 256;
     const long step = (windows + depth_blocks - 1) / depth_blocks;
-    float *patches = teach_allocate_floats(step * rows);
-    for (long start = 0; start < windows; start += step) {
-        const long count = min_of(step, windows - start);
+    const long fitting = step == 256 ? depth_blocks : (256 - 1) / (256 - step);
+    const long group = max_long(1, min_of(fitting, (128 * 1024) / (step * rows)));
+    float *patches = teach_allocate_floats(min_of(group * step, windows) * rows);
+    const long whole_blocks = windows / step * step;  // the windows in blocks of exactly `step`
+    for (long start = 0; start < windows;) {
+        const long count = start < whole_blocks ? min_of(group * step, whole_blocks - start) : windows - start;
         gather_patches(g, x, start, count, first_row, rows, patches);
         // (patch columns)ᵀ · gradient rows: A(i, p) = patches[p·rows + i]
         teach_packed_product(instructions, rows, filters, count, patches, 1, rows, gradient + start * k + first_filter, k, 1,
                              weight_gradient + first_row * k + first_filter, k, start > 0);
+        start += count;
     }
     free(patches);
 }

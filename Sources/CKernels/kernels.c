@@ -1,6 +1,7 @@
 #include "CKernels.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #if defined(__x86_64__)
 #include <cpuid.h>
 #include <xmmintrin.h>
@@ -86,6 +87,27 @@ void teach_relu_gradient_sums(long rows, long columns, long first, long count, c
     }
 #endif
     teach_relu_gradient_sums_baseline(rows, columns, first, count, gradient, weighted_sums, output, sums);
+}
+
+void teach_max_pool(long images, long height, long width, long channels, long out_height, long out_width, long size, long stride,
+                    const float *x, float *output, int *sources) {
+#if defined(__x86_64__)
+    if (teach_best_instructions() >= TEACH_AVX2) {
+        teach_max_pool_avx2(images, height, width, channels, out_height, out_width, size, stride, x, output, sources);
+        return;
+    }
+#endif
+    teach_max_pool_baseline(images, height, width, channels, out_height, out_width, size, stride, x, output, sources);
+}
+
+void teach_max_pool_backward(long images, long image_size, long out_size, const float *gradient, const int *sources, float *input_gradient) {
+    memset(input_gradient, 0, (size_t)(images * image_size) * sizeof(float));
+    for (long n = 0; n < images; n++) {
+        float *image = input_gradient + n * image_size;
+        const float *g = gradient + n * out_size;
+        const int *origin = sources + n * out_size;
+        for (long o = 0; o < out_size; o++) image[origin[o]] += g[o];
+    }
 }
 
 void teach_adam_float(size_t count, float *p, const float *g, float *m, float *v, float lr, float beta1, float beta2, float epsilon,

@@ -154,6 +154,11 @@ void NAMED(teach_relu_gradient_sums)(long rows, long columns, long first, long c
     relu_gradient_sums_loop(rows, columns, first, count, gradient, weighted_sums, output, sums);
 }
 
+void NAMED(teach_max_pool)(long images, long height, long width, long channels, long out_height, long out_width, long size, long stride,
+                           const float *x, float *output, int *sources) {
+    max_pool_loop(images, height, width, channels, out_height, out_width, size, stride, x, output, sources);
+}
+
 void NAMED(teach_adam)(long count, float *p, const float *g, float *m, float *v, float lr, float beta1, float beta2, float epsilon,
                        float correction1, float correction2, float decay) {
     adam_loop(count, p, g, m, v, lr, beta1, beta2, epsilon, correction1, correction2, decay);

@@ -240,6 +240,44 @@ TEACH_INLINE void relu_gradient_sums_loop(long rows, long columns, long first, l
     }
 }
 
+/// Max pooling over images `0 ..< images` of a batch (channels-last, `height × width × channels`
+/// in, `out_height × out_width × channels` out, `size × size` windows `stride` apart): each output
+/// starts at the window's first pixel and takes each next pixel, in the order (fy, fx), only where
+/// it is larger (so the first of equal numbers wins, and a NaN that comes first stays). `sources`
+/// gets the index within its image of the number each output took.
+TEACH_INLINE void max_pool_loop(long images, long height, long width, long channels, long out_height, long out_width, long size, long stride,
+                                const float *x, float *output, int *sources) {
+    const long image_size = height * width * channels, out_size = out_height * out_width * channels;
+    for (long n = 0; n < images; n++) {
+        const float *image = x + n * image_size;
+        for (long oy = 0; oy < out_height; oy++) {
+            for (long ox = 0; ox < out_width; ox++) {
+                const long o = n * out_size + (oy * out_width + ox) * channels;
+                float *target = output + o;
+                int *origin = sources + o;
+                for (long fy = 0; fy < size; fy++) {
+                    for (long fx = 0; fx < size; fx++) {
+                        const long pixel = ((oy * stride + fy) * width + ox * stride + fx) * channels;
+                        const float *values = image + pixel;
+                        if (fy == 0 && fx == 0) {
+                            for (long c = 0; c < channels; c++) {
+                                target[c] = values[c];
+                                origin[c] = (int)(pixel + c);
+                            }
+                            continue;
+                        }
+                        for (long c = 0; c < channels; c++) {
+                            const int larger = values[c] > target[c];
+                            target[c] = larger ? values[c] : target[c];
+                            origin[c] = larger ? (int)(pixel + c) : origin[c];
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Adam's update (the rule in Teach's Optimizer.swift), 8 lanes at a time: exactly the scalar
 /// arithmetic, in the same order, in every lane (no contraction, and the square root is exactly
 /// rounded either way).

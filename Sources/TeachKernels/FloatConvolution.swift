@@ -24,19 +24,25 @@ public struct FloatConvolution: Sendable {
     /// `F·F·C`: the length of a patch.
     public var patchLength: Int { geometry.filter_size * geometry.filter_size * geometry.channels }
 
+    /// Whether the patch matrix is worth keeping for the weight gradient: when a filter row is
+    /// shorter than 16 numbers (`F·C`, a first layer's 3 or 5 on one channel), gathering the patches
+    /// block by block costs more per number than storing them once, and the patch matrix is small.
+    public var keepsPatches: Bool { geometry.filter_size * geometry.channels < 16 }
+
     /// `weightedSums = patches · weights + bias` for a batch of `images`, and `output =
     /// relu(weightedSums)` when `relu` (else `output` is not touched). Both `(images·Ho·Wo) × K`.
+    /// With `patches` (room for `(images·Ho·Wo) × F·F·C`), the patch matrix is written there too.
     public func forward(
         images: Int, x: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
         weightedSums: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>, relu: Bool,
-        twoCores: Bool = true, instructions: VectorInstructions = .best
+        patches: UnsafeMutablePointer<Float>? = nil, twoCores: Bool = true, instructions: VectorInstructions = .best
     ) {
         let windows = images * geometry.out_height * geometry.out_width
         let set = min(instructions, .best).c, activation = Int32(relu ? TEACH_CONVOLUTION_RELU : TEACH_CONVOLUTION_IDENTITY)
-        nonisolated(unsafe) let (x, weights, bias, sums, output) = (x, weights, bias, weightedSums, output)
+        nonisolated(unsafe) let (x, weights, bias, sums, output, patches) = (x, weights, bias, weightedSums, output, patches)
         let run = { (first: Int, count: Int) in
             withUnsafePointer(to: geometry) { g in
-                teach_convolution_forward(set, g, first, count, x, weights, bias, sums, output, activation)
+                teach_convolution_forward(set, g, first, count, x, weights, bias, sums, output, activation, patches)
             }
         }
         if twoCores && worthTwoCores(windows * patchLength * geometry.filters) && windows >= 16 {
@@ -63,7 +69,8 @@ public struct FloatConvolution: Sendable {
             }
         }
         if twoCores && worthTwoCores(windows * rows * filters) && rows >= 16 {
-            let half = rows / 2 / 8 * 8
+            // half of the panels of 8 rows the product works in (25 rows: 16 and 9, two panels each)
+            let half = ((rows + 7) / 8 + 1) / 2 * 8
             ProductWorker.shared.run({ run(0, half, 0, filters) }, { run(half, rows - half, 0, filters) })
         } else if twoCores && worthTwoCores(windows * rows * filters) && filters >= 16 {
             let half = filters / 2 / 8 * 8

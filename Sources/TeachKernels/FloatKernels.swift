@@ -62,12 +62,63 @@ public enum FloatKernels {
         into output: UnsafeMutablePointer<Float>?, sums: UnsafeMutablePointer<Float>, twoCores: Bool = true
     ) {
         nonisolated(unsafe) let (g, h, out, sums) = (gradient, weightedSums, output, sums)
-        let run = { (first: Int, count: Int) in teach_relu_gradient_sums(rows, columns, first, count, g, h, out, sums + first) }
-        if twoCores && rows * columns >= 1 << 16 && columns >= 16 {
-            let half = columns / 2 / 8 * 8
-            ProductWorker.shared.run({ run(0, half) }, { run(half, columns - half) })
+        guard twoCores && rows * columns >= 1 << 16 && columns >= 16 else {
+            teach_relu_gradient_sums(rows, columns, 0, columns, g, h, out, sums)
+            return
+        }
+        // Two passes on two cores: the gradient through the ReLU, each core writing half of the rows
+        // (split by columns, both cores would write into the same cache lines), then the column
+        // sums of the result, each core reading half of the columns.
+        if let h, let out {
+            let count = rows * columns, half = count / 2 / 16 * 16
+            ProductWorker.shared.run(
+                { teach_relu_gradient(half, g, h, out) }, { teach_relu_gradient(count - half, g + half, h + half, out + half) })
+        }
+        nonisolated(unsafe) let source = h == nil ? g : UnsafePointer(out ?? UnsafeMutablePointer(mutating: g))
+        let sum = { (first: Int, count: Int) in teach_relu_gradient_sums(rows, columns, first, count, source, nil, nil, sums + first) }
+        let half = (columns + 8) / 16 * 8  // the multiple of 8 nearest half (25 columns: 16 and 9)
+        ProductWorker.shared.run({ sum(0, half) }, { sum(half, columns - half) })
+    }
+
+    /// Max pooling of a batch of `images` channels-last images (`height × width × channels` to
+    /// `outputHeight × outputWidth × channels`, `size × size` windows `stride` apart): each output
+    /// is the first largest number of its window, and `sources` gets its index within the image.
+    /// Large batches split their images over both cores.
+    public static func maxPool(
+        images: Int, height: Int, width: Int, channels: Int, outputHeight: Int, outputWidth: Int, size: Int, stride: Int,
+        _ x: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, sources: UnsafeMutablePointer<Int32>, twoCores: Bool = true
+    ) {
+        let imageSize = height * width * channels, outputSize = outputHeight * outputWidth * channels
+        nonisolated(unsafe) let (x, output, sources) = (x, output, sources)
+        let run = { (first: Int, count: Int) in
+            teach_max_pool(
+                count, height, width, channels, outputHeight, outputWidth, size, stride, x + first * imageSize, output + first * outputSize,
+                sources + first * outputSize)
+        }
+        onTwoCores(images, work: images * outputSize * size * size, twoCores: twoCores, run)
+    }
+
+    /// Max pooling's backward pass for a batch of `images`: `inputGradient` (`images × imageSize`)
+    /// cleared, then each output's gradient added at the index `sources` recorded for it, in order.
+    public static func maxPoolBackward(
+        images: Int, imageSize: Int, outputSize: Int, gradient: UnsafePointer<Float>, sources: UnsafePointer<Int32>,
+        into inputGradient: UnsafeMutablePointer<Float>, twoCores: Bool = true
+    ) {
+        nonisolated(unsafe) let (gradient, sources, target) = (gradient, sources, inputGradient)
+        let run = { (first: Int, count: Int) in
+            teach_max_pool_backward(count, imageSize, outputSize, gradient + first * outputSize, sources + first * outputSize, target + first * imageSize)
+        }
+        onTwoCores(images, work: images * (imageSize + outputSize), twoCores: twoCores, run)
+    }
+
+    /// Runs `body(first, count)` over `0 ..< count`: in two halves on both cores when `work` (numbers
+    /// touched) is large enough to be worth waking the second one, else whole here.
+    static func onTwoCores(_ count: Int, work: Int, twoCores: Bool, _ body: @escaping (Int, Int) -> Void) {
+        if twoCores && count >= 2 && work >= 1 << 16 {
+            let half = count / 2
+            ProductWorker.shared.run({ body(0, half) }, { body(half, count - half) })
         } else {
-            run(0, columns)
+            body(0, count)
         }
     }
 

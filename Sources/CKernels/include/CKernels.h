@@ -50,10 +50,11 @@ enum { TEACH_CONVOLUTION_IDENTITY = 0, TEACH_CONVOLUTION_RELU = 1 };
 /// batch): `weighted_sums = patches · weights + bias` (weights `(F·F·C) × K` row-major, bias `K`) and,
 /// with TEACH_CONVOLUTION_RELU, `output = relu(weighted_sums)`; both are written at row
 /// `first_window` of their `(windows of the batch) × K` matrices. The same numbers as the product
-/// over the whole patch matrix, without making it. One core.
+/// over the whole patch matrix, without making it; unless `kept_patches` is given (not NULL): then
+/// the patch rows are gathered there, at row `first_window` of the whole matrix, and kept. One core.
 void teach_convolution_forward(teach_instructions instructions, const teach_convolution *convolution, long first_window, long windows,
                                const float *x, const float *weights, const float *bias, float *weighted_sums, float *output,
-                               int activation);
+                               int activation, float *kept_patches);
 
 /// Rows `first_row ..< first_row + rows`, columns `first_filter ..< first_filter + filters` of the
 /// weight gradient `patchesᵀ · gradient` (`(F·F·C) × K`, row-major) for a batch of `images`, with
@@ -82,6 +83,17 @@ void teach_relu_gradient(long count, const float *gradient, const float *weighte
 void teach_relu_gradient_sums(long rows, long columns, long first, long count, const float *gradient, const float *weighted_sums,
                               float *output, float *sums);
 
+/// Max pooling of `images` channels-last images (`height × width × channels` in, `out_height ×
+/// out_width × channels` out) with `size × size` windows `stride` apart: each output is the first
+/// largest number of its window (pixels in the order (fy, fx); a NaN that comes first stays), and
+/// `sources` gets its index within the image, as Teach's Pooling computes it.
+void teach_max_pool(long images, long height, long width, long channels, long out_height, long out_width, long size, long stride,
+                    const float *x, float *output, int *sources);
+
+/// Max pooling's backward pass for `images` images: the input gradient cleared, then each output's
+/// gradient added at the index `sources` recorded, in the order of the outputs.
+void teach_max_pool_backward(long images, long image_size, long out_size, const float *gradient, const int *sources, float *input_gradient);
+
 /// Adam's update for Float parameters (see Teach's Optimizer.swift for the rule), one pass over
 /// memory: every lane does exactly the scalar arithmetic of the Swift rule, in the same order,
 /// except that subnormal numbers (below 1.2e-38) are flushed to zero while it runs, to stay off the
@@ -109,6 +121,8 @@ void teach_out_of_memory(size_t bytes) __attribute__((noreturn));
                                          long b_row, float *c, long c_row);                                               \
     void teach_relu_##suffix(long count, const float *input, float *output);                                              \
     void teach_relu_gradient_##suffix(long count, const float *gradient, const float *weighted_sums, float *output);      \
+    void teach_max_pool_##suffix(long images, long height, long width, long channels, long out_height, long out_width,      \
+                                 long size, long stride, const float *x, float *output, int *sources);                    \
     void teach_relu_gradient_sums_##suffix(long rows, long columns, long first, long count, const float *gradient,        \
                                            const float *weighted_sums, float *output, float *sums);                       \
     void teach_adam_##suffix(long count, float *p, const float *g, float *m, float *v, float lr, float beta1, float beta2, \

@@ -232,9 +232,11 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
                 (sums, biasGradient) = (unsafeBitCast(perWindow, to: Matrix<Float>.self), unsafeBitCast(perWindow.columnSums(), to: Matrix<Float>.self))
             }
             let perWindow = unsafeBitCast(sums, to: Matrix<Scalar>.self)
-            let weightGradient = weights.rows > floatProductFewRows
+            // (the patch matrix itself when the forward pass kept it, or when patches are so short
+            // that the product takes its few-rows path)
+            let weightGradient = trace.patches == nil && weights.rows > floatProductFewRows
                 ? float.floatWeightGradient(input: unsafeBitCast(trace.input, to: Matrix<Float>.self), sumGradient: sums)
-                : unsafeBitCast(try patches(trace.input).transposedMatmul(perWindow), to: Matrix<Float>.self)
+                : unsafeBitCast(try (trace.patches ?? patches(trace.input)).transposedMatmul(perWindow), to: Matrix<Float>.self)
             let inputGradient = needed ? float.floatInputGradient(images: batch, sumGradient: sums) : Matrix(rows: 0, columns: 0)
             return (
                 unsafeBitCast(inputGradient, to: Matrix<Scalar>.self), unsafeBitCast(weightGradient, to: Matrix<Scalar>.self),
@@ -301,17 +303,22 @@ extension Conv2D: Layer {
 
 /// What ``Conv2D``'s forward pass keeps for its backward pass.
 public struct ConvolutionTrace<Scalar: MatrixScalar>: Sendable {
-    /// The input `x`, `m × H·W·C`: the weight gradient reads its patches (``Conv2D/patches(_:)``),
-    /// which are never kept (for a 3×3 convolution they are nine times the input).
+    /// The input `x`, `m × H·W·C`: the weight gradient reads its patches (``Conv2D/patches(_:)``).
     public var input: Matrix<Scalar>
+    /// The patch matrix, `(m·Ho·Wo)×(F·F·C)`, when the forward pass kept it: only for Float and a
+    /// thin input (a filter row shorter than 16 numbers, see ``FloatConvolution/keepsPatches``);
+    /// otherwise the patches are gathered again, block by block, from ``input`` (for a 3×3
+    /// convolution they are nine times the input).
+    public var patches: Matrix<Scalar>?
     /// `h`, `m × (Ho·Wo·K)`.
     public var weightedSums: Matrix<Scalar>
     /// `f(h)`.
     public var output: Matrix<Scalar>
 
-    /// A trace from its three matrices, as the forward pass computed them.
-    @inlinable public init(input: Matrix<Scalar>, weightedSums: Matrix<Scalar>, output: Matrix<Scalar>) {
+    /// A trace from its matrices, as the forward pass computed them.
+    @inlinable public init(input: Matrix<Scalar>, weightedSums: Matrix<Scalar>, output: Matrix<Scalar>, patches: Matrix<Scalar>? = nil) {
         self.input = input
+        self.patches = patches
         self.weightedSums = weightedSums
         self.output = output
     }

@@ -71,6 +71,11 @@ public struct Pooling<Scalar: MatrixScalar>: Sendable, Equatable, CustomStringCo
                 operation: "Pooling.forward", shapes: [x.shape],
                 expected: "one \(inputShape) image per row (\(inputShape.count) columns), got \(x.columns) columns")
         }
+        if Scalar.self == Float.self, kind == .max {
+            // Float: the same loop in C, on both cores (PoolingFloat.swift)
+            let (output, sources) = unsafeBitCast(self, to: Pooling<Float>.self).floatMaxPool(unsafeBitCast(x, to: Matrix<Float>.self))
+            return (unsafeBitCast(output, to: Matrix<Scalar>.self), sources)
+        }
         let c = inputShape.channels, w = inputShape.width
         let ho = outputShape.height, wo = outputShape.width, f = size
         var out = [Scalar](repeating: 0, count: x.rows * outputShape.count)
@@ -155,6 +160,12 @@ public struct Pooling<Scalar: MatrixScalar>: Sendable, Equatable, CustomStringCo
             throw ShapeError(
                 operation: "Pooling.backward", shapes: [outputGradient.shape],
                 expected: "one \(outputShape) gradient per image, as the forward pass produced")
+        }
+        if Scalar.self == Float.self, kind == .max {
+            let float = unsafeBitCast(self, to: Pooling<Float>.self)
+            return unsafeBitCast(
+                float.floatMaxPoolBackward(sources: sources, outputGradient: unsafeBitCast(outputGradient, to: Matrix<Float>.self)),
+                to: Matrix<Scalar>.self)
         }
         let batch = outputGradient.rows
         var dx = [Scalar](repeating: 0, count: batch * inputShape.count)
