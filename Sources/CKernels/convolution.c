@@ -123,14 +123,24 @@ static void gather_patches(const teach_convolution *g, const float *x, long firs
     }
 }
 
-void teach_convolution_forward(teach_instructions instructions, const teach_convolution *g, long first_window, long windows,
-                               const float *x, const float *weights, const float *bias, float *weighted_sums, float *output,
-                               int activation, float *kept_patches) {
+/// The next block for a thread to take: from the counter `shared` by the threads working on one
+/// pass (so that a thread that finishes early takes more, instead of waiting for the other), or
+/// with no counter (NULL) the next in order from the thread's `own`.
+static long take_block(long *shared, long *own) {
+    if (!shared) return (*own)++;
+    return __atomic_fetch_add(shared, 1, __ATOMIC_RELAXED);
+}
+
+void teach_convolution_forward(teach_instructions instructions, const teach_convolution *g, long windows, const float *x,
+                               const float *weights, const float *bias, float *weighted_sums, float *output, int activation,
+                               float *kept_patches, long *next_block) {
     const long row_length = g->filter_size * g->filter_size * g->channels, k = g->filters;
     const long block = window_block(row_length);
     float *scratch = kept_patches ? NULL : teach_allocate_floats(min_of(block, windows) * row_length);
-    for (long start = first_window; start < first_window + windows; start += block) {
-        const long count = min_of(block, first_window + windows - start);
+    for (long own = 0;;) {
+        const long start = take_block(next_block, &own) * block;
+        if (start >= windows) break;
+        const long count = min_of(block, windows - start);
         float *patches = kept_patches ? kept_patches + start * row_length : scratch;
         gather_patches(g, x, start, count, 0, row_length, patches);
         float *sums = weighted_sums + start * k;
@@ -172,29 +182,44 @@ void teach_convolution_weight_gradient(teach_instructions instructions, const te
     free(patches);
 }
 
-void teach_convolution_input_gradient(teach_instructions instructions, const teach_convolution *g, long first_image, long images,
-                                      const float *gradient, const float *weights, float *input_gradient) {
+/// The input gradient of windows `start ..< start + count`: their patches' gradient (into `patches`),
+/// then col2im, window after window.
+static void input_gradient_block(teach_instructions instructions, const teach_convolution *g, long start, long count,
+                                 const float *gradient, const float *weights, float *input_gradient, float *patches) {
     const long row_length = g->filter_size * g->filter_size * g->channels, k = g->filters;
+    // the patches' gradient, gradient · Wᵀ: B(p, j) = weights[j·K + p]
+    teach_packed_product(instructions, count, row_length, k, gradient + start * k, k, 1, weights, 1, k, patches, row_length, 0);
+    // col2im: each window's gradient added onto the pixels it read, window after window
+    window_position w = locate(g, start);
+    for (long i = 0; i < count; i++, next_window(g, &w)) {
+        const float *row = patches + i * row_length;
+        for (long fy = 0; fy < g->filter_size; fy++) {
+            long from, to, pixel;
+            if (!filter_row_on_image(g, w, fy, &from, &to, &pixel)) continue;
+            const float *source = row + fy * g->filter_size * g->channels + from;
+            float *target = input_gradient + pixel;
+            for (long q = 0; q < to - from; q++) target[q] += source[q];
+        }
+    }
+}
+
+void teach_convolution_input_gradient(teach_instructions instructions, const teach_convolution *g, long images, const float *gradient,
+                                      const float *weights, float *input_gradient, long *next_block) {
+    const long row_length = g->filter_size * g->filter_size * g->channels;
     const long image_size = g->height * g->width * g->channels, per_image = g->out_height * g->out_width;
-    memset(input_gradient + first_image * image_size, 0, (size_t)(images * image_size) * sizeof(float));
-    const long first_window = first_image * per_image, windows = images * per_image;
-    const long block = window_block(row_length);
-    float *patches = teach_allocate_floats(min_of(block, windows) * row_length);
-    for (long start = first_window; start < first_window + windows; start += block) {
-        const long count = min_of(block, first_window + windows - start);
-        // the patches' gradient, gradient · Wᵀ: B(p, j) = weights[j·K + p]
-        teach_packed_product(instructions, count, row_length, k, gradient + start * k, k, 1, weights, 1, k, patches, row_length, 0);
-        // col2im: each window's gradient added onto the pixels it read, window after window
-        window_position w = locate(g, start);
-        for (long i = 0; i < count; i++, next_window(g, &w)) {
-            const float *row = patches + i * row_length;
-            for (long fy = 0; fy < g->filter_size; fy++) {
-                long from, to, pixel;
-                if (!filter_row_on_image(g, w, fy, &from, &to, &pixel)) continue;
-                const float *source = row + fy * g->filter_size * g->channels + from;
-                float *target = input_gradient + pixel;
-                for (long q = 0; q < to - from; q++) target[q] += source[q];
-            }
+    // blocks of whole images (a pixel gets the gradients of its own image's windows only, so each
+    // image, taken by one thread, gets them in the order of its windows)
+    const long block = window_block(row_length), images_per_block = max_long(1, block / per_image);
+    float *patches = teach_allocate_floats(min_of(block, images_per_block * per_image) * row_length);
+    for (long own = 0;;) {
+        const long first_image = take_block(next_block, &own) * images_per_block;
+        if (first_image >= images) break;
+        const long count_images = min_of(images_per_block, images - first_image);
+        memset(input_gradient + first_image * image_size, 0, (size_t)(count_images * image_size) * sizeof(float));
+        const long first_window = first_image * per_image, windows = count_images * per_image;
+        for (long start = first_window; start < first_window + windows; start += block) {
+            input_gradient_block(instructions, g, start, min_of(block, first_window + windows - start), gradient, weights, input_gradient,
+                                 patches);
         }
     }
     free(patches);

@@ -40,16 +40,10 @@ public struct FloatConvolution: Sendable {
         let windows = images * geometry.out_height * geometry.out_width
         let set = min(instructions, .best).c, activation = Int32(relu ? TEACH_CONVOLUTION_RELU : TEACH_CONVOLUTION_IDENTITY)
         nonisolated(unsafe) let (x, weights, bias, sums, output, patches) = (x, weights, bias, weightedSums, output, patches)
-        let run = { (first: Int, count: Int) in
+        sharingBlocks(twoCores: twoCores && worthTwoCores(windows * patchLength * geometry.filters)) { next in
             withUnsafePointer(to: geometry) { g in
-                teach_convolution_forward(set, g, first, count, x, weights, bias, sums, output, activation, patches)
+                teach_convolution_forward(set, g, windows, x, weights, bias, sums, output, activation, patches, next)
             }
-        }
-        if twoCores && worthTwoCores(windows * patchLength * geometry.filters) && windows >= 16 {
-            let half = windows / 2 / 8 * 8
-            ProductWorker.shared.run({ run(0, half) }, { run(half, windows - half) })
-        } else {
-            run(0, windows)
         }
     }
 
@@ -81,7 +75,7 @@ public struct FloatConvolution: Sendable {
     }
 
     /// The input gradient `col2im(gradient · weightsᵀ)` for a batch of `images` (`images × H·W·C`),
-    /// written whole. Two cores take half of the images each.
+    /// written whole. Two cores share it out in blocks of whole images.
     public func inputGradient(
         images: Int, gradient: UnsafePointer<Float>, weights: UnsafePointer<Float>, into inputGradient: UnsafeMutablePointer<Float>,
         twoCores: Bool = true, instructions: VectorInstructions = .best
@@ -89,17 +83,22 @@ public struct FloatConvolution: Sendable {
         let windows = images * geometry.out_height * geometry.out_width
         let set = min(instructions, .best).c
         nonisolated(unsafe) let (gradient, weights, target) = (gradient, weights, inputGradient)
-        let run = { (first: Int, count: Int) in
+        sharingBlocks(twoCores: twoCores && worthTwoCores(windows * patchLength * geometry.filters)) { next in
             withUnsafePointer(to: geometry) { g in
-                teach_convolution_input_gradient(set, g, first, count, gradient, weights, target)
+                teach_convolution_input_gradient(set, g, images, gradient, weights, target, next)
             }
         }
-        if twoCores && worthTwoCores(windows * patchLength * geometry.filters) && images >= 2 {
-            let half = images / 2
-            ProductWorker.shared.run({ run(0, half) }, { run(half, images - half) })
-        } else {
-            run(0, images)
-        }
+    }
+
+    /// Runs `body` on both cores at once with one counter they take blocks of work from (so that
+    /// neither waits for the other at the end), or here alone with none.
+    private func sharingBlocks(twoCores: Bool, _ body: @escaping (UnsafeMutablePointer<Int>?) -> Void) {
+        guard twoCores else { return body(nil) }
+        let counter = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+        counter.initialize(to: 0)
+        defer { counter.deallocate() }
+        nonisolated(unsafe) let next = counter
+        ProductWorker.shared.run({ body(next) }, { body(next) })
     }
 
     private func worthTwoCores(_ multiplyAdds: Int) -> Bool { multiplyAdds >= FloatProductBlocking.parallelThreshold }

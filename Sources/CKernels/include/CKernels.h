@@ -46,15 +46,15 @@ typedef struct {
 /// What teach_convolution_forward applies after the bias.
 enum { TEACH_CONVOLUTION_IDENTITY = 0, TEACH_CONVOLUTION_RELU = 1 };
 
-/// The forward pass for windows `first_window ..< first_window + windows` (counted over the whole
-/// batch): `weighted_sums = patches · weights + bias` (weights `(F·F·C) × K` row-major, bias `K`) and,
-/// with TEACH_CONVOLUTION_RELU, `output = relu(weighted_sums)`; both are written at row
-/// `first_window` of their `(windows of the batch) × K` matrices. The same numbers as the product
-/// over the whole patch matrix, without making it; unless `kept_patches` is given (not NULL): then
-/// the patch rows are gathered there, at row `first_window` of the whole matrix, and kept. One core.
-void teach_convolution_forward(teach_instructions instructions, const teach_convolution *convolution, long first_window, long windows,
-                               const float *x, const float *weights, const float *bias, float *weighted_sums, float *output,
-                               int activation, float *kept_patches);
+/// The forward pass for a batch of `windows` windows: `weighted_sums = patches · weights + bias`
+/// (weights `(F·F·C) × K` row-major, bias `K`) and, with TEACH_CONVOLUTION_RELU, `output =
+/// relu(weighted_sums)`, both `windows × K`. The same numbers as the product over the whole patch
+/// matrix, without making it; unless `kept_patches` is given (not NULL): then the patch matrix is
+/// gathered there and kept. The work goes in blocks of windows; threads that call this at once
+/// with the same counter `next_block` (starting at 0) share them out; with NULL one thread does all.
+void teach_convolution_forward(teach_instructions instructions, const teach_convolution *convolution, long windows, const float *x,
+                               const float *weights, const float *bias, float *weighted_sums, float *output, int activation,
+                               float *kept_patches, long *next_block);
 
 /// Rows `first_row ..< first_row + rows`, columns `first_filter ..< first_filter + filters` of the
 /// weight gradient `patchesᵀ · gradient` (`(F·F·C) × K`, row-major) for a batch of `images`, with
@@ -64,11 +64,11 @@ void teach_convolution_weight_gradient(teach_instructions instructions, const te
                                        const float *x, const float *gradient, float *weight_gradient, long first_row, long rows,
                                        long first_filter, long filters);
 
-/// The input gradient of images `first_image ..< first_image + images`: `col2im(gradient · weightsᵀ)`,
-/// each window's gradient added onto the pixels it read, in the order of the windows, into
-/// `input_gradient` (cleared first for those images). One core.
-void teach_convolution_input_gradient(teach_instructions instructions, const teach_convolution *convolution, long first_image,
-                                      long images, const float *gradient, const float *weights, float *input_gradient);
+/// The input gradient of a batch of `images`: `col2im(gradient · weightsᵀ)`, each window's gradient
+/// added onto the pixels it read, in the order of the windows, into `input_gradient` (cleared
+/// first). Blocks of whole images are shared out through `next_block` as in teach_convolution_forward.
+void teach_convolution_input_gradient(teach_instructions instructions, const teach_convolution *convolution, long images,
+                                      const float *gradient, const float *weights, float *input_gradient, long *next_block);
 
 /// ReLU, `output[i] = input[i] <= 0 ? 0 : input[i]` (−0 gives +0, NaN gives NaN, as in PyTorch).
 void teach_relu(long count, const float *input, float *output);
