@@ -110,6 +110,22 @@ void teach_max_pool_backward(long images, long image_size, long out_size, const 
     }
 }
 
+void teach_max_pool_tiling_backward(long images, long height, long width, long channels, long out_height, long out_width, long size,
+                                    const float *gradient, const int *sources, float *input_gradient) {
+    const long image_size = height * width * channels, out_size = out_height * out_width * channels;
+    for (long n = 0; n < images; n++) {
+        float *image = input_gradient + n * image_size;
+        const float *g = gradient + n * out_size;
+        const int *origin = sources + n * out_size;
+        for (long oy = 0; oy < out_height; oy++) {
+            // the window row's pixels cleared, then each output's gradient added at its source
+            for (long fy = 0; fy < size; fy++) memset(image + ((oy * size + fy) * width) * channels, 0, (size_t)(width * channels) * sizeof(float));
+            const long first = oy * out_width * channels, last = first + out_width * channels;
+            for (long o = first; o < last; o++) image[origin[o]] += g[o];
+        }
+    }
+}
+
 void teach_adam_float(size_t count, float *p, const float *g, float *m, float *v, float lr, float beta1, float beta2, float epsilon,
                       float correction1, float correction2, float decay) {
 #if defined(__x86_64__)

@@ -98,15 +98,24 @@ public enum FloatKernels {
         onTwoCores(images, work: images * outputSize * size * size, twoCores: twoCores, run)
     }
 
-    /// Max pooling's backward pass for a batch of `images`: `inputGradient` (`images × imageSize`)
-    /// cleared, then each output's gradient added at the index `sources` recorded for it, in order.
+    /// Max pooling's backward pass for a batch of `images` (the geometry of
+    /// ``maxPool(images:height:width:channels:outputHeight:outputWidth:size:stride:_:into:sources:twoCores:)``):
+    /// `inputGradient` cleared, then each output's gradient added at the index `sources` recorded
+    /// for it, in order.
     public static func maxPoolBackward(
-        images: Int, imageSize: Int, outputSize: Int, gradient: UnsafePointer<Float>, sources: UnsafePointer<Int32>,
-        into inputGradient: UnsafeMutablePointer<Float>, twoCores: Bool = true
+        images: Int, height: Int, width: Int, channels: Int, outputHeight: Int, outputWidth: Int, size: Int, stride: Int,
+        gradient: UnsafePointer<Float>, sources: UnsafePointer<Int32>, into inputGradient: UnsafeMutablePointer<Float>, twoCores: Bool = true
     ) {
+        let imageSize = height * width * channels, outputSize = outputHeight * outputWidth * channels
+        let tiles = stride == size && outputHeight * size == height && outputWidth * size == width
         nonisolated(unsafe) let (gradient, sources, target) = (gradient, sources, inputGradient)
         let run = { (first: Int, count: Int) in
-            teach_max_pool_backward(count, imageSize, outputSize, gradient + first * outputSize, sources + first * outputSize, target + first * imageSize)
+            let (g, s, t) = (gradient + first * outputSize, sources + first * outputSize, target + first * imageSize)
+            if tiles {
+                teach_max_pool_tiling_backward(count, height, width, channels, outputHeight, outputWidth, size, g, s, t)
+            } else {
+                teach_max_pool_backward(count, imageSize, outputSize, g, s, t)
+            }
         }
         onTwoCores(images, work: images * (imageSize + outputSize), twoCores: twoCores, run)
     }

@@ -239,15 +239,6 @@ struct Benchmark: ParsableCommand {
                 _ = try layer.forward(x, mode: .training, using: &random)
                 _ = try layer.backward(outputGradient: gradient, needsInputGradient: true)
             } - forward
-            do {
-                let k = FloatConvolution(height: shape.side, width: shape.side, channels: shape.channels, outputHeight: layer.outputShape.height, outputWidth: layer.outputShape.width, filters: shape.filters, filterSize: shape.size, stride: shape.stride, padding: shape.padding)
-                var dw = [Float](repeating: 0, count: layer.weights.count), dx = [Float](repeating: 0, count: x.count)
-                let xs = x.elements, gs = gradient.elements, ws = layer.weights.elements
-                let tw = try median(1) { k.weightGradient(images: 128, x: xs, gradient: gs, into: &dw) }
-                let ti = try median(1) { k.inputGradient(images: 128, gradient: gs, weights: ws, into: &dx) }
-                let tc = try median(1) { _ = try gradient.reshaped(rows: 128 * layer.outputShape.height * layer.outputShape.width, columns: shape.filters).columnSums() }
-                print("weight gradient \(tw * 1000) ms, input gradient \(ti * 1000) ms, column sums \(tc * 1000)")
-            }
             emit(geometry.merging(["kind": "convolution", "pass": "backward", "name": "\(name), backward", "ms": String(format: "%.3f", backward * 1000)]) { $1 })
         }
     }

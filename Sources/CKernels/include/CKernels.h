@@ -94,6 +94,12 @@ void teach_max_pool(long images, long height, long width, long channels, long ou
 /// gradient added at the index `sources` recorded, in the order of the outputs.
 void teach_max_pool_backward(long images, long image_size, long out_size, const float *gradient, const int *sources, float *input_gradient);
 
+/// teach_max_pool_backward for windows that tile the image exactly (`size × size`, `size` apart,
+/// `out_height · size = height` and `out_width · size = width`): each input gets at most one
+/// gradient, so each row of windows is cleared and filled in one pass while it is in cache.
+void teach_max_pool_tiling_backward(long images, long height, long width, long channels, long out_height, long out_width, long size,
+                                    const float *gradient, const int *sources, float *input_gradient);
+
 /// Adam's update for Float parameters (see Teach's Optimizer.swift for the rule), one pass over
 /// memory: every lane does exactly the scalar arithmetic of the Swift rule, in the same order,
 /// except that subnormal numbers (below 1.2e-38) are flushed to zero while it runs, to stay off the

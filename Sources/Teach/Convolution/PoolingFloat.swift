@@ -35,8 +35,9 @@ extension Pooling where Scalar == Float {
                         return
                     }
                     FloatKernels.maxPoolBackward(
-                        images: images, imageSize: inputShape.count, outputSize: outputShape.count, gradient: gradient, sources: sources,
-                        into: target)
+                        images: images, height: inputShape.height, width: inputShape.width, channels: inputShape.channels,
+                        outputHeight: outputShape.height, outputWidth: outputShape.width, size: size, stride: stride, gradient: gradient,
+                        sources: sources, into: target)
                 }
             }
         }
