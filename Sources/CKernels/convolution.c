@@ -136,6 +136,18 @@ void teach_convolution_forward(teach_instructions instructions, const teach_conv
                                float *kept_patches, long *next_block) {
     const long row_length = g->filter_size * g->filter_size * g->channels, k = g->filters;
     const long block = window_block(row_length);
+    // K not a multiple of 16 (25 filters): the weights padded with zero columns to the next one, so
+    // that every tile of the product is whole (a partial tile goes through scratch, number by
+    // number); the padded block's first K columns are the same numbers
+    const long padded = k % 16 == 0 ? k : (k + 15) / 16 * 16;
+    float *padded_weights = NULL, *padded_sums = NULL;
+    if (padded != k) {
+        padded_weights = teach_allocate_floats(row_length * padded);
+        for (long p = 0; p < row_length; p++) {
+            for (long j = 0; j < padded; j++) padded_weights[p * padded + j] = j < k ? weights[p * k + j] : 0;
+        }
+        padded_sums = teach_allocate_floats(min_of(block, windows) * padded);
+    }
     float *scratch = kept_patches ? NULL : teach_allocate_floats(min_of(block, windows) * row_length);
     for (long own = 0;;) {
         const long start = take_block(next_block, &own) * block;
@@ -143,16 +155,27 @@ void teach_convolution_forward(teach_instructions instructions, const teach_conv
         const long count = min_of(block, windows - start);
         float *patches = kept_patches ? kept_patches + start * row_length : scratch;
         gather_patches(g, x, start, count, 0, row_length, patches);
-        float *sums = weighted_sums + start * k;
-        teach_packed_product(instructions, count, k, row_length, patches, row_length, 1, weights, k, 1, sums, k, 0);
-        // h = sum + b, then a = f(h), while the block's sums are still in cache
+        float *sums = padded_sums ? padded_sums : weighted_sums + start * k;
+        teach_packed_product(instructions, count, padded, row_length, patches, row_length, 1, padded_weights ? padded_weights : weights,
+                             padded, 1, sums, padded, 0);
+        // h = sum + b and a = f(h), while the block's sums are still in cache (relu as teach_relu)
         for (long i = 0; i < count; i++) {
-            float *h = sums + i * k;
-            for (long j = 0; j < k; j++) h[j] = h[j] + bias[j];
+            const float *sum = sums + i * padded;
+            float *h = weighted_sums + (start + i) * k, *a = output + (start + i) * k;
+            if (activation == TEACH_CONVOLUTION_RELU) {
+                for (long j = 0; j < k; j++) {
+                    const float value = sum[j] + bias[j];
+                    h[j] = value;
+                    a[j] = value <= 0 ? 0 : value;
+                }
+            } else {
+                for (long j = 0; j < k; j++) h[j] = sum[j] + bias[j];
+            }
         }
-        if (activation == TEACH_CONVOLUTION_RELU) teach_relu(count * k, sums, output + start * k);
     }
     free(scratch);
+    free(padded_weights);
+    free(padded_sums);
 }
 
 void teach_convolution_weight_gradient(teach_instructions instructions, const teach_convolution *g, long images, const float *x,

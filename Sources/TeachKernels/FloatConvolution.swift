@@ -32,6 +32,7 @@ public struct FloatConvolution: Sendable {
     /// `weightedSums = patches · weights + bias` for a batch of `images`, and `output =
     /// relu(weightedSums)` when `relu` (else `output` is not touched). Both `(images·Ho·Wo) × K`.
     /// With `patches` (room for `(images·Ho·Wo) × F·F·C`), the patch matrix is written there too.
+    /// Both cores take blocks of windows from one counter.
     public func forward(
         images: Int, x: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
         weightedSums: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>, relu: Bool,
@@ -49,7 +50,9 @@ public struct FloatConvolution: Sendable {
 
     /// The weight gradient `patchesᵀ · gradient` (`(F·F·C) × K`) for a batch of `images`, from the
     /// weighted sums' gradient (one row of `K` per window). Two cores take half of its rows each (or
-    /// of its columns, for a short patch).
+    /// of its columns, for a short patch). The numbers are the packed product's; for a patch of at
+    /// most ``FloatKernels/fewRows`` numbers, ``FloatKernels/product(m:n:k:a:aRow:aColumn:b:bRow:bColumn:c:accumulate:twoCores:instructions:)``
+    /// takes its few-rows path instead, which sums differently (Teach's Conv2D uses the product there).
     public func weightGradient(
         images: Int, x: UnsafePointer<Float>, gradient: UnsafePointer<Float>, into weightGradient: UnsafeMutablePointer<Float>,
         twoCores: Bool = true, instructions: VectorInstructions = .best
@@ -64,6 +67,33 @@ public struct FloatConvolution: Sendable {
         }
         if twoCores && worthTwoCores(windows * rows * filters) && rows >= 16 {
             // half of the panels of 8 rows the product works in (25 rows: 16 and 9, two panels each)
+            let half = ((rows + 7) / 8 + 1) / 2 * 8
+            ProductWorker.shared.run({ run(0, half, 0, filters) }, { run(half, rows - half, 0, filters) })
+        } else if twoCores && worthTwoCores(windows * rows * filters) && filters >= 16 {
+            let half = filters / 2 / 8 * 8
+            ProductWorker.shared.run({ run(0, rows, 0, half) }, { run(0, rows, half, filters - half) })
+        } else {
+            run(0, rows, 0, filters)
+        }
+    }
+
+    /// The weight gradient `patchesᵀ · gradient` from a kept patch matrix (`windows × F·F·C`, see
+    /// ``keepsPatches``): one packed product, its rows (half of the panels of 8 each) or, for fewer
+    /// than 16 rows, its columns on two cores.
+    /// The same numbers as ``weightGradient(images:x:gradient:into:twoCores:instructions:)``.
+    public func weightGradient(
+        windows: Int, patches: UnsafePointer<Float>, gradient: UnsafePointer<Float>, into weightGradient: UnsafeMutablePointer<Float>,
+        twoCores: Bool = true, instructions: VectorInstructions = .best
+    ) {
+        let rows = patchLength, filters = geometry.filters, set = min(instructions, .best).c
+        nonisolated(unsafe) let (patches, gradient, target) = (patches, gradient, weightGradient)
+        let run = { (firstRow: Int, rowCount: Int, firstFilter: Int, filterCount: Int) in
+            // A(i, p) = patches[p·rows + firstRow + i], B = gradient (windows × K) from column firstFilter
+            teach_packed_product(
+                set, rowCount, filterCount, windows, patches + firstRow, 1, rows, gradient + firstFilter, filters, 1,
+                target + firstRow * filters + firstFilter, filters, 0)
+        }
+        if twoCores && worthTwoCores(windows * rows * filters) && rows >= 16 {
             let half = ((rows + 7) / 8 + 1) / 2 * 8
             ProductWorker.shared.run({ run(0, half, 0, filters) }, { run(half, rows - half, 0, filters) })
         } else if twoCores && worthTwoCores(windows * rows * filters) && filters >= 16 {

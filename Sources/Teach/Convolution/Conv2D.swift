@@ -232,10 +232,9 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
                 (sums, biasGradient) = (unsafeBitCast(perWindow, to: Matrix<Float>.self), unsafeBitCast(perWindow.columnSums(), to: Matrix<Float>.self))
             }
             let perWindow = unsafeBitCast(sums, to: Matrix<Scalar>.self)
-            // (the patch matrix itself when the forward pass kept it, or when patches are so short
-            // that the product takes its few-rows path)
-            let weightGradient = trace.patches == nil && weights.rows > floatProductFewRows
-                ? float.floatWeightGradient(input: unsafeBitCast(trace.input, to: Matrix<Float>.self), sumGradient: sums)
+            // (patches so short that the product takes its few-rows path go through the product)
+            let weightGradient = weights.rows > floatProductFewRows
+                ? float.floatWeightGradient(unsafeBitCast(trace, to: ConvolutionTrace<Float>.self), sumGradient: sums)
                 : unsafeBitCast(try (trace.patches ?? patches(trace.input)).transposedMatmul(perWindow), to: Matrix<Float>.self)
             let inputGradient = needed ? float.floatInputGradient(images: batch, sumGradient: sums) : Matrix(rows: 0, columns: 0)
             return (

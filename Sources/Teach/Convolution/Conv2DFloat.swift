@@ -71,15 +71,20 @@ extension Conv2D where Scalar == Float {
         return (sums, Matrix(unchecked: 1, filterCount, biasGradient))
     }
 
-    /// The weight gradient `patchesᵀ · ∂E/∂h` for Float, from the input the trace kept.
-    @usableFromInline func floatWeightGradient(input x: Matrix<Float>, sumGradient dh: Matrix<Float>) -> Matrix<Float> {
-        let rows = weights.rows, count = weights.count
+    /// The weight gradient `patchesᵀ · ∂E/∂h` for Float, from the patch matrix the trace kept or
+    /// else from the input.
+    @usableFromInline func floatWeightGradient(_ trace: ConvolutionTrace<Float>, sumGradient dh: Matrix<Float>) -> Matrix<Float> {
+        let rows = weights.rows, count = weights.count, images = trace.input.rows
         let out = [Float](unsafeUninitializedCapacity: count) { target, initialized in
             initialized = count
-            x.storage.withUnsafeBufferPointer { input in
+            (trace.patches ?? trace.input).storage.withUnsafeBufferPointer { source in
                 dh.storage.withUnsafeBufferPointer { gradient in
-                    guard let input = input.baseAddress, let gradient = gradient.baseAddress, let target = target.baseAddress else { return }
-                    floatConvolution.weightGradient(images: x.rows, x: input, gradient: gradient, into: target)
+                    guard let source = source.baseAddress, let gradient = gradient.baseAddress, let target = target.baseAddress else { return }
+                    if trace.patches != nil {
+                        floatConvolution.weightGradient(windows: dh.rows, patches: source, gradient: gradient, into: target)
+                    } else {
+                        floatConvolution.weightGradient(images: images, x: source, gradient: gradient, into: target)
+                    }
                 }
             }
         }

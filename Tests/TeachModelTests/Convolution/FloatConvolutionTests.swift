@@ -9,7 +9,9 @@ import TeachKernels
 @Suite struct FloatConvolutionTests {
     /// (input, filters, filter size, stride, padding, batch): one channel and many, padding that
     /// swallows whole filter rows, strides, 1×1 filters, more than 256 windows (several depth blocks
-    /// in the weight gradient) and more than 256 filters (several in the input gradient).
+    /// in the weight gradient), more than 256 filters (several in the input gradient), filter counts
+    /// that are not a multiple of 16 (padded weights in the forward pass), and thin inputs whose
+    /// patch matrix is kept, large enough to split the weight gradient's columns or rows over two cores.
     static let geometries: [(input: ImageShape, filters: Int, size: Int, stride: Int, padding: Int, batch: Int)] = [
         (ImageShape(height: 8, width: 8, channels: 1), 5, 3, 1, 1, 3),
         (ImageShape(height: 9, width: 7, channels: 3), 4, 3, 2, 2, 2),
@@ -19,6 +21,7 @@ import TeachKernels
         (ImageShape(height: 10, width: 10, channels: 16), 33, 3, 1, 1, 3),
         (ImageShape(height: 4, width: 4, channels: 2), 300, 2, 2, 0, 3),
         (ImageShape(height: 28, width: 28, channels: 1), 32, 3, 1, 1, 6),
+        (ImageShape(height: 28, width: 28, channels: 1), 25, 5, 1, 0, 4),
     ]
 
     /// What Conv2D computed before: im2col, then matrix products, then col2im, from the output
@@ -92,5 +95,34 @@ import TeachKernels
                 #expect(zip(first, other).allSatisfy { zip($0, $1).allSatisfy { $0.bitPattern == $1.bitPattern } }, "\(instructions), two cores \(twoCores)")
             }
         }
+    }
+
+    /// Max pooling in C (both cores; windows that tile the image cleared and filled row by row):
+    /// the same outputs and sources as the generic code computes for Double, on numbers with many
+    /// ties, and the same input gradient as adding each output's gradient at its source in order.
+    @Test(arguments: [(2, 2, false), (3, 2, false), (2, 2, true), (3, 3, true)])
+    func maxPoolingMatchesTheGenericCode(size: Int, stride: Int, roundDown: Bool) throws {
+        var random = SeededGenerator(seed: UInt64(size * 10 + stride))
+        // 16×16 tiled by 2×2 windows; 15×15 by overlapping 3×3 ones 2 apart; 17×16 leaves rows no window reaches
+        let side = size == 2 ? 16 : 15
+        let shape = ImageShape(height: roundDown ? 17 : side, width: roundDown ? 16 : side, channels: 21)
+        let float = try Pooling<Float>(.max, inputShape: shape, size: size, stride: stride, roundDown: roundDown)
+        let double = try Pooling<Double>(.max, inputShape: shape, size: size, stride: stride, roundDown: roundDown)
+        let images = 16  // enough numbers for both cores
+        let values = (0..<(images * shape.count)).map { _ in Double(random.integer(below: 5)) - 2 }
+        let x = try Matrix<Float>(rows: images, columns: shape.count, elements: values.map(Float.init))
+        let (output, sources) = try float.forward(x)
+        let (expectedOutput, expectedSources) = try double.forward(Matrix(rows: images, columns: shape.count, elements: values))
+        #expect(output.elements.map(Double.init) == expectedOutput.elements)
+        #expect(sources == expectedSources)
+        let g = Matrix<Float>.gaussian(rows: images, columns: float.outputShape.count, using: &random)
+        var expected = [Float](repeating: 0, count: images * shape.count)
+        for n in 0..<images {
+            for o in 0..<float.outputShape.count {
+                expected[n * shape.count + Int(sources[n * float.outputShape.count + o])] += g[n, o]
+            }
+        }
+        let dx = try float.backward(sources: sources, outputGradient: g)
+        #expect(zip(dx.elements, expected).allSatisfy { $0.bitPattern == $1.bitPattern })
     }
 }
