@@ -158,20 +158,8 @@ void teach_convolution_forward(teach_instructions instructions, const teach_conv
         float *sums = padded_sums ? padded_sums : weighted_sums + start * k;
         teach_packed_product(instructions, count, padded, row_length, patches, row_length, 1, padded_weights ? padded_weights : weights,
                              padded, 1, sums, padded, 0);
-        // h = sum + b and a = f(h), while the block's sums are still in cache (relu as teach_relu)
-        for (long i = 0; i < count; i++) {
-            const float *sum = sums + i * padded;
-            float *h = weighted_sums + (start + i) * k, *a = output + (start + i) * k;
-            if (activation == TEACH_CONVOLUTION_RELU) {
-                for (long j = 0; j < k; j++) {
-                    const float value = sum[j] + bias[j];
-                    h[j] = value;
-                    a[j] = value <= 0 ? 0 : value;
-                }
-            } else {
-                for (long j = 0; j < k; j++) h[j] = sum[j] + bias[j];
-            }
-        }
+        // h = sum + b and a = f(h), while the block's sums are still in cache
+        teach_bias_relu(count, k, sums, padded, bias, weighted_sums + start * k, output + start * k, activation == TEACH_CONVOLUTION_RELU);
     }
     free(scratch);
     free(padded_weights);

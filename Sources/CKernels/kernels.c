@@ -89,6 +89,16 @@ void teach_relu_gradient_sums(long rows, long columns, long first, long count, c
     teach_relu_gradient_sums_baseline(rows, columns, first, count, gradient, weighted_sums, output, sums);
 }
 
+void teach_bias_relu(long rows, long columns, const float *sums, long sums_row, const float *bias, float *h, float *a, int relu) {
+#if defined(__x86_64__)
+    if (teach_best_instructions() >= TEACH_AVX2) {
+        teach_bias_relu_avx2(rows, columns, sums, sums_row, bias, h, a, relu);
+        return;
+    }
+#endif
+    teach_bias_relu_baseline(rows, columns, sums, sums_row, bias, h, a, relu);
+}
+
 void teach_max_pool(long images, long height, long width, long channels, long out_height, long out_width, long size, long stride,
                     const float *x, float *output, int *sources) {
 #if defined(__x86_64__)

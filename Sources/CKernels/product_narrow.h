@@ -154,6 +154,10 @@ void NAMED(teach_relu_gradient_sums)(long rows, long columns, long first, long c
     relu_gradient_sums_loop(rows, columns, first, count, gradient, weighted_sums, output, sums);
 }
 
+void NAMED(teach_bias_relu)(long rows, long columns, const float *sums, long sums_row, const float *bias, float *h, float *a, int relu) {
+    bias_relu_loop(rows, columns, sums, sums_row, bias, h, a, relu);
+}
+
 void NAMED(teach_max_pool)(long images, long height, long width, long channels, long out_height, long out_width, long size, long stride,
                            const float *x, float *output, int *sources) {
     max_pool_loop(images, height, width, channels, out_height, out_width, size, stride, x, output, sources);

@@ -208,6 +208,27 @@ TEACH_INLINE void relu_gradient_loop(long count, const float *gradient, const fl
     for (; i < count; i++) output[i] = gradient[i] * (weighted_sums[i] <= 0 ? 0.0f : 1.0f);
 }
 
+/// `h = sums + bias` row by row (`rows` rows of `columns` numbers; the sums' rows `sums_row` apart,
+/// h's and a's `columns` apart) and, when `relu`, `a = h <= 0 ? 0 : h` (as relu_loop).
+TEACH_INLINE void bias_relu_loop(long rows, long columns, const float *sums, long sums_row, const float *bias, float *h, float *a, int relu) {
+    const v8f zero = 0;
+    for (long r = 0; r < rows; r++) {
+        const float *sum = sums + r * sums_row;
+        float *weighted = h + r * columns, *output = a + r * columns;
+        long j = 0;
+        for (; j + 8 <= columns; j += 8) {
+            const v8f value = load_v8f(sum + j) + load_v8f(bias + j);
+            store_v8f(weighted + j, value);
+            if (relu) store_v8f(output + j, (v8f)((v8i)value & ~(value <= zero)));
+        }
+        for (; j < columns; j++) {
+            const float value = sum[j] + bias[j];
+            weighted[j] = value;
+            if (relu) output[j] = value <= 0 ? 0 : value;
+        }
+    }
+}
+
 /// For columns `first ..< first + count` of a `rows × columns` row-major gradient: `output = gradient ·
 /// (weighted_sums <= 0 ? 0 : 1)` (as relu_gradient_loop; with no `weighted_sums`, the gradient as it
 /// is, and `output` is not written), and `sums[j] += output[r][j]` for each row `r` in order: the

@@ -83,6 +83,10 @@ void teach_relu_gradient(long count, const float *gradient, const float *weighte
 void teach_relu_gradient_sums(long rows, long columns, long first, long count, const float *gradient, const float *weighted_sums,
                               float *output, float *sums);
 
+/// `h = sums + bias` for `rows` rows of `columns` numbers (the sums' rows `sums_row` apart, h's and
+/// a's `columns` apart; `sums` may be `h` itself) and, when `relu`, `a = relu(h)` as teach_relu.
+void teach_bias_relu(long rows, long columns, const float *sums, long sums_row, const float *bias, float *h, float *a, int relu);
+
 /// Max pooling of `images` channels-last images (`height × width × channels` in, `out_height ×
 /// out_width × channels` out) with `size × size` windows `stride` apart: each output is the first
 /// largest number of its window (pixels in the order (fy, fx); a NaN that comes first stays), and
@@ -127,6 +131,8 @@ void teach_out_of_memory(size_t bytes) __attribute__((noreturn));
                                          long b_row, float *c, long c_row);                                               \
     void teach_relu_##suffix(long count, const float *input, float *output);                                              \
     void teach_relu_gradient_##suffix(long count, const float *gradient, const float *weighted_sums, float *output);      \
+    void teach_bias_relu_##suffix(long rows, long columns, const float *sums, long sums_row, const float *bias, float *h,   \
+                                  float *a, int relu);                                                                     \
     void teach_max_pool_##suffix(long images, long height, long width, long channels, long out_height, long out_width,      \
                                  long size, long stride, const float *x, float *output, int *sources);                    \
     void teach_relu_gradient_sums_##suffix(long rows, long columns, long first, long count, const float *gradient,        \
