@@ -147,12 +147,16 @@ def torch_training(sizes):
         layers.append(torch.nn.Linear(a, b))
         if i < len(sizes) - 2:
             layers.append(torch.nn.ReLU())
-    model = torch.nn.Sequential(*layers)
+    return torch_epoch(torch.nn.Sequential(*layers), x, y)
+
+
+def torch_epoch(model, x, y):
+    """Seconds for one epoch of Adam (PyTorch's defaults) on shuffled batches of 128 of `x`, `y`."""
     optimizer = torch.optim.Adam(model.parameters())
     loss = torch.nn.CrossEntropyLoss()
     start = time.perf_counter()
-    order = torch.randperm(count)
-    for s in range(0, count, 128):
+    order = torch.randperm(len(x))
+    for s in range(0, len(x), 128):
         index = order[s:s + 128]
         optimizer.zero_grad()
         loss(model(x[index]), y[index]).backward()
@@ -199,18 +203,7 @@ def torch_cnn_training(network):
         return None
     model.train()
     count = 60_000
-    x = torch.rand(count, 1, 28, 28)
-    y = torch.randint(0, 10, (count,))
-    optimizer = torch.optim.Adam(model.parameters())
-    loss = torch.nn.CrossEntropyLoss()
-    start = time.perf_counter()
-    order = torch.randperm(count)
-    for s in range(0, count, 128):
-        index = order[s:s + 128]
-        optimizer.zero_grad()
-        loss(model(x[index]), y[index]).backward()
-        optimizer.step()
-    return time.perf_counter() - start
+    return torch_epoch(model, torch.rand(count, 1, 28, 28), torch.randint(0, 10, (count,)))
 
 
 def torch_convolution(row):

@@ -65,16 +65,7 @@ public struct FloatConvolution: Sendable {
                 teach_convolution_weight_gradient(set, g, images, x, gradient, target, firstRow, rowCount, firstFilter, filterCount)
             }
         }
-        if twoCores && worthTwoCores(windows * rows * filters) && rows >= 16 {
-            // half of the panels of 8 rows the product works in (25 rows: 16 and 9, two panels each)
-            let half = ((rows + 7) / 8 + 1) / 2 * 8
-            ProductWorker.shared.run({ run(0, half, 0, filters) }, { run(half, rows - half, 0, filters) })
-        } else if twoCores && worthTwoCores(windows * rows * filters) && filters >= 16 {
-            let half = filters / 2 / 8 * 8
-            ProductWorker.shared.run({ run(0, rows, 0, half) }, { run(0, rows, half, filters - half) })
-        } else {
-            run(0, rows, 0, filters)
-        }
+        splitWeightGradient(twoCores: twoCores && worthTwoCores(windows * rows * filters), run)
     }
 
     /// The weight gradient `patchesᵀ · gradient` from a kept patch matrix (`windows × F·F·C`, see
@@ -93,14 +84,22 @@ public struct FloatConvolution: Sendable {
                 set, rowCount, filterCount, windows, patches + firstRow, 1, rows, gradient + firstFilter, filters, 1,
                 target + firstRow * filters + firstFilter, filters, 0)
         }
-        if twoCores && worthTwoCores(windows * rows * filters) && rows >= 16 {
+        splitWeightGradient(twoCores: twoCores && worthTwoCores(windows * rows * filters), run)
+    }
+
+    /// Runs `part(firstRow, rowCount, firstFilter, filterCount)` over the weight gradient: whole here,
+    /// or on two cores, each with half of its rows (half of the panels of 8 rows the product works
+    /// in: 25 rows are 16 and 9, two panels each) or, for fewer than 16 rows, half of its columns.
+    private func splitWeightGradient(twoCores: Bool, _ part: @escaping (Int, Int, Int, Int) -> Void) {
+        let rows = patchLength, filters = geometry.filters
+        if twoCores && rows >= 16 {
             let half = ((rows + 7) / 8 + 1) / 2 * 8
-            ProductWorker.shared.run({ run(0, half, 0, filters) }, { run(half, rows - half, 0, filters) })
-        } else if twoCores && worthTwoCores(windows * rows * filters) && filters >= 16 {
+            ProductWorker.shared.run({ part(0, half, 0, filters) }, { part(half, rows - half, 0, filters) })
+        } else if twoCores && filters >= 16 {
             let half = filters / 2 / 8 * 8
-            ProductWorker.shared.run({ run(0, rows, 0, half) }, { run(0, rows, half, filters - half) })
+            ProductWorker.shared.run({ part(0, rows, 0, half) }, { part(0, rows, half, filters - half) })
         } else {
-            run(0, rows, 0, filters)
+            part(0, rows, 0, filters)
         }
     }
 

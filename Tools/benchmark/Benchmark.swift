@@ -127,15 +127,7 @@ struct Benchmark: ParsableCommand {
                 layers.append(Softmax<Float>())
                 var model = try Model(layers)
                 let count = 60_000
-                let x = Matrix<Float>.uniform(rows: count, columns: 784, in: 0..<1, using: &random)
-                let labels = (0..<count).map { _ in random.integer(below: 10) }
-                let y = Matrix<Float>(rows: count, columns: 10) { r, c in labels[r] == c ? 1 : 0 }
-                var optimizer = try Optimizer<Float>.adam()
-                let start = clock.now
-                try model.train(
-                    inputs: x, targets: y, options: TrainingOptions(epochs: epochs, batchSize: 128, loss: .crossEntropy, lossReport: .batchAverage),
-                    optimizer: &optimizer, using: &random)
-                let elapsed = seconds(clock.now - start)
+                let elapsed = try Self.epochOnRandomImages(&model, count: count, epochs: epochs, using: &random)
                 emit(["kind": "training", "name": "\(name), Adam, batch 128, one epoch of 60,000", "seconds": String(format: "%.2f", elapsed),
                       "samples_per_second": String(format: "%.0f", Double(count * epochs) / elapsed)])
             }
@@ -194,8 +186,6 @@ struct Benchmark: ParsableCommand {
         wanted: (String) -> Bool, emit: ([String: String]) -> Void, median: (Double, () throws -> Void) throws -> Double,
         random: inout SeededGenerator
     ) throws {
-        let clock = ContinuousClock()
-        func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18 }
         for (name, layers) in Self.convolutionalNetworks {
             let count = 60_000, batch = 128
             let epochName = "\(name), Adam, batch 128, one epoch of 60,000", stepName = "\(name), forward and backward, batch 128"
@@ -209,15 +199,7 @@ struct Benchmark: ParsableCommand {
                 emit(["kind": "step", "name": stepName, "network": name, "ms": String(format: "%.2f", time * 1000)])
             }
             if wanted(epochName) {
-                let x = Matrix<Float>.uniform(rows: count, columns: 784, in: 0..<1, using: &random)
-                let labels = (0..<count).map { _ in random.integer(below: 10) }
-                let y = Matrix<Float>(rows: count, columns: 10) { r, c in labels[r] == c ? 1 : 0 }
-                var optimizer = try Optimizer<Float>.adam()
-                let start = clock.now
-                try model.train(
-                    inputs: x, targets: y, options: TrainingOptions(epochs: 1, batchSize: batch, loss: .crossEntropy, lossReport: .batchAverage),
-                    optimizer: &optimizer, using: &random)
-                let elapsed = seconds(clock.now - start)
+                let elapsed = try Self.epochOnRandomImages(&model, count: count, epochs: 1, using: &random)
                 emit(["kind": "training", "name": epochName, "network": name, "seconds": String(format: "%.2f", elapsed),
                       "samples_per_second": String(format: "%.0f", Double(count) / elapsed)])
             }
@@ -241,6 +223,22 @@ struct Benchmark: ParsableCommand {
             } - forward
             emit(geometry.merging(["kind": "convolution", "pass": "backward", "name": "\(name), backward", "ms": String(format: "%.3f", backward * 1000)]) { $1 })
         }
+    }
+
+    /// Seconds for `epochs` epochs of Adam (batch 128, softmax cross-entropy) on `count` random
+    /// 784-number records (uniform in [0, 1)) with random labels of 10 classes.
+    static func epochOnRandomImages(_ model: inout Model<Float>, count: Int, epochs: Int, using random: inout SeededGenerator) throws -> Double {
+        let x = Matrix<Float>.uniform(rows: count, columns: 784, in: 0..<1, using: &random)
+        let labels = (0..<count).map { _ in random.integer(below: 10) }
+        let y = Matrix<Float>(rows: count, columns: 10) { r, c in labels[r] == c ? 1 : 0 }
+        var optimizer = try Optimizer<Float>.adam()
+        let clock = ContinuousClock()
+        let start = clock.now
+        try model.train(
+            inputs: x, targets: y, options: TrainingOptions(epochs: epochs, batchSize: 128, loss: .crossEntropy, lossReport: .batchAverage),
+            optimizer: &optimizer, using: &random)
+        let elapsed = clock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     }
 
     /// Chapter 13's two convolutional networks on 28×28×1 images (a dense layer of 10 and a
