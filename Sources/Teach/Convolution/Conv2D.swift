@@ -192,7 +192,7 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
     ///
     /// For Float (training), the product runs without the patch matrix: blocks of its rows are
     /// gathered in cache and multiplied there, on both cores, with the bias and a ReLU applied to
-    /// each block while it is in cache (``FloatConvolution``); the numbers are the same as the
+    /// each block while it is in cache (`FloatConvolution`, in TeachKernels); the numbers are the same as the
     /// product over the whole patch matrix gives.
     @inlinable public func forwardTrace(_ x: Matrix<Scalar>) throws -> ConvolutionTrace<Scalar> {
         try checkInput(x)
@@ -305,7 +305,7 @@ public struct ConvolutionTrace<Scalar: MatrixScalar>: Sendable {
     /// The input `x`, `m × H·W·C`: the weight gradient reads its patches (``Conv2D/patches(_:)``).
     public var input: Matrix<Scalar>
     /// The patch matrix, `(m·Ho·Wo)×(F·F·C)`, when the forward pass kept it: only for Float and a
-    /// thin input (a filter row shorter than 16 numbers, see ``FloatConvolution/keepsPatches``);
+    /// thin input (a filter row shorter than 16 numbers, `FloatConvolution.keepsPatches`);
     /// otherwise the patches are gathered again, block by block, from ``input`` (for a 3×3
     /// convolution they are nine times the input).
     public var patches: Matrix<Scalar>?
