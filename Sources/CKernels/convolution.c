@@ -155,11 +155,13 @@ void teach_convolution_forward(teach_instructions instructions, const teach_conv
         const long count = min_of(block, windows - start);
         float *patches = kept_patches ? kept_patches + start * row_length : scratch;
         gather_patches(g, x, start, count, 0, row_length, patches);
-        float *sums = padded_sums ? padded_sums : weighted_sums + start * k;
+        // (with no weighted sums asked for, h is made in the output's rows, and a = relu(h) over it)
+        float *h = (weighted_sums ? weighted_sums : output) + start * k;
+        float *sums = padded_sums ? padded_sums : h;
         teach_packed_product(instructions, count, padded, row_length, patches, row_length, 1, padded_weights ? padded_weights : weights,
                              padded, 1, sums, padded, 0);
         // h = sum + b and a = f(h), while the block's sums are still in cache
-        teach_bias_relu(count, k, sums, padded, bias, weighted_sums + start * k, output + start * k, activation == TEACH_CONVOLUTION_RELU);
+        teach_bias_relu(count, k, sums, padded, bias, h, output + start * k, activation == TEACH_CONVOLUTION_RELU);
     }
     free(scratch);
     free(padded_weights);

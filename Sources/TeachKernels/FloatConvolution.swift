@@ -31,11 +31,13 @@ public struct FloatConvolution: Sendable {
 
     /// `weightedSums = patches · weights + bias` for a batch of `images`, and `output =
     /// relu(weightedSums)` when `relu` (else `output` is not touched). Both `(images·Ho·Wo) × K`.
+    /// With a ReLU and no `weightedSums` only the output is written (one matrix of the batch's
+    /// size less to write: `a` is positive exactly where `h` is, all a ReLU's backward pass needs).
     /// With `patches` (room for `(images·Ho·Wo) × F·F·C`), the patch matrix is written there too.
     /// Both cores take blocks of windows from one counter.
     public func forward(
         images: Int, x: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-        weightedSums: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>, relu: Bool,
+        weightedSums: UnsafeMutablePointer<Float>?, output: UnsafeMutablePointer<Float>, relu: Bool,
         patches: UnsafeMutablePointer<Float>? = nil, twoCores: Bool = true, instructions: VectorInstructions = .best
     ) {
         let windows = images * geometry.out_height * geometry.out_width

@@ -48,7 +48,8 @@ enum { TEACH_CONVOLUTION_IDENTITY = 0, TEACH_CONVOLUTION_RELU = 1 };
 
 /// The forward pass for a batch of `windows` windows: `weighted_sums = patches · weights + bias`
 /// (weights `(F·F·C) × K` row-major, bias `K`) and, with TEACH_CONVOLUTION_RELU, `output =
-/// relu(weighted_sums)`, both `windows × K`. The same numbers as the product over the whole patch
+/// relu(weighted_sums)`, both `windows × K` (with `weighted_sums` NULL and a ReLU, only the
+/// output is written: h in its place, then relu(h) over it). The same numbers as the product over the whole patch
 /// matrix, without making it; unless `kept_patches` is given (not NULL): then the patch matrix is
 /// gathered there and kept. The work goes in blocks of windows; threads that call this at once
 /// with the same counter `next_block` (starting at 0) share them out; with NULL one thread does all.
@@ -84,7 +85,8 @@ void teach_relu_gradient_sums(long rows, long columns, long first, long count, c
                               float *output, float *sums);
 
 /// `h = sums + bias` for `rows` rows of `columns` numbers (the sums' rows `sums_row` apart, h's and
-/// a's `columns` apart; `sums` may be `h` itself) and, when `relu`, `a = relu(h)` as teach_relu.
+/// a's `columns` apart; `sums` may be `h` itself, and `a` may be `h`) and, when `relu`, `a =
+/// relu(h)` as teach_relu.
 void teach_bias_relu(long rows, long columns, const float *sums, long sums_row, const float *bias, float *h, float *a, int relu);
 
 /// Max pooling of `images` channels-last images (`height × width × channels` in, `out_height ×

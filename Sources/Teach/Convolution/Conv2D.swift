@@ -309,7 +309,9 @@ public struct ConvolutionTrace<Scalar: MatrixScalar>: Sendable {
     /// otherwise the patches are gathered again, block by block, from ``input`` (for a 3×3
     /// convolution they are nine times the input).
     public var patches: Matrix<Scalar>?
-    /// `h`, `m × (Ho·Wo·K)`.
+    /// `h`, `m × (Ho·Wo·K)`; for a Float convolution with a ReLU, `a = relu(h)` instead (the same
+    /// matrix as ``output``): the backward pass reads only where `h` is positive, which is where
+    /// `a` is, and the forward pass then writes one matrix of the batch's size instead of two.
     public var weightedSums: Matrix<Scalar>
     /// `f(h)`.
     public var output: Matrix<Scalar>

@@ -18,35 +18,35 @@ extension Conv2D where Scalar == Float {
     }
 
     /// ``forwardTrace(_:)`` for Float: `h = patches · W + b` block by block in cache, and `a = relu(h)`
-    /// beside it (any other activation after). The patch matrix is kept only for a thin input
-    /// (``FloatConvolution/keepsPatches``).
+    /// beside it (any other activation after). With a ReLU only `a` is made, and the trace holds it
+    /// as its weighted sums too: it is positive exactly where `h` is, which is all the ReLU's backward
+    /// pass reads of `h` (``ConvolutionTrace/weightedSums``). The patch matrix is kept only for a
+    /// thin input (`FloatConvolution.keepsPatches`).
     @usableFromInline func floatForwardTrace(_ x: Matrix<Float>) -> ConvolutionTrace<Float> {
         let count = x.rows * outputShape.count, images = x.rows
         let relu = activation == .relu, kernels = floatConvolution
         let windows = images * outputShape.height * outputShape.width, patchCount = kernels.keepsPatches ? windows * weights.rows : 0
-        var output = [Float](unsafeUninitializedCapacity: relu ? count : 0) { _, done in done = relu ? count : 0 }
         var patches = [Float](unsafeUninitializedCapacity: patchCount) { _, done in done = patchCount }
-        let sums = [Float](unsafeUninitializedCapacity: count) { sums, initialized in
+        // a with a ReLU (h made in its place), else h
+        let values = [Float](unsafeUninitializedCapacity: count) { values, initialized in
             initialized = count
             x.storage.withUnsafeBufferPointer { input in
                 weights.storage.withUnsafeBufferPointer { w in
                     bias.storage.withUnsafeBufferPointer { b in
-                        output.withUnsafeMutableBufferPointer { out in
-                            patches.withUnsafeMutableBufferPointer { patches in
-                                guard let input = input.baseAddress, let w = w.baseAddress, let b = b.baseAddress, let h = sums.baseAddress else { return }
-                                kernels.forward(
-                                    images: images, x: input, weights: w, bias: b, weightedSums: h, output: out.baseAddress ?? h, relu: relu,
-                                    patches: patchCount > 0 ? patches.baseAddress : nil)
-                            }
+                        patches.withUnsafeMutableBufferPointer { patches in
+                            guard let input = input.baseAddress, let w = w.baseAddress, let b = b.baseAddress, let out = values.baseAddress else { return }
+                            kernels.forward(
+                                images: images, x: input, weights: w, bias: b, weightedSums: relu ? nil : out, output: out, relu: relu,
+                                patches: patchCount > 0 ? patches.baseAddress : nil)
                         }
                     }
                 }
             }
         }
-        let h = Matrix<Float>(unchecked: x.rows, outputShape.count, sums)
-        let a = relu ? Matrix<Float>(unchecked: x.rows, outputShape.count, output) : activation(h)
+        let made = Matrix<Float>(unchecked: x.rows, outputShape.count, values)
         return ConvolutionTrace(
-            input: x, weightedSums: h, output: a, patches: patchCount > 0 ? Matrix(unchecked: windows, weights.rows, patches) : nil)
+            input: x, weightedSums: made, output: relu ? made : activation(made),
+            patches: patchCount > 0 ? Matrix(unchecked: windows, weights.rows, patches) : nil)
     }
 
     /// `∂E/∂h = ∂E/∂a ⊙ f'(h)` and the bias gradient (its column sums over every window) for Float,
