@@ -213,11 +213,23 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
 
     /// The backward pass (formulas in the type's documentation). With `inputGradient` false (the
     /// first layer, whose input is the data) `∂E/∂x` is not computed and an empty matrix comes back.
-    /// - Throws: ``ShapeError`` when `outputGradient` does not match the trace.
+    /// - Throws: ``ShapeError`` when `outputGradient` does not match the trace, or the trace does
+    ///   not match this layer (its input, weighted sums and kept patches, for the same batch).
     @inlinable public func backward(
         _ trace: ConvolutionTrace<Scalar>, outputGradient: Matrix<Scalar>, inputGradient needed: Bool = true
     ) throws -> (inputGradient: Matrix<Scalar>, weights: Matrix<Scalar>, bias: Matrix<Scalar>) {
         let batch = outputGradient.rows, windows = batch * outputShape.height * outputShape.width
+        // checked here, before any kernel reads the trace through raw pointers
+        guard outputGradient.columns == outputShape.count, trace.weightedSums.shape == outputGradient.shape,
+            trace.input.rows == batch, trace.input.columns == inputShape.count,
+            trace.patches.map({ $0.rows == windows && $0.columns == weights.rows }) ?? true
+        else {
+            throw ShapeError(
+                operation: "Conv2D.backward", shapes: [outputGradient.shape, trace.input.shape, trace.weightedSums.shape],
+                expected: "a gradient of m × \(outputShape.count) (one \(outputShape) per image) for a trace of the same m images: "
+                    + "input m × \(inputShape.count), weighted sums m × \(outputShape.count)"
+                    + (trace.patches == nil ? "" : ", patches (m·\(outputShape.height * outputShape.width)) × \(weights.rows)"))
+        }
         if Scalar.self == Float.self, windows > floatProductFewRows {
             // Float: the kernels that never make the patch matrix (Conv2DFloat.swift), the same numbers
             let float = unsafeBitCast(self, to: Conv2D<Float>.self)

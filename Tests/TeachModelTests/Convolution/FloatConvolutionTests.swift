@@ -126,4 +126,21 @@ import TeachKernels
         let dx = try float.backward(sources: sources, outputGradient: g)
         #expect(zip(dx.elements, expected).allSatisfy { $0.bitPattern == $1.bitPattern })
     }
+
+    /// A trace that does not fit the gradient or the layer is an error naming the shapes, before
+    /// any kernel reads it.
+    @Test func aMismatchedTraceIsAnError() throws {
+        var random = SeededGenerator(seed: 5)
+        let conv = try Conv2D<Float>(inputShape: ImageShape(height: 8, width: 8, channels: 2), filters: 4, filterSize: 3, padding: 1, using: &random)
+        let x = Matrix<Float>.gaussian(rows: 3, columns: conv.inputShape.count, using: &random)
+        let trace = try conv.forwardTrace(x)
+        let tooMany = Matrix<Float>.gaussian(rows: 5, columns: conv.outputShape.count, using: &random)
+        #expect(throws: ShapeError.self) { try conv.backward(trace, outputGradient: tooMany) }
+        let fewer = Matrix<Float>.gaussian(rows: 2, columns: conv.outputShape.count, using: &random)
+        let shortTrace = ConvolutionTrace(input: x, weightedSums: fewer, output: fewer)
+        #expect(throws: ShapeError.self) { try conv.backward(shortTrace, outputGradient: fewer) }
+        let g = Matrix<Float>.gaussian(rows: 3, columns: conv.outputShape.count, using: &random)
+        #expect(throws: ShapeError.self) { try conv.backward(trace, outputGradient: Matrix(rows: 3, columns: 7)) }
+        #expect(throws: Never.self) { try conv.backward(trace, outputGradient: g) }
+    }
 }
