@@ -51,31 +51,30 @@ public enum FloatKernels {
             twoCores: twoCores, instructions: min(instructions, .best))
     }
 
-    /// The gradient through a ReLU and the column sums of the result in one pass over a `rows ×
-    /// columns` matrix: `output = gradient · (weightedSums <= 0 ? 0 : 1)` (as
-    /// ``reluGradient(count:_:weightedSums:into:)``) and `sums[j]` = the sum down column `j` of
-    /// `output`, row after row from 0 (a bias gradient, as Teach's `columnSums()`). With no
-    /// `weightedSums` (an identity activation) only the column sums of `gradient` are taken and
-    /// `output` is not written. Large matrices split their columns over both cores.
+    /// The gradient through a ReLU and the column sums of the result, over a `rows × columns`
+    /// matrix: with `relu` (the weighted sums `h` and where to write), `output = gradient · (h <= 0 ?
+    /// 0 : 1)` (as ``reluGradient(count:_:weightedSums:into:)``); then `sums[j]` = the sum down
+    /// column `j` of `output` (of `gradient` itself without `relu`: an identity activation), row
+    /// after row from 0, a bias gradient as Teach's `columnSums()` computes it. Large matrices go
+    /// on both cores: the gradient split by rows (split by columns, both cores would write into the
+    /// same cache lines), then the sums split by columns.
     public static func reluGradientAndColumnSums(
-        rows: Int, columns: Int, gradient: UnsafePointer<Float>, weightedSums: UnsafePointer<Float>?,
-        into output: UnsafeMutablePointer<Float>?, sums: UnsafeMutablePointer<Float>, twoCores: Bool = true
+        rows: Int, columns: Int, gradient: UnsafePointer<Float>,
+        relu: (weightedSums: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>)?, sums: UnsafeMutablePointer<Float>,
+        twoCores: Bool = true
     ) {
-        nonisolated(unsafe) let (g, h, out, sums) = (gradient, weightedSums, output, sums)
+        nonisolated(unsafe) let (g, h, out, sums) = (gradient, relu?.weightedSums, relu?.output, sums)
         guard twoCores && rows * columns >= 1 << 16 && columns >= 16 else {
-            teach_relu_gradient_sums(rows, columns, 0, columns, g, h, out, sums)
+            teach_relu_gradient_sums(rows, columns, 0, columns, g, h, out, sums)  // one pass
             return
         }
-        // Two passes on two cores: the gradient through the ReLU, each core writing half of the rows
-        // (split by columns, both cores would write into the same cache lines), then the column
-        // sums of the result, each core reading half of the columns.
         if let h, let out {
             let count = rows * columns, half = count / 2 / 16 * 16
             ProductWorker.shared.run(
                 { teach_relu_gradient(half, g, h, out) }, { teach_relu_gradient(count - half, g + half, h + half, out + half) })
         }
-        nonisolated(unsafe) let source = h == nil ? g : UnsafePointer(out ?? UnsafeMutablePointer(mutating: g))
-        let sum = { (first: Int, count: Int) in teach_relu_gradient_sums(rows, columns, first, count, source, nil, nil, sums + first) }
+        nonisolated(unsafe) let summed = out.map { UnsafePointer($0) } ?? g
+        let sum = { (first: Int, count: Int) in teach_relu_gradient_sums(rows, columns, first, count, summed, nil, nil, sums + first) }
         let half = (columns + 8) / 16 * 8  // the multiple of 8 nearest half (25 columns: 16 and 9)
         ProductWorker.shared.run({ sum(0, half) }, { sum(half, columns - half) })
     }

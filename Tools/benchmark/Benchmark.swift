@@ -117,15 +117,10 @@ struct Benchmark: ParsableCommand {
             emit(["kind": "alexnet", "name": "AlexNet forward, one 227x227x3 image", "ms": String(format: "%.1f", time * 1000)])
         }
         if !productsOnly {
-            for (name, sizes, epochs) in [("784-50-10", [784, 50, 10], 1), ("5 x 500", [784, 500, 500, 500, 500, 500, 10], 1)]
+            for (name, hidden, epochs) in [("784-50-10", ["dense 50"], 1), ("5 x 500", Array(repeating: "dense 500", count: 5), 1)]
             where wanted("\(name), Adam, batch 128, one epoch of 60,000") {
-                var layers: [any Layer<Float>] = []
-                for i in 1..<sizes.count {
-                    let last = i == sizes.count - 1
-                    layers.append(try Dense<Float>(inputs: sizes[i - 1], units: sizes[i], activation: last ? .identity : .relu, initializer: last ? .xavier : .he, using: &random))
-                }
-                layers.append(Softmax<Float>())
-                var model = try Model(layers)
+                // ReLU hidden layers with He's weights, a dense layer of 10 with Xavier's, softmax
+                var model: Model<Float> = try LayerSpecification.classifier(input: "784", layers: hidden, classes: 10, using: &random)
                 let count = 60_000
                 let elapsed = try Self.epochOnRandomImages(&model, count: count, epochs: epochs, using: &random)
                 emit(["kind": "training", "name": "\(name), Adam, batch 128, one epoch of 60,000", "seconds": String(format: "%.2f", elapsed),

@@ -62,7 +62,7 @@ extension Conv2D where Scalar == Float {
                     biasGradient.withUnsafeMutableBufferPointer { sums in
                         guard let g = g.baseAddress, let h = h.baseAddress, let sums = sums.baseAddress else { return }
                         FloatKernels.reluGradientAndColumnSums(
-                            rows: windows, columns: filterCount, gradient: g, weightedSums: relu ? h : nil, into: output.baseAddress, sums: sums)
+                            rows: windows, columns: filterCount, gradient: g, relu: relu ? output.baseAddress.map { (h, $0) } : nil, sums: sums)
                     }
                 }
             }

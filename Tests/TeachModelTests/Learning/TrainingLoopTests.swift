@@ -84,14 +84,7 @@ import Testing
     @Test(arguments: [1e8, 3e7, 3e8])
     func nonFiniteParametersStopTrainingNamingTheLayer(learningRate: Double) throws {
         var random = SeededGenerator(seed: 16)
-        let sizes = [64, 32, 32, 10]
-        var layers: [any Layer<Float>] = []
-        for i in 1..<sizes.count {
-            let last = i == sizes.count - 1
-            layers.append(try Dense<Float>(inputs: sizes[i - 1], units: sizes[i], activation: last ? .identity : .relu, initializer: last ? .xavier : .he, using: &random))
-        }
-        layers.append(Softmax<Float>())
-        var model = try Model(layers)
+        var model: Model<Float> = try LayerSpecification.classifier(input: "64", layers: ["dense 32", "dense 32"], classes: 10, using: &random)
         let count = 256
         let x = Matrix<Float>.uniform(rows: count, columns: 64, in: 0..<1, using: &random)
         let labels = (0..<count).map { _ in random.integer(below: 10) }
