@@ -136,6 +136,28 @@ void teach_max_pool_tiling_backward(long images, long height, long width, long c
     }
 }
 
+void teach_max_pool_relu_backward(long images, long height, long width, long channels, long out_height, long out_width, long size,
+                                  const float *gradient, const int *sources, const float *a, float *relu_gradient, float *masked) {
+#if defined(__x86_64__)
+    if (teach_best_instructions() >= TEACH_AVX2) {
+        teach_max_pool_relu_backward_avx2(images, height, width, channels, out_height, out_width, size, gradient, sources, a, relu_gradient, masked);
+        return;
+    }
+#endif
+    teach_max_pool_relu_backward_baseline(images, height, width, channels, out_height, out_width, size, gradient, sources, a, relu_gradient, masked);
+}
+
+void teach_max_pool_relu_sums(long images, long height, long width, long channels, long out_height, long out_width, long size, long first,
+                              long count, const float *masked, const int *sources, float *sums) {
+#if defined(__x86_64__)
+    if (teach_best_instructions() >= TEACH_AVX2) {
+        teach_max_pool_relu_sums_avx2(images, height, width, channels, out_height, out_width, size, first, count, masked, sources, sums);
+        return;
+    }
+#endif
+    teach_max_pool_relu_sums_baseline(images, height, width, channels, out_height, out_width, size, first, count, masked, sources, sums);
+}
+
 void teach_adam_float(size_t count, float *p, const float *g, float *m, float *v, float lr, float beta1, float beta2, float epsilon,
                       float correction1, float correction2, float decay) {
 #if defined(__x86_64__)

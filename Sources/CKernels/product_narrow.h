@@ -163,6 +163,16 @@ void NAMED(teach_max_pool)(long images, long height, long width, long channels, 
     max_pool_loop(images, height, width, channels, out_height, out_width, size, stride, x, output, sources);
 }
 
+void NAMED(teach_max_pool_relu_backward)(long images, long height, long width, long channels, long out_height, long out_width, long size,
+                                         const float *gradient, const int *sources, const float *a, float *relu_gradient, float *masked) {
+    max_pool_relu_backward_loop(images, height, width, channels, out_height, out_width, size, gradient, sources, a, relu_gradient, masked);
+}
+
+void NAMED(teach_max_pool_relu_sums)(long images, long height, long width, long channels, long out_height, long out_width, long size,
+                                     long first, long count, const float *masked, const int *sources, float *sums) {
+    max_pool_relu_sums_loop(images, height, width, channels, out_height, out_width, size, first, count, masked, sources, sums);
+}
+
 void NAMED(teach_adam)(long count, float *p, const float *g, float *m, float *v, float lr, float beta1, float beta2, float epsilon,
                        float correction1, float correction2, float decay) {
     adam_loop(count, p, g, m, v, lr, beta1, beta2, epsilon, correction1, correction2, decay);

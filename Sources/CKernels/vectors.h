@@ -290,6 +290,16 @@ TEACH_INLINE void relu_gradient_sums_loop(long rows, long columns, long first, l
     }
 }
 
+typedef struct {
+    v8i value;
+} __attribute__((packed, may_alias)) v8i_unaligned;
+
+/// Loads 8 ints (any int's address).
+TEACH_INLINE v8i load_v8i(const int *p) { return ((const v8i_unaligned *)p)->value; }
+
+/// Stores 8 ints (any int's address).
+TEACH_INLINE void store_v8i(int *p, v8i x) { ((v8i_unaligned *)p)->value = x; }
+
 /// Max pooling over images `0 ..< images` of a batch (channels-last, `height × width × channels`
 /// in, `out_height × out_width × channels` out, `size × size` windows `stride` apart): each output
 /// starts at the window's first pixel and takes each next pixel, in the order (fy, fx), only where
@@ -298,33 +308,156 @@ TEACH_INLINE void relu_gradient_sums_loop(long rows, long columns, long first, l
 TEACH_INLINE void max_pool_loop(long images, long height, long width, long channels, long out_height, long out_width, long size, long stride,
                                 const float *x, float *output, int *sources) {
     const long image_size = height * width * channels, out_size = out_height * out_width * channels;
+    const v8i lanes = {0, 1, 2, 3, 4, 5, 6, 7};
     for (long n = 0; n < images; n++) {
         const float *image = x + n * image_size;
         for (long oy = 0; oy < out_height; oy++) {
             for (long ox = 0; ox < out_width; ox++) {
                 const long o = n * out_size + (oy * out_width + ox) * channels;
+                const long corner = ((oy * stride) * width + ox * stride) * channels;
                 float *target = output + o;
                 int *origin = sources + o;
-                for (long fy = 0; fy < size; fy++) {
-                    for (long fx = 0; fx < size; fx++) {
-                        const long pixel = ((oy * stride + fy) * width + ox * stride + fx) * channels;
-                        const float *values = image + pixel;
-                        if (fy == 0 && fx == 0) {
-                            for (long c = 0; c < channels; c++) {
-                                target[c] = values[c];
-                                origin[c] = (int)(pixel + c);
-                            }
-                            continue;
+                long c = 0;
+                // 8 channels at a time, their largest numbers and sources held in registers
+                for (; c + 8 <= channels; c += 8) {
+                    v8f largest = load_v8f(image + corner + c);
+                    v8i source = (v8i)(int)(corner + c) + lanes;
+                    for (long fy = 0; fy < size; fy++) {
+                        for (long fx = 0; fx < size; fx++) {
+                            if (fy == 0 && fx == 0) continue;
+                            const long pixel = ((oy * stride + fy) * width + ox * stride + fx) * channels + c;
+                            const v8f value = load_v8f(image + pixel);
+                            const v8i larger = value > largest;
+                            largest = (v8f)(((v8i)value & larger) | ((v8i)largest & ~larger));
+                            source = (((v8i)(int)pixel + lanes) & larger) | (source & ~larger);
                         }
-                        for (long c = 0; c < channels; c++) {
-                            const int larger = values[c] > target[c];
-                            target[c] = larger ? values[c] : target[c];
-                            origin[c] = larger ? (int)(pixel + c) : origin[c];
+                    }
+                    store_v8f(target + c, largest);
+                    store_v8i(origin + c, source);
+                }
+                for (; c < channels; c++) {
+                    float largest = image[corner + c];
+                    int source = (int)(corner + c);
+                    for (long fy = 0; fy < size; fy++) {
+                        for (long fx = 0; fx < size; fx++) {
+                            const long pixel = ((oy * stride + fy) * width + ox * stride + fx) * channels + c;
+                            if (image[pixel] > largest) {
+                                largest = image[pixel];
+                                source = (int)pixel;
+                            }
+                        }
+                    }
+                    target[c] = largest;
+                    origin[c] = source;
+                }
+            }
+        }
+    }
+}
+
+
+/// The backward pass through max pooling whose `size × size` windows tile the image (stride `size`,
+/// `out_height · size = height`, `out_width · size = width`) and the ReLU before it, for `images`
+/// images: `relu_gradient` gets, number for number, what max_pool_tiling_backward followed by
+/// relu_gradient_loop at `a` give: `(0 + g) · slope(a)` at each window's source, `0` elsewhere. Each
+/// input pixel is written once, row after row. `masked` (the pooled gradient's shape) gets the
+/// number written at each window's source, for max_pool_relu_sums_loop.
+TEACH_INLINE void max_pool_relu_backward_loop(long images, long height, long width, long channels, long out_height, long out_width, long size,
+                                              const float *gradient, const int *sources, const float *a, float *relu_gradient,
+                                              float *masked) {
+    const long image_size = height * width * channels, out_size = out_height * out_width * channels;
+    const v8f zero = 0, one = 1;
+    const v8i lanes = {0, 1, 2, 3, 4, 5, 6, 7};
+    for (long n = 0; n < images; n++) {
+        const float *image_a = a + n * image_size;
+        float *image_gradient = relu_gradient + n * image_size;
+        for (long oy = 0; oy < out_height; oy++) {
+            for (long fy = 0; fy < size; fy++) {
+                for (long ox = 0; ox < out_width; ox++) {
+                    const long o = n * out_size + (oy * out_width + ox) * channels;
+                    const float *g = gradient + o;
+                    const int *origin = sources + o;
+                    float *kept = masked + o;
+                    for (long fx = 0; fx < size; fx++) {
+                        const long pixel = ((oy * size + fy) * width + ox * size + fx) * channels;
+                        const int first = fy == 0 && fx == 0;
+                        long c = 0;
+                        for (; c + 8 <= channels; c += 8) {
+                            const v8i here = load_v8i(origin + c) == (v8i)(int)(pixel + c) + lanes;
+                            const v8f slope = (v8f)((v8i)one & ~(load_v8f(image_a + pixel + c) <= zero));
+                            const v8i value = (v8i)((zero + load_v8f(g + c)) * slope) & here;
+                            store_v8f(image_gradient + pixel + c, (v8f)value);
+                            store_v8f(kept + c, first ? (v8f)value : (v8f)((v8i)load_v8f(kept + c) | value));
+                        }
+                        for (; c < channels; c++) {
+                            const float value = origin[c] == (int)(pixel + c) ? (0.0f + g[c]) * (image_a[pixel + c] <= 0 ? 0.0f : 1.0f) : 0.0f;
+                            image_gradient[pixel + c] = value;
+                            if (first || origin[c] == (int)(pixel + c)) kept[c] = value;
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// The column sums of max_pool_relu_backward_loop's `relu_gradient` (one column per channel), for
+/// channels `first ..< first + count`, from `masked` and `sources` alone: each sum from +0 adds the
+/// nonzero numbers in the order of their rows, as a sum down the whole column does (a +0 added to
+/// a sum that starts at +0 never changes it). Each row of windows is read `size` times, once per
+/// row of pixels, the sources on that row counted.
+TEACH_INLINE void max_pool_relu_sums_loop(long images, long height, long width, long channels, long out_height, long out_width, long size,
+                                          long first, long count, const float *masked, const int *sources, float *sums) {
+    const long out_size = out_height * out_width * channels, row = width * channels;
+    long j = 0;
+    for (; j + 16 <= count; j += 16) {
+        v8f s0 = 0, s1 = 0;
+        for (long n = 0; n < images; n++) {
+            for (long oy = 0; oy < out_height; oy++) {
+                for (long fy = 0; fy < size; fy++) {
+                    const int low = (int)((oy * size + fy) * row), high = (int)(low + row);
+                    for (long ox = 0; ox < out_width; ox++) {
+                        const long o = n * out_size + (oy * out_width + ox) * channels + first + j;
+                        const v8i origin0 = load_v8i(sources + o), origin1 = load_v8i(sources + o + 8);
+                        s0 = s0 + (v8f)((v8i)load_v8f(masked + o) & ((origin0 >= low) & (origin0 < high)));
+                        s1 = s1 + (v8f)((v8i)load_v8f(masked + o + 8) & ((origin1 >= low) & (origin1 < high)));
+                    }
+                }
+            }
+        }
+        store_v8f(sums + j, s0);
+        store_v8f(sums + j + 8, s1);
+    }
+    for (; j + 8 <= count; j += 8) {
+        v8f s = 0;
+        for (long n = 0; n < images; n++) {
+            for (long oy = 0; oy < out_height; oy++) {
+                for (long fy = 0; fy < size; fy++) {
+                    const int low = (int)((oy * size + fy) * row), high = (int)(low + row);
+                    for (long ox = 0; ox < out_width; ox++) {
+                        const long o = n * out_size + (oy * out_width + ox) * channels + first + j;
+                        const v8i origin = load_v8i(sources + o);
+                        s = s + (v8f)((v8i)load_v8f(masked + o) & ((origin >= low) & (origin < high)));
+                    }
+                }
+            }
+        }
+        store_v8f(sums + j, s);
+    }
+    for (; j < count; j++) {
+        float s = 0;
+        for (long n = 0; n < images; n++) {
+            for (long oy = 0; oy < out_height; oy++) {
+                for (long fy = 0; fy < size; fy++) {
+                    const int low = (int)((oy * size + fy) * row), high = (int)(low + row);
+                    for (long ox = 0; ox < out_width; ox++) {
+                        const long o = n * out_size + (oy * out_width + ox) * channels + first + j;
+                        if (sources[o] >= low && sources[o] < high) s = s + masked[o];
+                    }
+                }
+            }
+        }
+        sums[j] = s;
     }
 }
 

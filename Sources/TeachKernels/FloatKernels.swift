@@ -119,6 +119,39 @@ public enum FloatKernels {
         onTwoCores(images, work: images * (imageSize + outputSize), twoCores: twoCores, run)
     }
 
+    /// The backward pass through max pooling whose windows tile the image (`size × size`, `size`
+    /// apart, `outputHeight · size = height`, `outputWidth · size = width`) and through the ReLU whose
+    /// outputs `a` it pooled, with the bias gradient of the convolution below: `reluGradient` gets
+    /// exactly what ``maxPoolBackward(images:height:width:channels:outputHeight:outputWidth:size:stride:gradient:sources:into:twoCores:)``
+    /// followed by ``reluGradientAndColumnSums(rows:columns:gradient:relu:sums:twoCores:)`` at `a`
+    /// give, and `sums` its column sums (one per channel, down every pixel of every image), in one
+    /// pass over the pixels instead of four. Images are split over both cores for the pixels,
+    /// channels for the sums.
+    public static func maxPoolReluBackward(
+        images: Int, height: Int, width: Int, channels: Int, outputHeight: Int, outputWidth: Int, size: Int,
+        gradient: UnsafePointer<Float>, sources: UnsafePointer<Int32>, a: UnsafePointer<Float>,
+        into reluGradient: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>, twoCores: Bool = true
+    ) {
+        let imageSize = height * width * channels, outputSize = outputHeight * outputWidth * channels
+        let masked = UnsafeMutablePointer<Float>.allocate(capacity: max(images * outputSize, 1))
+        defer { masked.deallocate() }
+        nonisolated(unsafe) let (gradient, sources, a, target, kept, sums) = (gradient, sources, a, reluGradient, masked, sums)
+        onTwoCores(images, work: images * imageSize, twoCores: twoCores) { first, count in
+            teach_max_pool_relu_backward(
+                count, height, width, channels, outputHeight, outputWidth, size, gradient + first * outputSize, sources + first * outputSize,
+                a + first * imageSize, target + first * imageSize, kept + first * outputSize)
+        }
+        let sum = { (first: Int, count: Int) in
+            teach_max_pool_relu_sums(images, height, width, channels, outputHeight, outputWidth, size, first, count, kept, sources, sums + first)
+        }
+        if twoCores && channels >= 16 && images * outputSize >= 1 << 14 {
+            let half = (channels + 8) / 16 * 8  // the multiple of 8 nearest half (25 channels: 16 and 9)
+            ProductWorker.shared.run({ sum(0, half) }, { sum(half, channels - half) })
+        } else {
+            sum(0, channels)
+        }
+    }
+
     /// Runs `body(first, count)` over `0 ..< count`: in two halves on both cores when `work` (numbers
     /// touched) is large enough to be worth waking the second one, else whole here.
     static func onTwoCores(_ count: Int, work: Int, twoCores: Bool, _ body: @escaping (Int, Int) -> Void) {

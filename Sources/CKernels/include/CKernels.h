@@ -106,6 +106,20 @@ void teach_max_pool_backward(long images, long image_size, long out_size, const 
 void teach_max_pool_tiling_backward(long images, long height, long width, long channels, long out_height, long out_width, long size,
                                     const float *gradient, const int *sources, float *input_gradient);
 
+/// The backward pass through max pooling whose windows tile the image (as for
+/// teach_max_pool_tiling_backward) and the ReLU before it, whose output `a` the pooling read:
+/// `relu_gradient` gets exactly what teach_max_pool_tiling_backward followed by teach_relu_gradient
+/// at `a` give, in one pass that writes each pixel once; `masked` (the shape of `gradient`) gets
+/// the number written at each window's source, for teach_max_pool_relu_sums.
+void teach_max_pool_relu_backward(long images, long height, long width, long channels, long out_height, long out_width, long size,
+                                  const float *gradient, const int *sources, const float *a, float *relu_gradient, float *masked);
+
+/// `sums[j − first]` for channels `first ..< first + count`: the sum of channel `j` of
+/// teach_max_pool_relu_backward's `relu_gradient` over every pixel of every image, row after row
+/// (as teach_relu_gradient_sums sums a column), computed from its `masked` and the `sources`.
+void teach_max_pool_relu_sums(long images, long height, long width, long channels, long out_height, long out_width, long size, long first,
+                              long count, const float *masked, const int *sources, float *sums);
+
 /// Adam's update for Float parameters (see Teach's Optimizer.swift for the rule), one pass over
 /// memory: every lane does exactly the scalar arithmetic of the Swift rule, in the same order,
 /// except that subnormal numbers (below 1.2e-38) are flushed to zero while it runs, to stay off the
@@ -139,6 +153,12 @@ void teach_out_of_memory(size_t bytes) __attribute__((noreturn));
                                  long size, long stride, const float *x, float *output, int *sources);                    \
     void teach_relu_gradient_sums_##suffix(long rows, long columns, long first, long count, const float *gradient,        \
                                            const float *weighted_sums, float *output, float *sums);                       \
+    void teach_max_pool_relu_backward_##suffix(long images, long height, long width, long channels, long out_height,      \
+                                               long out_width, long size, const float *gradient, const int *sources,         \
+                                               const float *a, float *relu_gradient, float *masked);                         \
+    void teach_max_pool_relu_sums_##suffix(long images, long height, long width, long channels, long out_height,          \
+                                           long out_width, long size, long first, long count, const float *masked,         \
+                                           const int *sources, float *sums);                                               \
     void teach_adam_##suffix(long count, float *p, const float *g, float *m, float *v, float lr, float beta1, float beta2, \
                              float epsilon, float correction1, float correction2, float decay);
 TEACH_KERNEL_DECLARATIONS(baseline)

@@ -243,15 +243,11 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
                 let perWindow = Matrix(unchecked: windows, filterCount, dh.storage)
                 (sums, biasGradient) = (unsafeBitCast(perWindow, to: Matrix<Float>.self), unsafeBitCast(perWindow.columnSums(), to: Matrix<Float>.self))
             }
-            let perWindow = unsafeBitCast(sums, to: Matrix<Scalar>.self)
-            // (patches so short that the product takes its few-rows path go through the product)
-            let weightGradient = weights.rows > floatProductFewRows
-                ? float.floatWeightGradient(unsafeBitCast(trace, to: ConvolutionTrace<Float>.self), sumGradient: sums)
-                : unsafeBitCast(try (trace.patches ?? patches(trace.input)).transposedMatmul(perWindow), to: Matrix<Float>.self)
-            let inputGradient = needed ? float.floatInputGradient(images: batch, sumGradient: sums) : Matrix(rows: 0, columns: 0)
+            let gradients = try float.floatGradients(
+                unsafeBitCast(trace, to: ConvolutionTrace<Float>.self), sumGradient: sums, biasGradient: biasGradient, inputGradient: needed)
             return (
-                unsafeBitCast(inputGradient, to: Matrix<Scalar>.self), unsafeBitCast(weightGradient, to: Matrix<Scalar>.self),
-                unsafeBitCast(biasGradient, to: Matrix<Scalar>.self)
+                unsafeBitCast(gradients.inputGradient, to: Matrix<Scalar>.self), unsafeBitCast(gradients.weights, to: Matrix<Scalar>.self),
+                unsafeBitCast(gradients.bias, to: Matrix<Scalar>.self)
             )
         }
         let dh = try activation.gradient(outputGradient, at: trace.weightedSums, operation: "Conv2D.backward")

@@ -71,6 +71,18 @@ extension Conv2D where Scalar == Float {
         return (sums, Matrix(unchecked: 1, filterCount, biasGradient))
     }
 
+    /// The backward pass from `∂E/∂h` (`sums`, one row per window) and the bias gradient on, for
+    /// Float: the weight gradient and, when `needed`, the input gradient.
+    @usableFromInline func floatGradients(
+        _ trace: ConvolutionTrace<Float>, sumGradient sums: Matrix<Float>, biasGradient: Matrix<Float>, inputGradient needed: Bool
+    ) throws -> (inputGradient: Matrix<Float>, weights: Matrix<Float>, bias: Matrix<Float>) {
+        // (patches so short that the product takes its few-rows path go through the product)
+        let weightGradient = weights.rows > floatProductFewRows
+            ? floatWeightGradient(trace, sumGradient: sums) : try (trace.patches ?? patches(trace.input)).transposedMatmul(sums)
+        let inputGradient = needed ? floatInputGradient(images: trace.input.rows, sumGradient: sums) : Matrix(rows: 0, columns: 0)
+        return (inputGradient, weightGradient, biasGradient)
+    }
+
     /// The weight gradient `patchesᵀ · ∂E/∂h` for Float, from the patch matrix the trace kept or
     /// else from the input.
     @usableFromInline func floatWeightGradient(_ trace: ConvolutionTrace<Float>, sumGradient dh: Matrix<Float>) -> Matrix<Float> {

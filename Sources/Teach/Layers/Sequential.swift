@@ -100,7 +100,18 @@ extension Array {
     ) throws -> LayerGradients<Scalar> where Element == any Layer<Scalar> {
         var gradient = outputGradient
         var perLayer = [[Matrix<Scalar>]](repeating: [], count: count)
-        for index in (0..<count).reversed() {
+        var index = count
+        while index > 0 {
+            index -= 1
+            // a ReLU convolution and the max pooling after it, in one pass (Float; the same numbers)
+            if let fused = try fusedConvolutionPoolingBackward(
+                at: index, outputGradient: gradient, needsInputGradient: needsInputGradient || index > 1)
+            {
+                perLayer[index - 1] = fused.parameters
+                gradient = fused.input
+                index -= 1
+                continue
+            }
             let backward = try self[index].backward(outputGradient: gradient, needsInputGradient: needsInputGradient || index > 0)
             perLayer[index] = backward.parameters
             gradient = backward.input

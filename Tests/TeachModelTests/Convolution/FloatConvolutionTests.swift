@@ -127,6 +127,69 @@ import TeachKernels
         #expect(zip(dx.elements, expected).allSatisfy { $0.bitPattern == $1.bitPattern })
     }
 
+    /// The pooling's and the ReLU's backward passes in one (`FloatKernels.maxPoolReluBackward`):
+    /// the same numbers, bit for bit, as max pooling's backward pass, then the ReLU's gradient and
+    /// the column sums, on one core and two; on activations with many zeros (windows that are all
+    /// zero, whose slope is 0) and gradients with negative zeros.
+    @Test(arguments: [(16, 16, 25), (8, 8, 32), (6, 6, 7), (12, 12, 16), (9, 9, 40)])
+    func poolingAndReluBackwardInOnePass(height: Int, width: Int, channels: Int) throws {
+        var random = SeededGenerator(seed: UInt64(height * 100 + channels))
+        let size = height == 9 ? 3 : 2, images = 12
+        let shape = ImageShape(height: height, width: width, channels: channels)
+        let pooling = try Pooling<Float>(.max, inputShape: shape, size: size)
+        // a = relu(h) with h from -2…2 in steps of 1: many ties and many zeros
+        let a = try Matrix<Float>(rows: images, columns: shape.count, elements: (0..<(images * shape.count)).map { _ in
+            Float(max(0, random.integer(below: 5) - 2))
+        })
+        let (_, sources) = try pooling.forward(a)
+        var g = Matrix<Float>.gaussian(rows: images, columns: pooling.outputShape.count, using: &random)
+        for i in stride(from: 0, to: g.count, by: 7) { g.storage[i] = -0.0 }
+        // separately: the pooling's backward pass, then the ReLU's gradient and its column sums
+        let pooled = try pooling.backward(sources: sources, outputGradient: g)
+        var expected = [Float](repeating: 0, count: a.count), expectedSums = [Float](repeating: 0, count: channels)
+        a.storage.withUnsafeBufferPointer { a in
+            expected.withUnsafeMutableBufferPointer { output in
+                FloatKernels.reluGradientAndColumnSums(
+                    rows: images * height * width, columns: channels, gradient: pooled.storage, relu: (a.baseAddress!, output.baseAddress!),
+                    sums: &expectedSums)
+            }
+        }
+        for twoCores in [false, true] {
+            var dh = [Float](repeating: .nan, count: a.count), sums = [Float](repeating: .nan, count: channels)
+            FloatKernels.maxPoolReluBackward(
+                images: images, height: height, width: width, channels: channels, outputHeight: pooling.outputShape.height,
+                outputWidth: pooling.outputShape.width, size: size, gradient: g.storage, sources: sources, a: a.storage, into: &dh, sums: &sums,
+                twoCores: twoCores)
+            #expect(zip(dh, expected).allSatisfy { $0.bitPattern == $1.bitPattern }, "two cores \(twoCores)")
+            #expect(zip(sums, expectedSums).allSatisfy { $0.bitPattern == $1.bitPattern }, "two cores \(twoCores)")
+        }
+        #expect(expected.contains { $0 == 0 && $0.sign == .minus }, "the case of a negative zero is exercised")
+    }
+
+    /// A Sequential meets a ReLU convolution and the max pooling after it and runs their backward
+    /// passes as one: the same gradients, bit for bit, as each layer's own backward pass in turn.
+    @Test func aConvolutionAndItsPoolingBackwardTogetherGiveTheSameGradients() throws {
+        var random = SeededGenerator(seed: 21)
+        let conv = try Conv2D<Float>(inputShape: ImageShape(height: 12, width: 12, channels: 3), filters: 25, filterSize: 3, padding: 1, using: &random)
+        let pool = try Pooling<Float>(.max, inputShape: conv.outputShape, size: 2)
+        let x = Matrix<Float>.gaussian(rows: 10, columns: conv.inputShape.count, using: &random)
+        let g = Matrix<Float>.gaussian(rows: 10, columns: pool.outputShape.count, using: &random)
+        var layers = Sequential<Float>([conv, pool])
+        _ = try layers.forward(x, mode: .training, using: &random)
+        let together = try layers.backward(outputGradient: g, needsInputGradient: true)
+
+        var (first, second) = (conv, pool)
+        _ = try second.forward(try first.forward(x, mode: .training, using: &random), mode: .training, using: &random)
+        let poolGradient = try second.backward(outputGradient: g, needsInputGradient: true)
+        let apart = try first.backward(outputGradient: poolGradient.input, needsInputGradient: true)
+
+        #expect(Self.sameBits(together.input, apart.input))
+        #expect(together.parameters.count == 2)
+        for (fused, separate) in zip(together.parameters, apart.parameters) { #expect(Self.sameBits(fused, separate)) }
+        // and each layer's saved values were used up, as their own passes would
+        #expect(throws: InvalidArgument.self) { try layers.backward(outputGradient: g, needsInputGradient: true) }
+    }
+
     /// A trace that does not fit the gradient or the layer is an error naming the shapes, before
     /// any kernel reads it.
     @Test func aMismatchedTraceIsAnError() throws {
