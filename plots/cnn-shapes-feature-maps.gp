@@ -6,15 +6,18 @@ set output 'plots/cnn-shapes-feature-maps.png'
 set multiplot layout 1,3 title 'A Fashion-MNIST ankle boot and two edge filters'
 reset
 set title 'input 28×28×1'
-set xlabel ''
-set ylabel ''
+set xlabel 'column'
+set ylabel 'row'
 set xrange [-0.5:27.5]
 set yrange [-27.5:0.5]
+set xtics ('0' 0, '5' 5, '10' 10, '15' 15, '20' 20, '25' 25)
+set ytics ('0' 0, '5' -5, '10' -10, '15' -15, '20' -20, '25' -25)
 set size ratio -1
 set grid lc rgb '#dddddd'
 unset key
 set palette defined (0 '#ffffff', 1 '#000000')
-unset colorbox
+set cbrange [0:1]
+set cblabel 'pixel value'
 $p0heat << EOD
 0 0 0
 1 0 0
@@ -832,16 +835,18 @@ EOD
 plot $p0heat using 1:2:3 with image notitle
 reset
 set title 'vertical edges (Sobel x)'
-set xlabel ''
-set ylabel ''
+set xlabel 'column'
+set ylabel 'row'
 set xrange [-0.5:27.5]
 set yrange [-27.5:0.5]
+set xtics ('0' 0, '5' 5, '10' 10, '15' 15, '20' 20, '25' 25)
+set ytics ('0' 0, '5' -5, '10' -10, '15' -15, '20' -20, '25' -25)
 set size ratio -1
 set grid lc rgb '#dddddd'
 unset key
 set palette defined (0 '#b2182b', 0.5 '#ffffff', 1 '#2166ac')
 set cbrange [-3:3]
-unset colorbox
+set cblabel 'filter output'
 $p1heat << EOD
 0 0 0
 1 0 0
@@ -1659,16 +1664,18 @@ EOD
 plot $p1heat using 1:2:3 with image notitle
 reset
 set title 'horizontal edges (Sobel y)'
-set xlabel ''
-set ylabel ''
+set xlabel 'column'
+set ylabel 'row'
 set xrange [-0.5:27.5]
 set yrange [-27.5:0.5]
+set xtics ('0' 0, '5' 5, '10' 10, '15' 15, '20' 20, '25' 25)
+set ytics ('0' 0, '5' -5, '10' -10, '15' -15, '20' -20, '25' -25)
 set size ratio -1
 set grid lc rgb '#dddddd'
 unset key
 set palette defined (0 '#b2182b', 0.5 '#ffffff', 1 '#2166ac')
 set cbrange [-3:3]
-unset colorbox
+set cblabel 'filter output'
 $p2heat << EOD
 0 0 0
 1 0 0

@@ -5,11 +5,13 @@ set terminal pngcairo size 1300,460 noenhanced font 'DejaVu Sans,11'
 set output 'plots/cnn-shapes-sliding.png'
 set multiplot layout 1,3 title 'One output of a 3×3 convolution, stride 1'
 reset
-set title 'input 7×7 (the window at row 2, column 3)'
-set xlabel ''
-set ylabel ''
+set title 'input 7×7 (the window: rows 1–3, columns 2–4)'
+set xlabel 'column'
+set ylabel 'row'
 set xrange [-0.5:6.5]
 set yrange [-6.5:0.5]
+set xtics ('0' 0, '1' 1, '2' 2, '3' 3, '4' 4, '5' 5, '6' 6)
+set ytics ('0' 0, '1' -1, '2' -2, '3' -3, '4' -4, '5' -5, '6' -6)
 set size ratio -1
 set grid lc rgb '#dddddd'
 unset key
@@ -126,10 +128,12 @@ EOD
 plot $p0heat using 1:2:3 with image notitle
 reset
 set title 'filter 3×3 (vertical edges)'
-set xlabel ''
-set ylabel ''
+set xlabel 'column'
+set ylabel 'row'
 set xrange [-0.5:2.5]
 set yrange [-2.5:0.5]
+set xtics ('0' 0, '1' 1, '2' 2)
+set ytics ('0' 0, '1' -1, '2' -2)
 set size ratio -1
 set grid lc rgb '#dddddd'
 unset key
@@ -160,11 +164,13 @@ $p1heat << EOD
 EOD
 plot $p1heat using 1:2:3 with image notitle
 reset
-set title 'output 5×5'
-set xlabel ''
-set ylabel ''
+set title 'output 5×5 (row 1, column 2)'
+set xlabel 'column'
+set ylabel 'row'
 set xrange [-0.5:4.5]
 set yrange [-4.5:0.5]
+set xtics ('0' 0, '1' 1, '2' 2, '3' 3, '4' 4)
+set ytics ('0' 0, '1' -1, '2' -2, '3' -3, '4' -4)
 set size ratio -1
 set grid lc rgb '#dddddd'
 unset key

@@ -9,7 +9,7 @@ set ylabel 'cost ½(y − ŷ)² (log scale)'
 set logscale y
 set format y '%g'
 set grid lc rgb '#dddddd'
-set key top right
+set key bottom right
 $data0 << EOD
 0 0.0180451517398528
 1 0.015626778106897114
@@ -57,6 +57,9 @@ $data1 << EOD
 10 3.3484458985471124e-25
 11 1.3097617846755832e-27
 12 4.831773044478697e-30
+13 2.465190328815662e-32
+14 6.162975822039155e-33
+15 1.5407439555097887e-33
 EOD
 $data2 << EOD
 0 0.0180451517398528

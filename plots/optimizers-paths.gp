@@ -1,15 +1,16 @@
 # 30 steps on f(x, y) = x²/20 + y² from (−7, 2)
 # Written by Teach. Draw it again from the package's root with: gnuplot <this file>
 set encoding utf8
-set terminal pngcairo size 1400,640 noenhanced font 'DejaVu Sans,11'
+set terminal pngcairo size 1500,900 noenhanced font 'DejaVu Sans,11'
 set output 'plots/optimizers-paths.png'
-set multiplot layout 2,4 title '30 steps on f(x, y) = x²/20 + y² from (−7, 2)'
+set multiplot layout 3,3 title '30 steps on f(x, y) = x²/20 + y² from (−7, 2)'
 reset
 set title 'SGD, lr 0.95'
 set xlabel 'x'
 set ylabel 'y'
 set xrange [-8:8]
 set yrange [-3:3]
+set size ratio -1
 set grid lc rgb '#dddddd'
 unset key
 $p0data0 << EOD
@@ -793,13 +794,14 @@ plot $p0data0 using 1:2 with lines lc rgb '#bdbdbd' lw 1 notitle, \
      $p0data4 using 1:2 with lines lc rgb '#bdbdbd' lw 1 notitle, \
      $p0data5 using 1:2 with lines lc rgb '#bdbdbd' lw 1 notitle, \
      $p0data6 using 1:2 with linespoints lc rgb '#737373' lw 2 pt 7 ps 0.6 notitle, \
-     $p0data7 using 1:2 with points lc rgb '#000000' pt 3 ps 1.5 notitle
+     $p0data7 using 1:2 with points lc rgb '#000000' pt 1 ps 2 notitle
 reset
 set title 'momentum, lr 0.1'
 set xlabel 'x'
 set ylabel 'y'
 set xrange [-8:8]
 set yrange [-3:3]
+set size ratio -1
 set grid lc rgb '#dddddd'
 unset key
 $p1data0 << EOD
@@ -1583,13 +1585,14 @@ plot $p1data0 using 1:2 with lines lc rgb '#bdbdbd' lw 1 notitle, \
      $p1data4 using 1:2 with lines lc rgb '#bdbdbd' lw 1 notitle, \
      $p1data5 using 1:2 with lines lc rgb '#bdbdbd' lw 1 notitle, \
      $p1data6 using 1:2 with linespoints lc rgb '#a50f15' lw 2 pt 7 ps 0.6 notitle, \
-     $p1data7 using 1:2 with points lc rgb '#000000' pt 3 ps 1.5 notitle
+     $p1data7 using 1:2 with points lc rgb '#000000' pt 1 ps 2 notitle
 reset
 set title 'Nesterov, lr 0.1'
 set xlabel 'x'
 set ylabel 'y'
 set xrange [-8:8]
 set yrange [-3:3]
+set size ratio -1
 set grid lc rgb '#dddddd'
 unset key
 $p2data0 << EOD
@@ -2373,13 +2376,14 @@ plot $p2data0 using 1:2 with lines lc rgb '#bdbdbd' lw 1 notitle, \
      $p2data4 using 1:2 with lines lc rgb '#bdbdbd' lw 1 notitle, \
      $p2data5 using 1:2 with lines lc rgb '#bdbdbd' lw 1 notitle, \
      $p2data6 using 1:2 with linespoints lc rgb '#d94801' lw 2 pt 7 ps 0.6 notitle, \
-     $p2data7 using 1:2 with points lc rgb '#000000' pt 3 ps 1.5 notitle
+     $p2data7 using 1:2 with points lc rgb '#000000' pt 1 ps 2 notitle
 reset
 set title 'Adagrad, lr 1.5'
 set xlabel 'x'
 set ylabel 'y'
 set xrange [-8:8]
 set yrange [-3:3]
+set size ratio -1
 set grid lc rgb '#dddddd'
 unset key
 $p3data0 << EOD
@@ -3163,13 +3167,14 @@ plot $p3data0 using 1:2 with lines lc rgb '#bdbdbd' lw 1 notitle, \
      $p3data4 using 1:2 with lines lc rgb '#bdbdbd' lw 1 notitle, \
      $p3data5 using 1:2 with lines lc rgb '#bdbdbd' lw 1 notitle, \
      $p3data6 using 1:2 with linespoints lc rgb '#238b45' lw 2 pt 7 ps 0.6 notitle, \
-     $p3data7 using 1:2 with points lc rgb '#000000' pt 3 ps 1.5 notitle
+     $p3data7 using 1:2 with points lc rgb '#000000' pt 1 ps 2 notitle
 reset
 set title 'RMSProp, lr 0.1'
 set xlabel 'x'
 set ylabel 'y'
 set xrange [-8:8]
 set yrange [-3:3]
+set size ratio -1
 set grid lc rgb '#dddddd'
 unset key
 $p4data0 << EOD
@@ -3953,13 +3958,14 @@ plot $p4data0 using 1:2 with lines lc rgb '#bdbdbd' lw 1 notitle, \
      $p4data4 using 1:2 with lines lc rgb '#bdbdbd' lw 1 notitle, \
      $p4data5 using 1:2 with lines lc rgb '#bdbdbd' lw 1 notitle, \
      $p4data6 using 1:2 with linespoints lc rgb '#6a51a3' lw 2 pt 7 ps 0.6 notitle, \
-     $p4data7 using 1:2 with points lc rgb '#000000' pt 3 ps 1.5 notitle
+     $p4data7 using 1:2 with points lc rgb '#000000' pt 1 ps 2 notitle
 reset
 set title 'Adadelta, lr 1.0'
 set xlabel 'x'
 set ylabel 'y'
 set xrange [-8:8]
 set yrange [-3:3]
+set size ratio -1
 set grid lc rgb '#dddddd'
 unset key
 $p5data0 << EOD
@@ -4743,13 +4749,14 @@ plot $p5data0 using 1:2 with lines lc rgb '#bdbdbd' lw 1 notitle, \
      $p5data4 using 1:2 with lines lc rgb '#bdbdbd' lw 1 notitle, \
      $p5data5 using 1:2 with lines lc rgb '#bdbdbd' lw 1 notitle, \
      $p5data6 using 1:2 with linespoints lc rgb '#8c6d31' lw 2 pt 7 ps 0.6 notitle, \
-     $p5data7 using 1:2 with points lc rgb '#000000' pt 3 ps 1.5 notitle
+     $p5data7 using 1:2 with points lc rgb '#000000' pt 1 ps 2 notitle
 reset
 set title 'Adam, lr 0.3'
 set xlabel 'x'
 set ylabel 'y'
 set xrange [-8:8]
 set yrange [-3:3]
+set size ratio -1
 set grid lc rgb '#dddddd'
 unset key
 $p6data0 << EOD
@@ -5533,6 +5540,6 @@ plot $p6data0 using 1:2 with lines lc rgb '#bdbdbd' lw 1 notitle, \
      $p6data4 using 1:2 with lines lc rgb '#bdbdbd' lw 1 notitle, \
      $p6data5 using 1:2 with lines lc rgb '#bdbdbd' lw 1 notitle, \
      $p6data6 using 1:2 with linespoints lc rgb '#08306b' lw 2 pt 7 ps 0.6 notitle, \
-     $p6data7 using 1:2 with points lc rgb '#000000' pt 3 ps 1.5 notitle
+     $p6data7 using 1:2 with points lc rgb '#000000' pt 1 ps 2 notitle
 unset multiplot
 unset output

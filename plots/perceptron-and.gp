@@ -14,6 +14,8 @@ set key outside right top
 set palette defined (0 '#c6dbef', 1 '#fcbba1')
 set cbrange [0:1]
 set cblabel 'perceptron output'
+set palette maxcolors 2
+set cbtics ("0" 0, "1" 1)
 $heat << EOD
 -0.5 -0.5 0
 -0.475 -0.5 0

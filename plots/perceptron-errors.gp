@@ -14,16 +14,16 @@ $data0 << EOD
 1 1
 2 1
 3 1
-4 0
+4 1
+5 1
+6 0
 EOD
 $data1 << EOD
 1 1
 2 1
 3 1
-4 1
-5 1
-6 0
+4 0
 EOD
-plot $data0 using 1:2 with linespoints lw 2 pt 7 ps 1.2 title 'AND', \
-     $data1 using 1:2 with linespoints lw 2 pt 5 ps 1.2 title 'OR'
+plot $data0 using 1:2 with linespoints lc rgb '#74c476' lw 6 pt 5 ps 2.2 title 'OR', \
+     $data1 using 1:2 with linespoints lc rgb '#54278f' lw 2 dt 2 pt 7 ps 1 title 'AND'
 unset output

@@ -4,8 +4,8 @@ set encoding utf8
 set terminal pngcairo size 900,808 noenhanced font 'DejaVu Sans,11'
 set output 'plots/training-predictions.png'
 set title 'a wider CNN: the first 24 test images, predicted class (✗ wrong, true class in brackets)'
-set xlabel ''
-set ylabel ''
+set xlabel 'column'
+set ylabel 'row'
 set xrange [-0.5:177.5]
 set yrange [-147.5:0.5]
 unset xtics

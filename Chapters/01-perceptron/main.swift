@@ -49,11 +49,11 @@ Chapter.run("perceptron") { chapter in
         `sigmoid(\(h.fixed(4))) = \(Activation.sigmoid(h).fixed(4))`) and, unlike the step, has a \
         slope that gradient descent can follow.
         """)
-    chapter.text(
+    chapter.sourceNote(
         """
-        (Article 004 defines its step function in a formula that was lost from the copy the book \
+        Article 004 defines its step function in a formula that was lost from the copy the book \
         works from. We use `f(h) = 1` for `h ≥ 0`; none of that article's neurons ever lands exactly \
-        on `h = 0`, so the choice at zero changes none of its truth tables.)
+        on `h = 0`, so the choice at zero changes none of its truth tables.
         """)
 
     chapter.section("The perceptron learning rule")
@@ -173,8 +173,11 @@ Chapter.run("perceptron") { chapter in
             name: "errors", title: "Perceptron mistakes per epoch", xLabel: "epoch", yLabel: "mistakes in the epoch",
             yRange: 0...4.2, yTickStep: 1,
             series: [
-                Series("AND", y: andHistory.errorsPerEpoch.map(Double.init), style: .linesPoints, pointType: 7),
-                Series("OR", y: orHistory.errorsPerEpoch.map(Double.init), style: .linesPoints, pointType: 5),
+                // OR drawn wide and light underneath, so that AND stays visible where they agree
+                Series("OR", y: orHistory.errorsPerEpoch.map(Double.init), style: .linesPoints, color: "#74c476", pointType: 5,
+                       pointSize: 2.2, lineWidth: 6),
+                Series("AND", y: andHistory.errorsPerEpoch.map(Double.init), style: .linesPoints, color: "#54278f", pointType: 7,
+                       pointSize: 1, dashed: true),
             ]),
         caption: "Mistakes per epoch while the perceptron learns AND and OR")
     chapter.text(

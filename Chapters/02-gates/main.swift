@@ -188,6 +188,7 @@ Chapter.run("gates") { chapter in
         name: "xnor-network", title: "XNOR, case 1: the network's output over the input plane", span: span,
         colorBarLabel: "network output a3", inputs: inputs, targets: LogicGate.xnor.targets
     ) { x1, x2 in try case1.forward(Matrix(row: [x1, x2]))[0, 0] }
+    surface.heatMap?.levels = 2  // step units: the output is 0 or 1
     var lines: [Series] = []
     for (sum, title) in [(0.5, "a1: x1 + x2 = 0.5"), (1.5, "a2: x1 + x2 = 1.5")] {
         lines.append(

@@ -36,10 +36,13 @@ Chapter.run("descent") { chapter in
         """
         Article 003's example: one sigmoid unit with four inputs and no bias, learning rate \
         `η = \(learningRate)`, input `x = [1, 2, 3, 4]`, target `y = \(y)` and starting weights \
-        `w = [0.5, −0.5, 0.3, 0.1]`. (The scraped article prints the input as `[1, 2. 3, 4]`, the \
+        `w = [0.5, −0.5, 0.3, 0.1]`. The step is five lines of arithmetic:
+        """)
+    chapter.sourceNote(
+        """
+        The copy of article 003 the book works from prints the input as `[1, 2. 3, 4]`, the \
         sigmoid as `1/(1+ex)` and the weighted sum as `h =, w)`: the lost pieces are a comma, the \
-        minus sign of `e^−x` and `np.dot(x`. The numbers below use the intended forms.) The step is \
-        five lines of arithmetic:
+        minus sign of `e^−x` and `np.dot(x`. The numbers in this chapter use the intended forms.
         """)
     chapter.formula(
         """
@@ -129,10 +132,12 @@ Chapter.run("descent") { chapter in
     let rates = [0.05, learningRate, 1.0]
     var series: [Series] = []
     var rows: [[String]] = []
+    var stops: [(rate: Double, step: Int)] = []  // where a curve reaches a cost of exactly 0
     for (rate, style) in zip(rates, [(7, "#08306b"), (5, "#a50f15"), (9, "#238b45")]) {
         let trial = try descend(rate: rate, count: steps)
         // A cost of exactly 0 (the output rounded to 0.5) cannot sit on a log axis: stop the curve there.
-        let shown = trial.costs.prefix { $0 > 1e-30 }
+        let shown = trial.costs.prefix { $0 > 0 }
+        if let zero = trial.costs.firstIndex(of: 0) { stops.append((rate, zero)) }
         series.append(Series("η = \(rate)", x: shown.indices.map(Double.init), y: Array(shown), style: .linesPoints, color: style.1, pointType: style.0, pointSize: 0.8))
         rows.append([String(rate), trial.outputs[1].fixed(6), trial.outputs[2].fixed(6), trial.costs[10].scientific(2), trial.costs[steps].scientific(2)])
     }
@@ -140,8 +145,16 @@ Chapter.run("descent") { chapter in
     try chapter.figure(
         Figure(
             name: "error-per-step", title: "Gradient descent on one neuron: cost per step", xLabel: "step",
-            yLabel: "cost ½(y − ŷ)² (log scale)", logScaleY: true, series: series),
+            yLabel: "cost ½(y − ŷ)² (log scale)", logScaleY: true, series: series, keyPosition: .bottomRight),
         caption: "The cost after each step of gradient descent on article 003's example, for three learning rates, log scale")
+    for stop in stops {
+        chapter.text(
+            """
+            The η = \(stop.rate) curve ends at step \(stop.step - 1): from step \(stop.step) on its \
+            cost is exactly 0 in Double, the output having rounded to exactly \(y), and a log axis \
+            has no place for 0.
+            """)
+    }
     chapter.text(
         """
         With `η = 1` the output jumps below 0.5 after the first step and the error changes sign \

@@ -49,9 +49,14 @@ Chapter.run("backprop") { chapter in
     chapter.text(
         """
         In a network a value almost always feeds several units of the next layer. Article 004's \
-        second example has one input `m` feeding two nodes (its drawing is lost; we use `d = m − b` \
-        and `f = m · c`, then `e = d · f`). A change in `m` now reaches `e` along two paths, and the \
-        chain rule adds them:
+        second example has one input `m` feeding two nodes: `d = m − b` and `f = m · c`, then \
+        `e = d · f`. A change in `m` now reaches `e` along two paths, and the chain rule adds them:
+        """)
+    chapter.sourceNote(
+        """
+        The drawing of article 004's second graph is lost from the copy the book works from; the \
+        nodes `d = m − b`, `f = m · c` and `e = d · f` are ours, with one input feeding two nodes \
+        as the article's text describes.
         """)
     let m = GraphNode(2, name: "m"), b2 = GraphNode(1, name: "b"), c2 = GraphNode(-3, name: "c")
     let d2 = (m - b2).named("d"), f2 = (m * c2).named("f")
@@ -93,10 +98,14 @@ Chapter.run("backprop") { chapter in
         """
         The hidden rule is the fan-out sum above: unit `j` feeds every unit `k` of the next layer, \
         through `w_jk`, so its error is their errors weighted by those connections, times its own \
-        slope `f'(h_j)`. (The scraped article prints it as `δjhΣ wjk δok f'(hj)`, having lost the \
-        equals sign.) The weight step has the same form for every layer, however deep: step size \
+        slope `f'(h_j)`. The weight step has the same form for every layer, however deep: step size \
         times the error term of the unit the weight enters times the value that flows in. The \
         biases are weights on an input that is always 1, so `Δb_j = η · δ_j`.
+        """)
+    chapter.sourceNote(
+        """
+        Article 003's copy prints the hidden rule as `δjhΣ wjk δok f'(hj)`, having lost the equals \
+        sign: `δ_j = f'(h_j) Σ_k w_jk δ_k`, as in chapter 4.
         """)
     // A 3-2-1 sigmoid network: three inputs and two hidden units, as in article 003's matrix.
     let x = [0.5, 0.1, -0.2], target = [0.6], rate = 0.5

@@ -98,11 +98,16 @@ Chapter.run("sgd") { chapter in
         """)
     chapter.text(
         """
-        Two corrections to the article's wording. Its step 6 says to repeat steps 1 to 5 after each \
+        The loop repeats steps 2 to 5 for every record; step 1, the random start, happens once. \
+        Updating after each record is *online* learning, and when the records are visited in \
+        random order it is SGD.
+        """)
+    chapter.sourceNote(
+        """
+        Two corrections to article 002's wording. Its step 6 says to repeat steps 1 to 5 after each \
         observation; repeating step 1 would throw the learned weights away, so the loop repeats \
         steps 2 to 5. And it calls updating after every observation "reinforcement learning"; that \
-        name belongs to learning from rewards. Updating after each record is *online* learning, and \
-        when the records are visited in random order it is SGD.
+        name belongs to learning from rewards.
         """)
     var libraryNetwork = start
     var unused = SeededGenerator(seed: 0)

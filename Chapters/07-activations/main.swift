@@ -24,10 +24,14 @@ Chapter.run("activations") { chapter in
         ], alignments: [.left, .left, .left, .left])
     chapter.text(
         """
-        (Article 004 writes the sigmoid as `1/(1+e-x)`: the minus belongs in the exponent, `e^−x`. \
-        Its tanh formula was lost; the one above is the standard definition. Leaky ReLU's slope of \
-        0.01 for negative inputs is PyTorch's default.) Each function and its derivative at a few \
-        points, computed by the package's `Activation`:
+        Leaky ReLU's slope of 0.01 for negative inputs is PyTorch's default. Each function and its \
+        derivative at a few points, computed by the package's `Activation`:
+        """)
+    chapter.sourceNote(
+        """
+        Article 004 writes the sigmoid as `1/(1+e-x)`: the minus belongs in the exponent, `e^−x`. \
+        Its tanh formula was lost from the copy the book works from; the one in the table is the \
+        standard definition.
         """)
     let points: [Double] = [-6, -2, -0.5, 0, 0.5, 2, 6]
     chapter.table(

@@ -16,7 +16,7 @@ Chapter.run("initializers") { chapter in
         [
             ["all zeros", "0", "`.zeros`", "`nn.init.zeros_`"],
             ["small Gaussian", "normal, mean 0, std 0.01", "`.gaussian(standardDeviation: 0.01)`", "`nn.init.normal_(std=0.01)`"],
-            ["truncated normal", "normal, redrawn until within 2 std", "`.truncatedNormal(standardDeviation:)`", "`nn.init.trunc_normal_`"],
+            ["truncated normal", "normal, redrawn until within 2 std", "`.truncatedNormal(standardDeviation:)`", "`nn.init.trunc_normal_(std=s, a=−2s, b=2s)`"],
             ["Xavier", "normal, std √(1/n_in)", "`.xavier`", "`kaiming_normal_(nonlinearity='linear')`"],
             ["He", "normal, std √(2/n_in)", "`.he`", "`kaiming_normal_(nonlinearity='relu')`"],
         ], alignments: [.left, .left, .left, .left])
@@ -27,7 +27,10 @@ Chapter.run("initializers") { chapter in
         recommended variance is square root of inputs": the code is right, the words are not. The \
         *variance* is `1/n_in`; its square root `√(1/n_in)` is the standard deviation. (Glorot and \
         Bengio's paper averages fan-in and fan-out, `√(2/(n_in + n_out))`, which is PyTorch's \
-        `xavier_normal_`; the articles and this package use the fan-in form.)
+        `xavier_normal_`; the articles and this package use the fan-in form.) PyTorch's \
+        `trunc_normal_` cuts at the absolute values `a` and `b`, −2 and 2 by default, not at two \
+        standard deviations: with `std=0.01` and the defaults nothing is ever redrawn, so the cut-offs \
+        must be given as `a=−2s, b=2s` to match TensorFlow's `truncated_normal` and this package.
         """)
 
     chapter.section("The draws")

@@ -50,13 +50,13 @@ Chapter.run("optimizers") { chapter in
     chapter.table(
         ["optimizer", "Teach", "defaults"],
         [
-            ["SGD", "`Optimizer.sgd(learningRate:momentum:dampening:nesterov:weightDecay:)`", "no default `lr`; momentum 0"],
+            ["SGD", "`Optimizer.sgd(learningRate:momentum:dampening:nesterov:weightDecay:)`", "lr 0.001 (since PyTorch 2.2; none before), momentum 0"],
             ["Adagrad", "`Optimizer.adagrad(…)`", "lr 0.01, lr_decay 0, eps 1e-10"],
             ["RMSProp", "`Optimizer.rmsprop(…)`", "lr 0.01, alpha 0.99, eps 1e-8"],
             ["Adadelta", "`Optimizer.adadelta(…)`", "lr 1.0, rho 0.9, eps 1e-6"],
             ["Adam", "`Optimizer.adam(…)`", "lr 0.001, betas (0.9, 0.999), eps 1e-8"],
         ], alignments: [.left, .left, .left])
-    chapter.text(
+    chapter.sourceNote(
         """
         Two corrections to the articles. Article 001 says Adam adapts "based on the average first \
         moment (the mean) as in RMSProp" and adds the second moments; it is the other way round: \
@@ -66,6 +66,11 @@ Chapter.run("optimizers") { chapter in
         ratio of two running root-mean-squares, of past steps and of past gradients, per parameter. \
         Article 000's convergence rate of plain gradient descent was lost in scraping (it reads \
         "D x y"): for smooth convex functions it is `O(1/t)`, against Nesterov's `O(1/t²)`.
+        """)
+    chapter.sourceNote(
+        """
+        Article 000 dates Nesterov's accelerated gradient to 2007; Nesterov published it in 1983 \
+        ("A method of solving a convex programming problem with convergence rate O(1/k²)").
         """)
 
     chapter.section("A valley to roll down")
@@ -97,35 +102,58 @@ Chapter.run("optimizers") { chapter in
         let shown = path.prefix(steps + 1)
         return Figure(
             name: racer.name, title: "\(racer.name), lr \(racer.optimizer.learningRate)", xLabel: "x", yLabel: "y",
-            xRange: -8...8, yRange: -3...3,
+            xRange: -8...8, yRange: -3...3, squareAspect: true,
             series: contours.map { Series("", x: $0.x, y: $0.y, color: "#bdbdbd", lineWidth: 1) }
                 + [Series("", x: shown.map(\.x), y: shown.map(\.y), style: .linesPoints, color: racer.color, pointType: 7, pointSize: 0.6),
-                   Series("", x: [0], y: [0], style: .points, color: "#000000", pointType: 3, pointSize: 1.5)],
+                   Series("", x: [0], y: [0], style: .points, color: "#000000", pointType: 1, pointSize: 2)],
             keyPosition: .none)
     }
-    valley.panelsPerRow = 4
-    valley.width = 1400
-    valley.height = 640
+    valley.panelsPerRow = 3
+    valley.width = 1500
+    valley.height = 900
     try chapter.figure(valley, caption: "Each optimizer's first \(steps) steps over the contour lines of the valley (+ marks the minimum)")
     chapter.table(
-        ["optimizer", "learning rate", "after \(steps) steps (x, y)", "f after \(steps)", "steps to f < \(target)"],
+        ["optimizer", "learning rate", "after \(steps) steps (x, y)", "f after \(steps)", "first step with f < \(target)"],
         zip(racers, paths).map { racer, path in
             let end = path[steps]
             let reached = path.firstIndex { bowl.value($0.x, $0.y) < target }
             return [racer.name, "\(racer.optimizer.learningRate)", "(\(end.x.fixed(3)), \(end.y.fixed(3)))",
                     bowl.value(end.x, end.y).scientific(2), reached.map(String.init) ?? "not in \(horizon)"]
         })
+    // the optimizers that were below the target once and are above it again at the last step shown
+    let backAbove = zip(racers, paths).filter { _, path in
+        path.prefix(steps + 1).contains { bowl.value($0.x, $0.y) < target } && bowl.value(path[steps].x, path[steps].y) >= target
+    }.map(\.0.name)
+    chapter.text(
+        """
+        The last column is the first step at which `f` drops below \(target), not the step after \
+        which it stays there: \(backAbove.isEmpty ? "every optimizer that got there is still below it at step \(steps)" : "\(backAbove.listed) \(backAbove.count == 1 ? "is" : "are") back above it at step \(steps), swinging past the minimum").
+        """)
+    // how often a path crosses the valley floor y = 0 in the steps shown, and its lowest y
+    func floorCrossings(_ path: [(x: Double, y: Double)]) -> Int {
+        zip(path.prefix(steps), path.dropFirst().prefix(steps)).filter { ($0.y < 0) != ($1.y < 0) }.count
+    }
+    let adam = paths[racers.firstIndex { $0.name == "Adam" }!], adagrad = paths[racers.firstIndex { $0.name == "Adagrad" }!]
+    let rmsprop = paths[racers.firstIndex { $0.name == "RMSProp" }!]
+    let adamLowest = adam.prefix(steps + 1).map(\.y).min()!
+    let adaptiveText = """
+        Adagrad, RMSProp and Adam divide each coordinate's step by that coordinate's own gradient \
+        history, so the steep `y` and the shallow `x` take steps of similar size. Adagrad and RMSProp \
+        head almost straight for the valley floor (\(floorCrossings(adagrad) + floorCrossings(rmsprop) == 0
+            ? "neither path crosses it in \(steps) steps" : "their paths cross it \(floorCrossings(adagrad)) and \(floorCrossings(rmsprop)) times in \(steps) steps")), \
+        then along it. Adam's steps are as even, \
+        but its average of past gradients (β₁ = 0.9) is a momentum: it carries Adam across the floor \
+        down to y = \(adamLowest.fixed(2)) and back, \(floorCrossings(adam)) crossings in \(steps) steps. \
+        Adagrad's sum only grows, so its steps only shrink, which helps on this small problem and \
+        stalls long training runs; RMSProp and Adam forget old gradients.
+        """
     let adadeltaSteps = paths[5].prefix(4).map { "(\($0.x.fixed(4)), \($0.y.fixed(4)))" }.joined(separator: " → ")
     chapter.text(
         """
         What the pictures show. SGD with a large rate bounces from wall to wall across the valley \
         while creeping along it. Momentum and Nesterov gather speed along the valley floor and \
-        overshoot the minimum, then swing back; Nesterov's look-ahead damps the swing. Adagrad, \
-        RMSProp and Adam divide each coordinate's step by that coordinate's own gradient history, so \
-        the steep `y` and the shallow `x` take steps of similar size: they head almost straight for \
-        the valley floor, then along it. Adagrad's sum only grows, so its steps only shrink, which \
-        helps on this small problem and stalls long training runs; RMSProp and Adam forget old \
-        gradients. Adadelta with PyTorch's defaults barely moves: its first step is \
+        overshoot the minimum, then swing back; Nesterov's look-ahead damps the swing. \
+        \(adaptiveText) Adadelta with PyTorch's defaults barely moves: its first step is \
         `√ε / √((1 − ρ) g²) · g ≈ √ε/√(1 − ρ)`, about 0.003 per coordinate, and it grows only as the \
         average of past steps grows: \(adadeltaSteps). Its "no learning rate to tune" promise hides \
         a scale set by `ε`.

@@ -39,11 +39,16 @@ Chapter.run("regularization") { chapter in
         batches of 20, for \(epochs) epochs. After every epoch both losses are measured in \
         inference mode.
         """)
-    var initRandom = SeededGenerator(seed: chapter.options.seed &+ 2)
-    func dense(_ inputs: Int, _ units: Int, _ activation: Activation) throws -> Dense<Double> {
-        try Dense(inputs: inputs, units: units, activation: activation, initializer: activation == .relu ? .he : .xavier, using: &initRandom)
+    // The chapter's runs start from the weights these generators draw; the spread over seeds below
+    // repeats every run from two more.
+    func denseLayers(initSeed: UInt64) throws -> (Dense<Double>, Dense<Double>, Dense<Double>) {
+        var initRandom = SeededGenerator(seed: initSeed)
+        func dense(_ inputs: Int, _ units: Int, _ activation: Activation) throws -> Dense<Double> {
+            try Dense(inputs: inputs, units: units, activation: activation, initializer: activation == .relu ? .he : .xavier, using: &initRandom)
+        }
+        return (try dense(2, hidden, .relu), try dense(hidden, hidden, .relu), try dense(hidden, 1, .sigmoid))
     }
-    let first = try dense(2, hidden, .relu), second = try dense(hidden, hidden, .relu), output = try dense(hidden, 1, .sigmoid)
+    let (first, second, output) = try denseLayers(initSeed: chapter.options.seed &+ 2)
     let plain = try Model<Double>([first, second, output])
 
     struct Setting {
@@ -60,41 +65,61 @@ Chapter.run("regularization") { chapter in
             return options
         }
     }
-    var linearFirst = first, linearSecond = second
-    linearFirst.activation = .identity
-    linearSecond.activation = .identity
-    let dropoutRate = 0.5
-    let settings: [Setting] = [
-        Setting(name: "no regularization", model: plain),
-        Setting(name: "L2 (λ 0.001)", model: plain, penalty: .l2(0.001)),
-        Setting(name: "L1 (λ 0.0003)", model: plain, penalty: .l1(0.0003)),
-        Setting(
-            name: "dropout \(dropoutRate)",
-            model: try Model([first, Dropout(rate: dropoutRate), second, Dropout(rate: dropoutRate), output])),
-        Setting(
-            name: "batch normalization",
-            model: try Model([
-                linearFirst, BatchNorm(features: hidden), ActivationLayer(.relu),
-                linearSecond, BatchNorm(features: hidden), ActivationLayer(.relu), output,
-            ])),
-        Setting(name: "clipping (max norm 0.1)", model: plain, clipNorm: 0.1),
-        Setting(
-            name: "augmentation (flips and shifts)", model: plain,
-            augment: { points, generator in
-                Augmentation.jittered(Augmentation.randomSignFlips(points, using: &generator), standardDeviation: 0.1, using: &generator)
-            }),
-    ]
+    let dropoutRate = 0.5, clipNorm = 0.1
+    func makeSettings(_ first: Dense<Double>, _ second: Dense<Double>, _ output: Dense<Double>) throws -> [Setting] {
+        var linearFirst = first, linearSecond = second
+        linearFirst.activation = .identity
+        linearSecond.activation = .identity
+        let plain = try Model<Double>([first, second, output])
+        return [
+            Setting(name: "no regularization", model: plain),
+            Setting(name: "L2 (λ 0.001)", model: plain, penalty: .l2(0.001)),
+            Setting(name: "L1 (λ 0.0003)", model: plain, penalty: .l1(0.0003)),
+            Setting(
+                name: "dropout \(dropoutRate)",
+                model: try Model([first, Dropout(rate: dropoutRate), second, Dropout(rate: dropoutRate), output])),
+            Setting(
+                name: "batch normalization",
+                model: try Model([
+                    linearFirst, BatchNorm(features: hidden), ActivationLayer(.relu),
+                    linearSecond, BatchNorm(features: hidden), ActivationLayer(.relu), output,
+                ])),
+            Setting(name: "clipping (max norm \(clipNorm))", model: plain, clipNorm: clipNorm),
+            Setting(
+                name: "augmentation (flips and shifts)", model: plain,
+                augment: { points, generator in
+                    Augmentation.jittered(Augmentation.randomSignFlips(points, using: &generator), standardDeviation: 0.1, using: &generator)
+                }),
+        ]
+    }
+    let settings = try makeSettings(first, second, output)
+    let clipping = settings.firstIndex { $0.clipNorm != nil }!
+    // every setting from the chapter's seed (kept: histories, models, the clipped run's gradient
+    // norms), then from two more seeds (their final validation losses)
+    let extraSeeds: [UInt64] = [1000, 2000]
     var histories: [[EpochRecord]] = []
     var trained: [Model<Double>] = []
-    for setting in settings {
-        var model = setting.model
-        var optimizer = try Optimizer<Double>.adam(learningRate: learningRate)
-        var generator = SeededGenerator(seed: chapter.options.seed &+ 3)
-        histories.append(
-            try model.train(
-                inputs: training.inputs, targets: training.targets, options: setting.options(epochs: epochs, validation: validation),
-                optimizer: &optimizer, using: &generator))
-        trained.append(model)
+    var clippedRunNorms: [Double] = []
+    var finalValidation = [[Double]](repeating: [], count: settings.count)  // [setting][seed]
+    for offset in [0] + extraSeeds {
+        let runs = offset == 0 ? settings : try {
+            let (first, second, output) = try denseLayers(initSeed: chapter.options.seed &+ 2 &+ offset)
+            return try makeSettings(first, second, output)
+        }()
+        for (index, setting) in runs.enumerated() {
+            var model = setting.model
+            var optimizer = try Optimizer<Double>.adam(learningRate: learningRate)
+            var generator = SeededGenerator(seed: chapter.options.seed &+ 3 &+ offset)
+            var options = setting.options(epochs: epochs, validation: validation)
+            if offset == 0 && index == clipping { options.afterBatch = { clippedRunNorms.append($0.gradientNorm!) } }
+            let history = try model.train(
+                inputs: training.inputs, targets: training.targets, options: options, optimizer: &optimizer, using: &generator)
+            finalValidation[index].append(history.last!.validationLoss!)
+            if offset == 0 {
+                histories.append(history)
+                trained.append(model)
+            }
+        }
     }
     let baseline = histories[0]
     let bestEpoch = baseline.min { $0.validationLoss! < $1.validationLoss! }!
@@ -174,12 +199,20 @@ Chapter.run("regularization") { chapter in
         """
         Dropout (articles 000 and 001) switches off a random part of a layer's units at every \
         training step, a new choice each time, so no unit can rely on a particular other unit being \
-        there. Article 000 describes two implementations. The *memory friendly* one removes the \
-        dropped units: the weight matrices shrink for that step, and the bookkeeping of which row \
-        is which unit has to be redone at every step. The *speed friendly* one keeps every matrix \
-        at full size and multiplies the dropped units' outputs by zero. The package does the second, \
-        as every framework does: one mask per batch, an elementwise product forward and the same \
-        product backward (a dropped unit passes no gradient).
+        there: a dropped unit takes all its connections with it. Article 000 describes two \
+        implementations. The *memory friendly* one \
+        removes the dropped units: the weight matrices shrink for that step, and the bookkeeping \
+        of which row is which unit has to be redone at every step. The *speed friendly* one keeps \
+        every matrix at full size and multiplies the dropped units' outputs by zero. The package \
+        does the second, as every framework does: one mask per batch, an elementwise product \
+        forward and the same product backward (a dropped unit passes no gradient).
+        """)
+    chapter.sourceNote(
+        """
+        Article 000 describes something else under the name dropout: it drops *connections* \
+        between two layers, single weights, not units. That is DropConnect (Wan et al., 2013), a \
+        later variant; dropout (Srivastava et al., 2014) drops a unit with all its connections at \
+        once. The article's two implementations carry over to units, as described above.
         """)
     chapter.text(
         """
@@ -195,10 +228,14 @@ Chapter.run("regularization") { chapter in
         [\(averaged.map { $0.fixed(2) }.joined(separator: ", "))], close to the 1 it outputs at \
         inference. The original paper's form does not scale in training and multiplies by `1 − p` \
         at inference instead (`Dropout(rate:inverted: false)`): the same expectation, but the cost \
-        moves to every prediction. Article 000 says 50% of the input weights and 20% of the hidden \
-        ones are usually dropped; the dropout paper (Srivastava et al., 2014) recommends the \
-        reverse, about 20% for inputs and 50% for hidden units. The runs below drop \
+        moves to every prediction. The dropout paper (Srivastava et al., 2014) recommends dropping \
+        about 20% of the inputs and 50% of the hidden units. The runs below drop \
         \(Int(dropoutRate * 100))% of each hidden layer's units.
+        """)
+    chapter.sourceNote(
+        """
+        Article 000 says 50% of the input weights and 20% of the hidden ones are usually dropped; \
+        the dropout paper recommends the reverse.
         """)
 
     chapter.section("Batch normalization")
@@ -249,8 +286,15 @@ Chapter.run("regularization") { chapter in
         is capped. The untrained network's gradient on the whole training set has \
         `‖g‖ = \(before.fixed(4))`; clipped to 0.1 it has \(after.fixed(6)), and a gradient already \
         shorter than the maximum is left exactly as it is. Clipping is a guard against the rare \
-        huge step (in recurrent networks above all), not a regularizer; with Adam, which \
-        normalizes its steps anyway, it changes little, as the run below shows.
+        huge step (in recurrent networks above all), not a regularizer, and the run below shows \
+        what it does to Adam. What makes gradients explode is the product of many large weights \
+        along the backward pass, each layer multiplying the gradient by its `Wᵀ`; the usual \
+        sigmoid, tanh and ReLU have slopes of at most 1.
+        """)
+    chapter.sourceNote(
+        """
+        Article 001 blames exploding gradients on a large derivative of the activation; the slopes \
+        of the usual activations are at most 1, and what grows is the product of the weights.
         """)
 
     chapter.section("Data augmentation")
@@ -288,34 +332,83 @@ Chapter.run("regularization") { chapter in
 
     chapter.section("Each remedy, the same run")
     let colors = ["#000000", "#08306b", "#4292c6", "#a50f15", "#238b45", "#8c6d31", "#d94801"]
-    try chapter.figure(
+    let highest = histories.flatMap { $0.map { $0.validationLoss! } }.max()!
+    var panels = Figure(
+        name: "validation", title: "Validation loss, \(training.count) training points (grey: no regularization)", xLabel: "epoch",
+        yLabel: "validation loss")
+    panels.panels = settings.indices.dropFirst().map { i in
         Figure(
-            name: "validation", title: "Validation loss, \(training.count) training points", xLabel: "epoch", yLabel: "validation loss",
-            series: zip(settings, zip(histories, colors)).map { setting, pair in
-                Series(setting.name, x: pair.0.map { Double($0.epoch) }, y: pair.0.map { $0.validationLoss! }, color: pair.1)
-            }, keyPosition: .outside, width: 1000),
-        caption: "Validation loss per epoch with each regularization switched on")
+            name: "setting-\(i)", title: settings[i].name, xLabel: "epoch", yLabel: "validation loss",
+            yRange: 0...((highest * 50).rounded(.up) / 50),
+            series: [
+                Series("no regularization", x: histories[0].map { Double($0.epoch) }, y: histories[0].map { $0.validationLoss! }, color: "#bdbdbd"),
+                Series(settings[i].name, x: histories[i].map { Double($0.epoch) }, y: histories[i].map { $0.validationLoss! }, color: colors[i]),
+            ], keyPosition: .none)
+    }
+    panels.panelsPerRow = 3
+    panels.width = 1400
+    panels.height = 760
+    try chapter.figure(panels, caption: "Validation loss per epoch with each regularization switched on (colour) against none (grey)")
+    // the final validation loss over the three seeds: its mean and spread, and a verdict only where
+    // the difference from no regularization exceeds the larger of the two spreads
+    let means = finalValidation.map { $0.reduce(0, +) / Double($0.count) }
+    let spreads = finalValidation.map { $0.max()! - $0.min()! }
+    func verdict(_ i: Int) -> String {
+        let difference = means[i] - means[0], noise = max(spreads[i], spreads[0])
+        return abs(difference) <= noise ? "within the seed spread" : difference < 0 ? "lower" : "higher"
+    }
     let rows = try settings.indices.map { i -> [String] in
         let history = histories[i]
         let best = history.min { $0.validationLoss! < $1.validationLoss! }!
         let accuracy = binaryAccuracy(try trained[i].predict(validation.inputs), targets: validation.targets)
         return [settings[i].name, history.last!.loss.fixed(4), history.last!.validationLoss!.fixed(4),
-                "\(best.validationLoss!.fixed(4)) (epoch \(best.epoch))", String(format: "%.1f%%", 100 * accuracy)]
+                "\(best.validationLoss!.fixed(4)) (epoch \(best.epoch))", String(format: "%.1f%%", 100 * accuracy),
+                "\(means[i].fixed(4)) ± \((spreads[i] / 2).fixed(4))", i == 0 ? "" : verdict(i)]
     }
-    chapter.table(["setting", "final training loss", "final validation loss", "best validation loss", "validation accuracy"], rows)
-    let finals = histories.map { $0.last!.validationLoss! }
-    let helped = settings.indices.dropFirst().filter { finals[$0] < finals[0] }.map { settings[$0].name }
-    let notHelped = settings.indices.dropFirst().filter { finals[$0] >= finals[0] }.map { settings[$0].name }
-    let winner = settings.indices.min { finals[$0] < finals[$1] }!
+    chapter.table(
+        ["setting", "final training loss", "final validation loss", "best validation loss", "validation accuracy",
+         "final validation loss, \(extraSeeds.count + 1) seeds (mean ± half the spread)", "against no regularization"], rows)
+    let lower = settings.indices.dropFirst().filter { verdict($0) == "lower" }
+    let higher = settings.indices.dropFirst().filter { verdict($0) == "higher" }
+    let unclear = settings.indices.dropFirst().filter { verdict($0) == "within the seed spread" }
+    func names(_ indices: [Int]) -> String { indices.map { settings[$0].name }.listed }
+    // a lowest one only if its mean is below every other's by more than the larger spread
+    let lowest = settings.indices.min { means[$0] < means[$1] }!
+    let clearlyLowest = settings.indices.allSatisfy { $0 == lowest || means[$0] - means[lowest] > max(spreads[$0], spreads[lowest]) }
     chapter.text(
         """
-        Against the unregularized run's final validation loss of \(finals[0].fixed(4)), \
-        \(helped.isEmpty ? "none of the remedies ends lower" : helped.joined(separator: ", ") + " end lower"), \
-        \(notHelped.isEmpty ? "that is, all of them" : "and " + notHelped.joined(separator: ", ") + " does not"); \
-        \(settings[winner].name) ends lowest (\(finals[winner].fixed(4))). Every remedy that helps \
-        gives up training loss (the network fits the training points less closely) to gain on the \
-        points it has not seen, which is the whole idea. The strengths (λ, the dropout rate, the amount of \
-        shift) are hyper-parameters like the learning rate: too little does nothing, too much and \
-        the network underfits. Choose them on validation data, never on the test set.
+        The first columns are the chapter's run; the last two repeat every setting from \(extraSeeds.count) \
+        more seeds (other initial weights, batch orders, masks and augmentations) and call a \
+        setting lower or higher than no regularization only when the difference of the means \
+        exceeds the larger of the two spreads (max − min over the seeds). On that rule, \
+        \(lower.isEmpty ? "no remedy ends lower" : names(lower) + " end\(lower.count == 1 ? "s" : "") lower")\
+        \(higher.isEmpty ? "" : "; " + names(higher) + " end\(higher.count == 1 ? "s" : "") higher")\
+        \(unclear.isEmpty ? "" : "; " + names(unclear) + (unclear.count == 1 ? " is" : " are") + " within the seed spread"). \
+        \(clearlyLowest ? "\(settings[lowest].name) ends lowest, by more than the spread." : "No setting ends lowest by more than the spread: \(settings[lowest].name)'s mean is the lowest, \(means[lowest].fixed(4)).") \
+        The remedies that help give up training loss (the network fits the training points less \
+        closely) to gain on the points it has not seen, which is the whole idea. The strengths (λ, \
+        the dropout rate, the amount of shift) are hyper-parameters like the learning rate: too \
+        little does nothing, too much and the network underfits. Choose them on validation data, \
+        never on the test set.
+        """)
+    func distanceFromStart(_ model: Model<Double>) -> Double {
+        zip(model.parameters, plain.parameters).reduce(0.0) { total, pair in
+            total + zip(pair.0.elements, pair.1.elements).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        }.squareRoot()
+    }
+    let clipped = clippedRunNorms.filter { $0 > clipNorm }.count
+    chapter.text(
+        """
+        Clipping is the odd one: its validation loss is \(verdict(clipping)) of the unclipped run's, \
+        but its training loss ends at \(histories[clipping].last!.loss.fixed(4)) against \
+        \(histories[0].last!.loss.fixed(4)). \(clipped) of its \(clippedRunNorms.count) updates had a \
+        gradient longer than \(clipNorm) and were clipped (the longest \
+        \(clippedRunNorms.max()!.fixed(3))). A likely reason: Adam divides each step by a running \
+        root-mean-square of the gradients that remembers about 1/(1 − β₂) = 1,000 updates, longer \
+        than this whole run, and the shortened gradients keep that average smaller, so Adam's \
+        steps are larger. The weights agree: the clipped run's end \
+        \(distanceFromStart(trained[clipping]).fixed(2)) from where they started, the unclipped \
+        run's \(distanceFromStart(trained[0]).fixed(2)). With this optimizer, clipping fits the \
+        training points more closely, not less.
         """)
 }

@@ -33,9 +33,16 @@ Chapter.run("cnn-shapes") { chapter in
         """)
     chapter.text(
         """
-        Article 004 gives the size rule first without padding, `(N − F)/S + 1`, and adds padding \
-        later; the general form is above. Each filter has the input's full depth `D`, so its \
-        output at one position is a single number, and `K` filters give a depth of `K`.
+        Without padding the rule is `(N − F)/S + 1`; the general form is above. Each filter has the \
+        input's full depth `D`, so its output at one position is a single number, and `K` filters \
+        give a depth of `K`.
+        """)
+    chapter.sourceNote(
+        """
+        Article 004 says batch normalization layers appear only in old CNNs and "are not used these \
+        days". It means local response normalisation, AlexNet's (chapter 12), which later networks \
+        dropped; batch normalization (chapter 10) came in 2015 and is in nearly every CNN since, \
+        residual networks included.
         """)
 
     chapter.section("The article's examples, computed")
@@ -100,7 +107,7 @@ Chapter.run("cnn-shapes") { chapter in
     let averagePool = try Pooling<Double>(.average, inputShape: ImageShape(4, 1), size: 2, stride: 2)
     let maxed = try maxPool.forward(block).output, averaged = try averagePool.forward(block).output
     func rows(_ m: Matrix<Double>, _ width: Int, places: Int) -> [String] {
-        (0..<(m.columns / width)).map { r in (0..<width).map { String(format: "%4.\(places)f", m[0, r * width + $0]) }.joined() }
+        (0..<(m.columns / width)).map { r in (0..<width).map { String(format: "%\(places + 4).\(places)f", m[0, r * width + $0]) }.joined() }
     }
     chapter.text(
         """
@@ -163,13 +170,13 @@ Chapter.run("cnn-shapes") { chapter in
     var sliding = Figure(name: "sliding", title: "One output of a 3×3 convolution, stride 1", xLabel: "", yLabel: "")
     sliding.panels = [
         try Figure.grid(
-            name: "input", title: "input 7×7 (the window at row \(row + 1), column \(column + 1))",
+            name: "input", title: "input 7×7 (the window: rows \(row)–\(row + 2), columns \(column)–\(column + 2))",
             values: input.indices.map { window.contains($0) ? 1 : 0 }, width: 7, height: 7, labelPlaces: nil,
             highColor: "#9ecae1", valueRange: 0...1.6),
         try Figure.grid(name: "filter", title: "filter 3×3 (vertical edges)", values: filter, width: 3, height: 3, labelPlaces: 0,
                         lowColor: "#fcbba1", highColor: "#c6dbef"),
         try Figure.grid(
-            name: "output", title: "output 5×5", values: slid.indices.map { $0 == row * 5 + column ? 1 : 0 }, width: 5, height: 5,
+            name: "output", title: "output 5×5 (row \(row), column \(column))", values: slid.indices.map { $0 == row * 5 + column ? 1 : 0 }, width: 5, height: 5,
             highColor: "#9ecae1", valueRange: 0...1.6),
     ]
     sliding.panels[0].labels = input.enumerated().map { Label(String(Int($0.element)), x: Double($0.offset % 7), y: -Double($0.offset / 7)) }
@@ -177,7 +184,7 @@ Chapter.run("cnn-shapes") { chapter in
     sliding.width = 1300
     sliding.height = 460
     let windowValues = (0..<9).map { input[(row + $0 / 3) * 7 + column + $0 % 3] }
-    try chapter.figure(sliding, caption: "The shaded 3×3 window of the input, times the filter, summed: the shaded output")
+    try chapter.figure(sliding, caption: "The shaded 3×3 window of the input, times the filter, summed: the shaded output, which sits where the window's top-left corner does")
     chapter.text(
         """
         The shaded output is `Σ window ⊙ filter` = \
@@ -195,11 +202,13 @@ Chapter.run("cnn-shapes") { chapter in
     let mapValues = (0..<2).map { k in (0..<(28 * 28)).map { maps[0, $0 * 2 + k] } }
     var features = Figure(name: "feature-maps", title: "A Fashion-MNIST \(LabeledImages.fashionClassNames[sample.labels[index]].lowercased()) and two edge filters", xLabel: "", yLabel: "")
     features.panels = [
-        try Figure.grid(name: "image", title: "input 28×28×1", values: image.elements, width: 28, height: 28, highColor: "#000000"),
+        try Figure.grid(
+            name: "image", title: "input 28×28×1", values: image.elements, width: 28, height: 28, highColor: "#000000",
+            valueRange: 0...1, colorBarLabel: "pixel value"),
         try Figure.grid(name: "vertical", title: "vertical edges (Sobel x)", values: mapValues[0], width: 28, height: 28,
-                        lowColor: "#b2182b", highColor: "#2166ac"),
+                        lowColor: "#b2182b", highColor: "#2166ac", colorBarLabel: "filter output"),
         try Figure.grid(name: "horizontal", title: "horizontal edges (Sobel y)", values: mapValues[1], width: 28, height: 28,
-                        lowColor: "#b2182b", highColor: "#2166ac"),
+                        lowColor: "#b2182b", highColor: "#2166ac", colorBarLabel: "filter output"),
     ]
     for p in 1...2 {
         features.panels[p].heatMap?.valueRange = -3...3

@@ -53,15 +53,31 @@ Chapter.run("alexnet") { chapter in
         \(denseParameters.grouped) (\(String(format: "%.1f%%", 100 * Double(denseParameters) / Double(total)))), \
         37.7 million of them in the first alone, and each weight is used once per image.
         """)
-    try chapter.figure(
-        Figure(
-            name: "parameters", title: "AlexNet: parameters per layer", xLabel: "layer", yLabel: "parameters (millions)",
-            xRange: 0.5...Double(summary.count) + 0.5, xTickStep: 1,
+    // the eight layers with weights, named as the paper numbers them: conv1…conv5, fc6…fc8
+    let weighted = summary.indices.filter { summary[$0].parameters > 0 }
+    var convolutionCount = 0, denseCount = 0
+    let layerNames = weighted.map { index -> String in
+        if alexNet.layers[index] is Conv2D<Float> {
+            convolutionCount += 1
+            return "conv\(convolutionCount)"
+        }
+        denseCount += 1
+        return "fc\(5 + denseCount)"
+    }
+    let positions = weighted.indices.map(Double.init)
+    var parameterFigure = Figure(
+            name: "parameters", title: "AlexNet: parameters and multiply-adds per image, per layer", xLabel: "layer",
+            yLabel: "count (log scale)", xRange: -0.6...Double(weighted.count) - 0.4, yRange: 1e4...2e9, logScaleY: true,
             series: [
-                Series("parameters", x: summary.indices.map { Double($0 + 1) }, y: summary.map { Double($0.parameters) / 1e6 },
-                       style: .impulses, color: "#08306b", lineWidth: 12),
-            ], keyPosition: .none),
-        caption: "Parameters of each of AlexNet's layers, numbered as in the table: convolutions 1, 3, 5, 6, 7; dense 10, 11, 12")
+                Series("parameters", x: positions.map { $0 - 0.13 }, y: weighted.map { Double(summary[$0].parameters) },
+                       style: .impulses, color: "#08306b", lineWidth: 14),
+                Series("multiply-adds per image", x: positions.map { $0 + 0.13 }, y: weighted.map { Double(multiplyAdds[$0]) },
+                       style: .impulses, color: "#d94801", lineWidth: 14),
+            ], keyPosition: .topLeft)
+    parameterFigure.xTicks = zip(layerNames, positions).map { Tick($0, at: $1) }
+    try chapter.figure(
+        parameterFigure,
+        caption: "The convolutions hold few parameters and do most of the work; the dense layers the reverse (log scale)")
     do {
         _ = try Conv2D<Float>(inputShape: ImageShape(224, 3), filters: 96, filterSize: 11, stride: 4, initializer: .zeros, using: &random)
         chapter.notice("unexpected: 224 fits")
@@ -75,11 +91,32 @@ Chapter.run("alexnet") { chapter in
         chapter.text(
             """
             while 227 gives exactly 55. (torchvision's AlexNet takes 224 and pads by 2: \
-            (224 − 11 + 4)/4 + 1 = 55.25, which PyTorch rounds down to 55.) The paper splits most \
-            layers over two GPUs, each holding half the filters and seeing half the channels; \
-            article 004's single tower has the same sizes with more weights in layers 2, 4 and 5.
+            (224 − 11 + 4)/4 + 1 = 55.25, which PyTorch rounds down to 55.)
             """)
     }
+    // The paper's two towers: each GPU holds half the filters of every layer; convolutions 2, 4 and
+    // 5 read only the channels of their own GPU, so each of their filters has half the depth.
+    let convolutionRows = alexNet.layers.indices.filter { alexNet.layers[$0] is Conv2D<Float> }
+    let splitRows = [1, 3, 4].map { convolutionRows[$0] }
+    let halfDepthSaving = splitRows.map { row -> Int in
+        let conv = alexNet.layers[row] as! Conv2D<Float>
+        return conv.weights.count / 2  // (F·F·C/2)·(K/2) weights in each of two towers
+    }.reduce(0, +)
+    let twoTowers = total - halfDepthSaving
+    chapter.text(
+        """
+        The paper splits every layer over two GPUs, each holding half the filters. Convolutions 2, \
+        4 and 5 (rows \(splitRows.map { String($0 + 1) }.joined(separator: ", ")) of the table) read \
+        only the channels of their own GPU, so each of their filters has half the depth of the \
+        single tower's; convolution 3 and the dense layers read both halves. Article 004's single \
+        tower has the same sizes but whole-depth filters there, \(halfDepthSaving.grouped) weights \
+        more: counted with the paper's half-depth filters the network has \(twoTowers.grouped) \
+        parameters, the paper's "60 million". The paper also normalises the outputs of convolutions \
+        1 and 2 across neighbouring channels (local response normalisation, before their pooling) \
+        and trains the first two dense layers with dropout 0.5; article 004 leaves both out, and so \
+        does `Architectures.alexNet`. Neither changes a size or a parameter count (local response \
+        normalisation has no parameters, and dropout is chapter 10's).
+        """)
 
     chapter.section("One image through it")
     var imageRandom = SeededGenerator(seed: chapter.options.seed &+ 1)
@@ -171,8 +208,13 @@ Chapter.run("alexnet") { chapter in
         without padding is the same as a convolution with padding 1: the size stays, and each 2×2 \
         pooling halves it, 256 → 128 → 64 → 32. The total is \(vgg.parameterCount.grouped) \
         parameters, \(String(format: "%.0f%%", 100 * Double(firstDense) / Double(vgg.parameterCount))) of \
-        them in the first dense layer, which sees 32·32·256 = 262,144 inputs. Article 000 calls \
-        full VGG16 a network of "15 lakh+" (1.5 million+) parameters; VGG16 has about 138 million, \
-        and even this cut-down part has \(String(format: "%.0f", Double(vgg.parameterCount) / 1e6)) million.
+        them in the first dense layer, which sees 32·32·256 = 262,144 inputs. The full VGG16 has \
+        about 138 million.
+        """)
+    chapter.sourceNote(
+        """
+        Article 000 calls full VGG16 a network of "15 lakh+" (1.5 million+) parameters; VGG16 has \
+        about 138 million, and even the cut-down part of chapter 12 has \
+        \(String(format: "%.0f", Double(vgg.parameterCount) / 1e6)) million.
         """)
 }

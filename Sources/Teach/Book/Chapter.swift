@@ -24,6 +24,8 @@ public final class Chapter {
     /// Draws the figures into `--plots`.
     public let plotter: Plotter
     var toldAboutGnuplot = false
+    /// The notes ``sourceNote(_:)`` collected, printed at the chapter's end.
+    var sourceNotes: [String] = []
 
     init(entry: ChapterEntry, options: ChapterOptions, plotter: Plotter) {
         self.entry = entry
@@ -74,6 +76,7 @@ public final class Chapter {
         } catch {
             fail("\(error)")
         }
+        if let notes = chapter.sourceNotesSection() { chapter.emit(notes) }
         exit(0)
     }
 
@@ -86,6 +89,21 @@ public final class Chapter {
     /// Prints one Markdown block followed by a blank line.
     public func emit(_ block: String) {
         print(block)
+    }
+
+    /// A remark about the articles the chapter follows rather than about its subject: a formula
+    /// the copy of an article lost, an error in an article and its correction, where an article's
+    /// number comes from. The notes are collected and printed together at the chapter's end, under
+    /// "Notes on the sources", so that the lesson reads on without them.
+    public func sourceNote(_ note: String) {
+        sourceNotes.append(note.trimmingTrailingNewlines())
+    }
+
+    /// The "Notes on the sources" section: its heading and one list item per note, in the order
+    /// they were made; `nil` when there are none.
+    func sourceNotesSection() -> String? {
+        guard !sourceNotes.isEmpty else { return nil }
+        return Markdown.heading("Notes on the sources", level: 3) + "\n" + Markdown.list(sourceNotes)
     }
 
     /// A section heading (`###`).

@@ -38,6 +38,15 @@ extension BinaryInteger {
     }
 }
 
+extension Sequence<String> {
+    /// The words as a list in a sentence: `a`, `a and b`, `a, b and c` (empty for none).
+    public var listed: String {
+        let words = Array(self)
+        guard let last = words.last else { return "" }
+        return words.count == 1 ? last : words.dropLast().joined(separator: ", ") + " and " + last
+    }
+}
+
 extension Matrix {
     /// The matrix as aligned text for a code block, one bracketed row per line, each number with
     /// `places` digits after the point (see ``Swift/BinaryFloatingPoint/fixed(_:)``):

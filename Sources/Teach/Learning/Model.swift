@@ -289,7 +289,7 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
                 if options.clipNorm != nil, let bad = firstNonFinite(in: pass.gradients) {
                     throw divergence(bad, .gradient, gradients: pass.gradients, epoch: epoch, update: updates + 1, loss: Double(pass.loss), learningRate: optimizer.learningRate)
                 }
-                if let clipNorm = options.clipNorm { try clipByGlobalNorm(&pass.gradients, maxNorm: clipNorm) }
+                let gradientNorm = try options.clipNorm.map { try clipByGlobalNorm(&pass.gradients, maxNorm: $0) }
                 if let bad = try step(pass.gradients, optimizer: &optimizer, stoppingAtNonFinite: true) {
                     throw divergence(bad, .gradient, gradients: pass.gradients, epoch: epoch, update: updates + 1, loss: Double(pass.loss), learningRate: optimizer.learningRate)
                 }
@@ -300,7 +300,8 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
                 batchCorrect += correct ?? 0
                 batchRecords += y.rows
                 try options.afterBatch(
-                    BatchRecord(epoch: epoch, batch: batchCount, batchCount: batches.count, records: y.rows, loss: Double(pass.loss), correct: correct))
+                    BatchRecord(epoch: epoch, batch: batchCount, batchCount: batches.count, records: y.rows, loss: Double(pass.loss), correct: correct,
+                        gradientNorm: gradientNorm))
             }
             history.append(try measure(epoch))
             try options.afterEpoch(history[history.count - 1])

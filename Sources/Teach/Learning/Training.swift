@@ -45,15 +45,19 @@ public struct BatchRecord: Sendable, Equatable {
     public var loss: Double
     /// How many of the batch's records were classified correctly (when training measures accuracy).
     public var correct: Int?
+    /// The length of all the batch's gradients as one vector, before clipping (when training clips,
+    /// ``TrainingOptions/clipNorm``): the update was clipped when it exceeds the maximum.
+    public var gradientNorm: Double?
 
     /// A record of batch `batch` of `batchCount` in epoch `epoch`.
-    public init(epoch: Int, batch: Int, batchCount: Int, records: Int, loss: Double, correct: Int? = nil) {
+    public init(epoch: Int, batch: Int, batchCount: Int, records: Int, loss: Double, correct: Int? = nil, gradientNorm: Double? = nil) {
         self.epoch = epoch
         self.batch = batch
         self.batchCount = batchCount
         self.records = records
         self.loss = loss
         self.correct = correct
+        self.gradientNorm = gradientNorm
     }
 }
 

@@ -58,6 +58,7 @@ extension Figure {
         var figure = try decisionSurface(
             name: name, title: title, span: span, colorBarLabel: "perceptron output", inputs: inputs, targets: targets
         ) { x1, x2 in perceptron.output([x1, x2]) }
+        figure.heatMap?.levels = 2  // the output is 0 or 1
         let points = figure.series
         figure.series = []
         func line(_ weights: [Double], _ title: String, color: String, width: Double, dashed: Bool) -> Series? {

@@ -121,8 +121,9 @@ public struct Optimizer<Scalar: MatrixScalar>: Sendable, CustomStringConvertible
     }
 
     /// `torch.optim.SGD`: plain gradient descent, or with momentum `μ` (Nesterov's when `nesterov`).
+    /// The learning rate's default, 0.001, is PyTorch's since version 2.2 (before, it had none).
     public static func sgd(
-        learningRate: Double, momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false, weightDecay: Double = 0
+        learningRate: Double = 0.001, momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false, weightDecay: Double = 0
     ) throws -> Optimizer {
         try Optimizer(rule: .sgd(momentum: momentum, dampening: dampening, nesterov: nesterov), learningRate: learningRate, weightDecay: weightDecay)
     }

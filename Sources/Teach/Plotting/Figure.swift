@@ -166,6 +166,10 @@ public struct HeatMap: Sendable {
     public var valueRange: ClosedRange<Double>?
     /// The colour bar's label; `nil` for no colour bar.
     public var colorBarLabel: String?
+    /// For values that take only a few levels (a classifier's 0 or 1): that many flat colours,
+    /// evenly spread over the value range, with a tick at each level, instead of a continuous
+    /// scale. `nil` (the default) for a continuous scale.
+    public var levels: Int?
 
     /// A heat map of `values` over the grid `xs × ys`, in the default blue colours.
     /// - Throws: ``ShapeError`` unless `values` has `ys.count` rows and `xs.count` columns.

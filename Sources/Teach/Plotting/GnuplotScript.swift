@@ -167,6 +167,13 @@ extension Figure {
             }
             if let range = heatMap.valueRange { lines.append("set cbrange [\(number(range.lowerBound)):\(number(range.upperBound))]") }
             if let label = heatMap.colorBarLabel { lines.append("set cblabel \(quoted(label))") } else { lines.append("unset colorbox") }
+            if let levels = heatMap.levels, levels >= 2 {
+                lines.append("set palette maxcolors \(levels)")
+                if let range = heatMap.valueRange {
+                    let ticks = (0..<levels).map { range.lowerBound + (range.upperBound - range.lowerBound) * Double($0) / Double(levels - 1) }
+                    lines.append("set cbtics (" + ticks.map { "\"\(short($0))\" \(number($0))" }.joined(separator: ", ") + ")")
+                }
+            }
             lines.append("$\(prefix)heat << EOD")
             for (row, y) in heatMap.ys.enumerated() {
                 for (column, x) in heatMap.xs.enumerated() {

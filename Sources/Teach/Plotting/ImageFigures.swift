@@ -1,23 +1,33 @@
 /// Figures of images and small grids of numbers, drawn as heat maps with row 0 at the top.
 extension Figure {
-    /// A `height×width` grid of `values` (row-major) as a heat map, optionally with each value
-    /// written in its cell (`labelPlaces` decimals) and some cells outlined by brighter colour
-    /// (`highlighted`, as row-major indices: their values are drawn as `highlight` instead).
+    /// A `height×width` grid of `values` (row-major) as a heat map, row 0 at the top, the axes
+    /// numbered by row and column from 0, optionally with each value written in its cell
+    /// (`labelPlaces` decimals) and a colour bar (`colorBarLabel`).
     public static func grid(
         name: String, title: String, values: [Double], width: Int, height: Int, labelPlaces: Int? = nil,
-        lowColor: String = "#ffffff", highColor: String = "#08306b", valueRange: ClosedRange<Double>? = nil
+        lowColor: String = "#ffffff", highColor: String = "#08306b", valueRange: ClosedRange<Double>? = nil,
+        colorBarLabel: String? = nil
     ) throws -> Figure {
         let matrix = try Matrix<Double>(rows: height, columns: width, elements: values)
         var heatMap = try HeatMap(xs: (0..<width).map(Double.init), ys: (0..<height).map { -Double($0) }, values: matrix)
         heatMap.lowColor = lowColor
         heatMap.highColor = highColor
         heatMap.valueRange = valueRange
+        heatMap.colorBarLabel = colorBarLabel
         let labels = labelPlaces.map { places in
             (0..<height).flatMap { r in (0..<width).map { c in Label(values[r * width + c].fixed(places), x: Double(c), y: -Double(r)) } }
         } ?? []
-        return Figure(
-            name: name, title: title, xLabel: "", yLabel: "", xRange: -0.5...(Double(width) - 0.5),
+        // every row and column numbered on small grids, every fifth on larger ones
+        func ticks(_ count: Int, sign: Double) -> [Tick] {
+            let step = count <= 12 ? 1 : 5
+            return stride(from: 0, to: count, by: step).map { Tick(String($0), at: sign * Double($0)) }
+        }
+        var figure = Figure(
+            name: name, title: title, xLabel: "column", yLabel: "row", xRange: -0.5...(Double(width) - 0.5),
             yRange: -(Double(height) - 0.5)...0.5, squareAspect: true, heatMap: heatMap, labels: labels, keyPosition: .none)
+        figure.xTicks = ticks(width, sign: 1)
+        figure.yTicks = ticks(height, sign: -1)
+        return figure
     }
 }
 

@@ -216,6 +216,14 @@ private func worstDifference(_ a: Matrix<Double>, _ b: Matrix<Double>) -> Double
             #expect(row.parameters == parameters, "\(row.layer)")
         }
         #expect(model.parameterCount == 62_378_344)
+        // The paper's two towers (chapter 12): each GPU holds half the filters; convolutions 2, 4
+        // and 5 read only their own GPU's half of the channels, convolution 3 and the dense layers both.
+        let perTower = (11 * 11 * 3 * 48 + 48) + (5 * 5 * 48 * 128 + 128) + (3 * 3 * 256 * 192 + 192) + (3 * 3 * 192 * 192 + 192)
+            + (3 * 3 * 192 * 128 + 128) + (9216 * 2048 + 2048) + (4096 * 2048 + 2048)
+        let twoTowers = 2 * perTower + (4096 * 1000 + 1000)
+        #expect(twoTowers == 60_965_224)  // the paper's "60 million"
+        let halfDepth = [2, 5, 6].map { (model.layers[$0] as! Conv2D<Float>).weights.count / 2 }.reduce(0, +)
+        #expect(model.parameterCount - halfDepth == twoTowers, "the single tower minus half of convolutions 2, 4 and 5's weights")
     }
 
     @Test func vggSubnetworkLayerByLayer() throws {

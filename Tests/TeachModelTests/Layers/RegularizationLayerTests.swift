@@ -264,10 +264,32 @@ private func weightedSum(_ y: Matrix<Double>, _ r: Matrix<Double>) -> Double {
         var model = start
         var optimizer = try Optimizer<Double>.sgd(learningRate: 10)
         var random = SeededGenerator(seed: 1)
-        try model.train(inputs: x, targets: y, options: TrainingOptions(epochs: 1, batchSize: 16, clipNorm: 0.01), optimizer: &optimizer, using: &random)
+        var options = TrainingOptions<Double>(epochs: 1, batchSize: 16, clipNorm: 0.01)
+        var norms: [Double?] = []
+        options.afterBatch = { norms.append($0.gradientNorm) }
+        try model.train(inputs: x, targets: y, options: options, optimizer: &optimizer, using: &random)
         // one update of at most lr · maxNorm
         #expect(distance(model, start) <= 10 * 0.01 * (1 + 1e-9))
         #expect(distance(model, start) > 10 * 0.01 * 0.99)
+        // the batch reports the norm before clipping: that of the gradient at the start
+        var probe = start
+        var unused = SeededGenerator(seed: 2)
+        let gradients = try probe.backpropagate(x, targets: y, loss: .halfSquaredError, using: &unused).gradients
+        let norm = gradients.reduce(0.0) { $0 + $1.elements.reduce(0) { $0 + $1 * $1 } }.squareRoot()
+        #expect(norms.count == 1)
+        #expect(abs((norms[0] ?? 0) - norm) <= 1e-12 * norm && norm > 0.01)
+    }
+
+    @Test func withoutClippingNoNormIsReported() throws {
+        let (start, x, y) = try setup()
+        var model = start
+        var optimizer = try Optimizer<Double>.sgd(learningRate: 0.1)
+        var random = SeededGenerator(seed: 1)
+        var options = TrainingOptions<Double>(epochs: 1, batchSize: 8)
+        var norms: [Double?] = []
+        options.afterBatch = { norms.append($0.gradientNorm) }
+        try model.train(inputs: x, targets: y, options: options, optimizer: &optimizer, using: &random)
+        #expect(norms == [nil, nil])
     }
 
     @Test func augmentationSeesEveryBatchAndValidationIsRecorded() throws {

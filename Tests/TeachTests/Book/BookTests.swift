@@ -33,6 +33,14 @@ import Testing
         #expect(BookContents.assemble(outputs) == book)
     }
 
+    @Test func sourceNotesComeTogetherAtTheChaptersEnd() throws {
+        let chapter = Chapter(entry: BookContents.chapters[0], options: try ChapterOptions.parse([]), plotter: Plotter(directory: "/tmp"))
+        #expect(chapter.sourceNotesSection() == nil)
+        chapter.sourceNote("The copy lost a formula.\n")
+        chapter.sourceNote("Article 000 dates it 2007.")
+        #expect(chapter.sourceNotesSection() == "### Notes on the sources\n\n- The copy lost a formula.\n- Article 000 dates it 2007.\n")
+    }
+
     @Test func anchorsFollowGitHub() {
         #expect(BookContents.anchor("Chapter 12: AlexNet, layer by layer") == "chapter-12-alexnet-layer-by-layer")
     }
@@ -112,6 +120,8 @@ import Testing
         #expect((-0.0203).fixed(4) == "-0.0203")
         #expect(0.0203.signed(4) == "+0.0203")
         #expect(62_378_344.grouped == "62,378,344")
+        #expect([String]().listed == "" && ["a"].listed == "a" && ["a", "b"].listed == "a and b")
+        #expect(["L2", "L1", "dropout"].listed == "L2, L1 and dropout")
         #expect((-1234).grouped == "-1,234")
     }
 }

@@ -231,6 +231,12 @@ import Testing
         #expect(theta[0, 0].isApproximatelyEqual(to: second, absoluteTolerance: 1e-15))
     }
 
+    @Test func sgdHasTorchsDefaults() throws {
+        let optimizer = try Optimizer<Float>.sgd()
+        #expect(optimizer.rule == .sgd(momentum: 0, dampening: 0, nesterov: false))
+        #expect(optimizer.learningRate == 0.001 && optimizer.weightDecay == 0)
+    }
+
     @Test func hasTorchsDefaults() throws {
         let optimizer = try Optimizer<Float>.adamW()
         #expect(optimizer.rule == .adamW(beta1: 0.9, beta2: 0.999, epsilon: 1e-8))
