@@ -125,6 +125,108 @@ Chapter.run("cnn-shapes") { chapter in
         gives \(try Pooling<Double>(.max, inputShape: ImageShape(4, 5), size: 2, stride: 2).outputShape).
         """)
 
+    chapter.section("The backward pass of a convolution and of pooling")
+    // A 4×4 input, one 2×2 filter, stride 1: a 3×3 output, and a gradient for it to send back.
+    let x4: [Double] = [1, 2, 0, 1, 3, 1, 2, 2, 0, 2, 1, 3, 1, 0, 2, 1]
+    let w2: [Double] = [1, -1, 2, 0]
+    let g3: [Double] = [1, 0, -1, 2, 1, 0, 0, -2, 1]
+    let twoByTwo = try Conv2D<Double>(
+        inputShape: ImageShape(4, 1), weights: Matrix(rows: 4, columns: 1, elements: w2), bias: Matrix(rows: 1, columns: 1),
+        filterSize: 2, activation: .identity)
+    let smallTrace = try twoByTwo.forwardTrace(Matrix(row: x4))
+    let library = try twoByTwo.backward(smallTrace, outputGradient: Matrix(row: g3))
+    // The same three gradients written out as sums, index by index.
+    var byHandW = [Double](repeating: 0, count: 4), byHandX = [Double](repeating: 0, count: 16)
+    for a in 0..<2 {
+        for b in 0..<2 {
+            for i in 0..<3 {
+                for j in 0..<3 { byHandW[a * 2 + b] += g3[i * 3 + j] * x4[(i + a) * 4 + (j + b)] }
+            }
+        }
+    }
+    for p in 0..<4 {
+        for q in 0..<4 {
+            for a in 0..<2 {
+                for b in 0..<2 where (0..<3).contains(p - a) && (0..<3).contains(q - b) {
+                    byHandX[p * 4 + q] += g3[(p - a) * 3 + (q - b)] * w2[a * 2 + b]
+                }
+            }
+        }
+    }
+    let byHandBias = g3.reduce(0, +)
+    let differences = zip(byHandW, library.weights.elements).map { abs($0 - $1) } + zip(byHandX, library.inputGradient.elements).map { abs($0 - $1) }
+        + [abs(byHandBias - library.bias[0, 0])]
+    chapter.text(
+        """
+        The forward pass of a convolution layer is `y[i, j] = b + Σ_a Σ_b w[a, b] · x[i + a, j + b]`. \
+        Strictly this is a *cross-correlation*: a convolution in the mathematical sense flips the \
+        filter first (`x[i − a, j − b]`). Every framework computes the cross-correlation and calls \
+        it convolution, and since the filter is learned the difference does not matter: a network \
+        would simply learn the flipped filter. It matters for the backward pass, which is where the \
+        flip appears. Given `∂E/∂y` (call it `g`, one number per output), the chain rule through \
+        that sum gives three gradients:
+        """)
+    chapter.formula(
+        """
+        ∂E/∂w[a, b] = Σ_i Σ_j g[i, j] · x[i + a, j + b]      the input cross-correlated with g
+        ∂E/∂b       = Σ_i Σ_j g[i, j]                        every output used the bias once
+        ∂E/∂x[p, q] = Σ_a Σ_b g[p − a, q − b] · w[a, b]      g, padded by F − 1, convolved with w:
+                                                            cross-correlated with w turned by 180°
+        """)
+    chapter.text(
+        """
+        The filter's gradient is the same sliding sum as the forward pass, with `g` in the place \
+        of the filter. The input's gradient collects, for each pixel, every output its value went \
+        into, each through the filter weight that carried it: read as a sliding window, that is \
+        `g` with a border of `F − 1` zeros, swept by the filter turned by 180° (a true \
+        convolution). With stride 1, a 4×4 input `x`, the 2×2 filter `w` and an output gradient \
+        `g`, the sums computed one index at a time:
+        """)
+    chapter.formula(Markdown.sideBySide(
+        [(["x (4×4)"] + rows(Matrix(row: x4), 4, places: 0)).joined(separator: "\n"),
+         (["w (2×2)"] + rows(Matrix(row: w2), 2, places: 0)).joined(separator: "\n"),
+         (["g = ∂E/∂y (3×3)"] + rows(Matrix(row: g3), 3, places: 0)).joined(separator: "\n"),
+         (["∂E/∂w"] + rows(Matrix(row: byHandW), 2, places: 0)).joined(separator: "\n"),
+         (["∂E/∂x"] + rows(Matrix(row: byHandX), 4, places: 0)).joined(separator: "\n")], gap: 4))
+    chapter.text(
+        """
+        and `∂E/∂b = \(byHandBias.fixed(0))`. `Conv2D.backward`, which computes the same gradients \
+        as matrix products over the patch matrix (`∂E/∂W = patchesᵀ · g`, then `g · Wᵀ` added back \
+        onto the pixels), agrees \(differences.max()! == 0 ? "exactly" : "to \(differences.max()!.scientific(1))") in every number. Pooling's \
+        backward pass is simpler. Max pooling passed on one number per window, so the gradient \
+        goes back to that number alone, the window's winner, and the other pixels of the window \
+        get 0; average pooling passed on the mean, so each pixel of the window gets a quarter of \
+        the gradient. For the 4×4 block above and a pooled gradient `[1, 2; 3, 4]`:
+        """)
+    let pooledGradient = try Matrix<Double>([[1, 2, 3, 4]])
+    let maxSources = try maxPool.forward(block).sources
+    let maxBack = try maxPool.backward(sources: maxSources, outputGradient: pooledGradient)
+    let averageBack = try averagePool.backward(sources: [], outputGradient: pooledGradient)
+    chapter.formula(Markdown.sideBySide(
+        [(["input 4×4"] + rows(block, 4, places: 0)).joined(separator: "\n"),
+         (["∂E/∂x, max"] + rows(maxBack, 4, places: 0)).joined(separator: "\n"),
+         (["∂E/∂x, average"] + rows(averageBack, 4, places: 2)).joined(separator: "\n")], gap: 6))
+    // A small CNN, every gradient against central differences.
+    var checkRandom = SeededGenerator(seed: chapter.options.seed &+ 7)
+    let tinyConv = try Conv2D<Double>(inputShape: ImageShape(6, 2), filters: 3, filterSize: 3, padding: 1, activation: .tanh, initializer: .xavier, using: &checkRandom)
+    let tinyPool = try Pooling<Double>(.max, inputShape: tinyConv.outputShape, size: 2)
+    let tinyDense = try Dense<Double>(inputs: tinyPool.outputShape.count, units: 2, activation: .sigmoid, initializer: .xavier, using: &checkRandom)
+    let tinyCNN = try Model<Double>([tinyConv, tinyPool, Flatten(inputShape: tinyPool.outputShape), tinyDense])
+    let tinyInputs = Matrix<Double>.gaussian(rows: 3, columns: tinyConv.inputShape.count, using: &checkRandom)
+    let tinyTargets = Matrix<Double>.uniform(rows: 3, columns: 2, in: 0..<1, using: &checkRandom)
+    let cnnCheck = try GradientCheck.run(tinyCNN, inputs: tinyInputs, targets: tinyTargets)
+    chapter.text(
+        """
+        The same passes in a whole network, checked against the definition of a derivative: a \
+        6×6×2 input, `conv 3 3×3 pad 1` with tanh, 2×2 max pooling, a flatten and a dense layer of \
+        2 sigmoid units, on 3 random images. Each of its \(cnnCheck.parametersChecked.grouped) weights, \
+        biases and input pixels is nudged by ±10⁻⁵ and the change of the loss compared with the \
+        gradient the backward pass computed: the largest relative difference is \
+        \(cnnCheck.maxRelativeError.scientific(1)) (at \(cnnCheck.worstParameter)). The windows' winners \
+        do not change under so small a nudge, so max pooling is differentiable everywhere the check \
+        looks.
+        """)
+
     chapter.section("Geometries that do not fit")
     chapter.text(
         """
