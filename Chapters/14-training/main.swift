@@ -1,4 +1,4 @@
-// Chapter 13: training for real. Article 004's Keras experiments ("Identify the Digits") on
+// Chapter 14: training for real. Article 004's Keras experiments ("Identify the Digits") on
 // Fashion-MNIST, with the same core that every chapter before used.
 import Foundation
 import Teach
