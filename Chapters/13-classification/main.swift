@@ -191,7 +191,7 @@ Chapter.run("classification") { chapter in
         }
         neuronFigure.panels.append(Figure(
             name: "start\(index + 1)", title: "start \(describe(start))", xLabel: "epoch", yLabel: "output a",
-            xRange: 0...Double(epochs), yRange: 0...1, series: series, keyPosition: .topRight))
+            xRange: 0...Double(epochs), yRange: 0...1.2, yTickStep: 0.2, series: series, keyPosition: .topRight))
     }
     try chapter.figure(neuronFigure, caption: "The neuron's output per epoch, from each start, with each loss (the target is 0)")
     let checkpoints = [0, 50, 150, 300]
@@ -240,7 +240,8 @@ Chapter.run("classification") { chapter in
         \(batchSize), \(classEpochs) epochs. Plain SGD, not Adam: Adam divides each step by the \
         gradient's running size (chapter 9), which would hide the small gradients this section is \
         about. The same `η` for two different losses is not \"the same\" step in any exact sense, \
-        only the same setting. Each pair runs from \(seeds.count) seeds.
+        only the same setting. Each pair runs from \(seeds.count) seeds.\
+        \(quick ? " This is the quick version (`--quick`): \(classEpochs) epochs, so the accuracies are lower than the full run gives." : "")
         """)
 
     struct Run {

@@ -167,11 +167,13 @@ Chapter.run("training") { chapter in
                   fewer examples; and one run moves with its seed, as the next table shows.
                   """)
     } else {
+        let pyTorchAccuracies = experiments.prefix(6).compactMap { $0.pyTorchAccuracy?.fixed(3) }
+        let pyTorchList = pyTorchAccuracies.dropLast().joined(separator: ", ") + " and " + pyTorchAccuracies.last!
         chapter.text(
             """
             For comparison, the same six runs in PyTorch 2.15 (Adam's defaults, batches of 128, \
             all \(pyTorchImages.grouped) training images) reach test accuracies of \
-            \(experiments.prefix(6).compactMap { $0.pyTorchAccuracy?.fixed(3) }.joined(separator: ", ")). The numbers above \
+            \(pyTorchList). The numbers above \
             are lower because these networks saw \(training.count.grouped) training images, not \
             \(pyTorchImages.grouped), and so made fewer updates in each epoch (\(updatesPerEpoch(training.count)) \
             batches of 128 instead of \(updatesPerEpoch(pyTorchImages))) and learned less in all. Where they overfit, the gap between training and validation \
@@ -191,9 +193,9 @@ Chapter.run("training") { chapter in
         """)
     /// Experiment `index` trained from its three seeds (the chapter's run and two more) for `epochs`:
     /// the same seeds for any number of epochs, so a longer run continues the shorter one.
-    func seedRuns(_ index: Int, epochs: Int) throws -> [ClassifierRun] {
+    func seedRuns(_ index: Int, epochs: Int, extras: ClosedRange<Int> = 0...2) throws -> [ClassifierRun] {
         let experiment = experiments[index]
-        return try (0...2).map { extra in
+        return try extras.map { extra in
             let seed = extra == 0 ? chapter.options.seed &+ UInt64(index) : chapter.options.seed &+ UInt64(1000 * extra + index)
             let trainingSeed = extra == 0 ? chapter.options.seed &+ 100 &+ UInt64(index) : seed &+ 100
             var random = SeededGenerator(seed: seed)
@@ -206,7 +208,7 @@ Chapter.run("training") { chapter in
     var seedAccuracies: [[Double]] = []
     for (index, experiment) in experiments.prefix(4).enumerated() {
         let epochs = quick ? min(experiment.epochs, 2) : experiment.epochs
-        seedAccuracies.append([runs[index].testAccuracy] + (try seedRuns(index, epochs: epochs).dropFirst().map(\.testAccuracy)))
+        seedAccuracies.append([runs[index].testAccuracy] + (try seedRuns(index, epochs: epochs, extras: 1...2).map(\.testAccuracy)))
     }
     func spread(_ values: [Double]) -> Double { values.max()! - values.min()! }
     func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
