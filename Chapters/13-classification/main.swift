@@ -247,7 +247,6 @@ Chapter.run("classification") { chapter in
     struct Run {
         var name: String
         var testAccuracy: [Double]
-        var loss: [Double]
     }
     func train(softmax: Bool, seed: UInt64) throws -> Run {
         var random = SeededGenerator(seed: seed)
@@ -261,8 +260,7 @@ Chapter.run("classification") { chapter in
         var order = SeededGenerator(seed: seed &+ 1000)
         let history = try model.train(inputs: training.images, targets: try training.oneHotLabels(), options: options, optimizer: &sgd, using: &order)
         return Run(
-            name: softmax ? "softmax, cross-entropy" : "sigmoid, half squared error", testAccuracy: history.map { $0.validationAccuracy ?? 0 },
-            loss: history.map(\.loss))
+            name: softmax ? "softmax, cross-entropy" : "sigmoid, half squared error", testAccuracy: history.map { $0.validationAccuracy ?? 0 })
     }
     let kinds = [false, true]
     let classRuns = try kinds.map { softmax in try seeds.map { try train(softmax: softmax, seed: $0) } }
