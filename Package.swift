@@ -23,7 +23,8 @@ let chapters: [(directory: String, name: String)] = [
     ("10-regularization", "regularization"),
     ("11-cnn-shapes", "cnn-shapes"),
     ("12-alexnet", "alexnet"),
-    ("13-training", "training"),
+    ("13-classification", "classification"),
+    ("14-training", "training"),
 ]
 
 let numerics = Target.Dependency.product(name: "Numerics", package: "swift-numerics")

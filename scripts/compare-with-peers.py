@@ -6,7 +6,7 @@ CPU, all limited to the same number of threads, and prints the ratio Teach / pee
                                           [--filter TEXT]
 
 Ratios above 1 mean Teach is faster (GFLOP/s ratio for products, time ratio peer/Teach otherwise).
-The convolutional rows (chapter 13's two CNNs: one epoch, in seconds, and the forward and backward
+The convolutional rows (chapter 14's two CNNs: one epoch, in seconds, and the forward and backward
 pass of a batch of 128, in ms; single convolution layers of residual networks, forward and
 backward, in ms) have a PyTorch peer only (the same networks and layers, NCHW); numpy has none.
 --filter TEXT is passed to the benchmark: only the rows whose name contains TEXT ("conv 128 1x1",
@@ -165,7 +165,7 @@ def torch_epoch(model, x, y):
 
 
 def torch_cnn(network):
-    """Chapter 13's two convolutional networks, as the benchmark builds them (Teach's softmax layer and
+    """Chapter 14's two convolutional networks, as the benchmark builds them (Teach's softmax layer and
     cross-entropy are CrossEntropyLoss here)."""
     import torch.nn as nn
 

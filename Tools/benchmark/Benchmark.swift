@@ -174,7 +174,7 @@ struct Benchmark: ParsableCommand {
         }
     }
 
-    /// The convolutional networks of chapter 13 (one epoch of 60,000 images, and the forward and
+    /// The convolutional networks of chapter 14 (one epoch of 60,000 images, and the forward and
     /// backward pass of one batch of 128) and the convolutions of residual networks, one layer at a
     /// time, forward and backward, on random data (the speed does not depend on the numbers).
     func convolutionRows(
@@ -236,7 +236,7 @@ struct Benchmark: ParsableCommand {
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     }
 
-    /// Chapter 13's two convolutional networks on 28×28×1 images (a dense layer of 10 and a
+    /// Chapter 14's two convolutional networks on 28×28×1 images (a dense layer of 10 and a
     /// softmax follow, see `LayerSpecification.classifier`).
     static let convolutionalNetworks: [(name: String, layers: [String])] = [
         ("the article's CNN", ["conv 25 5", "maxpool 2", "conv 25 5", "maxpool 2", "conv 25 4", "dense 50"]),

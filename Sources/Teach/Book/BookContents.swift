@@ -31,7 +31,9 @@ public enum BookContents {
         ChapterEntry(number: 10, name: "regularization", directory: "10-regularization", title: "Overfitting and regularization"),
         ChapterEntry(number: 11, name: "cnn-shapes", directory: "11-cnn-shapes", title: "Convolutional networks: shape arithmetic"),
         ChapterEntry(number: 12, name: "alexnet", directory: "12-alexnet", title: "AlexNet, layer by layer"),
-        ChapterEntry(number: 13, name: "training", directory: "13-training", title: "Training for real: Fashion-MNIST"),
+        ChapterEntry(
+            number: 13, name: "classification", directory: "13-classification", title: "Classification: softmax and cross-entropy"),
+        ChapterEntry(number: 14, name: "training", directory: "14-training", title: "Training for real: Fashion-MNIST"),
     ]
 
     /// The entry for the executable `name`, if it is a chapter.

@@ -5,7 +5,7 @@ import TeachKernels
 
 /// Float convolutions run without their patch matrix (TeachKernels' FloatConvolution): every
 /// number must be the one the product over the whole patch matrix gives, bit for bit, which is what
-/// the book's chapter 13 trained with.
+/// the book's chapter 14 trained with.
 @Suite struct FloatConvolutionTests {
     /// (input, filters, filter size, stride, padding, batch): one channel and many, padding that
     /// swallows whole filter rows, strides, 1×1 filters, more than 256 windows (several depth blocks
