@@ -311,8 +311,7 @@ Chapter.run("classification") { chapter in
         network, this learning rate and this many epochs, not about the two losses in general.
         """)
 
-    chapter.section("Notes on the sources")
-    chapter.text(
+    chapter.sourceNote(
         """
         The single-neuron experiment, its starting weights and its learning rate are those of \
         chapter 3 of Michael Nielsen's *Neural Networks and Deep Learning* (2015). Nielsen's own \

@@ -463,8 +463,7 @@ Chapter.run("training") { chapter in
             runs.map { [$0.name, String($0.history.count), String(format: "%.2f", $0.seconds), Int($0.imagesPerSecond).grouped] },
             alignments: [.left, .right, .right, .right]))
 
-    chapter.section("Notes on the sources")
-    chapter.text(
+    chapter.sourceNote(
         """
         The experiments are those of article 004's "Identify the Digits" exercise. Its scraped \
         text lost some lines of its listings: it defines `dropout_ratio = 0.2` but its models lost \
