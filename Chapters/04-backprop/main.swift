@@ -90,6 +90,15 @@ Chapter.run("backprop") { chapter in
         """)
     chapter.formula(
         """
+        Notation: three names for one quantity, and which this book uses where
+          δ_j = −∂E/∂h_j       article 003 and this chapter: points downhill, so a step adds η·δ·x
+          D   = ∂E/∂H = −δ/m   the matrix form below, for a batch of m records (the loss averages)
+          δ_j = ∂C/∂z_j        Nielsen and CS231n: the same derivative with the opposite sign
+                               (their z is our h, their C our E)
+        Every later chapter works with gradients ∂E/∂·, as the layers' backward passes do.
+        """)
+    chapter.formula(
+        """
         output unit k:   δ_k = (y_k − ŷ_k) · f'(h_k)
         hidden unit j:   δ_j = (Σ_k w_jk δ_k) · f'(h_j)       k runs over the units that j feeds
         weight step:     Δw_ij = η · δ_j · x_i               x_i is the input the weight multiplies
@@ -211,6 +220,14 @@ Chapter.run("backprop") { chapter in
     let batchTargets = Matrix<Double>.uniform(rows: 4, columns: 2, in: 0..<1, using: &comparisonRandom)
     let small = try largestDifference(layers, Matrix(row: x), Matrix(row: target))
     let large = try largestDifference(deeper.layers, batch, batchTargets)
+    chapter.text(
+        """
+        The second network below uses *tanh* in its hidden layers, `f(h) = (eʰ − e⁻ʰ)/(eʰ + e⁻ʰ)`, \
+        a sigmoid stretched to outputs between −1 and 1, with slope `f'(h) = 1 − f(h)²`; the \
+        networks later in this chapter use *ReLU*, `f(h) = max(0, h)`, slope 1 where `h > 0` and \
+        0 elsewhere, and the *identity*, `f(h) = h`, slope 1, for an output that may be any \
+        number. Only the slope changes in the backward pass; chapter 7 compares the functions.
+        """)
     chapter.table(
         ["network", "records", "largest difference: outputs", "error terms δ", "weight steps"],
         [

@@ -83,16 +83,16 @@ Chapter.run("minibatch") { chapter in
             ]
         })
     let colors = ["#08306b", "#238b45", "#d94801", "#a50f15"]
+    /// One loss curve per batch size, against `x` (the epoch, or the updates so far).
+    func lossCurves(_ runs: [[EpochRecord]], x: (EpochRecord) -> Double) -> [Series] {
+        sizes.indices.map { i in
+            Series(sizes[i] == m ? "full batch (\(m))" : "batch size \(sizes[i])", x: runs[i].map(x), y: runs[i].map(\.loss), color: colors[i])
+        }
+    }
     try chapter.figure(
         Figure(
             name: "batch-sizes", title: "Loss per epoch for four batch sizes (rings, 2-16-16-1, η = \(learningRate))", xLabel: "epoch",
-            yLabel: "loss (log scale)", logScaleY: true,
-            series: sizes.indices.map { i in
-                Series(
-                    sizes[i] == m ? "full batch (\(m))" : "batch size \(sizes[i])", x: histories[i].map { Double($0.epoch) },
-                    y: histories[i].map(\.loss), color: colors[i])
-            },
-            keyPosition: .bottomLeft),
+            yLabel: "loss (log scale)", logScaleY: true, series: lossCurves(histories) { Double($0.epoch) }, keyPosition: .bottomLeft),
         caption: "Training loss per epoch with batch sizes 1, 16, 128 and the full set")
     chapter.text(
         """
@@ -124,13 +124,7 @@ Chapter.run("minibatch") { chapter in
     try chapter.figure(
         Figure(
             name: "per-update", title: "Loss per update for four batch sizes", xLabel: "updates", yLabel: "loss (log scale)",
-            logScaleY: true,
-            series: sizes.indices.map { i in
-                Series(
-                    sizes[i] == m ? "full batch (\(m))" : "batch size \(sizes[i])", x: perUpdate[i].map { Double($0.updates) },
-                    y: perUpdate[i].map(\.loss), color: colors[i])
-            },
-            keyPosition: .bottomLeft),
+            logScaleY: true, series: lossCurves(perUpdate) { Double($0.updates) }, keyPosition: .bottomLeft),
         caption: "Training loss against the number of updates, measured after each epoch")
     // whether, at every checkpoint, each larger batch has the lower loss
     let largerIsLower = checkpoints.allSatisfy { updates in
