@@ -409,26 +409,11 @@ TEACH_INLINE void max_pool_relu_backward_loop(long images, long height, long wid
 TEACH_INLINE void max_pool_relu_sums_loop(long images, long height, long width, long channels, long out_height, long out_width, long size,
                                           long first, long count, const float *masked, const int *sources, float *sums) {
     const long out_size = out_height * out_width * channels, row = width * channels;
-    long j = 0;
-    for (; j + 16 <= count; j += 16) {
-        v8f s0 = 0, s1 = 0;
-        for (long n = 0; n < images; n++) {
-            for (long oy = 0; oy < out_height; oy++) {
-                for (long fy = 0; fy < size; fy++) {
-                    const int low = (int)((oy * size + fy) * row), high = (int)(low + row);
-                    for (long ox = 0; ox < out_width; ox++) {
-                        const long o = n * out_size + (oy * out_width + ox) * channels + first + j;
-                        const v8i origin0 = load_v8i(sources + o), origin1 = load_v8i(sources + o + 8);
-                        s0 = s0 + (v8f)((v8i)load_v8f(masked + o) & ((origin0 >= low) & (origin0 < high)));
-                        s1 = s1 + (v8f)((v8i)load_v8f(masked + o + 8) & ((origin1 >= low) & (origin1 < high)));
-                    }
-                }
-            }
-        }
-        store_v8f(sums + j, s0);
-        store_v8f(sums + j + 8, s1);
-    }
-    for (; j + 8 <= count; j += 8) {
+    const v8i lanes = {0, 1, 2, 3, 4, 5, 6, 7};
+    // 8 channels at a time, each lane its own sum; in a last, partial group the missing lanes add 0
+    for (long j = 0; j < count; j += 8) {
+        const long group = min_long(8, count - j);
+        const v8i present = lanes < (int)group;
         v8f s = 0;
         for (long n = 0; n < images; n++) {
             for (long oy = 0; oy < out_height; oy++) {
@@ -436,28 +421,27 @@ TEACH_INLINE void max_pool_relu_sums_loop(long images, long height, long width, 
                     const int low = (int)((oy * size + fy) * row), high = (int)(low + row);
                     for (long ox = 0; ox < out_width; ox++) {
                         const long o = n * out_size + (oy * out_width + ox) * channels + first + j;
-                        const v8i origin = load_v8i(sources + o);
-                        s = s + (v8f)((v8i)load_v8f(masked + o) & ((origin >= low) & (origin < high)));
+                        v8f value;
+                        v8i origin;
+                        if (group == 8) {
+                            value = load_v8f(masked + o);
+                            origin = load_v8i(sources + o);
+                        } else {
+                            float values[8] = {0};
+                            int origins[8] = {0};
+                            for (long k = 0; k < group; k++) {
+                                values[k] = masked[o + k];
+                                origins[k] = sources[o + k];
+                            }
+                            value = load_v8f(values);
+                            origin = load_v8i(origins);
+                        }
+                        s = s + (v8f)((v8i)value & ((origin >= low) & (origin < high) & present));
                     }
                 }
             }
         }
-        store_v8f(sums + j, s);
-    }
-    for (; j < count; j++) {
-        float s = 0;
-        for (long n = 0; n < images; n++) {
-            for (long oy = 0; oy < out_height; oy++) {
-                for (long fy = 0; fy < size; fy++) {
-                    const int low = (int)((oy * size + fy) * row), high = (int)(low + row);
-                    for (long ox = 0; ox < out_width; ox++) {
-                        const long o = n * out_size + (oy * out_width + ox) * channels + first + j;
-                        if (sources[o] >= low && sources[o] < high) s = s + masked[o];
-                    }
-                }
-            }
-        }
-        sums[j] = s;
+        for (long k = 0; k < group; k++) sums[j + k] = s[k];
     }
 }
 
