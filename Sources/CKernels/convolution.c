@@ -131,41 +131,103 @@ static long take_block(long *shared, long *own) {
     return __atomic_fetch_add(shared, 1, __ATOMIC_RELAXED);
 }
 
+/// The weights with zero columns added up to the next multiple of 16 filters (25 filters: 32), so
+/// that every tile of the product is whole (a partial tile goes through scratch, number by number);
+/// the padded product's first K columns are the same numbers. NULL when K is a multiple of 16.
+static float *padded_weights(const float *weights, long row_length, long k, long padded) {
+    if (padded == k) return NULL;
+    float *target = teach_allocate_floats(row_length * padded);
+    for (long p = 0; p < row_length; p++) {
+        for (long j = 0; j < padded; j++) target[p * padded + j] = j < k ? weights[p * k + j] : 0;
+    }
+    return target;
+}
+
+/// The buffers one thread's blocks of at most `block` windows use (the weights padded, when they
+/// are, are the thread's own copy).
+typedef struct {
+    long padded;            // the filters the product makes, K or the next multiple of 16
+    const float *weights;   // `row_length × padded`
+    float *owned_weights;   // the padded copy, or NULL
+    float *sums;            // `block × padded` when padded, else NULL (the product writes h itself)
+    float *scratch;         // `block × row_length`, the block's patches when they are not kept
+} forward_buffers;
+
+static forward_buffers forward_buffers_for(const teach_convolution *g, const float *weights, long block, int keeps_patches) {
+    const long row_length = g->filter_size * g->filter_size * g->channels, k = g->filters;
+    forward_buffers b;
+    b.padded = k % 16 == 0 ? k : (k + 15) / 16 * 16;
+    b.owned_weights = padded_weights(weights, row_length, k, b.padded);
+    b.weights = b.owned_weights ? b.owned_weights : weights;
+    b.sums = b.padded != k ? teach_allocate_floats(block * b.padded) : NULL;
+    b.scratch = keeps_patches ? NULL : teach_allocate_floats(block * row_length);
+    return b;
+}
+
+static void release(forward_buffers *b) {
+    free(b->owned_weights);
+    free(b->sums);
+    free(b->scratch);
+}
+
+/// Windows `start ..< start + count`: their patches gathered (into `kept_patches` at their rows, or
+/// the scratch buffer), `h = patches · W + b` into `h` (`count × K`) and `a = f(h)` into `a`
+/// (which may be `h`), while the block is in cache.
+static void forward_block(teach_instructions instructions, const teach_convolution *g, const float *x, long start, long count,
+                          const forward_buffers *b, const float *bias, float *kept_patches, float *h, float *a, int relu) {
+    const long row_length = g->filter_size * g->filter_size * g->channels, k = g->filters;
+    float *patches = kept_patches ? kept_patches + start * row_length : b->scratch;
+    gather_patches(g, x, start, count, 0, row_length, patches);
+    float *sums = b->sums ? b->sums : h;
+    teach_packed_product(instructions, count, b->padded, row_length, patches, row_length, 1, b->weights, b->padded, 1, sums, b->padded, 0);
+    teach_bias_relu(count, k, sums, b->padded, bias, h, a, relu);
+}
+
 void teach_convolution_forward(teach_instructions instructions, const teach_convolution *g, long windows, const float *x,
                                const float *weights, const float *bias, float *weighted_sums, float *output, int activation,
                                float *kept_patches, long *next_block) {
-    const long row_length = g->filter_size * g->filter_size * g->channels, k = g->filters;
-    const long block = window_block(row_length);
-    // K not a multiple of 16 (25 filters): the weights padded with zero columns to the next one, so
-    // that every tile of the product is whole (a partial tile goes through scratch, number by
-    // number); the padded block's first K columns are the same numbers
-    const long padded = k % 16 == 0 ? k : (k + 15) / 16 * 16;
-    float *padded_weights = NULL, *padded_sums = NULL;
-    if (padded != k) {
-        padded_weights = teach_allocate_floats(row_length * padded);
-        for (long p = 0; p < row_length; p++) {
-            for (long j = 0; j < padded; j++) padded_weights[p * padded + j] = j < k ? weights[p * k + j] : 0;
-        }
-        padded_sums = teach_allocate_floats(min_of(block, windows) * padded);
-    }
-    float *scratch = kept_patches ? NULL : teach_allocate_floats(min_of(block, windows) * row_length);
+    const long k = g->filters, block = window_block(g->filter_size * g->filter_size * g->channels);
+    forward_buffers buffers = forward_buffers_for(g, weights, min_of(block, windows), kept_patches != NULL);
     for (long own = 0;;) {
         const long start = take_block(next_block, &own) * block;
         if (start >= windows) break;
-        const long count = min_of(block, windows - start);
-        float *patches = kept_patches ? kept_patches + start * row_length : scratch;
-        gather_patches(g, x, start, count, 0, row_length, patches);
         // (with no weighted sums asked for, h is made in the output's rows, and a = relu(h) over it)
-        float *h = (weighted_sums ? weighted_sums : output) + start * k;
-        float *sums = padded_sums ? padded_sums : h;
-        teach_packed_product(instructions, count, padded, row_length, patches, row_length, 1, padded_weights ? padded_weights : weights,
-                             padded, 1, sums, padded, 0);
-        // h = sum + b and a = f(h), while the block's sums are still in cache
-        teach_bias_relu(count, k, sums, padded, bias, h, output + start * k, activation == TEACH_CONVOLUTION_RELU);
+        float *a = output + start * k, *h = weighted_sums ? weighted_sums + start * k : a;
+        forward_block(instructions, g, x, start, min_of(block, windows - start), &buffers, bias, kept_patches, h, a,
+                      activation == TEACH_CONVOLUTION_RELU);
     }
-    free(scratch);
-    free(padded_weights);
-    free(padded_sums);
+    release(&buffers);
+}
+
+void teach_convolution_pool_forward(teach_instructions instructions, const teach_convolution *g, long images, const float *x,
+                                    const float *weights, const float *bias, long pool, float *pooled, int *sources, float *kept_patches,
+                                    long *next_block) {
+    const long k = g->filters;
+    // a band: one row of pooling windows, `pool` rows of the output; bands follow each other in
+    // the windows' order, and so do their pooled rows
+    const long band = pool * g->out_width, bands_per_image = g->out_height / pool, bands = images * bands_per_image;
+    const long pooled_band = g->out_width / pool * k;
+    const long per_block = max_long(1, window_block(g->filter_size * g->filter_size * g->channels) / band);
+    const long block = min_of(per_block, bands) * band;
+    forward_buffers buffers = forward_buffers_for(g, weights, block, kept_patches != NULL);
+    float *a = teach_allocate_floats(block * k);
+    for (long own = 0;;) {
+        const long first_band = take_block(next_block, &own) * per_block;
+        if (first_band >= bands) break;
+        const long count = min_of(per_block, bands - first_band);
+        forward_block(instructions, g, x, first_band * band, count * band, &buffers, bias, kept_patches, a, a, 1);
+        // each band pooled as an image of `pool × out_width` pixels, all in one call; its sources,
+        // counted within the band, are then moved to count within the image
+        float *target = pooled + first_band * pooled_band;
+        int *origin = sources + first_band * pooled_band;
+        teach_max_pool(count, pool, g->out_width, k, 1, g->out_width / pool, pool, pool, a, target, origin);
+        for (long b = 0; b < count; b++) {
+            const int offset = (int)((first_band + b) % bands_per_image * band * k);
+            for (long q = 0; q < pooled_band; q++) origin[b * pooled_band + q] += offset;
+        }
+    }
+    free(a);
+    release(&buffers);
 }
 
 void teach_convolution_weight_gradient(teach_instructions instructions, const teach_convolution *g, long images, const float *x,

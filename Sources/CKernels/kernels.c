@@ -137,14 +137,14 @@ void teach_max_pool_tiling_backward(long images, long height, long width, long c
 }
 
 void teach_max_pool_relu_backward(long images, long height, long width, long channels, long out_height, long out_width, long size,
-                                  const float *gradient, const int *sources, const float *a, float *relu_gradient, float *masked) {
+                                  const float *gradient, const int *sources, const float *pooled, float *relu_gradient, float *masked) {
 #if defined(__x86_64__)
     if (teach_best_instructions() >= TEACH_AVX2) {
-        teach_max_pool_relu_backward_avx2(images, height, width, channels, out_height, out_width, size, gradient, sources, a, relu_gradient, masked);
+        teach_max_pool_relu_backward_avx2(images, height, width, channels, out_height, out_width, size, gradient, sources, pooled, relu_gradient, masked);
         return;
     }
 #endif
-    teach_max_pool_relu_backward_baseline(images, height, width, channels, out_height, out_width, size, gradient, sources, a, relu_gradient, masked);
+    teach_max_pool_relu_backward_baseline(images, height, width, channels, out_height, out_width, size, gradient, sources, pooled, relu_gradient, masked);
 }
 
 void teach_max_pool_relu_sums(long images, long height, long width, long channels, long out_height, long out_width, long size, long first,

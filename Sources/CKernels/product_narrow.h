@@ -164,8 +164,8 @@ void NAMED(teach_max_pool)(long images, long height, long width, long channels, 
 }
 
 void NAMED(teach_max_pool_relu_backward)(long images, long height, long width, long channels, long out_height, long out_width, long size,
-                                         const float *gradient, const int *sources, const float *a, float *relu_gradient, float *masked) {
-    max_pool_relu_backward_loop(images, height, width, channels, out_height, out_width, size, gradient, sources, a, relu_gradient, masked);
+                                         const float *gradient, const int *sources, const float *pooled, float *relu_gradient, float *masked) {
+    max_pool_relu_backward_loop(images, height, width, channels, out_height, out_width, size, gradient, sources, pooled, relu_gradient, masked);
 }
 
 void NAMED(teach_max_pool_relu_sums)(long images, long height, long width, long channels, long out_height, long out_width, long size,

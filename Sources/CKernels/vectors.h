@@ -359,17 +359,18 @@ TEACH_INLINE void max_pool_loop(long images, long height, long width, long chann
 /// The backward pass through max pooling whose `size × size` windows tile the image (stride `size`,
 /// `out_height · size = height`, `out_width · size = width`) and the ReLU before it, for `images`
 /// images: `relu_gradient` gets, number for number, what max_pool_tiling_backward followed by
-/// relu_gradient_loop at `a` give: `(0 + g) · slope(a)` at each window's source, `0` elsewhere. Each
-/// input pixel is written once, row after row. `masked` (the pooled gradient's shape) gets the
-/// number written at each window's source, for max_pool_relu_sums_loop.
+/// relu_gradient_loop at the ReLU's output `a` give: `(0 + g) · slope(a)` at each window's source,
+/// `0` elsewhere. Only the sources' `a` matters, and each is its window's `pooled` output (the same
+/// number, copied), so the slope is read from there. Each input pixel is written once, row after
+/// row. `masked` (the pooled gradient's shape) gets the number written at each window's source, for
+/// max_pool_relu_sums_loop.
 TEACH_INLINE void max_pool_relu_backward_loop(long images, long height, long width, long channels, long out_height, long out_width, long size,
-                                              const float *gradient, const int *sources, const float *a, float *relu_gradient,
+                                              const float *gradient, const int *sources, const float *pooled, float *relu_gradient,
                                               float *masked) {
     const long image_size = height * width * channels, out_size = out_height * out_width * channels;
     const v8f zero = 0, one = 1;
     const v8i lanes = {0, 1, 2, 3, 4, 5, 6, 7};
     for (long n = 0; n < images; n++) {
-        const float *image_a = a + n * image_size;
         float *image_gradient = relu_gradient + n * image_size;
         for (long oy = 0; oy < out_height; oy++) {
             for (long fy = 0; fy < size; fy++) {
@@ -384,13 +385,13 @@ TEACH_INLINE void max_pool_relu_backward_loop(long images, long height, long wid
                         long c = 0;
                         for (; c + 8 <= channels; c += 8) {
                             const v8i here = load_v8i(origin + c) == (v8i)(int)(pixel + c) + lanes;
-                            const v8f slope = (v8f)((v8i)one & ~(load_v8f(image_a + pixel + c) <= zero));
+                            const v8f slope = (v8f)((v8i)one & ~(load_v8f(pooled + o + c) <= zero));
                             const v8i value = (v8i)((zero + load_v8f(g + c)) * slope) & here;
                             store_v8f(image_gradient + pixel + c, (v8f)value);
                             store_v8f(kept + c, first ? (v8f)value : (v8f)((v8i)load_v8f(kept + c) | value));
                         }
                         for (; c < channels; c++) {
-                            const float value = origin[c] == (int)(pixel + c) ? (0.0f + g[c]) * (image_a[pixel + c] <= 0 ? 0.0f : 1.0f) : 0.0f;
+                            const float value = origin[c] == (int)(pixel + c) ? (0.0f + g[c]) * (pooled[o + c] <= 0 ? 0.0f : 1.0f) : 0.0f;
                             image_gradient[pixel + c] = value;
                             if (first || origin[c] == (int)(pixel + c)) kept[c] = value;
                         }

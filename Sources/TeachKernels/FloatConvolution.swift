@@ -50,6 +50,29 @@ public struct FloatConvolution: Sendable {
         }
     }
 
+    /// ``forward(images:x:weights:bias:weightedSums:output:relu:patches:twoCores:instructions:)``
+    /// with a ReLU, followed by max pooling with `pool × pool` windows that tile the output (its
+    /// height and width multiples of `pool`): `pooled` (`images × (Ho/pool)·(Wo/pool)·K`) and
+    /// `sources` (the index within its image of each pooled number) are what
+    /// ``FloatKernels/maxPool(images:height:width:channels:outputHeight:outputWidth:size:stride:_:into:sources:twoCores:)``
+    /// gives on the convolution's output, bit for bit, but each block of that output is pooled
+    /// while it is in cache and never written whole. Both cores take blocks of whole rows of
+    /// pooling windows from one counter.
+    public func forwardPooling(
+        images: Int, x: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, pool: Int,
+        pooled: UnsafeMutablePointer<Float>, sources: UnsafeMutablePointer<Int32>, patches: UnsafeMutablePointer<Float>? = nil,
+        twoCores: Bool = true, instructions: VectorInstructions = .best
+    ) {
+        let windows = images * geometry.out_height * geometry.out_width
+        let set = min(instructions, .best).c
+        nonisolated(unsafe) let (x, weights, bias, pooled, sources, patches) = (x, weights, bias, pooled, sources, patches)
+        sharingBlocks(twoCores: twoCores && worthTwoCores(windows * patchLength * geometry.filters)) { next in
+            withUnsafePointer(to: geometry) { g in
+                teach_convolution_pool_forward(set, g, images, x, weights, bias, pool, pooled, sources, patches, next)
+            }
+        }
+    }
+
     /// The weight gradient `patchesᵀ · gradient` (`(F·F·C) × K`) for a batch of `images`, from the
     /// weighted sums' gradient (one row of `K` per window). Two cores take half of its rows each (or
     /// of its columns, for a short patch). The numbers are the packed product's; for a patch of at

@@ -125,21 +125,22 @@ public enum FloatKernels {
     /// exactly what ``maxPoolBackward(images:height:width:channels:outputHeight:outputWidth:size:stride:gradient:sources:into:twoCores:)``
     /// followed by ``reluGradientAndColumnSums(rows:columns:gradient:relu:sums:twoCores:)`` at `a`
     /// give, and `sums` its column sums (one per channel, down every pixel of every image), in one
-    /// pass over the pixels instead of four. Images are split over both cores for the pixels,
-    /// channels for the sums.
+    /// pass over the pixels instead of four. It reads the pooling's output `pooled` (the shape of
+    /// `gradient`), not `a`: the ReLU's slope matters only at the sources, where `a` is the pooled
+    /// number. Images are split over both cores for the pixels, channels for the sums.
     public static func maxPoolReluBackward(
         images: Int, height: Int, width: Int, channels: Int, outputHeight: Int, outputWidth: Int, size: Int,
-        gradient: UnsafePointer<Float>, sources: UnsafePointer<Int32>, a: UnsafePointer<Float>,
+        gradient: UnsafePointer<Float>, sources: UnsafePointer<Int32>, pooled: UnsafePointer<Float>,
         into reluGradient: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>, twoCores: Bool = true
     ) {
         let imageSize = height * width * channels, outputSize = outputHeight * outputWidth * channels
         let masked = UnsafeMutablePointer<Float>.allocate(capacity: max(images * outputSize, 1))
         defer { masked.deallocate() }
-        nonisolated(unsafe) let (gradient, sources, a, target, kept, sums) = (gradient, sources, a, reluGradient, masked, sums)
+        nonisolated(unsafe) let (gradient, sources, pooled, target, kept, sums) = (gradient, sources, pooled, reluGradient, masked, sums)
         onTwoCores(images, work: images * imageSize, twoCores: twoCores) { first, count in
             teach_max_pool_relu_backward(
                 count, height, width, channels, outputHeight, outputWidth, size, gradient + first * outputSize, sources + first * outputSize,
-                a + first * imageSize, target + first * imageSize, kept + first * outputSize)
+                pooled + first * outputSize, target + first * imageSize, kept + first * outputSize)
         }
         let sum = { (first: Int, count: Int) in
             teach_max_pool_relu_sums(images, height, width, channels, outputHeight, outputWidth, size, first, count, kept, sources, sums + first)

@@ -57,6 +57,16 @@ void teach_convolution_forward(teach_instructions instructions, const teach_conv
                                const float *weights, const float *bias, float *weighted_sums, float *output, int activation,
                                float *kept_patches, long *next_block);
 
+/// teach_convolution_forward with a ReLU, followed by max pooling with `pool × pool` windows that
+/// tile its output (`out_height` and `out_width` multiples of `pool`), for a batch of `images`:
+/// `pooled` and `sources` get what teach_max_pool gives on the convolution's output, bit for bit,
+/// without that output being written whole: each block of windows is pooled while it is in cache.
+/// The blocks are whole rows of pooling windows (`pool` rows of the output), shared out through
+/// `next_block` as in teach_convolution_forward; `kept_patches` as there.
+void teach_convolution_pool_forward(teach_instructions instructions, const teach_convolution *convolution, long images, const float *x,
+                                    const float *weights, const float *bias, long pool, float *pooled, int *sources, float *kept_patches,
+                                    long *next_block);
+
 /// Rows `first_row ..< first_row + rows`, columns `first_filter ..< first_filter + filters` of the
 /// weight gradient `patchesᵀ · gradient` (`(F·F·C) × K`, row-major) for a batch of `images`, with
 /// `gradient` the weighted sums' gradient, one row of `K` per window: the same numbers as the
@@ -109,10 +119,12 @@ void teach_max_pool_tiling_backward(long images, long height, long width, long c
 /// The backward pass through max pooling whose windows tile the image (as for
 /// teach_max_pool_tiling_backward) and the ReLU before it, whose output `a` the pooling read:
 /// `relu_gradient` gets exactly what teach_max_pool_tiling_backward followed by teach_relu_gradient
-/// at `a` give, in one pass that writes each pixel once; `masked` (the shape of `gradient`) gets
-/// the number written at each window's source, for teach_max_pool_relu_sums.
+/// at `a` give, in one pass that writes each pixel once. It reads the pooling's output `pooled`
+/// (the shape of `gradient`) instead of `a`: the ReLU's slope matters only at the sources, where
+/// `a` is the pooled number. `masked` (the shape of `gradient`) gets the number written at each
+/// window's source, for teach_max_pool_relu_sums.
 void teach_max_pool_relu_backward(long images, long height, long width, long channels, long out_height, long out_width, long size,
-                                  const float *gradient, const int *sources, const float *a, float *relu_gradient, float *masked);
+                                  const float *gradient, const int *sources, const float *pooled, float *relu_gradient, float *masked);
 
 /// `sums[j − first]` for channels `first ..< first + count`: the sum of channel `j` of
 /// teach_max_pool_relu_backward's `relu_gradient` over every pixel of every image, row after row

@@ -214,11 +214,18 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
     /// The backward pass (formulas in the type's documentation). With `inputGradient` false (the
     /// first layer, whose input is the data) `∂E/∂x` is not computed and an empty matrix comes back.
     /// - Throws: ``ShapeError`` when `outputGradient` does not match the trace, or the trace does
-    ///   not match this layer (its input, weighted sums and kept patches, for the same batch).
+    ///   not match this layer (its input, weighted sums and kept patches, for the same batch);
+    ///   ``InvalidArgument`` for a trace of a convolution pooled together
+    ///   (``ConvolutionTrace/isPooledTogether``).
     @inlinable public func backward(
         _ trace: ConvolutionTrace<Scalar>, outputGradient: Matrix<Scalar>, inputGradient needed: Bool = true
     ) throws -> (inputGradient: Matrix<Scalar>, weights: Matrix<Scalar>, bias: Matrix<Scalar>) {
         let batch = outputGradient.rows, windows = batch * outputShape.height * outputShape.width
+        guard !trace.isPooledTogether else {
+            throw InvalidArgument(
+                "Conv2D.backward: this trace is of a forward pass that a Sequential ran together with the max pooling after the "
+                    + "convolution (it holds the pooled output, m × \(trace.output.columns)); run the backward pass through the Sequential as well")
+        }
         // checked here, before any kernel reads the trace through raw pointers
         guard outputGradient.columns == outputShape.count, trace.weightedSums.shape == outputGradient.shape,
             trace.input.rows == batch, trace.input.columns == inputShape.count,
@@ -323,13 +330,23 @@ public struct ConvolutionTrace<Scalar: MatrixScalar>: Sendable {
     public var weightedSums: Matrix<Scalar>
     /// `f(h)`.
     public var output: Matrix<Scalar>
+    /// Whether a ``Sequential`` ran this convolution and the max pooling after it as one pass
+    /// (Float, a ReLU, pooling windows that tile the output): ``weightedSums`` and ``output`` are
+    /// then the pooling's output, `m × (Ho/s · Wo/s · K)` for windows of `s × s`, each block of the
+    /// convolution's output having been pooled in cache instead of written whole. The backward pass
+    /// of such a trace runs through the Sequential too, for both layers at once.
+    public var isPooledTogether: Bool
 
     /// A trace from its matrices, as the forward pass computed them.
-    @inlinable public init(input: Matrix<Scalar>, weightedSums: Matrix<Scalar>, output: Matrix<Scalar>, patches: Matrix<Scalar>? = nil) {
+    @inlinable public init(
+        input: Matrix<Scalar>, weightedSums: Matrix<Scalar>, output: Matrix<Scalar>, patches: Matrix<Scalar>? = nil,
+        isPooledTogether: Bool = false
+    ) {
         self.input = input
         self.patches = patches
         self.weightedSums = weightedSums
         self.output = output
+        self.isPooledTogether = isPooledTogether
     }
 }
 

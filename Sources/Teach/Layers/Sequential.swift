@@ -85,11 +85,25 @@ extension Array {
     }
 
     /// The forward pass through every layer in turn, each keeping what its backward pass needs.
+    /// For Float, a ReLU ``Conv2D`` followed by max ``Pooling`` whose windows tile its output runs
+    /// as one pass, with the same numbers (``ConvolutionTrace/isPooledTogether``): the convolution's
+    /// whole output is never written, and ``backward(outputGradient:through:needsInputGradient:)``
+    /// takes the pair together too.
     @inlinable public mutating func forward<Scalar>(
         _ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator
     ) throws -> Matrix<Scalar> where Element == any Layer<Scalar> {
         var output = x
-        for index in indices { output = try self[index].forward(output, mode: mode, using: &generator) }
+        var index = startIndex
+        while index < endIndex {
+            // a ReLU convolution and the max pooling after it, in one pass (Float; the same numbers)
+            if let pooled = try fusedConvolutionPoolingForward(at: index, output) {
+                output = pooled
+                index += 2
+                continue
+            }
+            output = try self[index].forward(output, mode: mode, using: &generator)
+            index += 1
+        }
         return output
     }
 

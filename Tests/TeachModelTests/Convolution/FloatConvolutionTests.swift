@@ -141,7 +141,7 @@ import TeachKernels
         let a = try Matrix<Float>(rows: images, columns: shape.count, elements: (0..<(images * shape.count)).map { _ in
             Float(max(0, random.integer(below: 5) - 2))
         })
-        let (_, sources) = try pooling.forward(a)
+        let (pooledA, sources) = try pooling.forward(a)
         var g = Matrix<Float>.gaussian(rows: images, columns: pooling.outputShape.count, using: &random)
         for i in stride(from: 0, to: g.count, by: 7) { g.storage[i] = -0.0 }
         // separately: the pooling's backward pass, then the ReLU's gradient and its column sums
@@ -158,7 +158,7 @@ import TeachKernels
             var dh = [Float](repeating: .nan, count: a.count), sums = [Float](repeating: .nan, count: channels)
             FloatKernels.maxPoolReluBackward(
                 images: images, height: height, width: width, channels: channels, outputHeight: pooling.outputShape.height,
-                outputWidth: pooling.outputShape.width, size: size, gradient: g.storage, sources: sources, a: a.storage, into: &dh, sums: &sums,
+                outputWidth: pooling.outputShape.width, size: size, gradient: g.storage, sources: sources, pooled: pooledA.storage, into: &dh, sums: &sums,
                 twoCores: twoCores)
             #expect(zip(dh, expected).allSatisfy { $0.bitPattern == $1.bitPattern }, "two cores \(twoCores)")
             #expect(zip(sums, expectedSums).allSatisfy { $0.bitPattern == $1.bitPattern }, "two cores \(twoCores)")
@@ -166,28 +166,111 @@ import TeachKernels
         #expect(expected.contains { $0 == 0 && $0.sign == .minus }, "the case of a negative zero is exercised")
     }
 
-    /// A Sequential meets a ReLU convolution and the max pooling after it and runs their backward
-    /// passes as one: the same gradients, bit for bit, as each layer's own backward pass in turn.
-    @Test func aConvolutionAndItsPoolingBackwardTogetherGiveTheSameGradients() throws {
-        var random = SeededGenerator(seed: 21)
-        let conv = try Conv2D<Float>(inputShape: ImageShape(height: 12, width: 12, channels: 3), filters: 25, filterSize: 3, padding: 1, using: &random)
-        let pool = try Pooling<Float>(.max, inputShape: conv.outputShape, size: 2)
-        let x = Matrix<Float>.gaussian(rows: 10, columns: conv.inputShape.count, using: &random)
-        let g = Matrix<Float>.gaussian(rows: 10, columns: pool.outputShape.count, using: &random)
+    /// (input, filters, filter size, padding, pooling window, batch) for a convolution pooled in
+    /// one pass: the two CNNs' first and second layers (kept patches; 25 filters, padded for the
+    /// product; 32 and 64, not), 3×3 windows, one row of pooling windows per image, and batches
+    /// whose blocks of window rows cross from one image into the next and split over two cores.
+    static let pooledGeometries: [(input: ImageShape, filters: Int, size: Int, padding: Int, pool: Int, batch: Int)] = [
+        (ImageShape(height: 28, width: 28, channels: 1), 25, 5, 0, 2, 24),
+        (ImageShape(height: 12, width: 12, channels: 25), 25, 5, 0, 2, 40),
+        (ImageShape(height: 28, width: 28, channels: 1), 32, 3, 1, 2, 9),
+        (ImageShape(height: 14, width: 14, channels: 32), 64, 3, 1, 2, 7),
+        (ImageShape(height: 9, width: 9, channels: 3), 7, 3, 1, 3, 30),
+        (ImageShape(height: 6, width: 10, channels: 2), 16, 5, 0, 2, 300),
+    ]
+
+    /// The convolution's forward pass pooled block by block (`FloatConvolution.forwardPooling`):
+    /// the same pooled numbers and sources, bit for bit, as the convolution's whole output pooled
+    /// afterwards, on one core and two, with biases that make many windows all zero (ties).
+    @Test(arguments: pooledGeometries.indices)
+    func aConvolutionPooledInCacheGivesTheSameNumbers(index: Int) throws {
+        let g = Self.pooledGeometries[index]
+        var random = SeededGenerator(seed: UInt64(40 + index))
+        var conv = try Conv2D<Float>(inputShape: g.input, filters: g.filters, filterSize: g.size, padding: g.padding, using: &random)
+        conv.bias = .gaussian(rows: 1, columns: g.filters, using: &random)
+        for j in stride(from: 0, to: g.filters, by: 3) { conv.bias.storage[j] = -4 }
+        let pool = try Pooling<Float>(.max, inputShape: conv.outputShape, size: g.pool)
+        let x = Matrix<Float>.gaussian(rows: g.batch, columns: g.input.count, using: &random)
+        let (expected, expectedSources) = try pool.forward(try conv.forwardTrace(x).output)
+        let kernels = conv.floatConvolution
+        let windows = g.batch * conv.outputShape.height * conv.outputShape.width
+        let expectedPatches = try conv.patches(x)
+        for twoCores in [false, true] {
+            var pooled = [Float](repeating: .nan, count: expected.count), sources = [Int32](repeating: -1, count: expected.count)
+            var patches = [Float](repeating: .nan, count: kernels.keepsPatches ? windows * kernels.patchLength : 0)
+            patches.withUnsafeMutableBufferPointer { patches in
+                kernels.forwardPooling(
+                    images: g.batch, x: x.storage, weights: conv.weights.storage, bias: conv.bias.storage, pool: g.pool, pooled: &pooled,
+                    sources: &sources, patches: kernels.keepsPatches ? patches.baseAddress : nil, twoCores: twoCores)
+            }
+            #expect(Self.sameBits(Matrix(unchecked: g.batch, expected.columns, pooled), expected), "geometry \(index), two cores \(twoCores)")
+            #expect(sources == expectedSources, "geometry \(index), two cores \(twoCores)")
+            if kernels.keepsPatches { #expect(patches == expectedPatches.storage, "geometry \(index): the kept patch matrix") }
+        }
+        #expect(expected.elements.contains(0), "geometry \(index): windows whose ReLU outputs are all zero (ties) are exercised")
+    }
+
+    /// A Sequential meets a ReLU convolution and the max pooling after it and runs them as one,
+    /// forward and backward: the same output and gradients, bit for bit, as each layer's own passes
+    /// in turn; each layer's saved values are used up as their own passes would; and the
+    /// convolution's trace, which holds the pooled output, is refused by its own backward pass.
+    @Test(arguments: pooledGeometries.indices)
+    func aConvolutionAndItsPoolingTogetherGiveTheSameNumbers(index: Int) throws {
+        let shape = Self.pooledGeometries[index]
+        var random = SeededGenerator(seed: UInt64(21 + index))
+        let conv = try Conv2D<Float>(
+            inputShape: shape.input, filters: shape.filters, filterSize: shape.size, padding: shape.padding, using: &random)
+        let pool = try Pooling<Float>(.max, inputShape: conv.outputShape, size: shape.pool)
+        let x = Matrix<Float>.gaussian(rows: shape.batch, columns: conv.inputShape.count, using: &random)
+        let g = Matrix<Float>.gaussian(rows: shape.batch, columns: pool.outputShape.count, using: &random)
         var layers = Sequential<Float>([conv, pool])
-        _ = try layers.forward(x, mode: .training, using: &random)
+        let output = try layers.forward(x, mode: .training, using: &random)
+        let trace = try #require((layers.layers[0] as? Conv2D<Float>)?.saved.value)
+        #expect(trace.isPooledTogether)
+        #expect(throws: InvalidArgument.self) { try conv.backward(trace, outputGradient: g) }
         let together = try layers.backward(outputGradient: g, needsInputGradient: true)
 
         var (first, second) = (conv, pool)
-        _ = try second.forward(try first.forward(x, mode: .training, using: &random), mode: .training, using: &random)
+        let expected = try second.forward(try first.forward(x, mode: .training, using: &random), mode: .training, using: &random)
         let poolGradient = try second.backward(outputGradient: g, needsInputGradient: true)
         let apart = try first.backward(outputGradient: poolGradient.input, needsInputGradient: true)
 
+        #expect(Self.sameBits(output, expected))
         #expect(Self.sameBits(together.input, apart.input))
         #expect(together.parameters.count == 2)
         for (fused, separate) in zip(together.parameters, apart.parameters) { #expect(Self.sameBits(fused, separate)) }
-        // and each layer's saved values were used up, as their own passes would
         #expect(throws: InvalidArgument.self) { try layers.backward(outputGradient: g, needsInputGradient: true) }
+        // in inference mode too, the same output
+        #expect(Self.sameBits(try layers.forward(x, mode: .inference, using: &random), expected))
+    }
+
+    /// A gradient that does not fit the pooled pair goes to the layers' own passes, which name it;
+    /// pairs that do not pool together (average pooling, windows that overlap, a convolution
+    /// without a ReLU, too few windows) run layer by layer, with the same numbers as each layer alone.
+    @Test func pairsThatDoNotPoolTogetherRunLayerByLayer() throws {
+        var random = SeededGenerator(seed: 8)
+        let input = ImageShape(height: 10, width: 10, channels: 2)
+        let relu = try Conv2D<Float>(inputShape: input, filters: 8, filterSize: 3, padding: 1, using: &random)
+        let tanh = try Conv2D<Float>(inputShape: input, filters: 8, filterSize: 3, padding: 1, activation: .tanh, using: &random)
+        // one 2×2 image: 4 windows, few enough for the products' few-rows path
+        let tiny = try Conv2D<Float>(inputShape: ImageShape(height: 2, width: 2, channels: 2), filters: 3, filterSize: 1, using: &random)
+        let x = Matrix<Float>.gaussian(rows: 6, columns: input.count, using: &random)
+        var pair = Sequential<Float>([relu, try Pooling<Float>(.max, inputShape: relu.outputShape, size: 2)])
+        _ = try pair.forward(x, mode: .training, using: &random)
+        #expect(throws: ShapeError.self) { try pair.backward(outputGradient: Matrix(rows: 5, columns: 200), needsInputGradient: true) }
+        let others: [(Conv2D<Float>, Pooling<Float>, Int)] = [
+            (relu, try Pooling<Float>(.average, inputShape: relu.outputShape, size: 2), 6),
+            (relu, try Pooling<Float>(.max, inputShape: relu.outputShape, size: 2, stride: 1), 6),
+            (tanh, try Pooling<Float>(.max, inputShape: tanh.outputShape, size: 2), 6),
+            (tiny, try Pooling<Float>(.max, inputShape: tiny.outputShape, size: 2), 1),
+        ]
+        for (conv, pool, batch) in others {
+            var layers = Sequential<Float>([conv, pool])
+            let images = Matrix(unchecked: batch, conv.inputShape.count, Array(x.storage.prefix(batch * conv.inputShape.count)))
+            let output = try layers.forward(images, mode: .training, using: &random)
+            #expect(try #require((layers.layers[0] as? Conv2D<Float>)?.saved.value).isPooledTogether == false)
+            #expect(Self.sameBits(output, try pool.forward(try conv.forward(images)).output))
+        }
     }
 
     /// A trace that does not fit the gradient or the layer is an error naming the shapes, before
