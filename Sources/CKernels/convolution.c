@@ -123,6 +123,48 @@ static void gather_patches(const teach_convolution *g, const float *x, long firs
     }
 }
 
+/// Whether the convolution runs directly from the image (convolution_thin.h) rather than through a
+/// product of gathered patches: a filter row of fewer than 16 numbers (a first layer on one or three
+/// channels), no padding (Teach writes the padding out first, teach_pad_images), at most 256 taps.
+static int is_thin(const teach_convolution *g) {
+    return g->filter_size * g->channels < 16 && g->padding == 0 && g->filter_size * g->filter_size * g->channels <= 256;
+}
+
+/// For a thin convolution: where each of the `F·F·C` numbers of a patch lies, counted from the
+/// window's first pixel in the image, `(fy·W + fx)·C + c` for patch column `(fy·F + fx)·C + c`.
+static long *patch_offsets(const teach_convolution *g) {
+    const long f = g->filter_size, c = g->channels;
+    long *offsets = malloc((size_t)(f * f * c) * sizeof(long));
+    if (!offsets) teach_out_of_memory((size_t)(f * f * c) * sizeof(long));
+    for (long fy = 0; fy < f; fy++) {
+        for (long fx = 0; fx < f; fx++) {
+            for (long q = 0; q < c; q++) offsets[(fy * f + fx) * c + q] = (fy * g->width + fx) * c + q;
+        }
+    }
+    return offsets;
+}
+
+/// For a thin convolution (no padding): the first pixel of each of windows `start ..< start + count`.
+static void window_corners(const teach_convolution *g, const float *x, long start, long count, const float **corners) {
+    const long image_size = g->height * g->width * g->channels;
+    window_position w = locate(g, start);
+    for (long i = 0; i < count; i++, next_window(g, &w)) {
+        corners[i] = x + w.image * image_size + (w.y * g->stride * g->width + w.x * g->stride) * g->channels;
+    }
+}
+
+void teach_pad_images(long images, long height, long width, long channels, long padding, const float *x, float *target) {
+    const long row = width * channels, padded_row = (width + 2 * padding) * channels;
+    const long padded_image = (height + 2 * padding) * padded_row;
+    memset(target, 0, (size_t)(images * padded_image) * sizeof(float));
+    for (long n = 0; n < images; n++) {
+        for (long y = 0; y < height; y++) {
+            memcpy(target + n * padded_image + (y + padding) * padded_row + padding * channels, x + (n * height + y) * row,
+                   (size_t)row * sizeof(float));
+        }
+    }
+}
+
 /// The next block for a thread to take: from the counter `shared` by the threads working on one
 /// pass (so that a thread that finishes early takes more, instead of waiting for the other), or
 /// with no counter (NULL) the next in order from the thread's `own`.
@@ -150,17 +192,26 @@ typedef struct {
     const float *weights;   // `row_length × padded`
     float *owned_weights;   // the padded copy, or NULL
     float *sums;            // `block × padded` when padded, else NULL (the product writes h itself)
-    float *scratch;         // `block × row_length`, the block's patches when they are not kept
+    float *scratch;         // `block × row_length`, the block's patches (NULL for a thin convolution)
+    long *offsets;          // a thin convolution's patch offsets (patch_offsets), else NULL
+    const float **corners;  // a thin convolution's `block` window corners (window_corners), else NULL
 } forward_buffers;
 
-static forward_buffers forward_buffers_for(const teach_convolution *g, const float *weights, long block, int keeps_patches) {
+static forward_buffers forward_buffers_for(const teach_convolution *g, const float *weights, long block) {
     const long row_length = g->filter_size * g->filter_size * g->channels, k = g->filters;
     forward_buffers b;
     b.padded = k % 16 == 0 ? k : (k + 15) / 16 * 16;
     b.owned_weights = padded_weights(weights, row_length, k, b.padded);
     b.weights = b.owned_weights ? b.owned_weights : weights;
     b.sums = b.padded != k ? teach_allocate_floats(block * b.padded) : NULL;
-    b.scratch = keeps_patches ? NULL : teach_allocate_floats(block * row_length);
+    const int thin = is_thin(g);
+    b.scratch = thin ? NULL : teach_allocate_floats(block * row_length);
+    b.offsets = thin ? patch_offsets(g) : NULL;
+    b.corners = NULL;
+    if (thin) {
+        b.corners = malloc((size_t)block * sizeof(float *));
+        if (!b.corners) teach_out_of_memory((size_t)block * sizeof(float *));
+    }
     return b;
 }
 
@@ -168,40 +219,47 @@ static void release(forward_buffers *b) {
     free(b->owned_weights);
     free(b->sums);
     free(b->scratch);
+    free(b->offsets);
+    free((void *)b->corners);
 }
 
-/// Windows `start ..< start + count`: their patches gathered (into `kept_patches` at their rows, or
-/// the scratch buffer), `h = patches · W + b` into `h` (`count × K`) and `a = f(h)` into `a`
-/// (which may be `h`), while the block is in cache.
+/// Windows `start ..< start + count`: their patches gathered into the scratch buffer (or, for a thin
+/// convolution, read in place), `h = patches · W + b` into `h` (`count × K`) and `a = f(h)` into
+/// `a` (which may be `h`), while the block is in cache.
 static void forward_block(teach_instructions instructions, const teach_convolution *g, const float *x, long start, long count,
-                          const forward_buffers *b, const float *bias, float *kept_patches, float *h, float *a, int relu) {
+                          const forward_buffers *b, const float *bias, float *h, float *a, int relu) {
     const long row_length = g->filter_size * g->filter_size * g->channels, k = g->filters;
-    float *patches = kept_patches ? kept_patches + start * row_length : b->scratch;
-    gather_patches(g, x, start, count, 0, row_length, patches);
     float *sums = b->sums ? b->sums : h;
-    teach_packed_product(instructions, count, b->padded, row_length, patches, row_length, 1, b->weights, b->padded, 1, sums, b->padded, 0);
+    if (b->corners) {
+        // a thin input, straight from the image
+        window_corners(g, x, start, count, b->corners);
+        teach_thin_forward(instructions, count, b->corners, b->offsets, row_length, b->weights, b->padded, sums);
+    } else {
+        gather_patches(g, x, start, count, 0, row_length, b->scratch);
+        teach_packed_product(instructions, count, b->padded, row_length, b->scratch, row_length, 1, b->weights, b->padded, 1, sums,
+                             b->padded, 0);
+    }
     teach_bias_relu(count, k, sums, b->padded, bias, h, a, relu);
 }
 
 void teach_convolution_forward(teach_instructions instructions, const teach_convolution *g, long windows, const float *x,
                                const float *weights, const float *bias, float *weighted_sums, float *output, int activation,
-                               float *kept_patches, long *next_block) {
+                               long *next_block) {
     const long k = g->filters, block = window_block(g->filter_size * g->filter_size * g->channels);
-    forward_buffers buffers = forward_buffers_for(g, weights, min_of(block, windows), kept_patches != NULL);
+    forward_buffers buffers = forward_buffers_for(g, weights, min_of(block, windows));
     for (long own = 0;;) {
         const long start = take_block(next_block, &own) * block;
         if (start >= windows) break;
         // (with no weighted sums asked for, h is made in the output's rows, and a = relu(h) over it)
         float *a = output + start * k, *h = weighted_sums ? weighted_sums + start * k : a;
-        forward_block(instructions, g, x, start, min_of(block, windows - start), &buffers, bias, kept_patches, h, a,
+        forward_block(instructions, g, x, start, min_of(block, windows - start), &buffers, bias, h, a,
                       activation == TEACH_CONVOLUTION_RELU);
     }
     release(&buffers);
 }
 
 void teach_convolution_pool_forward(teach_instructions instructions, const teach_convolution *g, long images, const float *x,
-                                    const float *weights, const float *bias, long pool, float *pooled, int *sources, float *kept_patches,
-                                    long *next_block) {
+                                    const float *weights, const float *bias, long pool, float *pooled, int *sources, long *next_block) {
     const long k = g->filters;
     // a band: one row of pooling windows, `pool` rows of the output; bands follow each other in
     // the windows' order, and so do their pooled rows
@@ -209,13 +267,13 @@ void teach_convolution_pool_forward(teach_instructions instructions, const teach
     const long pooled_band = g->out_width / pool * k;
     const long per_block = max_long(1, window_block(g->filter_size * g->filter_size * g->channels) / band);
     const long block = min_of(per_block, bands) * band;
-    forward_buffers buffers = forward_buffers_for(g, weights, block, kept_patches != NULL);
+    forward_buffers buffers = forward_buffers_for(g, weights, block);
     float *a = teach_allocate_floats(block * k);
     for (long own = 0;;) {
         const long first_band = take_block(next_block, &own) * per_block;
         if (first_band >= bands) break;
         const long count = min_of(per_block, bands - first_band);
-        forward_block(instructions, g, x, first_band * band, count * band, &buffers, bias, kept_patches, a, a, 1);
+        forward_block(instructions, g, x, first_band * band, count * band, &buffers, bias, a, a, 1);
         // each band pooled as an image of `pool × out_width` pixels, all in one call; its sources,
         // counted within the band, are then moved to count within the image
         float *target = pooled + first_band * pooled_band;
@@ -242,6 +300,20 @@ void teach_convolution_weight_gradient(teach_instructions instructions, const te
     // floats of patches at a time), and a shorter last block to a product of its own.
     const long depth_blocks = (windows + 255) / 256;
     const long step = (windows + depth_blocks - 1) / depth_blocks;
+    if (is_thin(g)) {
+        // straight from the image, one depth block at a time
+        long *offsets = patch_offsets(g);
+        const float *corners[256];
+        for (long start = 0; start < windows; start += step) {
+            const long count = min_of(step, windows - start);
+            window_corners(g, x, start, count, corners);
+            teach_thin_weight_gradient(instructions, count, corners, offsets + first_row, rows, gradient + start * k + first_filter, k,
+                                       (windows - start) * k - first_filter, filters, weight_gradient + first_row * k + first_filter, k,
+                                       start > 0);
+        }
+        free(offsets);
+        return;
+    }
     const long fitting = step == 256 ? depth_blocks : (256 - 1) / (256 - step);
     const long group = max_long(1, min_of(fitting, (128 * 1024) / (step * rows)));
     float *patches = teach_allocate_floats(min_of(group * step, windows) * rows);

@@ -47,6 +47,37 @@ void teach_packed_product(teach_instructions instructions, long m, long n, long 
     teach_packed_product_baseline(m, n, k, a, a_row, a_column, b, b_row, b_column, c, c_row, accumulate);
 }
 
+void teach_thin_forward(teach_instructions instructions, long windows, const float *const *patches, const long *offsets, long taps,
+                        const float *weights, long padded, float *sums) {
+#if defined(__x86_64__)
+    if (instructions >= TEACH_AVX512) {
+        teach_thin_forward_avx512(windows, patches, offsets, taps, weights, padded, sums);
+        return;
+    }
+    if (instructions == TEACH_AVX2) {
+        teach_thin_forward_avx2(windows, patches, offsets, taps, weights, padded, sums);
+        return;
+    }
+#endif
+    teach_thin_forward_baseline(windows, patches, offsets, taps, weights, padded, sums);
+}
+
+void teach_thin_weight_gradient(teach_instructions instructions, long windows, const float *const *patches, const long *offsets, long taps,
+                                const float *gradient, long gradient_row, long readable, long filters, float *target, long target_row,
+                                int add) {
+#if defined(__x86_64__)
+    if (instructions >= TEACH_AVX512) {
+        teach_thin_weight_gradient_avx512(windows, patches, offsets, taps, gradient, gradient_row, readable, filters, target, target_row, add);
+        return;
+    }
+    if (instructions == TEACH_AVX2) {
+        teach_thin_weight_gradient_avx2(windows, patches, offsets, taps, gradient, gradient_row, readable, filters, target, target_row, add);
+        return;
+    }
+#endif
+    teach_thin_weight_gradient_baseline(windows, patches, offsets, taps, gradient, gradient_row, readable, filters, target, target_row, add);
+}
+
 void teach_few_rows_product(teach_instructions instructions, long m, long n, long k, const float *a, long a_row, long a_column,
                             const float *b, long b_row, float *c, long c_row) {
 #if defined(__x86_64__)

@@ -172,5 +172,10 @@ void teach_packed_product_avx512(long m, long n, long k, const float *a, long a_
     free(packed_a);
     free(packed_b);
 }
+
+// the direct convolution of thin inputs, on 16-float vectors
+#define NAMED(name) name##_avx512
+#define TEACH_THIN_V v16f
+#include "convolution_thin.h"
 #pragma clang attribute pop
 #endif

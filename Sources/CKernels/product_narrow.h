@@ -177,3 +177,7 @@ void NAMED(teach_adam)(long count, float *p, const float *g, float *m, float *v,
                        float correction1, float correction2, float decay) {
     adam_loop(count, p, g, m, v, lr, beta1, beta2, epsilon, correction1, correction2, decay);
 }
+
+#define TEACH_THIN_V v8f
+#include "convolution_thin.h"
+#undef TEACH_THIN_V

@@ -24,59 +24,63 @@ public struct FloatConvolution: Sendable {
     /// `F·F·C`: the length of a patch.
     public var patchLength: Int { geometry.filter_size * geometry.filter_size * geometry.channels }
 
-    /// Whether the patch matrix is worth keeping for the weight gradient: when a filter row is
-    /// shorter than 16 numbers (`F·C`, a first layer's 3 or 5 on one channel), gathering the patches
-    /// block by block costs more per number than storing them once, and the patch matrix is small.
-    public var keepsPatches: Bool { geometry.filter_size * geometry.channels < 16 }
+    /// Whether the kernels compute this convolution straight from the image rather than through a
+    /// product of gathered patches: a filter row (`F·C` numbers) shorter than 16, a first layer on
+    /// one or three channels, where the product of so thin a patch matrix spends its time packing.
+    public var isThin: Bool { geometry.filter_size * geometry.channels < 16 }
 
     /// `weightedSums = patches · weights + bias` for a batch of `images`, and `output =
     /// relu(weightedSums)` when `relu` (else `output` is not touched). Both `(images·Ho·Wo) × K`.
     /// With a ReLU and no `weightedSums` only the output is written (one matrix of the batch's
     /// size less to write: `a` is positive exactly where `h` is, all a ReLU's backward pass needs).
-    /// With `patches` (room for `(images·Ho·Wo) × F·F·C`), the patch matrix is written there too.
     /// Both cores take blocks of windows from one counter.
     public func forward(
         images: Int, x: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
         weightedSums: UnsafeMutablePointer<Float>?, output: UnsafeMutablePointer<Float>, relu: Bool,
-        patches: UnsafeMutablePointer<Float>? = nil, twoCores: Bool = true, instructions: VectorInstructions = .best
+        twoCores: Bool = true, instructions: VectorInstructions = .best
     ) {
         let windows = images * geometry.out_height * geometry.out_width
         let set = min(instructions, .best).c, activation = Int32(relu ? TEACH_CONVOLUTION_RELU : TEACH_CONVOLUTION_IDENTITY)
-        nonisolated(unsafe) let (x, weights, bias, sums, output, patches) = (x, weights, bias, weightedSums, output, patches)
-        sharingBlocks(twoCores: twoCores && worthTwoCores(windows * patchLength * geometry.filters)) { next in
-            withUnsafePointer(to: geometry) { g in
-                teach_convolution_forward(set, g, windows, x, weights, bias, sums, output, activation, patches, next)
+        withKernelInput(images: images, x) { g, x in
+            nonisolated(unsafe) let (x, weights, bias, sums, output) = (x, weights, bias, weightedSums, output)
+            sharingBlocks(twoCores: twoCores && worthTwoCores(windows * patchLength * geometry.filters)) { next in
+                withUnsafePointer(to: g) { g in
+                    teach_convolution_forward(set, g, windows, x, weights, bias, sums, output, activation, next)
+                }
             }
         }
     }
 
-    /// ``forward(images:x:weights:bias:weightedSums:output:relu:patches:twoCores:instructions:)``
-    /// with a ReLU, followed by max pooling with `pool × pool` windows that tile the output (its
-    /// height and width multiples of `pool`): `pooled` (`images × (Ho/pool)·(Wo/pool)·K`) and
-    /// `sources` (the index within its image of each pooled number) are what
+    /// ``forward(images:x:weights:bias:weightedSums:output:relu:twoCores:instructions:)`` with a
+    /// ReLU, followed by max pooling with `pool × pool` windows that tile the output (its height
+    /// and width multiples of `pool`): `pooled` (`images × (Ho/pool)·(Wo/pool)·K`) and `sources`
+    /// (the index within its image of each pooled number) are what
     /// ``FloatKernels/maxPool(images:height:width:channels:outputHeight:outputWidth:size:stride:_:into:sources:twoCores:)``
     /// gives on the convolution's output, bit for bit, but each block of that output is pooled
     /// while it is in cache and never written whole. Both cores take blocks of whole rows of
     /// pooling windows from one counter.
     public func forwardPooling(
         images: Int, x: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, pool: Int,
-        pooled: UnsafeMutablePointer<Float>, sources: UnsafeMutablePointer<Int32>, patches: UnsafeMutablePointer<Float>? = nil,
-        twoCores: Bool = true, instructions: VectorInstructions = .best
+        pooled: UnsafeMutablePointer<Float>, sources: UnsafeMutablePointer<Int32>, twoCores: Bool = true,
+        instructions: VectorInstructions = .best
     ) {
         let windows = images * geometry.out_height * geometry.out_width
         let set = min(instructions, .best).c
-        nonisolated(unsafe) let (x, weights, bias, pooled, sources, patches) = (x, weights, bias, pooled, sources, patches)
-        sharingBlocks(twoCores: twoCores && worthTwoCores(windows * patchLength * geometry.filters)) { next in
-            withUnsafePointer(to: geometry) { g in
-                teach_convolution_pool_forward(set, g, images, x, weights, bias, pool, pooled, sources, patches, next)
+        withKernelInput(images: images, x) { g, x in
+            nonisolated(unsafe) let (x, weights, bias, pooled, sources) = (x, weights, bias, pooled, sources)
+            sharingBlocks(twoCores: twoCores && worthTwoCores(windows * patchLength * geometry.filters)) { next in
+                withUnsafePointer(to: g) { g in
+                    teach_convolution_pool_forward(set, g, images, x, weights, bias, pool, pooled, sources, next)
+                }
             }
         }
     }
 
     /// The weight gradient `patchesᵀ · gradient` (`(F·F·C) × K`) for a batch of `images`, from the
-    /// weighted sums' gradient (one row of `K` per window). Two cores take half of its rows each (or
-    /// of its columns, for a short patch). The numbers are the packed product's; for a patch of at
-    /// most ``FloatKernels/fewRows`` numbers, ``FloatKernels/product(m:n:k:a:aRow:aColumn:b:bRow:bColumn:c:accumulate:twoCores:instructions:)``
+    /// weighted sums' gradient (one row of `K` per window). Two cores take half of its rows each, or
+    /// of its columns for a short patch or a thin input. The numbers are the packed product's; for a
+    /// patch of at most ``FloatKernels/fewRows`` numbers,
+    /// ``FloatKernels/product(m:n:k:a:aRow:aColumn:b:bRow:bColumn:c:accumulate:twoCores:instructions:)``
     /// takes its few-rows path instead, which sums differently (Teach's Conv2D uses the product there).
     public func weightGradient(
         images: Int, x: UnsafePointer<Float>, gradient: UnsafePointer<Float>, into weightGradient: UnsafeMutablePointer<Float>,
@@ -84,47 +88,25 @@ public struct FloatConvolution: Sendable {
     ) {
         let windows = images * geometry.out_height * geometry.out_width, rows = patchLength, filters = geometry.filters
         let set = min(instructions, .best).c
-        nonisolated(unsafe) let (x, gradient, target) = (x, gradient, weightGradient)
-        let run = { (firstRow: Int, rowCount: Int, firstFilter: Int, filterCount: Int) in
-            withUnsafePointer(to: geometry) { g in
-                teach_convolution_weight_gradient(set, g, images, x, gradient, target, firstRow, rowCount, firstFilter, filterCount)
+        let split = twoCores && worthTwoCores(windows * rows * filters)
+        withKernelInput(images: images, x) { g, x in
+            nonisolated(unsafe) let (x, gradient, target) = (x, gradient, weightGradient)
+            let part = { (firstRow: Int, rowCount: Int, firstFilter: Int, filterCount: Int) in
+                withUnsafePointer(to: g) { g in
+                    teach_convolution_weight_gradient(set, g, images, x, gradient, target, firstRow, rowCount, firstFilter, filterCount)
+                }
             }
-        }
-        splitWeightGradient(twoCores: twoCores && worthTwoCores(windows * rows * filters), run)
-    }
-
-    /// The weight gradient `patchesᵀ · gradient` from a kept patch matrix (`windows × F·F·C`, see
-    /// ``keepsPatches``): one packed product, its rows (half of the panels of 8 each) or, for fewer
-    /// than 16 rows, its columns on two cores.
-    /// The same numbers as ``weightGradient(images:x:gradient:into:twoCores:instructions:)``.
-    public func weightGradient(
-        windows: Int, patches: UnsafePointer<Float>, gradient: UnsafePointer<Float>, into weightGradient: UnsafeMutablePointer<Float>,
-        twoCores: Bool = true, instructions: VectorInstructions = .best
-    ) {
-        let rows = patchLength, filters = geometry.filters, set = min(instructions, .best).c
-        nonisolated(unsafe) let (patches, gradient, target) = (patches, gradient, weightGradient)
-        let run = { (firstRow: Int, rowCount: Int, firstFilter: Int, filterCount: Int) in
-            // A(i, p) = patches[p·rows + firstRow + i], B = gradient (windows × K) from column firstFilter
-            teach_packed_product(
-                set, rowCount, filterCount, windows, patches + firstRow, 1, rows, gradient + firstFilter, filters, 1,
-                target + firstRow * filters + firstFilter, filters, 0)
-        }
-        splitWeightGradient(twoCores: twoCores && worthTwoCores(windows * rows * filters), run)
-    }
-
-    /// Runs `part(firstRow, rowCount, firstFilter, filterCount)` over the weight gradient: whole here,
-    /// or on two cores, each with half of its rows (half of the panels of 8 rows the product works
-    /// in: 25 rows are 16 and 9, two panels each) or, for fewer than 16 rows, half of its columns.
-    private func splitWeightGradient(twoCores: Bool, _ part: @escaping (Int, Int, Int, Int) -> Void) {
-        let rows = patchLength, filters = geometry.filters
-        if twoCores && rows >= 16 {
-            let half = ((rows + 7) / 8 + 1) / 2 * 8
-            ProductWorker.shared.run({ part(0, half, 0, filters) }, { part(half, rows - half, 0, filters) })
-        } else if twoCores && filters >= 16 {
-            let half = filters / 2 / 8 * 8
-            ProductWorker.shared.run({ part(0, rows, 0, half) }, { part(0, rows, half, filters - half) })
-        } else {
-            part(0, rows, 0, filters)
+            if split && filters >= 16 && (isThin || rows < 16) {
+                // the filters in two, the first part a multiple of 16 (a thin input's vectors: 25 is 16 and 9)
+                let half = isThin ? (filters / 2 + 15) / 16 * 16 : filters / 2 / 8 * 8
+                ProductWorker.shared.run({ part(0, rows, 0, half) }, { part(0, rows, half, filters - half) })
+            } else if split && rows >= 16 {
+                // half of the panels of 8 rows the product works in (25 rows are 16 and 9, two panels each)
+                let half = ((rows + 7) / 8 + 1) / 2 * 8
+                ProductWorker.shared.run({ part(0, half, 0, filters) }, { part(half, rows - half, 0, filters) })
+            } else {
+                part(0, rows, 0, filters)
+            }
         }
     }
 
@@ -142,6 +124,22 @@ public struct FloatConvolution: Sendable {
                 teach_convolution_input_gradient(set, g, images, gradient, weights, target, next)
             }
         }
+    }
+
+    /// Runs `body` with the input as the kernels read it: for a thin convolution with padding, a
+    /// copy of the images with their zeros written out and the geometry without padding (the same
+    /// windows over the same numbers); otherwise `x` and the geometry as they are.
+    private func withKernelInput(images: Int, _ x: UnsafePointer<Float>, _ body: (teach_convolution, UnsafePointer<Float>) -> Void) {
+        let padding = geometry.padding
+        guard isThin, padding > 0 else { return body(geometry, x) }
+        var padded = geometry
+        padded.height += 2 * padding
+        padded.width += 2 * padding
+        padded.padding = 0
+        let copy = UnsafeMutablePointer<Float>.allocate(capacity: max(1, images * padded.height * padded.width * padded.channels))
+        defer { copy.deallocate() }
+        teach_pad_images(images, geometry.height, geometry.width, geometry.channels, padding, x, copy)
+        body(padded, copy)
     }
 
     /// Runs `body` on both cores at once with one counter they take blocks of work from (so that

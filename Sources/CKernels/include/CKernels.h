@@ -49,28 +49,30 @@ enum { TEACH_CONVOLUTION_IDENTITY = 0, TEACH_CONVOLUTION_RELU = 1 };
 /// The forward pass for a batch of `windows` windows: `weighted_sums = patches · weights + bias`
 /// (weights `(F·F·C) × K` row-major, bias `K`) and, with TEACH_CONVOLUTION_RELU, `output =
 /// relu(weighted_sums)`, both `windows × K` (with `weighted_sums` NULL and a ReLU, only the
-/// output is written: h in its place, then relu(h) over it). The same numbers as the product over the whole patch
-/// matrix, without making it; unless `kept_patches` is given (not NULL): then the patch matrix is
-/// gathered there and kept. The work goes in blocks of windows; threads that call this at once
-/// with the same counter `next_block` (starting at 0) share them out; with NULL one thread does all.
+/// output is written: h in its place, then relu(h) over it). The same numbers as the product over
+/// the whole patch matrix, without making it: blocks of patches are gathered in cache, or for a
+/// thin input (a filter row of fewer than 16 numbers, and no padding: teach_pad_images writes it
+/// out first) read where they lie in the image. The work goes in blocks of windows; threads that
+/// call this at once with the same counter `next_block` (starting at 0) share them out; with NULL
+/// one thread does all.
 void teach_convolution_forward(teach_instructions instructions, const teach_convolution *convolution, long windows, const float *x,
                                const float *weights, const float *bias, float *weighted_sums, float *output, int activation,
-                               float *kept_patches, long *next_block);
+                               long *next_block);
 
 /// teach_convolution_forward with a ReLU, followed by max pooling with `pool × pool` windows that
 /// tile its output (`out_height` and `out_width` multiples of `pool`), for a batch of `images`:
 /// `pooled` and `sources` get what teach_max_pool gives on the convolution's output, bit for bit,
 /// without that output being written whole: each block of windows is pooled while it is in cache.
 /// The blocks are whole rows of pooling windows (`pool` rows of the output), shared out through
-/// `next_block` as in teach_convolution_forward; `kept_patches` as there.
+/// `next_block` as in teach_convolution_forward.
 void teach_convolution_pool_forward(teach_instructions instructions, const teach_convolution *convolution, long images, const float *x,
-                                    const float *weights, const float *bias, long pool, float *pooled, int *sources, float *kept_patches,
-                                    long *next_block);
+                                    const float *weights, const float *bias, long pool, float *pooled, int *sources, long *next_block);
 
 /// Rows `first_row ..< first_row + rows`, columns `first_filter ..< first_filter + filters` of the
 /// weight gradient `patchesᵀ · gradient` (`(F·F·C) × K`, row-major) for a batch of `images`, with
 /// `gradient` the weighted sums' gradient, one row of `K` per window: the same numbers as the
-/// product over the whole patch matrix. One core.
+/// product over the whole patch matrix (for a thin input, computed from the image as in
+/// teach_convolution_forward). One core.
 void teach_convolution_weight_gradient(teach_instructions instructions, const teach_convolution *convolution, long images,
                                        const float *x, const float *gradient, float *weight_gradient, long first_row, long rows,
                                        long first_filter, long filters);
@@ -80,6 +82,10 @@ void teach_convolution_weight_gradient(teach_instructions instructions, const te
 /// first). Blocks of whole images are shared out through `next_block` as in teach_convolution_forward.
 void teach_convolution_input_gradient(teach_instructions instructions, const teach_convolution *convolution, long images,
                                       const float *gradient, const float *weights, float *input_gradient, long *next_block);
+
+/// `images` channels-last images (`height × width × channels`) with `padding` zeros written out on
+/// every side, into `target` (`images × (height + 2·padding) × (width + 2·padding) × channels`).
+void teach_pad_images(long images, long height, long width, long channels, long padding, const float *x, float *target);
 
 /// ReLU, `output[i] = input[i] <= 0 ? 0 : input[i]` (−0 gives +0, NaN gives NaN, as in PyTorch).
 void teach_relu(long count, const float *input, float *output);
@@ -167,16 +173,41 @@ void teach_out_of_memory(size_t bytes) __attribute__((noreturn));
                                            const float *weighted_sums, float *output, float *sums);                       \
     void teach_max_pool_relu_backward_##suffix(long images, long height, long width, long channels, long out_height,      \
                                                long out_width, long size, const float *gradient, const int *sources,         \
-                                               const float *a, float *relu_gradient, float *masked);                         \
+                                               const float *pooled, float *relu_gradient, float *masked);                    \
     void teach_max_pool_relu_sums_##suffix(long images, long height, long width, long channels, long out_height,          \
                                            long out_width, long size, long first, long count, const float *masked,         \
                                            const int *sources, float *sums);                                               \
     void teach_adam_##suffix(long count, float *p, const float *g, float *m, float *v, float lr, float beta1, float beta2, \
                              float epsilon, float correction1, float correction2, float decay);
+#define TEACH_THIN_DECLARATIONS(suffix)                                                                                 \
+    void teach_thin_forward_##suffix(long windows, const float *const *patches, const long *offsets, long taps,           \
+                                     const float *weights, long padded, float *sums);                                     \
+    void teach_thin_weight_gradient_##suffix(long windows, const float *const *patches, const long *offsets, long taps,   \
+                                             const float *gradient, long gradient_row, long readable, long filters,       \
+                                             float *target, long target_row, int add);
 TEACH_KERNEL_DECLARATIONS(baseline)
 TEACH_KERNEL_DECLARATIONS(avx2)
+TEACH_THIN_DECLARATIONS(baseline)
+TEACH_THIN_DECLARATIONS(avx2)
+TEACH_THIN_DECLARATIONS(avx512)
 void teach_packed_product_avx512(long m, long n, long k, const float *a, long a_row, long a_column, const float *b, long b_row,
                                  long b_column, float *c, long c_row, int accumulate);
 #undef TEACH_KERNEL_DECLARATIONS
+#undef TEACH_THIN_DECLARATIONS
+
+/// The direct convolution of a thin input (convolution_thin.h): `sums(w, j) = Σ_t patch(w, t) ·
+/// weights(t, j)` for `windows` windows and `padded` filters (a multiple of 16), with `patch(w, t) =
+/// patches[w][offsets[t]]`: each number one chain of fused multiply-adds from +0 over the `taps`
+/// (at most 256) in order, as the packed product of the patch matrix gives it.
+void teach_thin_forward(teach_instructions instructions, long windows, const float *const *patches, const long *offsets, long taps,
+                        const float *weights, long padded, float *sums);
+
+/// One depth block of a thin input's weight gradient: `target(t, j) = Σ_w patch(w, t) · gradient(w, j)`
+/// over `windows` windows in order, one chain from +0 per number, stored into `target` or added to
+/// it (`add`), for `taps` rows and `filters` columns. `readable`: how many floats may be read from
+/// `gradient` (vectors are read whole past a row's end, never past that).
+void teach_thin_weight_gradient(teach_instructions instructions, long windows, const float *const *patches, const long *offsets, long taps,
+                                const float *gradient, long gradient_row, long readable, long filters, float *target, long target_row,
+                                int add);
 
 #endif

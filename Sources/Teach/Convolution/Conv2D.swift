@@ -214,7 +214,7 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
     /// The backward pass (formulas in the type's documentation). With `inputGradient` false (the
     /// first layer, whose input is the data) `∂E/∂x` is not computed and an empty matrix comes back.
     /// - Throws: ``ShapeError`` when `outputGradient` does not match the trace, or the trace does
-    ///   not match this layer (its input, weighted sums and kept patches, for the same batch);
+    ///   not match this layer (its input and weighted sums, for the same batch);
     ///   ``InvalidArgument`` for a trace of a convolution pooled together
     ///   (``ConvolutionTrace/isPooledTogether``).
     @inlinable public func backward(
@@ -228,14 +228,12 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
         }
         // checked here, before any kernel reads the trace through raw pointers
         guard outputGradient.columns == outputShape.count, trace.weightedSums.shape == outputGradient.shape,
-            trace.input.rows == batch, trace.input.columns == inputShape.count,
-            trace.patches.map({ $0.rows == windows && $0.columns == weights.rows }) ?? true
+            trace.input.rows == batch, trace.input.columns == inputShape.count
         else {
             throw ShapeError(
                 operation: "Conv2D.backward", shapes: [outputGradient.shape, trace.input.shape, trace.weightedSums.shape],
                 expected: "a gradient of m × \(outputShape.count) (one \(outputShape) per image) for a trace of the same m images: "
-                    + "input m × \(inputShape.count), weighted sums m × \(outputShape.count)"
-                    + (trace.patches == nil ? "" : ", patches (m·\(outputShape.height * outputShape.width)) × \(weights.rows)"))
+                    + "input m × \(inputShape.count), weighted sums m × \(outputShape.count)")
         }
         if Scalar.self == Float.self, windows > floatProductFewRows {
             // Float: the kernels that never make the patch matrix (Conv2DFloat.swift), the same numbers
@@ -319,11 +317,6 @@ extension Conv2D: Layer {
 public struct ConvolutionTrace<Scalar: MatrixScalar>: Sendable {
     /// The input `x`, `m × H·W·C`: the weight gradient reads its patches (``Conv2D/patches(_:)``).
     public var input: Matrix<Scalar>
-    /// The patch matrix, `(m·Ho·Wo)×(F·F·C)`, when the forward pass kept it: only for Float and a
-    /// thin input (a filter row shorter than 16 numbers, `FloatConvolution.keepsPatches`);
-    /// otherwise the patches are gathered again, block by block, from ``input`` (for a 3×3
-    /// convolution they are nine times the input).
-    public var patches: Matrix<Scalar>?
     /// `h`, `m × (Ho·Wo·K)`; for a Float convolution with a ReLU, `a = relu(h)` instead (the same
     /// matrix as ``output``): the backward pass reads only where `h` is positive, which is where
     /// `a` is, and the forward pass then writes one matrix of the batch's size instead of two.
@@ -339,11 +332,9 @@ public struct ConvolutionTrace<Scalar: MatrixScalar>: Sendable {
 
     /// A trace from its matrices, as the forward pass computed them.
     @inlinable public init(
-        input: Matrix<Scalar>, weightedSums: Matrix<Scalar>, output: Matrix<Scalar>, patches: Matrix<Scalar>? = nil,
-        isPooledTogether: Bool = false
+        input: Matrix<Scalar>, weightedSums: Matrix<Scalar>, output: Matrix<Scalar>, isPooledTogether: Bool = false
     ) {
         self.input = input
-        self.patches = patches
         self.weightedSums = weightedSums
         self.output = output
         self.isPooledTogether = isPooledTogether

@@ -20,33 +20,24 @@ extension Conv2D where Scalar == Float {
     /// ``forwardTrace(_:)`` for Float: `h = patches · W + b` block by block in cache, and `a = relu(h)`
     /// beside it (any other activation after). With a ReLU only `a` is made, and the trace holds it
     /// as its weighted sums too: it is positive exactly where `h` is, which is all the ReLU's backward
-    /// pass reads of `h` (``ConvolutionTrace/weightedSums``). The patch matrix is kept only for a
-    /// thin input (`FloatConvolution.keepsPatches`).
+    /// pass reads of `h` (``ConvolutionTrace/weightedSums``).
     @usableFromInline func floatForwardTrace(_ x: Matrix<Float>) -> ConvolutionTrace<Float> {
         let count = x.rows * outputShape.count, images = x.rows
         let relu = activation == .relu, kernels = floatConvolution
-        let windows = images * outputShape.height * outputShape.width, patchCount = kernels.keepsPatches ? windows * weights.rows : 0
-        var patches = [Float](unsafeUninitializedCapacity: patchCount) { _, done in done = patchCount }
         // a with a ReLU (h made in its place), else h
         let values = [Float](unsafeUninitializedCapacity: count) { values, initialized in
             initialized = count
             x.storage.withUnsafeBufferPointer { input in
                 weights.storage.withUnsafeBufferPointer { w in
                     bias.storage.withUnsafeBufferPointer { b in
-                        patches.withUnsafeMutableBufferPointer { patches in
-                            guard let input = input.baseAddress, let w = w.baseAddress, let b = b.baseAddress, let out = values.baseAddress else { return }
-                            kernels.forward(
-                                images: images, x: input, weights: w, bias: b, weightedSums: relu ? nil : out, output: out, relu: relu,
-                                patches: patchCount > 0 ? patches.baseAddress : nil)
-                        }
+                        guard let input = input.baseAddress, let w = w.baseAddress, let b = b.baseAddress, let out = values.baseAddress else { return }
+                        kernels.forward(images: images, x: input, weights: w, bias: b, weightedSums: relu ? nil : out, output: out, relu: relu)
                     }
                 }
             }
         }
         let made = Matrix<Float>(unchecked: x.rows, outputShape.count, values)
-        return ConvolutionTrace(
-            input: x, weightedSums: made, output: relu ? made : activation(made),
-            patches: patchCount > 0 ? Matrix(unchecked: windows, weights.rows, patches) : nil)
+        return ConvolutionTrace(input: x, weightedSums: made, output: relu ? made : activation(made))
     }
 
     /// `∂E/∂h = ∂E/∂a ⊙ f'(h)` and the bias gradient (its column sums over every window) for Float,
@@ -78,25 +69,20 @@ extension Conv2D where Scalar == Float {
     ) throws -> (inputGradient: Matrix<Float>, weights: Matrix<Float>, bias: Matrix<Float>) {
         // (patches so short that the product takes its few-rows path go through the product)
         let weightGradient = weights.rows > floatProductFewRows
-            ? floatWeightGradient(trace, sumGradient: sums) : try (trace.patches ?? patches(trace.input)).transposedMatmul(sums)
+            ? floatWeightGradient(trace, sumGradient: sums) : try patches(trace.input).transposedMatmul(sums)
         let inputGradient = needed ? floatInputGradient(images: trace.input.rows, sumGradient: sums) : Matrix(rows: 0, columns: 0)
         return (inputGradient, weightGradient, biasGradient)
     }
 
-    /// The weight gradient `patchesᵀ · ∂E/∂h` for Float, from the patch matrix the trace kept or
-    /// else from the input.
+    /// The weight gradient `patchesᵀ · ∂E/∂h` for Float, from the input the trace kept.
     @usableFromInline func floatWeightGradient(_ trace: ConvolutionTrace<Float>, sumGradient dh: Matrix<Float>) -> Matrix<Float> {
         let rows = weights.rows, count = weights.count, images = trace.input.rows
         let out = [Float](unsafeUninitializedCapacity: count) { target, initialized in
             initialized = count
-            (trace.patches ?? trace.input).storage.withUnsafeBufferPointer { source in
+            trace.input.storage.withUnsafeBufferPointer { source in
                 dh.storage.withUnsafeBufferPointer { gradient in
                     guard let source = source.baseAddress, let gradient = gradient.baseAddress, let target = target.baseAddress else { return }
-                    if trace.patches != nil {
-                        floatConvolution.weightGradient(windows: dh.rows, patches: source, gradient: gradient, into: target)
-                    } else {
-                        floatConvolution.weightGradient(images: images, x: source, gradient: gradient, into: target)
-                    }
+                    floatConvolution.weightGradient(images: images, x: source, gradient: gradient, into: target)
                 }
             }
         }

@@ -68,33 +68,25 @@ func poolsTogether(_ convolution: Conv2D<Float>, _ pooling: Pooling<Float>, imag
     else { return nil }
     try convolution.checkInput(x)
     let kernels = convolution.floatConvolution, images = x.rows, count = images * pooling.outputShape.count
-    let windows = images * convolution.outputShape.height * convolution.outputShape.width
-    let patchCount = kernels.keepsPatches ? windows * convolution.weights.rows : 0
-    var patches = [Float](unsafeUninitializedCapacity: patchCount) { _, done in done = patchCount }
     var sources = [Int32](unsafeUninitializedCapacity: count) { _, done in done = count }
     let pooled = [Float](unsafeUninitializedCapacity: count) { pooled, initialized in
         initialized = count
         x.storage.withUnsafeBufferPointer { input in
             convolution.weights.storage.withUnsafeBufferPointer { w in
                 convolution.bias.storage.withUnsafeBufferPointer { b in
-                    patches.withUnsafeMutableBufferPointer { patches in
-                        sources.withUnsafeMutableBufferPointer { sources in
-                            guard let input = input.baseAddress, let w = w.baseAddress, let b = b.baseAddress, let out = pooled.baseAddress,
-                                let sources = sources.baseAddress
-                            else { return }
-                            kernels.forwardPooling(
-                                images: images, x: input, weights: w, bias: b, pool: pooling.size, pooled: out, sources: sources,
-                                patches: patchCount > 0 ? patches.baseAddress : nil)
-                        }
+                    sources.withUnsafeMutableBufferPointer { sources in
+                        guard let input = input.baseAddress, let w = w.baseAddress, let b = b.baseAddress, let out = pooled.baseAddress,
+                            let sources = sources.baseAddress
+                        else { return }
+                        kernels.forwardPooling(
+                            images: images, x: input, weights: w, bias: b, pool: pooling.size, pooled: out, sources: sources)
                     }
                 }
             }
         }
     }
     let output = Matrix<Float>(unchecked: images, pooling.outputShape.count, pooled)
-    convolution.saved.value = ConvolutionTrace(
-        input: x, weightedSums: output, output: output,
-        patches: patchCount > 0 ? Matrix(unchecked: windows, convolution.weights.rows, patches) : nil, isPooledTogether: true)
+    convolution.saved.value = ConvolutionTrace(input: x, weightedSums: output, output: output, isPooledTogether: true)
     pooling.saved.value = (images, sources)
     layers[index] = convolution
     layers[index + 1] = pooling

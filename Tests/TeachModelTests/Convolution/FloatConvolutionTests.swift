@@ -71,16 +71,22 @@ import TeachKernels
         }
     }
 
-    /// One core or two, and every instruction set the processor has: the same bits.
-    @Test func everyWayGivesTheSameNumbers() throws {
+    /// One core or two, and every instruction set the processor has: the same bits, for a
+    /// convolution through gathered patches and for thin inputs computed straight from the image
+    /// (one channel, 5×5, 25 filters; three channels, 3×3 with padding, 40 filters).
+    @Test(arguments: [(8, 3, 24, 1), (1, 5, 25, 0), (3, 3, 40, 1)])
+    func everyWayGivesTheSameNumbers(channels: Int, size: Int, filters: Int, padding: Int) throws {
         var random = SeededGenerator(seed: 3)
-        let conv = try Conv2D<Float>(inputShape: ImageShape(height: 14, width: 14, channels: 8), filters: 24, filterSize: 3, padding: 1, using: &random)
+        let conv = try Conv2D<Float>(
+            inputShape: ImageShape(height: 14, width: 14, channels: channels), filters: filters, filterSize: size, padding: padding,
+            using: &random)
+        #expect(conv.floatConvolution.isThin == (channels * size < 16))
         let x = Matrix<Float>.gaussian(rows: 16, columns: conv.inputShape.count, using: &random)
         let dh = Matrix<Float>.gaussian(rows: 16, columns: conv.outputShape.count, using: &random)
         let kernels = conv.floatConvolution
         func run(twoCores: Bool, _ instructions: VectorInstructions) -> [[Float]] {
             let windows = 16 * conv.outputShape.height * conv.outputShape.width
-            var h = [Float](repeating: 0, count: windows * 24), a = h
+            var h = [Float](repeating: 0, count: windows * filters), a = h
             var dw = [Float](repeating: 0, count: conv.weights.count), dx = [Float](repeating: 1, count: x.count)
             kernels.forward(
                 images: 16, x: x.storage, weights: conv.weights.storage, bias: conv.bias.storage, weightedSums: &h, output: &a, relu: true,
@@ -193,19 +199,13 @@ import TeachKernels
         let x = Matrix<Float>.gaussian(rows: g.batch, columns: g.input.count, using: &random)
         let (expected, expectedSources) = try pool.forward(try conv.forwardTrace(x).output)
         let kernels = conv.floatConvolution
-        let windows = g.batch * conv.outputShape.height * conv.outputShape.width
-        let expectedPatches = try conv.patches(x)
         for twoCores in [false, true] {
             var pooled = [Float](repeating: .nan, count: expected.count), sources = [Int32](repeating: -1, count: expected.count)
-            var patches = [Float](repeating: .nan, count: kernels.keepsPatches ? windows * kernels.patchLength : 0)
-            patches.withUnsafeMutableBufferPointer { patches in
-                kernels.forwardPooling(
-                    images: g.batch, x: x.storage, weights: conv.weights.storage, bias: conv.bias.storage, pool: g.pool, pooled: &pooled,
-                    sources: &sources, patches: kernels.keepsPatches ? patches.baseAddress : nil, twoCores: twoCores)
-            }
+            kernels.forwardPooling(
+                images: g.batch, x: x.storage, weights: conv.weights.storage, bias: conv.bias.storage, pool: g.pool, pooled: &pooled,
+                sources: &sources, twoCores: twoCores)
             #expect(Self.sameBits(Matrix(unchecked: g.batch, expected.columns, pooled), expected), "geometry \(index), two cores \(twoCores)")
             #expect(sources == expectedSources, "geometry \(index), two cores \(twoCores)")
-            if kernels.keepsPatches { #expect(patches == expectedPatches.storage, "geometry \(index): the kept patch matrix") }
         }
         #expect(expected.elements.contains(0), "geometry \(index): windows whose ReLU outputs are all zero (ties) are exercised")
     }
