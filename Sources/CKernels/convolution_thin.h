@@ -42,7 +42,7 @@
 
 // (through one more macro, so that TEACH_THIN_V is replaced by its vector type before `##` pastes it)
 #define TEACH_THIN_FORWARD_TILE_OF(NAME, V, ROWS, VECTORS) TEACH_THIN_FORWARD_TILE(NAME, V, ROWS, VECTORS)
-#define TEACH_THIN_GRADIENT_TILE_OF(NAME, V, TAPS) TEACH_THIN_GRADIENT_TILE(NAME, V, TAPS)
+#define TEACH_THIN_GRADIENT_TILE_OF(NAME, V, TAPS, VECTORS) TEACH_THIN_GRADIENT_TILE(NAME, V, TAPS, VECTORS)
 
 // 16 sums in registers: 8 windows beside 1 or 2 vectors of filters, 4 beside 3 or 4
 TEACH_THIN_FORWARD_TILE_OF(NAMED(thin_forward_1), TEACH_THIN_V, 8, 1)
@@ -77,68 +77,77 @@ void NAMED(teach_thin_forward)(long windows, const float *const *patches, const 
     }
 }
 
-/// `TAPS` rows of a weight gradient for one vector of filters (its first `used` lanes): `s(g) =
-/// Σ_w patch(w, g) · gradient(w)` over windows `0 ..< windows` in order, one chain of fused
-/// multiply-adds from +0, then stored into `target` (rows `target_row` apart) or added to it. A
-/// vector of the gradient read past the end of its row reads the next row's numbers into lanes
-/// that are not used; past `readable` floats from `gradient` (the last rows) it is copied instead.
-#define TEACH_THIN_GRADIENT_TILE(NAME, V, TAPS)                                                                            \
+/// `TAPS` rows of a weight gradient for `VECTORS` vectors of filters (their first `used` lanes):
+/// `s(g) = Σ_w patch(w, g) · gradient(w)` over windows `0 ..< windows` in order, one chain of fused
+/// multiply-adds from +0, then stored into `target` (rows `target_row` apart) or added to it. Each
+/// number of a patch, broadcast once, meets every vector. A vector of the gradient read past the
+/// end of its row reads the next row's numbers into lanes that are not used; past `readable` floats
+/// from `gradient` (the last rows) it is copied instead.
+#define TEACH_THIN_GRADIENT_TILE(NAME, V, TAPS, VECTORS)                                                                   \
     TEACH_INLINE void NAME(long windows, const float *const *patches, const long *offsets, const float *gradient,           \
                            long gradient_row, long readable, long used, float *target, long target_row, int add) {         \
         enum { lanes = sizeof(V) / sizeof(float) };                                                                       \
-        V s[TAPS];                                                                                                        \
+        V s[TAPS][VECTORS];                                                                                               \
         long offset[TAPS];                                                                                                \
         _Pragma("clang loop unroll(full)") for (int g = 0; g < TAPS; g++) {                                               \
-            s[g] = 0;                                                                                                     \
             offset[g] = offsets[g];                                                                                       \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < VECTORS; v++) s[g][v] = 0;                             \
         }                                                                                                                 \
+        /* the windows whose vectors of the gradient may be read whole, then the rest through a copy */              \
+        const long whole = readable < VECTORS * lanes ? 0 : min_long(windows, (readable - VECTORS * lanes) / gradient_row + 1); \
+        float copy[VECTORS * lanes] __attribute__((aligned(64)));                                                         \
         for (long w = 0; w < windows; w++) {                                                                              \
             const float *row = gradient + w * gradient_row;                                                               \
-            V d;                                                                                                          \
-            if (w * gradient_row + lanes <= readable) {                                                                   \
-                d = load_##V(row);                                                                                        \
-            } else {                                                                                                      \
-                float copy[lanes] __attribute__((aligned(64))) = {0};                                                     \
-                for (long q = 0; q < used; q++) copy[q] = row[q];                                                         \
-                d = load_##V(copy);                                                                                       \
+            if (w >= whole) {                                                                                             \
+                for (long q = 0; q < VECTORS * lanes; q++) copy[q] = q < used ? row[q] : 0;                               \
+                row = copy;                                                                                               \
             }                                                                                                             \
+            V d[VECTORS];                                                                                                 \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < VECTORS; v++) d[v] = load_##V(row + v * lanes);      \
             const float *patch = patches[w];                                                                              \
-            _Pragma("clang loop unroll(full)") for (int g = 0; g < TAPS; g++) s[g] = fma((V)patch[offset[g]], d, s[g]);   \
+            _Pragma("clang loop unroll(full)") for (int g = 0; g < TAPS; g++) {                                           \
+                const V number = patch[offset[g]];                                                                        \
+                _Pragma("clang loop unroll(full)") for (int v = 0; v < VECTORS; v++) s[g][v] = fma(number, d[v], s[g][v]); \
+            }                                                                                                             \
         }                                                                                                                 \
         _Pragma("clang loop unroll(full)") for (int g = 0; g < TAPS; g++) {                                               \
-            float sums[lanes] __attribute__((aligned(64)));                                                               \
-            store_##V(sums, s[g]);                                                                                        \
+            float sums[VECTORS * lanes] __attribute__((aligned(64)));                                                     \
+            _Pragma("clang loop unroll(full)") for (int v = 0; v < VECTORS; v++) store_##V(sums + v * lanes, s[g][v]);    \
             float *out = target + g * target_row;                                                                         \
             for (long q = 0; q < used; q++) out[q] = add ? out[q] + sums[q] : sums[q];                                    \
         }                                                                                                                 \
     }
 
-#define TEACH_THIN_GRADIENT_CASE(TAPS) TEACH_THIN_GRADIENT_TILE_OF(NAMED(thin_gradient_##TAPS), TEACH_THIN_V, TAPS)
-TEACH_THIN_GRADIENT_CASE(1)
-TEACH_THIN_GRADIENT_CASE(2)
-TEACH_THIN_GRADIENT_CASE(3)
-TEACH_THIN_GRADIENT_CASE(4)
-TEACH_THIN_GRADIENT_CASE(5)
-TEACH_THIN_GRADIENT_CASE(6)
-TEACH_THIN_GRADIENT_CASE(7)
-TEACH_THIN_GRADIENT_CASE(8)
-TEACH_THIN_GRADIENT_CASE(9)
-TEACH_THIN_GRADIENT_CASE(10)
-TEACH_THIN_GRADIENT_CASE(11)
-TEACH_THIN_GRADIENT_CASE(12)
-TEACH_THIN_GRADIENT_CASE(13)
-TEACH_THIN_GRADIENT_CASE(14)
-TEACH_THIN_GRADIENT_CASE(15)
-TEACH_THIN_GRADIENT_CASE(16)
-#undef TEACH_THIN_GRADIENT_CASE
+// up to 12 taps beside 2 vectors of filters (24 sums in registers), or 16 beside 1
+#define TEACH_THIN_GRADIENT_CASES(TAPS)                                                                                   \
+    TEACH_THIN_GRADIENT_TILE_OF(NAMED(thin_gradient_1_##TAPS), TEACH_THIN_V, TAPS, 1)                                    \
+    TEACH_THIN_GRADIENT_TILE_OF(NAMED(thin_gradient_2_##TAPS), TEACH_THIN_V, TAPS, 2)
+TEACH_THIN_GRADIENT_CASES(1)
+TEACH_THIN_GRADIENT_CASES(2)
+TEACH_THIN_GRADIENT_CASES(3)
+TEACH_THIN_GRADIENT_CASES(4)
+TEACH_THIN_GRADIENT_CASES(5)
+TEACH_THIN_GRADIENT_CASES(6)
+TEACH_THIN_GRADIENT_CASES(7)
+TEACH_THIN_GRADIENT_CASES(8)
+TEACH_THIN_GRADIENT_CASES(9)
+TEACH_THIN_GRADIENT_CASES(10)
+TEACH_THIN_GRADIENT_CASES(11)
+TEACH_THIN_GRADIENT_CASES(12)
+TEACH_THIN_GRADIENT_TILE_OF(NAMED(thin_gradient_1_13), TEACH_THIN_V, 13, 1)
+TEACH_THIN_GRADIENT_TILE_OF(NAMED(thin_gradient_1_14), TEACH_THIN_V, 14, 1)
+TEACH_THIN_GRADIENT_TILE_OF(NAMED(thin_gradient_1_15), TEACH_THIN_V, 15, 1)
+TEACH_THIN_GRADIENT_TILE_OF(NAMED(thin_gradient_1_16), TEACH_THIN_V, 16, 1)
+#undef TEACH_THIN_GRADIENT_CASES
 
 void NAMED(teach_thin_weight_gradient)(long windows, const float *const *patches, const long *offsets, long taps, const float *gradient,
                                        long gradient_row, long readable, long filters, float *target, long target_row, int add) {
     enum { lanes = sizeof(TEACH_THIN_V) / sizeof(float) };
-    // the taps in groups of at most 16, as even as they go (25: 13 and 12)
-    const long groups = (taps + 15) / 16;
-    for (long j = 0; j < filters; j += lanes) {
-        const long used = min_long(lanes, filters - j);
+    for (long j = 0; j < filters; j += 2 * lanes) {
+        // two vectors of filters at a time, in groups of at most 12 taps; a last single vector in
+        // groups of at most 16; the groups as even as they go (25 taps beside 2 vectors: 9, 8, 8)
+        const long vectors = filters - j > lanes ? 2 : 1, most = vectors == 2 ? 12 : 16;
+        const long used = min_long(vectors * lanes, filters - j), groups = (taps + most - 1) / most;
         for (long group = 0, first = 0; group < groups; group++) {
             const long count = (taps - first) / (groups - group);
             const long *group_offsets = offsets + first;
@@ -146,7 +155,10 @@ void NAMED(teach_thin_weight_gradient)(long windows, const float *const *patches
             const float *g = gradient + j;
             const long left = readable - j;
 #define TEACH_THIN_GRADIENT_CALL(TAPS)                                                                                      \
-    case TAPS: NAMED(thin_gradient_##TAPS)(windows, patches, group_offsets, g, gradient_row, left, used, out, target_row, add); break;
+    case TAPS:                                                                                                              \
+        if (vectors == 2) NAMED(thin_gradient_2_##TAPS)(windows, patches, group_offsets, g, gradient_row, left, used, out, target_row, add); \
+        else NAMED(thin_gradient_1_##TAPS)(windows, patches, group_offsets, g, gradient_row, left, used, out, target_row, add);        \
+        break;
             switch (count) {
                 TEACH_THIN_GRADIENT_CALL(1)
                 TEACH_THIN_GRADIENT_CALL(2)
@@ -160,10 +172,10 @@ void NAMED(teach_thin_weight_gradient)(long windows, const float *const *patches
                 TEACH_THIN_GRADIENT_CALL(10)
                 TEACH_THIN_GRADIENT_CALL(11)
                 TEACH_THIN_GRADIENT_CALL(12)
-                TEACH_THIN_GRADIENT_CALL(13)
-                TEACH_THIN_GRADIENT_CALL(14)
-                TEACH_THIN_GRADIENT_CALL(15)
-                TEACH_THIN_GRADIENT_CALL(16)
+            case 13: NAMED(thin_gradient_1_13)(windows, patches, group_offsets, g, gradient_row, left, used, out, target_row, add); break;
+            case 14: NAMED(thin_gradient_1_14)(windows, patches, group_offsets, g, gradient_row, left, used, out, target_row, add); break;
+            case 15: NAMED(thin_gradient_1_15)(windows, patches, group_offsets, g, gradient_row, left, used, out, target_row, add); break;
+            default: NAMED(thin_gradient_1_16)(windows, patches, group_offsets, g, gradient_row, left, used, out, target_row, add);
             }
 #undef TEACH_THIN_GRADIENT_CALL
             first += count;

@@ -78,7 +78,7 @@ public struct FloatConvolution: Sendable {
 
     /// The weight gradient `patchesᵀ · gradient` (`(F·F·C) × K`) for a batch of `images`, from the
     /// weighted sums' gradient (one row of `K` per window). Two cores take half of its rows each, or
-    /// of its columns for a short patch or a thin input. The numbers are the packed product's; for a
+    /// of its columns for a short patch (not a thin one). The numbers are the packed product's; for a
     /// patch of at most ``FloatKernels/fewRows`` numbers,
     /// ``FloatKernels/product(m:n:k:a:aRow:aColumn:b:bRow:bColumn:c:accumulate:twoCores:instructions:)``
     /// takes its few-rows path instead, which sums differently (Teach's Conv2D uses the product there).
@@ -96,14 +96,17 @@ public struct FloatConvolution: Sendable {
                     teach_convolution_weight_gradient(set, g, images, x, gradient, target, firstRow, rowCount, firstFilter, filterCount)
                 }
             }
-            if split && filters >= 16 && (isThin || rows < 16) {
-                // the filters in two, the first part a multiple of 16 (a thin input's vectors: 25 is 16 and 9)
-                let half = isThin ? (filters / 2 + 15) / 16 * 16 : filters / 2 / 8 * 8
-                ProductWorker.shared.run({ part(0, rows, 0, half) }, { part(0, rows, half, filters - half) })
+            if split && isThin && rows >= 2 {
+                // half of the taps each (25: 13 and 12), every filter: a number of a patch, read once, meets them all
+                let half = (rows + 1) / 2
+                ProductWorker.shared.run({ part(0, half, 0, filters) }, { part(half, rows - half, 0, filters) })
             } else if split && rows >= 16 {
                 // half of the panels of 8 rows the product works in (25 rows are 16 and 9, two panels each)
                 let half = ((rows + 7) / 8 + 1) / 2 * 8
                 ProductWorker.shared.run({ part(0, half, 0, filters) }, { part(half, rows - half, 0, filters) })
+            } else if split && filters >= 16 {
+                let half = filters / 2 / 8 * 8
+                ProductWorker.shared.run({ part(0, rows, 0, half) }, { part(0, rows, half, filters - half) })
             } else {
                 part(0, rows, 0, filters)
             }
