@@ -147,6 +147,11 @@ Chapter.run("gates") { chapter in
         row `i` is an input, column `j` a unit, so each column holds one neuron's weights:
         """)
     let case1 = LogicNetworks.xnorCase1
+    try chapter.figure(
+        Figure.network(
+            name: "xnor-case1-diagram", title: "XNOR, case 1: a 2-2-1 network of step units", inputNames: ["x1", "x2"], layers: case1,
+            unitNames: [["a1", "a2"], ["a3"]]),
+        caption: "The 2-2-1 network of case 1: each line is a weight (blue positive, red negative), each unit's bias under it")
     chapter.formula(
         Markdown.sideBySide(
             [
@@ -231,6 +236,11 @@ Chapter.run("gates") { chapter in
         W2 (rows a1..a4, columns a5, a6)
         \(case2[1].weights.formatted(places: 0))
         """)
+    try chapter.figure(
+        Figure.network(
+            name: "xnor-case2-diagram", title: "XNOR, case 2: AND, OR and NOT units in four layers", inputNames: ["x1", "x2"],
+            layers: case2, unitNames: [["a1", "a2", "a3", "a4"], ["a5", "a6"], ["a7"], ["a8"]]),
+        caption: "The network of case 2, the connections of weight 0 left out: copies and NOTs, two ORs, an AND, a NOT")
     let deep = try case2.forwardAll(inputs)
     chapter.table(
         ["x1", "x2", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "XNOR"],

@@ -39,6 +39,9 @@ Chapter.run("backprop") { chapter in
             ["d", "a − b", number(d.value), number(d.gradient), "∂e/∂d = c"],
             ["e", "d · c", number(e.value), number(e.gradient), "(the output)"],
         ], alignments: [.left, .left, .right, .right, .left])
+    try chapter.figure(
+        Figure.computationGraph(name: "graph", title: "e = (a − b) · c: values forwards, gradients backwards", output: e, places: 0),
+        caption: "The graph after e.backward(): each node's value and ∂e/∂node under it; each edge the local derivative the chain rule multiplies by")
     chapter.text(
         """
         Check one by perturbation: raising `a` by 0.001 raises `d` by 0.001 and changes `e` by \
@@ -71,6 +74,9 @@ Chapter.run("backprop") { chapter in
               = f · 1 + d · c
               = (\(number(f2.value))) + (\(number(d2.value * c2.value))) = \(number(m.gradient))
         """)
+    try chapter.figure(
+        Figure.computationGraph(name: "graph-two-paths", title: "e = (m − b) · (m · c): m reaches e along two paths", output: e2, places: 0),
+        caption: "m feeds d and f, so its gradient is the sum over the two paths: f · 1 + d · c")
     chapter.text(
         """
         Written out, `e = (m − b) · m · c = c·(m² − b·m)`, whose derivative `c·(2m − b)` is \

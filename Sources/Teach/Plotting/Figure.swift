@@ -47,6 +47,9 @@ public struct Figure: Sendable {
     public var panels: [Figure] = []
     /// How many panels share a row; `nil` puts them all in one row.
     public var panelsPerRow: Int?
+    /// Whether the axes (border, ticks, grid) are drawn; `false` for a drawing such as a network
+    /// diagram, whose coordinates mean nothing to the reader.
+    public var showsAxes: Bool = true
     /// The PNG's width in pixels.
     public var width: Int
     /// The PNG's height in pixels.

@@ -145,7 +145,13 @@ extension Figure {
         if logScaleX { lines.append("set logscale x"); lines.append("set format x '%g'") }
         if logScaleY { lines.append("set logscale y"); lines.append("set format y '%g'") }
         if squareAspect { lines.append("set size ratio -1") }
-        if grid { lines.append("set grid lc rgb '#dddddd'") }
+        if !showsAxes {
+            lines.append("unset border")
+            lines.append("unset xtics")
+            lines.append("unset ytics")
+        } else if grid {
+            lines.append("set grid lc rgb '#dddddd'")
+        }
         switch keyPosition {
         case .topRight: lines.append("set key top right")
         case .topLeft: lines.append("set key top left")
