@@ -57,6 +57,11 @@ Chapter.run("cnn-shapes") { chapter in
         times across and down, so the output is \(one.outputShape). Ten such filters give \
         \(ten.outputShape), with \(ten.parameterCount) parameters.
         """)
+    try chapter.figure(
+        Figure.volumes(
+            name: "volumes", title: "A \(colour) image, one 5×5×3 window, and the \(ten.outputShape) output of ten filters",
+            [Volume("input", shape: .image(colour))!, Volume("10 feature maps", shape: .image(ten.outputShape))!], window: 5),
+        caption: "Each filter spans the input's whole depth: one 5×5×3 window (orange) gives one number of each of the ten maps")
     let first = try Conv2D<Double>(inputShape: colour, filters: 10, filterSize: 7, using: &random)
     chapter.text(
         """

@@ -37,6 +37,29 @@ Chapter.run("alexnet") { chapter in
             }
             + [["", "total", "", total.grouped, "100%", multiplyAdds.reduce(0, +).grouped]],
         alignments: [.right, .left, .right, .right, .right, .right])
+    // the volumes that flow through it: the input, each convolution's and pooling's output, each dense layer's
+    var volumes = [Volume("input", shape: alexNet.inputShape)!]
+    var counts = (conv: 0, pool: 0, dense: 0)
+    for (layer, shape) in zip(alexNet.layers, try alexNet.layers.chainedShapes(from: alexNet.inputShape)) {
+        let label: String
+        switch layer {
+        case is Conv2D<Float>:
+            counts.conv += 1
+            label = "conv\(counts.conv)"
+        case is Pooling<Float>:
+            counts.pool += 1
+            label = "pool\(counts.pool)"
+        case is Dense<Float>:
+            counts.dense += 1
+            label = "fc\(5 + counts.dense)"
+        default:
+            continue
+        }
+        volumes.append(Volume(label, shape: shape)!)
+    }
+    try chapter.figure(
+        Figure.volumes(name: "architecture", title: "AlexNet, one tower: the volume after each layer", volumes),
+        caption: "Each box is a layer's output, height × width × channels on a square-root scale; the dense layers are bars of 4096, 4096 and 1000")
     let convolutionParameters = zip(alexNet.layers, summary).filter { $0.0 is Conv2D<Float> }.map(\.1.parameters).reduce(0, +)
     let denseParameters = zip(alexNet.layers, summary).filter { $0.0 is Dense<Float> }.map(\.1.parameters).reduce(0, +)
     let convolutionWork = zip(alexNet.layers, multiplyAdds).filter { $0.0 is Conv2D<Float> }.map(\.1).reduce(0, +)
