@@ -53,6 +53,34 @@ Chapter.run("training") { chapter in
          ["test", data.test.count.grouped] + classCounts(data.test.labels)],
         alignments: [.left] + Array(repeating: .right, count: 11))
 
+    chapter.section("Two simple baselines")
+    let nearestNeighbour = try NearestNeighbourClassifier(training: training)
+    let nearestNeighbourAccuracy = try nearestNeighbour.accuracy(on: data.test)
+    chapter.text(
+        """
+        Before any network, the two simple classifiers article 004 describes first give the \
+        networks' accuracy something to beat. The nearest neighbour (k-NN with k = 1) learns \
+        nothing: each test image takes the label of the training image closest to it, measured \
+        as the Euclidean distance between the two rows of 784 pixels. It compares every test \
+        image with all \(training.count.grouped) training images, so a shirt moved by two pixels \
+        is already far from itself. A linear classifier learns one weighted sum of the pixels \
+        per class, a template each image is matched against: here a `Dense(10)` layer and the \
+        softmax with no hidden layer (784-10, \((784 * 10 + 10).grouped) parameters), trained \
+        exactly like the first network below.
+        """)
+    chapter.code(
+        """
+        let nearestNeighbour = try NearestNeighbourClassifier(training: training)
+        let accuracy = try nearestNeighbour.accuracy(on: test)
+        var linear: Model<Float> = try LayerSpecification.classifier(input: "784", layers: [], classes: 10, using: &random)
+        """)
+    chapter.text(
+        """
+        The nearest neighbour classifies \(nearestNeighbourAccuracy.fixed(3)) of the \
+        \(data.test.count.grouped) test images correctly; the linear classifier's accuracy, from \
+        three seeds, is in the table after the first network's.
+        """)
+
     chapter.section("The first network: 784-50-10")
     chapter.text(
         """
@@ -108,6 +136,33 @@ Chapter.run("training") { chapter in
             epochs: quick ? min(experiment.epochs, 2) : experiment.epochs, seed: chapter.options.seed &+ 100 &+ UInt64(index)))
     }
 
+    /// Experiment `index` trained from its three seeds (the chapter's run and two more) for `epochs`:
+    /// the same seeds for any number of epochs, so a longer run continues the shorter one. With
+    /// `layers`, a different network from the same seeds; with `sets`, other training, validation
+    /// and test images (the same images preprocessed).
+    func seedRuns(
+        _ index: Int, epochs: Int, extras: ClosedRange<Int> = 0...2, layers: [String]? = nil,
+        sets: (training: LabeledImages, validation: LabeledImages, test: LabeledImages)? = nil
+    ) throws -> [ClassifierRun] {
+        let experiment = experiments[index]
+        let (trainingSet, validationSet, testSet) = sets ?? (training, validation, data.test)
+        return try extras.map { extra in
+            let seed = extra == 0 ? chapter.options.seed &+ UInt64(index) : chapter.options.seed &+ UInt64(1000 * extra + index)
+            let trainingSeed = extra == 0 ? chapter.options.seed &+ 100 &+ UInt64(index) : seed &+ 100
+            var random = SeededGenerator(seed: seed)
+            let model: Model<Float> = try LayerSpecification.classifier(
+                input: experiment.input, layers: layers ?? experiment.layers, classes: 10, using: &random)
+            return try ClassifierRun.train(
+                "\(experiment.name), seed \(seed), \(epochs) epochs", model: model, training: trainingSet, validation: validationSet, test: testSet,
+                epochs: epochs, seed: trainingSeed)
+        }
+    }
+    func spread(_ values: [Double]) -> Double { values.max()! - values.min()! }
+    func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+    let firstEpochs = quick ? min(experiments[0].epochs, 2) : experiments[0].epochs
+    let firstSeeds = [runs[0].testAccuracy] + (try seedRuns(0, epochs: firstEpochs, extras: 1...2).map(\.testAccuracy))
+    let linearSeeds = try seedRuns(0, epochs: firstEpochs, layers: []).map(\.testAccuracy)
+
     let first = runs[0]
     chapter.text(
         """
@@ -131,6 +186,80 @@ Chapter.run("training") { chapter in
         validation accuracy (\(first.validationAccuracy.fixed(3))) predicted the test accuracy \
         to within \(abs(first.validationAccuracy - first.testAccuracy).fixed(3)): that is what the \
         validation set is for.
+        """)
+    // The baselines against the first network: a difference counts only beyond the seed spread.
+    let linearGap = mean(firstSeeds) - mean(linearSeeds), linearLimit = max(spread(firstSeeds), spread(linearSeeds))
+    let nearestGap = mean(firstSeeds) - nearestNeighbourAccuracy
+    chapter.text(
+        """
+        Against the two baselines, each network from the same three seeds (the chapter's run and \
+        two more; the nearest neighbour has no seed):
+        """)
+    chapter.table(
+        ["classifier", "parameters", "test accuracy", "mean", "spread (max − min)"],
+        [["nearest neighbour (1-NN)", "none (\(training.count.grouped) images kept)", nearestNeighbourAccuracy.fixed(3), nearestNeighbourAccuracy.fixed(3), "no seed"],
+         ["linear: 784-10", (784 * 10 + 10).grouped, linearSeeds.map { $0.fixed(3) }.joined(separator: ", "), mean(linearSeeds).fixed(3),
+          spread(linearSeeds).fixed(3)],
+         ["first network: 784-50-10", first.model.parameterCount.grouped, firstSeeds.map { $0.fixed(3) }.joined(separator: ", "),
+          mean(firstSeeds).fixed(3), spread(firstSeeds).fixed(3)]],
+        alignments: [.left, .right, .right, .right, .right])
+    func verdict(_ gap: Double, _ limit: Double, _ other: String) -> String {
+        abs(gap) > limit
+            ? (gap > 0 ? "beats \(other) by \(gap.fixed(3)), more than the seed spread (\(limit.fixed(3)))"
+                : "falls behind \(other) by \((-gap).fixed(3)), more than the seed spread (\(limit.fixed(3)))")
+            : "is no further from \(other) than the seed spread (\(gap.signed(3)) against \(limit.fixed(3))): no verdict"
+    }
+    chapter.text(
+        """
+        The first network \(verdict(linearGap, linearLimit, "the linear classifier")), and it \
+        \(verdict(nearestGap, spread(firstSeeds), "the nearest neighbour")). A hidden layer of 50 \
+        ReLU units is the whole difference from the linear classifier.
+        """)
+
+    chapter.section("Mean-centring the images")
+    let meanImage = training.meanImage()
+    let centredSets = (training: try training.centred(on: meanImage), validation: try validation.centred(on: meanImage),
+                       test: try data.test.centred(on: meanImage))
+    let centredSeeds = try seedRuns(0, epochs: firstEpochs, sets: centredSets).map(\.testAccuracy)
+    let centringGap = mean(centredSeeds) - mean(firstSeeds), centringLimit = max(spread(centredSeeds), spread(firstSeeds))
+    let centredNearest = try NearestNeighbourClassifier(training: centredSets.training).accuracy(on: centredSets.test)
+    chapter.text(
+        """
+        Article 004 recommends one preprocessing step for images: mean centring, subtracting from \
+        each pixel its mean over all the images, so that every input is spread around 0 instead \
+        of lying in [0, 1]. The mean image is taken from the \(training.count.grouped) training \
+        images only and the same image is subtracted from the validation and test images: a mean \
+        that included them would let the test images shape the inputs the network is trained on, \
+        and the test would no longer measure images the model has never seen. Here the mean \
+        image's pixels go from \(Double(meanImage.elements.min()!).fixed(3)) to \
+        \(Double(meanImage.elements.max()!).fixed(3)), \(Double(meanImage.mean()).fixed(3)) on average.
+        """)
+    chapter.code(
+        """
+        let meanImage = training.meanImage()          // 1 × 784, training images only
+        let centredTraining = try training.centred(on: meanImage)
+        let centredTest = try test.centred(on: meanImage)  // the training mean, not the test's own
+        """)
+    chapter.text(
+        """
+        The first network trained on the centred images from the same three seeds:
+        """)
+    chapter.table(
+        ["784-50-10 on", "test accuracy, 3 seeds", "mean", "spread (max − min)"],
+        [("pixels in [0, 1]", firstSeeds), ("mean-centred pixels", centredSeeds)].map { name, values in
+            [name, values.map { $0.fixed(3) }.joined(separator: ", "), mean(values).fixed(3), spread(values).fixed(3)]
+        },
+        alignments: [.left, .right, .right, .right])
+    chapter.text(
+        """
+        Centring \(abs(centringGap) > centringLimit
+            ? (centringGap > 0 ? "raises the mean test accuracy by \(centringGap.fixed(3)), more than the seed spread (\(centringLimit.fixed(3))): a win here"
+                : "lowers the mean test accuracy by \((-centringGap).fixed(3)), more than the seed spread (\(centringLimit.fixed(3)))")
+            : "moves the mean test accuracy by \(centringGap.signed(3)), no more than the seed spread (\(centringLimit.fixed(3))): no win on these numbers"). \
+        The nearest neighbour is not affected at all: subtracting the same image from both images \
+        leaves the distance between them as it was, and its accuracy on the centred images is \
+        \(centredNearest.fixed(3)) (\(centredNearest == nearestNeighbourAccuracy ? "the same" : "not the same: the distances are rounded Float sums, and a near-tie can go either way")). \
+        The experiments below use the pixels in [0, 1], as the article's Keras code does.
         """)
 
     chapter.section("Tweaking: wide, deep, dropout, more epochs")
@@ -191,27 +320,12 @@ Chapter.run("training") { chapter in
         seed (the initial weights, the order of the batches, the dropout masks)? The four 5-epoch \
         runs again, each from two more seeds:
         """)
-    /// Experiment `index` trained from its three seeds (the chapter's run and two more) for `epochs`:
-    /// the same seeds for any number of epochs, so a longer run continues the shorter one.
-    func seedRuns(_ index: Int, epochs: Int, extras: ClosedRange<Int> = 0...2) throws -> [ClassifierRun] {
-        let experiment = experiments[index]
-        return try extras.map { extra in
-            let seed = extra == 0 ? chapter.options.seed &+ UInt64(index) : chapter.options.seed &+ UInt64(1000 * extra + index)
-            let trainingSeed = extra == 0 ? chapter.options.seed &+ 100 &+ UInt64(index) : seed &+ 100
-            var random = SeededGenerator(seed: seed)
-            let model: Model<Float> = try LayerSpecification.classifier(input: experiment.input, layers: experiment.layers, classes: 10, using: &random)
-            return try ClassifierRun.train(
-                "\(experiment.name), seed \(seed), \(epochs) epochs", model: model, training: training, validation: validation, test: data.test,
-                epochs: epochs, seed: trainingSeed)
-        }
-    }
     var seedAccuracies: [[Double]] = []
     for (index, experiment) in experiments.prefix(4).enumerated() {
         let epochs = quick ? min(experiment.epochs, 2) : experiment.epochs
-        seedAccuracies.append([runs[index].testAccuracy] + (try seedRuns(index, epochs: epochs, extras: 1...2).map(\.testAccuracy)))
+        seedAccuracies.append(
+            index == 0 ? firstSeeds : [runs[index].testAccuracy] + (try seedRuns(index, epochs: epochs, extras: 1...2).map(\.testAccuracy)))
     }
-    func spread(_ values: [Double]) -> Double { values.max()! - values.min()! }
-    func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
     chapter.table(
         ["network", "test accuracy, 3 seeds", "mean", "spread (max − min)"],
         zip(experiments, seedAccuracies).map { experiment, accuracies in
@@ -364,6 +478,28 @@ Chapter.run("training") { chapter in
         corners, textures) once instead of once per pixel. The wider CNN reaches \
         \(widerCNN.testAccuracy.fixed(3)).
         """)
+    if let firstConvolution = articleCNN.model.layers.first as? Conv2D<Float> {
+        // The same seed draws the untrained network, so the filters can be compared with where they started.
+        var startRandom = SeededGenerator(seed: chapter.options.seed &+ 6)
+        let untrained: Model<Float> = try LayerSpecification.classifier(input: experiments[6].input, layers: experiments[6].layers, classes: 10, using: &startRandom)
+        let start = (untrained.layers.first as? Conv2D<Float>)?.weights ?? firstConvolution.weights
+        let moved = try firstConvolution.weights.relativeDistance(to: start)
+        try chapter.figure(
+            Figure.filters(
+                name: "filters", title: "The \(firstConvolution.weights.columns) filters of the article's CNN's first layer after training",
+                of: firstConvolution, columns: 5),
+            caption: "The first convolution's \(firstConvolution.weights.columns) filters of \(firstConvolution.filterSize)×\(firstConvolution.filterSize) weights, "
+                + "each as it lies over the image: black is the most negative weight, white the most positive, mid-grey 0 (one scale for all)")
+        chapter.text(
+            """
+            What did the article's CNN learn in its first layer? Its \(firstConvolution.weights.columns) filters, drawn as \
+            small images: each is the pattern of \(firstConvolution.filterSize)×\(firstConvolution.filterSize) pixels that \
+            makes its feature map brightest. Training moved them by \((100 * moved).fixed(0))% of their \
+            starting size (‖W − W₀‖ / ‖W₀‖, with W₀ the seed's random He weights), after \
+            \(articleCNN.history.count) epochs of \(training.count.grouped) images: \
+            \(moved < 0.5 ? "they are still mostly the random weights they started from, and look like noise. The network reaches its accuracy with filters that a person would not call edge detectors; the clean edge and blob detectors of networks trained for long on large sets need far more training than this" : "a few may show light-dark edges or blobs, but many still look like the noise they started from").
+            """)
+    }
 
     chapter.section("What the best network gets wrong")
     let best = runs.max { $0.testAccuracy < $1.testAccuracy }!
@@ -473,15 +609,20 @@ Chapter.run("training") { chapter in
         """)
 }
 
-/// One panel per run: training and validation accuracy per epoch.
+/// One panel per run: training and validation accuracy per epoch, every panel on the same
+/// accuracy scale (from the lowest value of any run, in tenths, to 1) so that the runs compare
+/// at a glance, with ticks at whole epochs.
 func accuracyPanels(_ runs: [ClassifierRun]) -> Figure {
-    var figure = Figure(name: "accuracy", title: "Accuracy per epoch", xLabel: "", yLabel: "", width: 1200, height: 700)
+    let values: [Double] = runs.flatMap { run in run.history.flatMap { record -> [Double] in [record.accuracy ?? 0, record.validationAccuracy ?? 0] } }
+    let lowest = ((values.min() ?? 0) * 10).rounded(.down) / 10
+    var figure = Figure(name: "accuracy", title: "Accuracy per epoch", xLabel: "", yLabel: "", width: 1400, height: 760)
     figure.panelsPerRow = 4
     figure.panels = runs.enumerated().map { index, run in
         let epochs = run.history.map { Double($0.epoch) }
+        let count = run.history.count
         return Figure(
-            name: "run\(index + 1)", title: run.name.count > 28 ? String(run.name.prefix(26)) + "…" : run.name, xLabel: "epoch", yLabel: "accuracy",
-            xRange: 1...max(2, Double(run.history.count)),
+            name: "run\(index + 1)", title: run.name, xLabel: "epoch", yLabel: "accuracy",
+            xRange: 1...max(2, Double(count)), yRange: lowest...1, xTickStep: count <= 10 ? 1 : count <= 25 ? 5 : 10, yTickStep: 0.1,
             series: [
                 Series("training", x: epochs, y: run.history.map { $0.accuracy ?? 0 }, color: "#1f77b4"),
                 Series("validation", x: epochs, y: run.history.map { $0.validationAccuracy ?? 0 }, color: "#d62728"),

@@ -213,4 +213,22 @@ extension Matrix {
     @inlinable public func converted<Other: MatrixScalar>(to: Other.Type = Other.self) -> Matrix<Other> {
         Matrix<Other>(unchecked: rows, columns, storage.map { Other($0) })
     }
+
+    /// How far this matrix is from `reference`, relative to the reference's size:
+    /// `‖self − reference‖ / ‖reference‖` with Frobenius norms (the square root of the sum of the
+    /// squared elements), summed in Double. How much training moved a layer's weights from their
+    /// starting values, as a fraction of those values.
+    ///
+    /// - Throws: ``ShapeError`` when the shapes differ; ``InvalidArgument`` when `reference` is all zeros.
+    public func relativeDistance(to reference: Matrix) throws -> Double {
+        try checkSameShape(reference, "relativeDistance")
+        var difference = 0.0, size = 0.0
+        for (value, base) in zip(storage, reference.storage) {
+            let d = Double(value) - Double(base), b = Double(base)
+            difference += d * d
+            size += b * b
+        }
+        guard size > 0 else { throw InvalidArgument("relativeDistance: the reference is all zeros, so no relative distance exists") }
+        return (difference / size).squareRoot()
+    }
 }

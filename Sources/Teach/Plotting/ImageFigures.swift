@@ -69,3 +69,40 @@ extension Figure {
         return figure
     }
 }
+
+extension Figure {
+    /// The filters of a convolution on single-channel images, one small grey-scale panel per
+    /// filter (numbered from 1) in rows of `columns`, each `F×F` as it lies over the image (row 0
+    /// at the top). All panels share one scale, symmetric about 0: black is the most negative
+    /// weight of any filter, white the most positive, mid-grey 0, so the filters can be compared.
+    ///
+    /// - Throws: ``InvalidArgument`` when the layer reads more than one channel or `columns` is
+    ///   not positive.
+    public static func filters<Scalar: MatrixScalar>(
+        name: String, title: String, of layer: Conv2D<Scalar>, columns: Int
+    ) throws -> Figure {
+        guard layer.inputShape.channels == 1, columns >= 1 else {
+            throw InvalidArgument(
+                "filters: a convolution on \(layer.inputShape.channels) channels in rows of \(columns); expected single-channel filters and at least one column")
+        }
+        let size = layer.filterSize
+        // Column k of the weights is filter k, row fy·F + fx its weight at (fy, fx).
+        let weights = layer.weights.converted(to: Double.self)
+        let largest = Swift.max(weights.maxMagnitude(), Double.leastNormalMagnitude)
+        let count = weights.columns
+        let rows = (count + columns - 1) / columns
+        var figure = Figure(name: name, title: title, xLabel: "", yLabel: "", width: Swift.max(400, 170 * columns), height: 170 * rows + 60)
+        figure.panelsPerRow = columns
+        figure.panels = try (0..<count).map { k in
+            var panel = try grid(
+                name: "\(name)\(k + 1)", title: String(k + 1), values: weights.columnArray(k), width: size, height: size,
+                lowColor: "#000000", highColor: "#ffffff", valueRange: -largest...largest)
+            panel.xLabel = ""
+            panel.yLabel = ""
+            panel.xTicks = []
+            panel.yTicks = []
+            return panel
+        }
+        return figure
+    }
+}

@@ -189,4 +189,14 @@ func expectClose(_ a: [[Double]], _ b: [[Double]], tolerance: Double = 1e-12, so
             for try await same in group { #expect(same) }
         }
     }
+
+    /// ‖(3.3, 4.4) − (3, 4)‖ / ‖(3, 4)‖ = 0.5 / 5 = 0.1, by hand.
+    @Test func relativeDistanceIsTheDifferencesNormOverTheReferences() throws {
+        let reference = try Matrix<Double>([[3, 4]])
+        #expect(abs(try Matrix<Double>([[3.3, 4.4]]).relativeDistance(to: reference) - 0.1) < 1e-12)
+        #expect(abs(try Matrix<Double>([[6, 8]]).relativeDistance(to: reference) - 1) < 1e-12)
+        #expect(try reference.relativeDistance(to: reference) == 0)
+        #expect(throws: InvalidArgument.self) { try reference.relativeDistance(to: Matrix(rows: 1, columns: 2)) }
+        #expect(throws: ShapeError.self) { try reference.relativeDistance(to: Matrix(rows: 2, columns: 1)) }
+    }
 }
