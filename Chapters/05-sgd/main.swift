@@ -179,4 +179,76 @@ Chapter.run("sgd") { chapter in
         that grows with the learning rate. Article 003's remedy is to lower the learning rate over \
         time. Chapter 6 finds the middle ground: minibatches.
         """)
+
+    chapter.section("One hidden layer can fit any curve")
+    let curve = try SyntheticData.curve("sin(3x)", in: -1...1, count: 64) { Double.sin(3 * $0) }
+    let check = try SyntheticData.curve("sin(3x)", in: -1...1, count: 401) { Double.sin(3 * $0) }
+    let widths = [1, 2, 4, 8, 32]
+    let fitSeeds: [UInt64] = [1, 2, 3]
+    let fitEpochs = chapter.options.quick ? 40 : 200
+    chapter.text(
+        """
+        Article 002 calls neural networks "universal function approximators". The theorem behind \
+        the phrase (Cybenko 1989 for sigmoid units; Hornik 1991 for any bounded, non-constant \
+        activation): a network with one hidden layer and a linear output can approximate any \
+        continuous function on a closed, bounded region as closely as asked, *if the layer has \
+        enough units*. To watch it happen: `sin(3x)` on [−1, 1], \(curve.count) evenly spaced points \
+        (`SyntheticData.curve`), networks 1-w-1 with tanh hidden units and a linear output for \
+        w = \(widths.map(String.init).listed), each trained the same way as above (SGD one record \
+        at a time, η = \(learningRate), records shuffled, \(fitEpochs) epochs) from three random \
+        starts (seeds \(fitSeeds.map(String.init).listed)). The error is the root-mean-square \
+        difference from `sin(3x)` at \(check.count) points of [−1, 1], between the training points too.
+        """)
+    // errors[width][seed], and the fitted curves of the first seed for the figure
+    var fitErrors: [[Double]] = []
+    var fitCurves: [[Double]] = []
+    for width in widths {
+        var errors: [Double] = []
+        for seed in fitSeeds {
+            var fitRandom = SeededGenerator(seed: chapter.options.seed &+ 30 &+ seed)
+            var fit = try Network<Double>(sizes: [1, width, 1], hidden: .tanh, output: .identity, using: &fitRandom)
+            try fit.train(inputs: curve.inputs, targets: curve.targets, learningRate: learningRate, batchSize: 1, epochs: fitEpochs, using: &fitRandom)
+            errors.append(try fit.loss(check.inputs, targets: check.targets, loss: .meanSquaredError).squareRoot())
+            if seed == fitSeeds[0] { fitCurves.append(try fit.predict(check.inputs).elements) }
+        }
+        fitErrors.append(errors)
+    }
+    chapter.table(
+        ["hidden units", "parameters", "RMS error: median (min–max)", "below the narrower width on every seed"],
+        widths.indices.map { i in
+            let e = fitErrors[i].sorted()
+            return [String(widths[i]), String(3 * widths[i] + 1), "\(e[1].fixed(4)) (\(e[0].fixed(4))–\(e[2].fixed(4)))",
+                    i == 0 ? "" : fitErrors[i].max()! < fitErrors[i - 1].min()! ? "yes" : "no (the ranges overlap)"]
+        }, alignments: [.right, .right, .right, .left])
+    let fitColors = ["#fd8d3c", "#e6550d", "#a50f15", "#6a51a3", "#08306b"]
+    try chapter.figure(
+        Figure(
+            name: "universal-approximation", title: "1-w-1 tanh networks fitting sin(3x), seed \(fitSeeds[0])", xLabel: "x", yLabel: "y",
+            xRange: -1...1, yRange: -1.3...1.3,
+            series: [Series("sin(3x)", x: check.inputs.elements, y: check.targets.elements, color: "#000000", lineWidth: 4, dashed: true)]
+                + widths.indices.map { Series("w = \(widths[$0])", x: check.inputs.elements, y: fitCurves[$0], color: fitColors[$0]) }
+                + [Series("training points", x: curve.inputs.elements, y: curve.targets.elements, style: .points, color: "#737373", pointType: 7, pointSize: 0.5)],
+            keyPosition: .outside, width: 950),
+        caption: "The target (dashed) and what each width learned from the same \(fitEpochs) epochs of SGD")
+    let firstOverlap = widths.indices.dropFirst().first { fitErrors[$0].max()! >= fitErrors[$0 - 1].min()! }
+    chapter.text(
+        """
+        One tanh unit is a single S: it rises once and cannot turn back, so its error stays at \
+        \(fitErrors[0].sorted()[1].fixed(3)). Two units can make the hump and the turn, and the error \
+        falls with width\(firstOverlap.map { " as long as the ranges over seeds say it does: up to \(widths[$0 - 1]) units each width beats the one before on every seed; from \(widths[$0 - 1]) to \(widths[$0]) the ranges overlap" } ?? ", each width beating the one before on every seed"). \
+        The widest network's error, \(fitErrors.last!.sorted()[1].fixed(3)), is not zero, and that \
+        is what the theorem does not promise. It says that weights exist that come within any \
+        tolerance; it says nothing about how many units that takes (for wigglier functions, and \
+        for many inputs, it can be enormous) or whether gradient descent will find those weights \
+        in a given number of steps. Here \(fitEpochs) epochs of SGD leave the wide networks short of \
+        what their units could do.
+        """)
+    chapter.sourceNote(
+        """
+        Article 002 says networks "can learn and compute any function". The theorems (G. Cybenko, \
+        "Approximation by superpositions of a sigmoidal function", 1989; K. Hornik, "Approximation \
+        capabilities of multilayer feedforward networks", 1991) say less: any *continuous* \
+        function on a *bounded* region can be *approximated* by a wide enough single hidden layer. \
+        Nothing in them says the weights can be learned.
+        """)
 }

@@ -50,6 +50,18 @@ public struct Dataset: Sendable {
 /// Small problems drawn from a ``SeededGenerator``, the same on every machine for the same seed.
 /// The 2-D ones live in or near the unit square so their decision surfaces can be drawn.
 public enum SyntheticData {
+    /// A function of one variable sampled at `count` evenly spaced points of `range`, both ends
+    /// included: the inputs are the points, the targets `function(x)`, with no noise. A regression
+    /// set for watching a network fit a curve.
+    /// - Throws: ``InvalidArgument`` for fewer than 2 points.
+    public static func curve(
+        _ name: String, in range: ClosedRange<Double>, count: Int, _ function: (Double) -> Double
+    ) throws -> Dataset {
+        guard count >= 2 else { throw InvalidArgument("SyntheticData.curve: count \(count) must be at least 2") }
+        let xs = (0..<count).map { range.lowerBound + (range.upperBound - range.lowerBound) * Double($0) / Double(count - 1) }
+        return try Dataset(name: name, featureNames: ["x"], inputs: Matrix(column: xs), targets: Matrix(column: xs.map(function)))
+    }
+
     /// Two interleaved spirals, `perClass` points each, target 0 and 1: point `i` of class `c` sits
     /// at radius `r = 0.1 + 0.9·i/perClass` and angle `θ = 3π·i/perClass + cπ`, plus Gaussian noise,
     /// mapped from [−1, 1]² to the unit square. Needs hidden layers: no line or simple curve splits it.

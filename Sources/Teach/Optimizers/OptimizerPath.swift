@@ -12,20 +12,27 @@ public struct Surface: Sendable {
     public var value: @Sendable (Double, Double) -> Double
     /// `(∂f/∂x, ∂f/∂y)` at `(x, y)`.
     public var gradient: @Sendable (Double, Double) -> (Double, Double)
+    /// The matrix of second derivatives at `(x, y)`, for Newton's method; `nil` when not given.
+    public var hessian: (@Sendable (Double, Double) -> Hessian)?
 
-    /// A surface from its function and its gradient (which is not checked against the function).
+    /// A surface from its function, its gradient and optionally its Hessian (neither is checked
+    /// against the function).
     public init(
         name: String, value: @escaping @Sendable (Double, Double) -> Double,
-        gradient: @escaping @Sendable (Double, Double) -> (Double, Double)
+        gradient: @escaping @Sendable (Double, Double) -> (Double, Double),
+        hessian: (@Sendable (Double, Double) -> Hessian)? = nil
     ) {
         self.name = name
         self.value = value
         self.gradient = gradient
+        self.hessian = hessian
     }
 
-    /// `f(x, y) = x²/20 + y²`, gradient `(x/10, 2y)`, minimum 0 at the origin.
+    /// `f(x, y) = x²/20 + y²`, gradient `(x/10, 2y)`, Hessian `[[1/10, 0], [0, 2]]` everywhere,
+    /// minimum 0 at the origin.
     public static let elongatedBowl = Surface(
-        name: "x²/20 + y²", value: { x, y in x * x / 20 + y * y }, gradient: { x, y in (x / 10, 2 * y) })
+        name: "x²/20 + y²", value: { x, y in x * x / 20 + y * y }, gradient: { x, y in (x / 10, 2 * y) },
+        hessian: { _, _ in Hessian(xx: 0.1, xy: 0, yy: 2) })
 
     /// The points `optimizer` visits from `start` in `steps` updates, the start first.
     /// - Throws: ``TrainingDiverged`` when a point stops being finite.

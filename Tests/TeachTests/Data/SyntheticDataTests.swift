@@ -81,6 +81,28 @@ import Testing
         #expect(try SyntheticData.circles(perClass: 0, using: &random).targets.shape == Shape(0, 1))
     }
 
+    @Test func curveSamplesEvenlyWithBothEnds() throws {
+        let curve = try SyntheticData.curve("x²", in: -1...1, count: 5) { $0 * $0 }
+        #expect(curve.inputs.elements == [-1, -0.5, 0, 0.5, 1])
+        #expect(curve.targets.elements == [1, 0.25, 0, 0.25, 1])
+        #expect(curve.featureNames == ["x"])
+        #expect(throws: InvalidArgument.self) { try SyntheticData.curve("one", in: 0...1, count: 1) { $0 } }
+    }
+
+    @Test func oneTanhUnitCannotFollowSin3xWhereEightCan() throws {
+        // chapter 5's universal-approximation claim on a short budget: the error falls with width
+        let curve = try SyntheticData.curve("sin(3x)", in: -1...1, count: 64) { Double.sin(3 * $0) }
+        var errors: [Double] = []
+        for width in [1, 8] {
+            var random = SeededGenerator(seed: 5)
+            var network = try Network<Double>(sizes: [1, width, 1], hidden: .tanh, output: .identity, using: &random)
+            try network.train(inputs: curve.inputs, targets: curve.targets, learningRate: 0.05, batchSize: 1, epochs: 150, using: &random)
+            errors.append(try network.loss(curve.inputs, targets: curve.targets, loss: .meanSquaredError).squareRoot())
+        }
+        #expect(errors[0] > 0.15)  // one tanh is a single S: it cannot turn back down at both ends
+        #expect(errors[1] < errors[0] / 2)
+    }
+
     @Test func mismatchedDatasetIsAShapeError() {
         #expect(throws: ShapeError.self) { try Dataset(name: "bad", featureNames: ["a"], inputs: Matrix(rows: 3, columns: 1), targets: Matrix(rows: 2, columns: 1)) }
     }
