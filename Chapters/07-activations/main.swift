@@ -151,6 +151,87 @@ Chapter.run("activations") { chapter in
         whole idea (article 002: "a small slope to keep the updates alive").
         """)
 
+    chapter.section("PReLU: a slope that is learned")
+    let prelu = try PReLU<Double>()
+    chapter.text(
+        """
+        Leaky ReLU fixes the slope for negative inputs at 0.01. The *parametric* ReLU (He et al., \
+        2015) makes that slope `a` a parameter, learned by gradient descent like a weight: \
+        `f(h) = max(0, h) + a·min(0, h)`. The package's `PReLU` follows PyTorch's `nn.PReLU`: one \
+        slope shared by the whole layer (`num_parameters=1`) or one per channel, each starting at \
+        `init=\(prelu.weight[0, 0].fixed(2))`, stored as the parameter `weight`. Backpropagation \
+        needs two derivatives: `∂f/∂h`, 1 for `h > 0` and `a` otherwise, passes the error on as \
+        for any activation; `∂f/∂a = min(0, h)` gives the slope's gradient, summed over every \
+        record and every number that shares the slope. At `a = \(prelu.weight[0, 0].fixed(2))`, \
+        from the layer's own forward and backward passes:
+        """)
+    chapter.table(
+        ["h", "f(h)", "∂f/∂h", "∂f/∂a"],
+        try points.map { h in
+            let x = Matrix<Double>(row: [h])
+            let gradients = try prelu.gradients(at: x, outputGradient: Matrix(row: [1]))
+            return [h.fixed(1), try prelu(x)[0, 0].fixed(4), gradients.input[0, 0].fixed(4), gradients.weight[0, 0].fixed(4)]
+        })
+    let fitSeeds = (0..<5).map { chapter.options.seed &+ 20 &+ UInt64($0) }
+    let units: [AbsoluteValueFit.Unit] = [.prelu, .relu, .leakyReLU]
+    let fits = try units.map { unit in try fitSeeds.map { try AbsoluteValueFit.run(unit, seed: $0) } }
+    let slopes = fits[0].map { $0.slope! }
+    chapter.text(
+        """
+        Does the slope learn? A task that needs a negative slope: fit `|x|` on \(AbsoluteValueFit.pointCount) \
+        points of [\(AbsoluteValueFit.inputRange.lowerBound.fixed(0)), \(AbsoluteValueFit.inputRange.upperBound.fixed(0))] \
+        with the smallest network there is, one unit, the activation, and one output \
+        (`y = v·f(w·x + b) + c`, Adam with learning rate \(AbsoluteValueFit.learningRate.fixed(2)), \
+        minibatches of \(AbsoluteValueFit.batchSize), \
+        \(fits[0][0].slopeByEpoch.count) epochs). With PReLU it computes `|x|` exactly when `a = −1` \
+        (and `v·w = 1`, `b = c = 0`); ReLU and leaky ReLU, whose slopes are fixed, can only fit one \
+        arm of the V and a straight line for the other. Over \(fitSeeds.count) seeds (each its own \
+        data, weights and shuffling), the mean squared error after training and the learned `a`:
+        """)
+    // the first epoch after which the slope stays within 0.01 of −1
+    let settled = fits[0].map { fit in (fit.slopeByEpoch.lastIndex { abs($0 + 1) >= 0.01 } ?? -1) + 2 }
+    chapter.table(
+        ["seed"] + units.map { "error, \($0)" } + ["learned a", "a within 0.01 of −1 from epoch"],
+        fitSeeds.indices.map { i in
+            [String(fitSeeds[i])] + units.indices.map { fits[$0][i].loss.scientific(2) } + [slopes[i].signed(4), String(settled[i])]
+        })
+    let slowest = settled.indices.max { settled[$0] < settled[$1] }!
+    let preluWorst = fits[0].map(\.loss).max()!, fixedBest = fits[1...].flatMap { $0.map(\.loss) }.min()!
+    chapter.text(
+        """
+        From \(prelu.weight[0, 0].fixed(2)) the slope travels to between \(slopes.min()!.signed(4)) and \(slopes.max()!.signed(4)), \
+        and PReLU's largest error over the seeds, \(preluWorst.scientific(2)), is \
+        \(preluWorst < fixedBest ? "below the smallest of ReLU's and leaky ReLU's, \(fixedBest.scientific(2)): the gap is far wider than the spread between seeds" : "not below the smallest of ReLU's and leaky ReLU's, \(fixedBest.scientific(2)): over these seeds the learned slope does not win")\
+        . Most seeds settle within \(settled.sorted()[settled.count / 2]) epochs (the median); seed \
+        \(fitSeeds[slowest]) takes \(settled[slowest]): its slope first stops near 0, where the network \
+        sits on the same one-armed fit as ReLU and the slope's gradient is small, and only later \
+        escapes to −1. The figure shows the learned function beside the fixed ones, and the slope \
+        epoch by epoch:
+        """)
+    let learned = slopes[0]
+    var preluFigure = Figure(name: "prelu", title: "PReLU", xLabel: "", yLabel: "")
+    let preluGrid = grid.map { $0 / 2 }
+    preluFigure.panels = [
+        Figure(
+            name: "function", title: "f(h) = max(0, h) + a·min(0, h)", xLabel: "weighted sum h", yLabel: "f(h)", yRange: -1...3,
+            series: [
+                Series("ReLU (a = 0)", x: preluGrid, y: preluGrid.map { max(0, $0) }, color: colors[3]),
+                Series("leaky ReLU (a = 0.01)", x: preluGrid, y: preluGrid.map { Activation.leakyReLU()($0) }, color: colors[4], dashed: true),
+                Series("PReLU at the start (a = \(prelu.weight[0, 0].fixed(2)))", x: preluGrid, y: try prelu(Matrix(row: preluGrid)).elements, color: colors[1]),
+                Series("PReLU learned (a = \(learned.signed(3)))", x: preluGrid, y: preluGrid.map { max(0, $0) + learned * min(0, $0) }, color: colors[2]),
+            ], keyPosition: .topLeft),
+        Figure(
+            name: "slope", title: "The learned slope a, epoch by epoch", xLabel: "epoch", yLabel: "a",
+            yRange: (fits[0].flatMap(\.slopeByEpoch).min()! - 0.1)...(fits[0].flatMap(\.slopeByEpoch).max()! + 0.3),
+            series: zip(fitSeeds, zip(fits[0], ["#08306b", "#a50f15", "#238b45", "#d94801", "#6a51a3"])).map { seed, pair in
+                Series("seed \(seed)", y: pair.0.slopeByEpoch, color: pair.1, lineWidth: 1.5)
+            },
+            keyPosition: .topRight),
+    ]
+    preluFigure.width = 1200
+    preluFigure.height = 480
+    try chapter.figure(preluFigure, caption: "PReLU before and after learning its slope on |x|, and the slope during training (one line per seed)")
+
     chapter.section("Softmax: scores to probabilities")
     chapter.text(
         """

@@ -1,4 +1,5 @@
 // Chapter 8: weight initialization (articles 001, 003 and 004).
+import Foundation
 import Teach
 
 Chapter.run("initializers") { chapter in
@@ -131,7 +132,13 @@ Chapter.run("initializers") { chapter in
         variance `1/n_in` to pass the signal on at the same size (Xavier), and twice that for \
         ReLU, which zeroes half of it (He).
         """)
-    struct Run { var statistics: [ActivationStatistics] }
+    let histogramLayers = [1, 3, 5, 7, 10].filter { $0 <= layers }
+    struct Run {
+        var network: [Dense<Double>]
+        var statistics: [ActivationStatistics]
+        /// The outputs of the layers in `histogramLayers`, for the histograms further down.
+        var outputs: [Matrix<Double>]
+    }
     var runs: [Activation: [Run]] = [:]
     for activation in [Activation.tanh, .relu] {
         for initializer in candidates {
@@ -139,8 +146,9 @@ Chapter.run("initializers") { chapter in
             let network = try (0..<layers).map { _ in
                 try Dense<Double>(inputs: units, units: units, activation: activation, initializer: initializer, using: &random)
             }
-            let outputs = try network.forwardAll(inputs).dropFirst()
-            runs[activation, default: []].append(Run(statistics: outputs.map(ActivationStatistics.init)))
+            let outputs = Array(try network.forwardAll(inputs).dropFirst())
+            runs[activation, default: []].append(
+                Run(network: network, statistics: outputs.map(ActivationStatistics.init), outputs: histogramLayers.map { outputs[$0 - 1] }))
         }
     }
     let depth = (1...layers).map(Double.init)
@@ -214,5 +222,193 @@ Chapter.run("initializers") { chapter in
         truncated normal redraws some numbers, so its pattern differs.) All zeros is the \
         degenerate case: every output of every layer is 0, so every ReLU unit is dead and every \
         gradient below the output is 0.
+        """)
+
+    chapter.text(
+        """
+        The standard deviations hide the shape of the signal. Histograms of the outputs of layers \
+        \(histogramLayers.map(String.init).joined(separator: ", ")) show it, for the four random \
+        initializers (CS231n draws the same picture). With tanh the outputs live in (−1, 1), and \
+        each panel shows where they fall; with ReLU a share of the outputs is exactly 0 and the rest \
+        can be any size, so its panels show the positive outputs on a logarithmic axis, \
+        `log₁₀ a`, where a signal that shrinks or grows by a constant factor per layer moves left \
+        or right by a constant step.
+        """)
+    let shownInitializers = [1, 3, 4, 2]  // small Gaussian, Xavier, He, truncated normal with std 1
+    let layerColors = ["#fdb863", "#f08a24", "#d94801", "#8c2d04", "#3f007d"]
+    var histogramFigure = Figure(
+        name: "layer-histograms", title: "Outputs of layers \(histogramLayers.map(String.init).joined(separator: ", ")), \(records) records",
+        xLabel: "", yLabel: "")
+    for activation in [Activation.tanh, .relu] {
+        for (column, index) in shownInitializers.enumerated() {
+            let run = runs[activation]![index]
+            let series: [Series]
+            let xLabel: String, xRange: ClosedRange<Double>
+            if activation == .tanh {
+                xRange = -1...1
+                xLabel = "output a"
+                series = try zip(histogramLayers, zip(run.outputs, layerColors)).map { layer, pair in
+                    try Histogram(pair.0.elements, bins: 40, range: xRange).series("layer \(layer)", color: pair.1)
+                }
+            } else {
+                let logs = run.outputs.map { $0.elements.filter { $0 > 0 }.map { log10($0) } }
+                let all = logs.flatMap { $0 }
+                xRange = (all.min()! - 0.5).rounded(.down)...(all.max()! + 0.5).rounded(.up)
+                xLabel = "log₁₀ of a positive output a"
+                series = try zip(histogramLayers, zip(run.outputs, zip(logs, layerColors))).map { layer, pair in
+                    // shares of all the layer's outputs, so the zeros are the area missing below 1
+                    let histogram = try Histogram(pair.1.0, bins: 40, range: xRange)
+                    let scale = Double(pair.1.0.count) / Double(pair.0.count)
+                    var scaled = histogram
+                    scaled.fractions = histogram.fractions.map { $0 * scale }
+                    return scaled.series("layer \(layer)", color: pair.1.1)
+                }
+            }
+            histogramFigure.panels.append(
+                Figure(
+                    name: "\(activation)-\(index)", title: "\(activation), \(candidates[index])", xLabel: xLabel,
+                    yLabel: column == 0 ? "share of the layer's outputs" : "", xRange: xRange, series: series,
+                    keyPosition: column == 0 && activation == .tanh ? .topLeft : .none))
+        }
+    }
+    histogramFigure.panelsPerRow = shownInitializers.count
+    histogramFigure.width = 1600
+    histogramFigure.height = 820
+    try chapter.figure(
+        histogramFigure,
+        caption: "Each layer's outputs under each initializer: tanh above, ReLU (positive outputs, log scale) below")
+    chapter.text("The numbers behind the histograms: each layer's standard deviation, and how much of the last layer sits near 0 or beyond ±0.99:")
+    func lastLayerShare(_ activation: Activation, _ index: Int, _ test: (Double) -> Bool) -> String {
+        let last = runs[activation]![index].outputs.last!.elements
+        return String(format: "%.1f%%", 100 * Double(last.filter(test).count) / Double(last.count))
+    }
+    chapter.table(
+        ["activation", "initializer"] + histogramLayers.map { "std, layer \($0)" } + ["|a| < 0.01, layer \(layers)", "|a| > 0.99, layer \(layers)"],
+        [Activation.tanh, .relu].flatMap { activation in
+            shownInitializers.map { index in
+                ["\(activation)", "\(candidates[index])"]
+                    + histogramLayers.map { runs[activation]![index].statistics[$0 - 1].standardDeviation.scientific(2) }
+                    + [lastLayerShare(activation, index) { abs($0) < 0.01 }, lastLayerShare(activation, index) { abs($0) > 0.99 }]
+            }
+        })
+    chapter.text(
+        """
+        Read across a row of panels. With tanh, the small Gaussian's outputs collapse onto 0 layer \
+        by layer (in layer \(layers), \(lastLayerShare(.tanh, 1) { abs($0) < 0.01 }) of them are within \
+        0.01 of it), and the truncated normal's pile up at ±1 from the first layer on \
+        (\(lastLayerShare(.tanh, 2) { abs($0) > 0.99 }) saturated in layer \(layers)): the two ways a \
+        tanh network stops passing gradients back. Xavier's outputs narrow slowly towards 0; He's, \
+        twice the variance, spread almost evenly over (−1, 1). With ReLU each too-small or too-large \
+        layer shifts the whole positive histogram by the same step on the log axis, left for the \
+        small Gaussian and Xavier, right for the truncated normal, \
+        \(runs[.relu]![2].statistics[layers - 1].standardDeviation.scientific(1)) by layer \(layers); \
+        He's histograms lie on top of each other: the signal keeps its size however deep it goes.
+        """)
+
+    chapter.section("Exploding gradients beside vanishing ones")
+    var gradientRandom = SeededGenerator(seed: chapter.options.seed &+ 6)
+    // a part of the records is enough for the sizes of the gradients, and keeps the run short
+    let gradientRecords = records / 5
+    let gradientInputs = try inputs.gatherRows(0..<gradientRecords)
+    let outputGradient = Matrix<Double>.gaussian(rows: gradientRecords, columns: units, using: &gradientRandom)
+    let flowInitializers = [1, 3, 4, 2]
+    var flows: [Activation: [GradientFlow]] = [:]
+    for activation in [Activation.tanh, .relu] {
+        flows[activation] = try flowInitializers.map { index in
+            try GradientFlow(runs[activation]![index].network, inputs: gradientInputs, outputGradient: outputGradient)
+        }
+    }
+    chapter.text(
+        """
+        The same networks, now backwards, for the first \(gradientRecords) records. Chapter 4's \
+        backward pass, from a gradient `∂E/∂a` at the last layer's outputs (here \(gradientRecords)×\(units) \
+        standard-normal numbers, as if from some loss), \
+        goes down the layers in two steps each: it multiplies by the activation's derivative, \
+        `δ_l = ∂E/∂a_l ⊙ f'(h_l)`, then by the layer's weights, `∂E/∂a_(l−1) = δ_l · W_lᵀ`, and on \
+        the way it gives each layer its weight gradient `∂E/∂W_l = a_(l−1)ᵀ · δ_l`. `GradientFlow` \
+        records the size (the Frobenius norm, `√Σ m_ij²`) of the gradient arriving at each layer's \
+        outputs, and how much each of the two steps changes it:
+        """)
+    var gradientFigure = Figure(
+        name: "gradient-norms", title: "Size of the gradient arriving at each layer, one backward pass", xLabel: "layer",
+        yLabel: "‖∂E/∂a‖ (log scale)")
+    gradientFigure.panels = [Activation.tanh, .relu].map { activation in
+        Figure(
+            name: "\(activation)", title: "\(activation)", xLabel: "layer (the backward pass runs from \(layers) down to 1)",
+            yLabel: "‖∂E/∂a‖ (log scale)", xRange: 1...Double(layers), xTickStep: 1, logScaleY: true,
+            series: zip(flowInitializers, flows[activation]!).map { index, flow in
+                Series(
+                    "\(candidates[index])", x: depth, y: flow.layers.map(\.outputGradientNorm), style: .linesPoints, color: colors[index],
+                    pointType: 7)
+            }, keyPosition: .topRight)
+    }
+    gradientFigure.width = 1200
+    try chapter.figure(gradientFigure, caption: "Vanishing (small weights) and exploding (large weights) gradients, tanh and ReLU")
+    chapter.table(
+        ["activation", "initializer", "σ_w·√n (layer 1's weights)", "weights' factor per layer", "derivative's factor per layer",
+         "‖∂E/∂a‖, layer \(layers)", "‖∂E/∂a‖, layer 1", "‖∂E/∂W‖, layer \(layers)", "‖∂E/∂W‖, layer 1"],
+        [Activation.tanh, .relu].flatMap { activation in
+            zip(flowInitializers, flows[activation]!).map { index, flow in
+                let scale = ActivationStatistics(runs[activation]![index].network[0].weights).standardDeviation * Double(units).squareRoot()
+                return ["\(activation)", "\(candidates[index])", scale.fixed(3), flow.meanWeightFactor.fixed(3),
+                        flow.meanDerivativeFactor.fixed(3), flow.layers[layers - 1].outputGradientNorm.scientific(1),
+                        flow.layers[0].outputGradientNorm.scientific(1), flow.layers[layers - 1].weightGradientNorm.scientific(1),
+                        flow.layers[0].weightGradientNorm.scientific(1)]
+            }
+        })
+    let tanhFlows = flows[.tanh]!, reluFlows = flows[.relu]!
+    let largestDerivative = [tanhFlows, reluFlows].flatMap { $0.flatMap { $0.layers.map(\.derivativeFactor) } }.max()!
+    let truncatedStd = ActivationStatistics(runs[.relu]![2].network[0].weights).standardDeviation
+    func product(_ flow: GradientFlow) -> String { (flow.meanWeightFactor * flow.meanDerivativeFactor).fixed(2) }
+    chapter.text(
+        """
+        The factors are per layer (geometric means over the \(layers) layers). The weights multiply \
+        the gradient by about `σ_w·√n`, the standard deviation of the weights times the square root \
+        of the number of units: \(reluFlows[0].meanWeightFactor.fixed(3)) per layer for the small \
+        Gaussian, \(reluFlows[3].meanWeightFactor.fixed(1)) for the truncated normal with std 1 \
+        (whose draws have a standard deviation of \(truncatedStd.fixed(2)), not 1). The activation's \
+        derivative never multiplies it by more than 1 (the largest factor in any layer is \
+        \(largestDerivative.fixed(4)), tanh's with small weights, whose sums stay where its slope is \
+        nearly 1): tanh's slope is at most 1, ReLU's is 0 or 1 and passes about \
+        `√½ ≈ \(reluFlows[2].meanDerivativeFactor.fixed(2))` of the gradient's size because half the \
+        units are off. So with small weights the gradient *vanishes* on the way down, shrinking by \
+        \(tanhFlows[0].meanWeightFactor.fixed(2)) × \(tanhFlows[0].meanDerivativeFactor.fixed(2)) per \
+        layer with tanh, from \(tanhFlows[0].layers[layers - 1].outputGradientNorm.scientific(1)) \
+        arriving at layer \(layers) to \(tanhFlows[0].layers[0].outputGradientNorm.scientific(1)) at \
+        layer 1. With large weights it *explodes*: with ReLU each layer multiplies it by \
+        \(reluFlows[3].meanWeightFactor.fixed(1)) × \(reluFlows[3].meanDerivativeFactor.fixed(2)), to \
+        \(reluFlows[3].layers[0].outputGradientNorm.scientific(1)) at layer 1. tanh's saturated \
+        units damp it (derivative factor \(tanhFlows[3].meanDerivativeFactor.fixed(2))), yet the \
+        weights win and it still grows to \(tanhFlows[3].layers[0].outputGradientNorm.scientific(1)). \
+        Xavier (for tanh) and He (for ReLU) keep the product of the two factors near 1 \
+        (\(product(tanhFlows[1])) and \(product(reluFlows[2])) per layer), and the gradient arrives at \
+        layer 1 at about the size it left layer \(layers) \
+        (\(tanhFlows[1].layers[0].outputGradientNorm.scientific(1)) and \(reluFlows[2].layers[0].outputGradientNorm.scientific(1))).
+        """)
+    chapter.text(
+        """
+        The weight gradients tell the same story in their own way. `∂E/∂W_l` multiplies the \
+        gradient arriving from above by the signal arriving from below, and with ReLU the two change \
+        by the same factors in opposite directions: every layer's weight gradient has about the same \
+        size, tiny for the small Gaussian (\(reluFlows[0].layers[0].weightGradientNorm.scientific(1))) \
+        and enormous for the truncated normal (\(reluFlows[3].layers[0].weightGradientNorm.scientific(1))): \
+        one step of gradient descent then either does nothing or throws the weights far away. With \
+        tanh and large weights the signal cannot grow past ±1, so the weight gradients themselves \
+        explode towards the first layer, from \(tanhFlows[3].layers[layers - 1].weightGradientNorm.scientific(1)) \
+        at layer \(layers) to \(tanhFlows[3].layers[0].weightGradientNorm.scientific(1)) at layer 1. \
+        Gradient clipping (chapter 10) caps the size of the step; a good initialization avoids the \
+        problem at the start.
+        """)
+    chapter.sourceNote(
+        """
+        Article 001 describes the exploding gradient as the case "where the gradient of the \
+        activation function is too large". The activations it discusses cannot do that: the slope of \
+        tanh is at most 1, ReLU's and leaky ReLU's 1, the sigmoid's 1/4, so the derivative step of \
+        the backward pass can only keep or shrink the gradient (the derivative factors above never \
+        exceed 1). A gradient explodes because it is multiplied by one weight matrix per layer, each \
+        scaling it by about `σ_w·√n`: weights too large for the number of units they connect, \
+        compounded over the depth of the network (or over the time steps of a recurrent network, \
+        which multiplies by the same matrix again and again). The remedies follow from that cause: \
+        smaller weights at the start (Xavier, He), and clipping the gradient's norm.
         """)
 }

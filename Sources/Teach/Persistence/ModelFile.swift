@@ -13,7 +13,7 @@ import Foundation
 ///
 /// **Layers.** Each entry has a `kind` and the layer's settings; each layer's documentation says
 /// what its kind stores (``Dense``, ``Conv2D``, ``Pooling``, ``ZeroPadding``, ``Flatten``,
-/// ``BatchNorm``, ``LayerNorm``, ``Embedding``, ``Dropout``, ``ActivationLayer``, ``Softmax``, and the blocks ``Sequential``,
+/// ``BatchNorm``, ``LayerNorm``, ``Embedding``, ``Dropout``, ``ActivationLayer``, ``PReLU``, ``Softmax``, and the blocks ``Sequential``,
 /// ``Residual`` and ``Frozen``, whose entries hold their layers' entries). Layer `i`'s tensors are
 /// named `layers.i.weight`, `layers.i.bias`, …; a layer inside a block adds its place in the block:
 /// `layers.3.layers.0.weight`, `layers.2.body.1.bias`. An `input_shape` is
@@ -56,7 +56,7 @@ public enum ModelFile {
             LayerKind(ActivationLayer<Scalar>.self), LayerKind(Conv2D<Scalar>.self), LayerKind(Pooling<Scalar>.self),
             LayerKind(ZeroPadding<Scalar>.self), LayerKind(Flatten<Scalar>.self), LayerKind(Softmax<Scalar>.self),
             LayerKind(Sequential<Scalar>.self), LayerKind(Residual<Scalar>.self), LayerKind(Frozen<Scalar>.self),
-            LayerKind(Embedding<Scalar>.self), LayerKind(LayerNorm<Scalar>.self),
+            LayerKind(Embedding<Scalar>.self), LayerKind(LayerNorm<Scalar>.self), LayerKind(PReLU<Scalar>.self),
         ]
     }
 }
