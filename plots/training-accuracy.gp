@@ -1,7 +1,7 @@
 # Accuracy per epoch
 # Written by Teach. Draw it again from the package's root with: gnuplot <this file>
 set encoding utf8
-set terminal pngcairo size 1200,700 noenhanced font 'DejaVu Sans,11'
+set terminal pngcairo size 1400,760 noenhanced font 'DejaVu Sans,11'
 set output 'plots/training-accuracy.png'
 set multiplot layout 2,4 title 'Accuracy per epoch'
 reset
@@ -9,6 +9,9 @@ set title '784-50-10'
 set xlabel 'epoch'
 set ylabel 'accuracy'
 set xrange [1:5]
+set yrange [0.1:1]
+set xtics 1
+set ytics 0.1
 set grid lc rgb '#dddddd'
 set key bottom right
 $p0data0 << EOD
@@ -32,6 +35,9 @@ set title 'wide: 784-500-10'
 set xlabel 'epoch'
 set ylabel 'accuracy'
 set xrange [1:5]
+set yrange [0.1:1]
+set xtics 1
+set ytics 0.1
 set grid lc rgb '#dddddd'
 set key bottom right
 $p1data0 << EOD
@@ -55,6 +61,9 @@ set title 'deep: 5 × 50'
 set xlabel 'epoch'
 set ylabel 'accuracy'
 set xrange [1:5]
+set yrange [0.1:1]
+set xtics 1
+set ytics 0.1
 set grid lc rgb '#dddddd'
 set key bottom right
 $p2data0 << EOD
@@ -78,6 +87,9 @@ set title 'deep, dropout 0.2'
 set xlabel 'epoch'
 set ylabel 'accuracy'
 set xrange [1:5]
+set yrange [0.1:1]
+set xtics 1
+set ytics 0.1
 set grid lc rgb '#dddddd'
 set key bottom right
 $p3data0 << EOD
@@ -101,6 +113,9 @@ set title 'deep, dropout 0.2, 50 epochs'
 set xlabel 'epoch'
 set ylabel 'accuracy'
 set xrange [1:50]
+set yrange [0.1:1]
+set xtics 10
+set ytics 0.1
 set grid lc rgb '#dddddd'
 set key bottom right
 $p4data0 << EOD
@@ -210,10 +225,13 @@ EOD
 plot $p4data0 using 1:2 with lines lc rgb '#1f77b4' lw 2 title 'training', \
      $p4data1 using 1:2 with lines lc rgb '#d62728' lw 2 title 'validation'
 reset
-set title 'deep and wide: 5 × 500, dr…'
+set title 'deep and wide: 5 × 500, dropout 0.2, 25 epochs'
 set xlabel 'epoch'
 set ylabel 'accuracy'
 set xrange [1:25]
+set yrange [0.1:1]
+set xtics 5
+set ytics 0.1
 set grid lc rgb '#dddddd'
 set key bottom right
 $p5data0 << EOD
@@ -277,6 +295,9 @@ set title 'the article''s CNN'
 set xlabel 'epoch'
 set ylabel 'accuracy'
 set xrange [1:5]
+set yrange [0.1:1]
+set xtics 1
+set ytics 0.1
 set grid lc rgb '#dddddd'
 set key bottom right
 $p6data0 << EOD
@@ -300,6 +321,9 @@ set title 'a wider CNN'
 set xlabel 'epoch'
 set ylabel 'accuracy'
 set xrange [1:10]
+set yrange [0.1:1]
+set xtics 1
+set ytics 0.1
 set grid lc rgb '#dddddd'
 set key bottom right
 $p7data0 << EOD

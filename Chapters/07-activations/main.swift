@@ -208,6 +208,9 @@ Chapter.run("activations") { chapter in
         escapes to −1. The figure shows the learned function beside the fixed ones, and the slope \
         epoch by epoch:
         """)
+    // not every start escapes: seed 2 is one that stays on the one-armed fit
+    let stuck = try AbsoluteValueFit.run(.prelu, seed: 2), stuckReLU = try AbsoluteValueFit.run(.relu, seed: 2)
+    let stays = abs(stuck.slope! + 1) > 0.5
     let learned = slopes[0]
     var preluFigure = Figure(name: "prelu", title: "PReLU", xLabel: "", yLabel: "")
     let preluGrid = grid.map { $0 / 2 }
@@ -231,6 +234,17 @@ Chapter.run("activations") { chapter in
     preluFigure.width = 1200
     preluFigure.height = 480
     try chapter.figure(preluFigure, caption: "PReLU before and after learning its slope on |x|, and the slope during training (one line per seed)")
+    chapter.text(
+        stays
+            ? """
+            Not every start gets there. From seed 2 the slope stops at \(stuck.slope!.signed(4)) and stays: \
+            the fit keeps one arm, with an error of \(stuck.loss.scientific(2)) against ReLU's \
+            \(stuckReLU.loss.scientific(2)) from the same seed. A learnable slope makes `|x|` reachable, not \
+            certain: gradient descent settles in the minimum nearest its start (chapter 9).
+            """
+            : """
+            From seed 2 as well the slope reaches \(stuck.slope!.signed(4)) (error \(stuck.loss.scientific(2))).
+            """)
 
     chapter.section("Softmax: scores to probabilities")
     chapter.text(

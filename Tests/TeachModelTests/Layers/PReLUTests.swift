@@ -83,9 +83,9 @@ import Testing
         var float = try PReLU<Float>(parameterCount: 3)
         float.weight = try Matrix([[0.1, -0.4, 0.7]])
         let yDouble = try double.forward(x, mode: .training, using: &random)
-        let yFloat = try float.forward(x.map { Float($0) }, mode: .training, using: &random)
+        let yFloat = try float.forward(x.converted(to: Float.self), mode: .training, using: &random)
         let dDouble = try double.backward(outputGradient: g, needsInputGradient: true)
-        let dFloat = try float.backward(outputGradient: g.map { Float($0) }, needsInputGradient: true)
+        let dFloat = try float.backward(outputGradient: g.converted(to: Float.self), needsInputGradient: true)
         for (a, b) in zip(yDouble.elements, yFloat.elements) { #expect(abs(a - Double(b)) < 1e-6) }
         for (a, b) in zip(dDouble.input.elements, dFloat.input.elements) { #expect(abs(a - Double(b)) < 1e-6) }
         for (a, b) in zip(dDouble.parameters[0].elements, dFloat.parameters[0].elements) { #expect(abs(a - Double(b)) < 1e-5) }
@@ -112,15 +112,19 @@ import Testing
     @Test func aDoubleModelFileKeepsTheSlopes() throws { try roundTrip(Double.self) }
 
     /// Chapter 7's experiment: one unit, then PReLU, then one output, fitted to `|x|`, which needs
-    /// `a = −1`; the slope gets there from its start at 0.25.
+    /// `a = −1`. From the chapter's seeds 62 (quickly) and 65 (after a long stop near 0) the slope
+    /// gets there from its start at 0.25, where ReLU cannot fit; from seed 2, as the chapter says,
+    /// it stays on the one-armed fit, no better than ReLU.
     @Test func learnsTheSlopeOfTheAbsoluteValue() throws {
-        for seed: UInt64 in [1, 2, 3] {
+        for seed: UInt64 in [62, 65] {
             let fit = try AbsoluteValueFit.run(.prelu, seed: seed)
-            #expect(abs(fit.slope! + 1) < 0.02, "seed \(seed): a = \(fit.slope!)")
-            #expect(fit.loss < 1e-3, "seed \(seed): loss \(fit.loss)")
+            #expect(abs(fit.slope! + 1) < 0.01, "seed \(seed): a = \(fit.slope!)")
+            #expect(fit.loss < 1e-6, "seed \(seed): loss \(fit.loss)")
             let relu = try AbsoluteValueFit.run(.relu, seed: seed)
             #expect(relu.slope == nil)
             #expect(relu.loss > 0.05, "seed \(seed): ReLU loss \(relu.loss)")
         }
+        let stuck = try AbsoluteValueFit.run(.prelu, seed: 2), relu = try AbsoluteValueFit.run(.relu, seed: 2)
+        #expect(stuck.slope! > 0 && stuck.loss > 0.05 && stuck.loss > relu.loss / 2, "seed 2: a = \(stuck.slope!), loss \(stuck.loss)")
     }
 }

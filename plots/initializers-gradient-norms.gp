@@ -1,0 +1,132 @@
+# Size of the gradient arriving at each layer, one backward pass
+# Written by Teach. Draw it again from the package's root with: gnuplot <this file>
+set encoding utf8
+set terminal pngcairo size 1200,560 noenhanced font 'DejaVu Sans,11'
+set output 'plots/initializers-gradient-norms.png'
+set multiplot layout 1,2 title 'Size of the gradient arriving at each layer, one backward pass'
+reset
+set title 'tanh'
+set xlabel 'layer (the backward pass runs from 10 down to 1)'
+set ylabel '‖∂E/∂a‖ (log scale)'
+set xrange [1:10]
+set xtics 1
+set logscale y
+set format y '%g'
+set grid lc rgb '#dddddd'
+set key top right
+$p0data0 << EOD
+1 0.0002231863360160349
+2 0.001007725880576874
+3 0.004461238034028875
+4 0.020026738489063646
+5 0.08937292939674496
+6 0.3979028115526412
+7 1.7846840542340654
+8 7.937226081271018
+9 35.50772046700785
+10 158.11247677576483
+EOD
+$p0data1 << EOD
+1 62.60035112095474
+2 79.15492500693955
+3 92.42215064259504
+4 104.60471364462106
+5 115.14092539546004
+6 124.4833578060161
+7 134.02602471580371
+8 142.16791451974862
+9 150.9210469994576
+10 158.11247677576483
+EOD
+$p0data2 << EOD
+1 210.0815732215778
+2 222.39553190535824
+3 222.45249766312978
+4 214.73095855991116
+5 206.87564801565821
+6 194.92144517467358
+7 184.28641568604246
+8 174.64264752309865
+9 167.21650660730214
+10 158.11247677576483
+EOD
+$p0data3 << EOD
+1 6469895.905449807
+2 1994328.0769079446
+3 613361.8582735583
+4 190857.72337871447
+5 58385.642760341005
+6 17062.719189155898
+7 5262.306112106397
+8 1647.9141281421958
+9 499.08204466620305
+10 158.11247677576483
+EOD
+plot $p0data0 using 1:2 with linespoints lc rgb '#a50f15' lw 2 pt 7 ps 1.2 title 'Gaussian (std 0.01)', \
+     $p0data1 using 1:2 with linespoints lc rgb '#238b45' lw 2 pt 7 ps 1.2 title 'Xavier', \
+     $p0data2 using 1:2 with linespoints lc rgb '#08306b' lw 2 pt 7 ps 1.2 title 'He', \
+     $p0data3 using 1:2 with linespoints lc rgb '#d94801' lw 2 pt 7 ps 1.2 title 'truncated normal (std 1.0)'
+reset
+set title 'ReLU'
+set xlabel 'layer (the backward pass runs from 10 down to 1)'
+set ylabel '‖∂E/∂a‖ (log scale)'
+set xrange [1:10]
+set xtics 1
+set logscale y
+set format y '%g'
+set grid lc rgb '#dddddd'
+set key top right
+$p1data0 << EOD
+1 9.324449007187072e-06
+2 5.9691228475373306e-05
+3 0.0003766413337674906
+4 0.002390623436501382
+5 0.015028159111693603
+6 0.09400766591332972
+7 0.5920641178848529
+8 3.8488098979906433
+9 24.13973899501627
+10 158.11247677576483
+EOD
+$p1data1 << EOD
+1 6.672032586496242
+2 9.550596556059716
+3 13.475130007044768
+4 19.124987492011122
+5 26.883188280343735
+6 37.6030663653321
+7 52.95582458515916
+8 76.97619795981308
+9 107.9561947039175
+10 158.11247677576483
+EOD
+$p1data2 << EOD
+1 150.97086355869155
+2 152.80954489695543
+3 152.45369288562694
+4 152.99989993608895
+5 152.0742778635661
+6 150.41226546132836
+7 149.78169066996526
+8 153.95239591962613
+9 152.67311469247062
+10 158.11247677576483
+EOD
+$p1data3 << EOD
+1 3053243660505.4946
+2 220414938865.80533
+3 15972935543.269577
+4 1139617971.7506251
+5 83909047.36783417
+6 5962457.435092568
+7 422895.9460009755
+8 30542.5590710114
+9 2154.1360695955336
+10 158.11247677576483
+EOD
+plot $p1data0 using 1:2 with linespoints lc rgb '#a50f15' lw 2 pt 7 ps 1.2 title 'Gaussian (std 0.01)', \
+     $p1data1 using 1:2 with linespoints lc rgb '#238b45' lw 2 pt 7 ps 1.2 title 'Xavier', \
+     $p1data2 using 1:2 with linespoints lc rgb '#08306b' lw 2 pt 7 ps 1.2 title 'He', \
+     $p1data3 using 1:2 with linespoints lc rgb '#d94801' lw 2 pt 7 ps 1.2 title 'truncated normal (std 1.0)'
+unset multiplot
+unset output
