@@ -8,6 +8,7 @@ set xlabel 'learning rate (log scale)'
 set ylabel 'final loss (log scale)'
 set xrange [0.0006666666666666666:150]
 set yrange [0.05:0.7]
+set ytics ('0.05' 0.05, '0.1' 0.1, '0.2' 0.2, '0.3' 0.3, '0.5' 0.5)
 set logscale x
 set format x '%g'
 set logscale y

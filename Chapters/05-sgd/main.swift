@@ -236,12 +236,12 @@ Chapter.run("sgd") { chapter in
         One tanh unit is a single S: it rises once and cannot turn back, so its error stays at \
         \(fitErrors[0].sorted()[1].fixed(3)). Two units can make the hump and the turn, and the error \
         falls with width\(firstOverlap.map { " as long as the ranges over seeds say it does: up to \(widths[$0 - 1]) units each width beats the one before on every seed; from \(widths[$0 - 1]) to \(widths[$0]) the ranges overlap" } ?? ", each width beating the one before on every seed"). \
-        The widest network's error, \(fitErrors.last!.sorted()[1].fixed(3)), is not zero, and that \
-        is what the theorem does not promise. It says that weights exist that come within any \
+        The widest network's error, \(fitErrors.last!.sorted()[1].fixed(3)), is not zero, and the \
+        theorem does not promise that it would be. It says that weights exist that come within any \
         tolerance; it says nothing about how many units that takes (for wigglier functions, and \
-        for many inputs, it can be enormous) or whether gradient descent will find those weights \
-        in a given number of steps. Here \(fitEpochs) epochs of SGD leave the wide networks short of \
-        what their units could do.
+        for many inputs, it can be enormous), nor whether gradient descent finds those weights, \
+        nor in how many steps: the table shows what \(fitEpochs) epochs of SGD found, not the best \
+        each width allows.
         """)
     chapter.sourceNote(
         """

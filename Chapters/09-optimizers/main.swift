@@ -225,6 +225,25 @@ Chapter.run("optimizers") { chapter in
             let h = rosenbrock.hessian!(p.x, p.y).eigenvalues
             return [String(step), point(p, 4), rosenbrockValues[step].scientific(3), "\(h.smaller.fixed(1)), \(h.larger.fixed(1))"]
         })
+    var rosenbrockMap = try HeatMap.sampling(x: -1.6...1.6, y: -3.5...2.5, resolution: 81) { x, y in
+        Double.log(rosenbrock.value(x, y) + 1) / Double.log(10)
+    }
+    rosenbrockMap.colorBarLabel = "log₁₀(f + 1)"
+    rosenbrockMap.lowColor = "#ffffff"
+    rosenbrockMap.highColor = "#969696"
+    let descentShown = Array(stride(from: 0, to: descentReached ?? rosenbrockDescent.count, by: 100).map { rosenbrockDescent[$0] })
+    try chapter.figure(
+        Figure(
+            name: "newton-rosenbrock", title: "Rosenbrock's function from (−1.2, 1)", xLabel: "x", yLabel: "y",
+            xRange: -1.6...1.6, yRange: -3.5...2.5,
+            series: [
+                Series("gradient descent, γ = \(rosenbrockRate), every 100th step", x: descentShown.map(\.x), y: descentShown.map(\.y),
+                       style: .linesPoints, color: "#08306b", pointType: 7, pointSize: 0.4, lineWidth: 1.5),
+                Series("Newton, \(newtonSteps) steps", x: rosenbrockNewton.map(\.x), y: rosenbrockNewton.map(\.y), style: .linesPoints,
+                       color: "#a50f15", pointType: 5, pointSize: 1, lineWidth: 1.5),
+                Series("", x: [1], y: [1], style: .points, color: "#000000", pointType: 1, pointSize: 2.5),
+            ], heatMap: rosenbrockMap, keyPosition: .bottomLeft, width: 800, height: 640),
+        caption: "Newton's steps and gradient descent on Rosenbrock's function over log₁₀(f + 1) (+ marks the minimum)")
     chapter.text(
         """
         Newton's method gets below \(fine.scientific(0)) at step \(newtonReached.map(String.init) ?? "– (not within \(newtonSteps))"); \
@@ -508,11 +527,13 @@ Chapter.run("optimizers") { chapter in
         sweepSeries.append(Series("\(kind.name), a run failed", x: failed.map { sweepRates[$0] }, y: failed.map { _ in k == 0 ? 0.5 : 0.4 },
                                   style: .points, color: kind.color, pointType: 2, pointSize: 2.5))
     }
-    try chapter.figure(
-        Figure(
+    var sweepFigure = Figure(
             name: "learning-rate-sweep", title: "Spirals, 2-24-24-1, \(sweepEpochs) epochs, 3 seeds", xLabel: "learning rate (log scale)",
             yLabel: "final loss (log scale)", xRange: sweepRates.first! / 1.5...sweepRates.last! * 1.5, yRange: 0.05...0.7,
-            logScaleX: true, logScaleY: true, series: sweepSeries, keyPosition: .outside, width: 950),
+            logScaleX: true, logScaleY: true, series: sweepSeries, keyPosition: .outside, width: 950)
+    sweepFigure.yTicks = [0.05, 0.1, 0.2, 0.3, 0.5].map { Tick(String($0), at: $0) }
+    try chapter.figure(
+        sweepFigure,
         caption: "Loss after \(sweepEpochs) epochs against the learning rate: the median of three seeds, the lowest and highest (dashed), and × at the top where a run failed")
     func bestRate(_ k: Int) -> Int? {
         sweepRates.indices.filter { r in sweepResults[k][r].allSatisfy { $0 != nil } }
