@@ -41,13 +41,9 @@ public struct FloatConvolution: Sendable {
     ) {
         let windows = images * geometry.out_height * geometry.out_width
         let set = min(instructions, .best).c, activation = Int32(relu ? TEACH_CONVOLUTION_RELU : TEACH_CONVOLUTION_IDENTITY)
-        withKernelInput(images: images, x) { g, x in
-            nonisolated(unsafe) let (x, weights, bias, sums, output) = (x, weights, bias, weightedSums, output)
-            sharingBlocks(twoCores: twoCores && worthTwoCores(windows * patchLength * geometry.filters)) { next in
-                withUnsafePointer(to: g) { g in
-                    teach_convolution_forward(set, g, windows, x, weights, bias, sums, output, activation, next)
-                }
-            }
+        nonisolated(unsafe) let (weights, bias, sums, output) = (weights, bias, weightedSums, output)
+        sharingBlocks(images: images, x, twoCores: twoCores) { g, x, next in
+            teach_convolution_forward(set, g, windows, x, weights, bias, sums, output, activation, next)
         }
     }
 
@@ -64,15 +60,10 @@ public struct FloatConvolution: Sendable {
         pooled: UnsafeMutablePointer<Float>, sources: UnsafeMutablePointer<Int32>, twoCores: Bool = true,
         instructions: VectorInstructions = .best
     ) {
-        let windows = images * geometry.out_height * geometry.out_width
         let set = min(instructions, .best).c
-        withKernelInput(images: images, x) { g, x in
-            nonisolated(unsafe) let (x, weights, bias, pooled, sources) = (x, weights, bias, pooled, sources)
-            sharingBlocks(twoCores: twoCores && worthTwoCores(windows * patchLength * geometry.filters)) { next in
-                withUnsafePointer(to: g) { g in
-                    teach_convolution_pool_forward(set, g, images, x, weights, bias, pool, pooled, sources, next)
-                }
-            }
+        nonisolated(unsafe) let (weights, bias, pooled, sources) = (weights, bias, pooled, sources)
+        sharingBlocks(images: images, x, twoCores: twoCores) { g, x, next in
+            teach_convolution_pool_forward(set, g, images, x, weights, bias, pool, pooled, sources, next)
         }
     }
 
@@ -125,6 +116,22 @@ public struct FloatConvolution: Sendable {
         sharingBlocks(twoCores: twoCores && worthTwoCores(windows * patchLength * geometry.filters)) { next in
             withUnsafePointer(to: geometry) { g in
                 teach_convolution_input_gradient(set, g, images, gradient, weights, target, next)
+            }
+        }
+    }
+
+    /// Runs `kernel(geometry, input, counter)` for a batch of `images`: on both cores at once when
+    /// the work is worth it, both taking blocks from one counter, else here alone with none; with
+    /// the input as the kernels read it (``withKernelInput(images:_:_:)``).
+    private func sharingBlocks(
+        images: Int, _ x: UnsafePointer<Float>, twoCores: Bool,
+        _ kernel: @escaping (UnsafePointer<teach_convolution>, UnsafePointer<Float>, UnsafeMutablePointer<Int>?) -> Void
+    ) {
+        let windows = images * geometry.out_height * geometry.out_width
+        withKernelInput(images: images, x) { g, x in
+            nonisolated(unsafe) let x = x
+            sharingBlocks(twoCores: twoCores && worthTwoCores(windows * patchLength * geometry.filters)) { next in
+                withUnsafePointer(to: g) { kernel($0, x, next) }
             }
         }
     }
