@@ -14,7 +14,7 @@
 /// of a record belongs to channel `j mod num_parameters`: for plain features that is one slope per
 /// feature, for an image one per colour channel, for a sequence one per feature. ``outputShape(for:)``
 /// checks that `num_parameters` is 1 or the records' channel count. A weight ``Penalty`` leaves the
-/// slopes alone (``penalizedParameters`` is empty), as He et al. recommend: decay would pull them
+/// slopes alone (``Layer/penalizedParameters`` is empty), as He et al. recommend: decay would pull them
 /// towards 0, a plain ReLU. (PyTorch's `weight_decay` option of an optimizer decays every parameter,
 /// slopes included, unless they are put in a parameter group of their own.)
 public struct PReLU<Scalar: MatrixScalar>: Sendable, Equatable {
