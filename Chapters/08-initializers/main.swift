@@ -369,9 +369,9 @@ Chapter.run("initializers") { chapter in
         (whose draws have a standard deviation of \(truncatedStd.fixed(2)), not 1). The activation's \
         derivative never multiplies it by more than 1 (the largest factor in any layer is \
         \(largestDerivative.fixed(4)), tanh's with small weights, whose sums stay where its slope is \
-        nearly 1): tanh's slope is at most 1, ReLU's is 0 or 1 and passes about \
-        `√½ ≈ \(reluFlows[2].meanDerivativeFactor.fixed(2))` of the gradient's size because half the \
-        units are off. So with small weights the gradient *vanishes* on the way down, shrinking by \
+        nearly 1): tanh's slope is at most 1, ReLU's is 0 or 1, and with half the \
+        units off it passes about `√½` of the gradient's size (\(reluFlows[2].meanDerivativeFactor.fixed(2)) \
+        with He's weights). So with small weights the gradient *vanishes* on the way down, shrinking by \
         \(tanhFlows[0].meanWeightFactor.fixed(2)) × \(tanhFlows[0].meanDerivativeFactor.fixed(2)) per \
         layer with tanh, from \(tanhFlows[0].layers[layers - 1].outputGradientNorm.scientific(1)) \
         arriving at layer \(layers) to \(tanhFlows[0].layers[0].outputGradientNorm.scientific(1)) at \
@@ -381,9 +381,10 @@ Chapter.run("initializers") { chapter in
         units damp it (derivative factor \(tanhFlows[3].meanDerivativeFactor.fixed(2))), yet the \
         weights win and it still grows to \(tanhFlows[3].layers[0].outputGradientNorm.scientific(1)). \
         Xavier (for tanh) and He (for ReLU) keep the product of the two factors near 1 \
-        (\(product(tanhFlows[1])) and \(product(reluFlows[2])) per layer), and the gradient arrives at \
-        layer 1 at about the size it left layer \(layers) \
-        (\(tanhFlows[1].layers[0].outputGradientNorm.scientific(1)) and \(reluFlows[2].layers[0].outputGradientNorm.scientific(1))).
+        (\(product(tanhFlows[1])) and \(product(reluFlows[2])) per layer), and the gradient that left \
+        layer \(layers) at \(reluFlows[2].layers[layers - 1].outputGradientNorm.scientific(1)) arrives at \
+        layer 1 with a size of the same order (\(tanhFlows[1].layers[0].outputGradientNorm.scientific(1)) \
+        and \(reluFlows[2].layers[0].outputGradientNorm.scientific(1))).
         """)
     chapter.text(
         """

@@ -225,7 +225,7 @@ Chapter.run("optimizers") { chapter in
             let h = rosenbrock.hessian!(p.x, p.y).eigenvalues
             return [String(step), point(p, 4), rosenbrockValues[step].scientific(3), "\(h.smaller.fixed(1)), \(h.larger.fixed(1))"]
         })
-    var rosenbrockMap = try HeatMap.sampling(x: -1.6...1.6, y: -3.5...2.5, resolution: 81) { x, y in
+    var rosenbrockMap = try HeatMap.sampling(x: -1.6...1.6, y: -4.4...2.5, resolution: 81) { x, y in
         Double.log(rosenbrock.value(x, y) + 1) / Double.log(10)
     }
     rosenbrockMap.colorBarLabel = "log₁₀(f + 1)"
@@ -235,7 +235,7 @@ Chapter.run("optimizers") { chapter in
     try chapter.figure(
         Figure(
             name: "newton-rosenbrock", title: "Rosenbrock's function from (−1.2, 1)", xLabel: "x", yLabel: "y",
-            xRange: -1.6...1.6, yRange: -3.5...2.5,
+            xRange: -1.6...1.6, yRange: -4.4...2.5,
             series: [
                 Series("gradient descent, γ = \(rosenbrockRate), every 100th step", x: descentShown.map(\.x), y: descentShown.map(\.y),
                        style: .linesPoints, color: "#08306b", pointType: 7, pointSize: 0.4, lineWidth: 1.5),

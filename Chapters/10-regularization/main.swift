@@ -277,7 +277,7 @@ Chapter.run("regularization") { chapter in
     let pass = try probe.backpropagate(training.inputs, targets: training.targets, loss: .halfSquaredError, using: &probeRandom)
     var gradients = pass.gradients
     let before = try clipByGlobalNorm(&gradients, maxNorm: 0.1)
-    let after = gradients.reduce(0.0) { total, g in total + g.elements.reduce(0) { $0 + $1 * $1 } }.squareRoot()
+    let after = globalNorm(gradients)
     chapter.text(
         """
         Article 001 mentions clipping for exploding gradients, with PyTorch's `clip_grad_norm_`: \
@@ -410,5 +410,129 @@ Chapter.run("regularization") { chapter in
         \(distanceFromStart(trained[clipping]).fixed(2)) from where they started, the unclipped \
         run's \(distanceFromStart(trained[0]).fixed(2)). With this optimizer, clipping fits the \
         training points more closely, not less.
+        """)
+
+    chapter.section("The boundary it memorises, and a smoother one")
+    let dropoutIndex = settings.firstIndex { $0.name.hasPrefix("dropout") }!
+    let extent = (max(training.inputs.maxMagnitude(), validation.inputs.maxMagnitude()) * 10).rounded(.up) / 10
+    let accuracies = try [0, dropoutIndex].map { binaryAccuracy(try trained[$0].predict(validation.inputs), targets: validation.targets) }
+    chapter.text(
+        """
+        What memorising looks like: the output of the network trained without regularization, and \
+        of the same network trained with dropout \(dropoutRate), over the plane, with the \
+        \(training.count) training points on top. The colour is the network's output, from 0 (blue) \
+        to 1 (red); the boundary is where it crosses 0.5.
+        """)
+    var boundaries = Figure(
+        name: "boundaries", title: "The two networks' outputs over the plane, and the \(training.count) training points", xLabel: "x1",
+        yLabel: "x2")
+    boundaries.panels = try zip([0, dropoutIndex], accuracies).map { i, accuracy in
+        var panel = try Figure.decisionSurface(
+            name: "boundary-\(i)", title: "\(settings[i].name): validation accuracy \(String(format: "%.1f%%", 100 * accuracy))",
+            span: -extent...extent, colorBarLabel: "network output", inputs: training.inputs, targets: training.targets.elements,
+            pointSize: 1.2
+        ) { x1, x2 in try trained[i].predict(Matrix(row: [x1, x2]))[0, 0] }
+        panel.keyPosition = .none
+        return panel
+    }
+    boundaries.width = 1300
+    boundaries.height = 620
+    try chapter.figure(boundaries, caption: "Left: no regularization bends its boundary around single points; right: dropout's smoother boundary (targets: blue circles 0, red squares 1)")
+    chapter.text(
+        """
+        Without regularization the boundary makes detours to put single noisy training points on \
+        their side, islands and bays that the validation points do not follow; with dropout it \
+        stays closer to the circle the rings were drawn around. The validation accuracies are the \
+        table's: \(String(format: "%.1f%%", 100 * accuracies[0])) against \
+        \(String(format: "%.1f%%", 100 * accuracies[1])).
+        """)
+
+    chapter.section("Dropout as an ensemble")
+    let dropoutModel = trained[dropoutIndex]
+    let droppable = dropoutModel.layers.compactMap { $0 as? Dense<Double> }.dropLast().map(\.unitCount).reduce(0, +)
+    let sampleCounts = [1, 4, 16, 64, 256]
+    let samplingSeeds = (0..<3).map { chapter.options.seed &+ 30 &+ UInt64($0) }
+    let scaledPass = try dropoutModel.predict(validation.inputs)
+    func errorRate(_ predictions: Matrix<Double>) -> Double { 1 - binaryAccuracy(predictions, targets: validation.targets) }
+    // [sampling seed][sample count]
+    let ensembles = try samplingSeeds.map { seed in
+        var sampling = SeededGenerator(seed: seed)
+        return try dropoutModel.monteCarloPredictions(validation.inputs, sampleCounts: sampleCounts, using: &sampling)
+    }
+    func range(_ values: [Double], _ format: (Double) -> String) -> String {
+        values.min()! == values.max()! ? format(values[0]) : "\(format(values.min()!)) – \(format(values.max()!))"
+    }
+    func percent(_ value: Double) -> String { String(format: "%.1f%%", 100 * value) }
+    func difference(_ average: Matrix<Double>) -> Double {
+        zip(average.elements, scaledPass.elements).map { abs($0 - $1) }.reduce(0, +) / Double(average.count)
+    }
+    func agreement(_ average: Matrix<Double>) -> Double {
+        Double(zip(average.elements, scaledPass.elements).filter { ($0 > 0.5) == ($1 > 0.5) }.count) / Double(average.count)
+    }
+    chapter.text(
+        """
+        Each training step of the dropout network uses a different *thinned* network: with \
+        \(droppable) droppable hidden units there are `2^\(droppable)` of them, all sharing one set of \
+        weights. Averaging the predictions of many networks (an *ensemble*) is a classic remedy \
+        for overfitting, but each network costs a training run and its storage; dropout trains the \
+        thinned networks together for the price of one. The ensemble's prediction would be the \
+        average over the thinned networks, and the single pass \
+        at inference, with every unit kept and its weights scaled (here through the training-time \
+        `1/(1 − p)`), approximates that average. The approximation is exact for a network that is \
+        linear after its dropout layers; this one has a ReLU layer and a sigmoid after them. \
+        `monteCarloPredictions` averages `n` randomly thinned passes over the \(validation.count) \
+        validation points, from \(samplingSeeds.count) sampling seeds, against the one weight-scaled pass \
+        (validation error \(percent(errorRate(scaledPass)))):
+        """)
+    chapter.table(
+        ["thinned networks averaged", "mean |average − scaled pass|", "same class as the scaled pass", "validation error of the average"],
+        sampleCounts.indices.map { c in
+            [String(sampleCounts[c]), range(ensembles.map { difference($0[c]) }) { $0.fixed(4) },
+             range(ensembles.map { agreement($0[c]) }, percent), range(ensembles.map { errorRate($0[c]) }, percent)]
+        })
+    let largest = sampleCounts.count - 1
+    let ensembleErrors = ensembles.map { errorRate($0[largest]) }
+    let ensembleMean = ensembleErrors.reduce(0, +) / Double(ensembleErrors.count)
+    let ensembleSpread = ensembleErrors.max()! - ensembleErrors.min()!
+    let scaledError = errorRate(scaledPass)
+    let singleErrors = ensembles.map { errorRate($0[0]) }
+    func compared(_ errors: [Double], with reference: Double, _ what: String) -> String {
+        if errors.min()! > reference { return "is a worse classifier than the scaled pass (\(what) \(range(errors, percent)) against \(percent(reference)))" }
+        if errors.max()! < reference { return "is a better classifier than the scaled pass (\(what) \(range(errors, percent)) against \(percent(reference)))" }
+        return "has an \(what) of \(range(errors, percent)), on either side of the scaled pass's \(percent(reference)),"
+    }
+    let meanDifferences = sampleCounts.indices.map { c in ensembles.map { difference($0[c]) }.reduce(0, +) / Double(ensembles.count) }
+    let converges = zip(meanDifferences, meanDifferences.dropFirst()).allSatisfy { $1 < $0 }
+    let ensembleVerdict =
+        abs(ensembleMean - scaledError) <= ensembleSpread
+        ? """
+          is the scaled pass's \(percent(scaledError)) to within the spread of the sampling: the scaled \
+          pass buys the ensemble's prediction for the price of one forward pass instead of \(sampleCounts[largest]).
+          """
+        : """
+          is \(ensembleMean < scaledError ? "lower" : "higher") than the scaled pass's \(percent(scaledError)) \
+          by more than the spread of the sampling, though by only \(Int((abs(ensembleMean - scaledError) * Double(validation.count)).rounded())) \
+          of the \(validation.count) points: on this network the average of \(sampleCounts[largest]) thinned passes \
+          classifies slightly \(ensembleMean < scaledError ? "better" : "worse"), at \(sampleCounts[largest]) forward passes \
+          against one; the scaled pass approximates the ensemble but is not its equal.
+          """
+    chapter.text(
+        """
+        A single thinned network \(compared(singleErrors, with: scaledError, "error")) and disagrees \
+        with the scaled pass on \(range(ensembles.map { 1 - agreement($0[0]) }, percent)) of the \
+        points. \(converges ? "As more of them are averaged, the average moves towards the scaled pass: after" : "Averaging more of them does not steadily close the gap: after") \
+        \(sampleCounts[largest]) the two differ by \(range(ensembles.map { difference($0[largest]) }) { $0.fixed(4) }) \
+        on average and give the same class to \(range(ensembles.map { agreement($0[largest]) }, percent)) \
+        of the points. They do not become equal, since the layers after the dropout are not \
+        linear. The ensemble's error, \(percent(ensembleMean)) (\(range(ensembleErrors, percent)) \
+        over the sampling seeds), \(ensembleVerdict) Averaging thinned passes has a second use: how \
+        much they disagree on a point says how unsure the network is about it (Gal and Ghahramani's \
+        Monte-Carlo dropout, 2016).
+        """)
+    chapter.sourceNote(
+        """
+        Article 001 introduces regularisation with the ensemble: fit many networks, average their \
+        predictions, and note that it is too costly for large models. Dropout's reading as an \
+        ensemble of thinned networks is Srivastava et al.'s (2014), not the article's.
         """)
 }

@@ -398,7 +398,7 @@ Chapter.run("training") { chapter in
     ).gradients
     // Dense layers hold weights then biases: every even gradient is a layer's weights.
     let weightNorms = stride(from: 0, to: startGradients.count, by: 2).map { i in
-        startGradients[i].elements.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        startGradients[i].norm()
     }
     chapter.text(
         """

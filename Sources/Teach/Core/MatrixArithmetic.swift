@@ -186,6 +186,19 @@ extension Matrix {
         storage.reduce(0) { Swift.max($0, Swift.abs($1)) }
     }
 
+    /// The sum of the squared elements, `Σ m_ij²`, accumulated in Double whatever the scalar, so
+    /// that a Float gradient's norm does not lose its small elements to rounding.
+    ///
+    /// Each square is added to `total` in turn, so summing several matrices by passing each one's
+    /// result to the next rounds as one running sum over all their elements (as ``globalNorm(_:)``
+    /// does).
+    @inlinable public func sumOfSquares(addingTo total: Double = 0) -> Double {
+        storage.reduce(total) { $0 + Double($1) * Double($1) }
+    }
+
+    /// The Frobenius norm `√Σ m_ij²` (the Euclidean length of the elements as one vector), in Double.
+    @inlinable public func norm() -> Double { sumOfSquares().squareRoot() }
+
     /// Whether any element is NaN or infinite.
     ///
     /// Training asks this of every gradient and parameter at every update, so Float and Double

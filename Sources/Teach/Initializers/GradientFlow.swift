@@ -55,11 +55,11 @@ public struct GradientFlow: Sendable, Equatable {
         var layers: [Layer] = []
         for (layer, trace) in zip(network, traces).reversed() {
             let backward = try layer.backward(trace, outputGradient: gradient)
-            let arriving = Self.norm(gradient), delta = Self.norm(backward.weightedSumGradient)
+            let arriving = gradient.norm(), delta = backward.weightedSumGradient.norm()
             layers.append(
                 Layer(
-                    weightGradientNorm: Self.norm(backward.gradients.weights), outputGradientNorm: arriving,
-                    derivativeFactor: delta / arriving, weightFactor: Self.norm(backward.inputGradient) / delta))
+                    weightGradientNorm: backward.gradients.weights.norm(), outputGradientNorm: arriving,
+                    derivativeFactor: delta / arriving, weightFactor: backward.inputGradient.norm() / delta))
             gradient = backward.inputGradient
         }
         self.layers = layers.reversed()
@@ -79,9 +79,4 @@ public struct GradientFlow: Sendable, Equatable {
 
     /// Builds a flow from its layers' numbers.
     public init(layers: [Layer]) { self.layers = layers }
-
-    /// The Frobenius norm `√Σ m_ij²`, summed in Double.
-    public static func norm<Scalar: MatrixScalar>(_ matrix: Matrix<Scalar>) -> Double {
-        matrix.elements.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-    }
 }

@@ -44,6 +44,13 @@ public enum Penalty: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// The norm of several matrices taken together as one long vector,
+/// `√(Σ over every matrix and element m²)`, accumulated in Double: the norm that
+/// ``clipByGlobalNorm(_:maxNorm:)`` compares with its limit, and for one matrix its ``Matrix/norm()``.
+@inlinable public func globalNorm<Scalar: MatrixScalar>(_ matrices: [Matrix<Scalar>]) -> Double {
+    matrices.reduce(0.0) { total, matrix in matrix.sumOfSquares(addingTo: total) }.squareRoot()
+}
+
 /// Gradient clipping by global norm, as `torch.nn.utils.clip_grad_norm_`: the norm of all the
 /// gradients taken together as one long vector,
 ///
@@ -57,9 +64,7 @@ public enum Penalty: Sendable, Hashable, CustomStringConvertible {
 @inlinable @discardableResult
 public func clipByGlobalNorm<Scalar: MatrixScalar>(_ gradients: inout [Matrix<Scalar>], maxNorm: Double) throws -> Double {
     guard maxNorm > 0, maxNorm.isFinite else { throw InvalidArgument("clipByGlobalNorm: maxNorm \(maxNorm) must be a positive number") }
-    var sumOfSquares = 0.0
-    for gradient in gradients { for g in gradient.elements { sumOfSquares += Double(g) * Double(g) } }
-    let norm = sumOfSquares.squareRoot()
+    let norm = globalNorm(gradients)
     let coefficient = maxNorm / (norm + 1e-6)
     if coefficient < 1 {
         for index in gradients.indices { gradients[index] = gradients[index] * Scalar(coefficient) }

@@ -182,11 +182,20 @@ private func weightedSum(_ y: Matrix<Double>, _ r: Matrix<Double>) -> Double {
         #expect(norm == 13)
         let clipped = large.flatMap(\.elements)
         let clippedNorm = clipped.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        #expect(globalNorm(large) == clippedNorm)  // one running sum, as written out here
         // torch: coefficient max_norm / (norm + 1e-6)
         #expect(clippedNorm.isApproximatelyEqual(to: 2 * 13 / (13 + 1e-6), absoluteTolerance: 1e-12))
         #expect(clippedNorm.isApproximatelyEqual(to: 2, absoluteTolerance: 1e-6))
         #expect(clipped[0] / clipped[1] == 0.75)  // the direction is kept
         #expect(throws: InvalidArgument.self) { try clipByGlobalNorm(&large, maxNorm: 0) }
+    }
+
+    @Test func theGlobalNormTakesEveryMatrixAsOneVector() throws {
+        let matrices = [try Matrix<Float>([[3, 4]]), Matrix<Float>(row: [12]), Matrix<Float>(rows: 0, columns: 3)]
+        #expect(globalNorm(matrices) == 13)
+        #expect(globalNorm([Matrix<Double>]()) == 0)
+        #expect(matrices[0].norm() == 5)
+        #expect(matrices[1].sumOfSquares(addingTo: 25) == 169)
     }
 }
 

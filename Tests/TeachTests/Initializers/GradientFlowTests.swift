@@ -40,8 +40,9 @@ import Testing
     }
 
     @Test func theNormIsFrobenius() throws {
-        #expect(GradientFlow.norm(try Matrix<Double>([[3, 0], [0, -4]])) == 5)
-        #expect(GradientFlow.norm(try Matrix<Float>([[1, 2, 2]])) == 3)
+        #expect(try Matrix<Double>([[3, 0], [0, -4]]).norm() == 5)
+        #expect(try Matrix<Float>([[1, 2, 2]]).norm() == 3)
+        #expect(try Matrix<Float>([[1, 2, 2]]).sumOfSquares() == 9)
     }
 
     /// Ten layers of 200 units: the weights multiply the gradient by about `σ·√n` per layer, the
