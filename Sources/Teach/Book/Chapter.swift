@@ -26,6 +26,8 @@ public final class Chapter {
     var toldAboutGnuplot = false
     /// The notes ``sourceNote(_:)`` collected, printed at the chapter's end.
     var sourceNotes: [String] = []
+    /// The chapter's knobs that this run set to other values than the book's (empty for the book's run).
+    public internal(set) var knobDifferences: [KnobDifference] = []
 
     init(entry: ChapterEntry, options: ChapterOptions, plotter: Plotter) {
         self.entry = entry
@@ -50,29 +52,50 @@ public final class Chapter {
         _ name: String, arguments: [String] = Array(CommandLine.arguments.dropFirst()),
         _ body: (Chapter) throws -> Void
     ) -> Never {
+        run(name, knobs: NoKnobs.self, arguments: arguments) { chapter, _ in try body(chapter) }
+    }
+
+    /// ``run(_:arguments:_:)`` for a chapter with options of its own (``ChapterKnobs``): `body`
+    /// gets them parsed, and `--help` lists them with the book's values as defaults.
+    ///
+    /// When any knob differs from the book's value, the chapter opens with a note that lists them,
+    /// so a reader comparing with the book knows which numbers are their own.
+    public static func run<Knobs: ChapterKnobs>(
+        _ name: String, knobs: Knobs.Type, arguments: [String] = Array(CommandLine.arguments.dropFirst()),
+        _ body: (Chapter, Knobs) throws -> Void
+    ) -> Never {
         guard let entry = BookContents.chapter(named: name) else {
             fail("chapter '\(name)' is not in BookContents.chapters (\(BookContents.chapters.map(\.name)))")
         }
         ProcessTuning.forTraining()
-        let options: ChapterOptions
+        let parsed: ChapterArguments<Knobs>
+        let book: Knobs
         do {
-            options = try ChapterOptions.parse(arguments)
+            parsed = try ChapterArguments<Knobs>.parse(arguments)
+            book = try Knobs.parse([])
         } catch {
-            let code = ChapterOptions.exitCode(for: error)
+            let code = ChapterArguments<Knobs>.exitCode(for: error)
             if code == .success {
                 print("Chapter \(entry.number): \(entry.title)\n\nUSAGE: swift run \(entry.name) [options]\n")
-                print(ChapterOptions.helpMessage(includeHidden: false).split(separator: "\n", omittingEmptySubsequences: false)
-                    .drop { !$0.hasPrefix("OPTIONS") }.joined(separator: "\n"))
+                print(ChapterArguments<Knobs>.helpMessage(includeHidden: false).split(separator: "\n", omittingEmptySubsequences: false)
+                    .drop { !$0.hasPrefix("OPTIONS") && !$0.hasPrefix("THE CHAPTER") }.joined(separator: "\n"))
                 exit(0)
             }
-            fail(ChapterOptions.message(for: error) + "\nSee 'swift run \(entry.name) --help'.", status: code.rawValue)
+            fail(ChapterArguments<Knobs>.message(for: error) + "\nSee 'swift run \(entry.name) --help'.", status: code.rawValue)
         }
+        let options = parsed.common
         // Temporary files that an interrupted earlier run left in the figures' directory go first.
         Plotter.removeStaleTemporaryFiles(in: options.plots)
         let chapter = Chapter(entry: entry, options: options, plotter: Plotter(directory: options.plots))
+        chapter.knobDifferences = parsed.knobs.differences(from: book)
         chapter.emit(Markdown.heading("Chapter \(entry.number): \(entry.title)", level: 2))
+        if !chapter.knobDifferences.isEmpty {
+            chapter.emit(
+                "> This run's choices differ from the book's: \(chapter.knobDifferences.map(\.description).listed). "
+                    + "Every number below, and every sentence built on them, is this run's.\n")
+        }
         do {
-            try body(chapter)
+            try body(chapter, parsed.knobs)
         } catch {
             fail("\(error)")
         }
