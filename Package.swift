@@ -58,6 +58,7 @@ let package = Package(
     products: [
         .library(name: "Teach", targets: ["Teach"]), .executable(name: "book", targets: ["book"]),
         .executable(name: "shapes", targets: ["shapes"]), .executable(name: "benchmark", targets: ["benchmark"]),
+        .executable(name: "exercises", targets: ["exercises"]),
     ]
         + chapters.map { .executable(name: $0.name, targets: [$0.name]) },
     dependencies: [
@@ -84,12 +85,22 @@ let package = Package(
         // `swift run pytorch-bridge`: exports small models for PyTorch and imports PyTorch's state
         // dicts; scripts/check-pytorch-bridge.py drives it and compares predictions with PyTorch.
         .executableTarget(name: "pytorch-bridge", dependencies: ["Teach", argumentParser], path: "Tools/pytorch-bridge"),
+        // The book's exercises: their checks, the reader's answers (stubs until answered), the
+        // reference answers, and `swift run exercises` to list and check them.
+        .target(name: "ExerciseChecks", dependencies: ["Teach"], path: "Sources/ExerciseChecks"),
+        .target(name: "Exercises", dependencies: ["Teach", "ExerciseChecks"], path: "Exercises"),
+        .target(name: "Solutions", dependencies: ["Teach", "ExerciseChecks"], path: "Solutions"),
+        .executableTarget(
+            name: "exercises", dependencies: ["ExerciseChecks", "Exercises", "Solutions", "Teach", argumentParser], path: "Tools/exercises"),
         // `swift run -c release benchmark`: the core's speed; scripts/compare-with-peers.py adds numpy and PyTorch.
         .executableTarget(name: "benchmark", dependencies: ["Teach", "TeachKernels", argumentParser], path: "Tools/benchmark"),
         // Two test targets, so that a release build compiles them side by side on two cores: the
         // core, data, persistence and the book check; and the layers, models and training.
         .testTarget(
             name: "TeachTests", dependencies: ["Teach", "TeachKernels", "book", numerics], path: "Tests/TeachTests",
+            swiftSettings: optimizedInDebug),
+        .testTarget(
+            name: "ExerciseTests", dependencies: ["ExerciseChecks", "Exercises", "Solutions", "Teach"], path: "Tests/ExerciseTests",
             swiftSettings: optimizedInDebug),
         .testTarget(
             name: "TeachModelTests", dependencies: ["Teach", numerics], path: "Tests/TeachModelTests",

@@ -99,6 +99,7 @@ public final class Chapter {
         } catch {
             fail("\(error)")
         }
+        if let exercises = chapter.exercisesSection() { chapter.emit(exercises) }
         if let notes = chapter.sourceNotesSection() { chapter.emit(notes) }
         exit(0)
     }
@@ -127,6 +128,20 @@ public final class Chapter {
     func sourceNotesSection() -> String? {
         guard !sourceNotes.isEmpty else { return nil }
         return Markdown.heading("Notes on the sources", level: 3) + "\n" + Markdown.list(sourceNotes)
+    }
+
+    /// The "Exercises" section: the chapter's exercises from ``BookContents/exercises``, where to
+    /// answer them and how to check an answer; `nil` when the chapter has none.
+    func exercisesSection() -> String? {
+        let exercises = BookContents.exercises(ofChapter: entry.number)
+        guard let first = exercises.first else { return nil }
+        return Markdown.heading("Exercises", level: 3) + "\n"
+            + Markdown.paragraph(
+                "Write each answer in `Exercises/\(first.file)`, where each one starts as a stub that compiles and fails "
+                    + "its check. `swift run exercises check \(first.id)` checks an answer and shows what was expected beside "
+                    + "what came back; `swift run exercises` lists every exercise with its status. Reference answers are in "
+                    + "`Solutions/\(first.file)`.") + "\n"
+            + Markdown.list(exercises.map { "**\($0.id) \($0.title).** \($0.task) (`\($0.function)`)" })
     }
 
     /// A section heading (`###`).

@@ -41,6 +41,19 @@ import Testing
         #expect(chapter.sourceNotesSection() == "### Notes on the sources\n\n- The copy lost a formula.\n- Article 000 dates it 2007.\n")
     }
 
+    @Test func exercisesComeBeforeTheNotesAtTheChaptersEnd() throws {
+        let chapter = Chapter(entry: BookContents.chapters[3], options: try ChapterOptions.parse([]), plotter: Plotter(directory: "/tmp"))
+        let section = try #require(chapter.exercisesSection())
+        #expect(section.hasPrefix("### Exercises\n\nWrite each answer in `Exercises/04-backprop.swift`"))
+        #expect(section.contains("- **4.1 The derivative of tanh.** Return tanh′(h), the derivative of tanh at `h`. (`tanhDerivative(_:)`)"))
+        #expect(section.contains("`swift run exercises check 4.1`"))
+        #expect(!section.contains("5.1"))
+        let book = try String(contentsOf: ProgramRunner.packageRoot.appendingPathComponent("book.md"), encoding: .utf8)
+        let exercises = try #require(book.range(of: "### Exercises\n\nWrite each answer in `Exercises/04-backprop.swift`"))
+        let chapter5 = try #require(book.range(of: "## Chapter 5"))
+        #expect(exercises.lowerBound < chapter5.lowerBound)
+    }
+
     @Test func anchorsFollowGitHub() {
         #expect(BookContents.anchor("Chapter 12: AlexNet, layer by layer") == "chapter-12-alexnet-layer-by-layer")
     }

@@ -1,0 +1,529 @@
+import Foundation
+import Teach
+
+/// The checks of the book's exercises (``BookContents/exercises``), one per exercise.
+///
+/// A check compares an answer with numbers it computes its own way, never with the reference
+/// answer: with the core's layers and optimizers (`Teach`), with central differences for a
+/// gradient, or with the property asked for (a truth table). Its report shows what was expected
+/// beside what came back.
+public enum ExerciseCatalogue {
+    /// The check of exercise `id`, or `nil` for an id that is not an exercise.
+    public static func check(_ id: String, answers: any ExerciseAnswers.Type) -> CheckReport? {
+        guard let check = checks[id] else { return nil }
+        do {
+            return try check(answers)
+        } catch {
+            return CheckReport(passed: false, headers: [], rows: [], summary: "Not yet: your answer threw an error: \(error)")
+        }
+    }
+
+    /// The exercise `id` as the book lists it, or `nil`.
+    public static func entry(_ id: String) -> ExerciseEntry? {
+        BookContents.exercises.first { $0.id == id }
+    }
+
+    /// The ids that have a check, in no particular order (a test keeps them equal to the book's list).
+    public static var checkedIDs: Set<String> { Set(checks.keys) }
+
+    typealias Check = @Sendable (any ExerciseAnswers.Type) throws -> CheckReport
+
+    static let checks: [String: Check] = [
+        "1.1": perceptronOutput, "1.2": perceptronLearn, "1.3": nand,
+        "2.1": xor, "2.2": xnorWithSixUnits,
+        "3.1": sigmoidDerivative, "3.2": neuronGradient,
+        "4.1": tanhDerivative, "4.2": twoPathGradients, "4.3": denseBackward,
+        "5.1": standardized, "5.2": sgdEpoch,
+        "6.1": minibatchRanges, "6.2": minibatchGradient,
+        "7.1": leakyReLUDerivative, "7.2": softplusDerivative,
+        "8.1": xavierUniformBound, "8.2": heNormalStandardDeviation,
+        "9.1": momentumStep, "9.2": adamStep,
+        "10.1": invertedDropout, "10.2": clippedByGlobalNorm,
+        "11.1": convolutionOutputSize, "11.2": convolutionLayerOutput, "11.3": maxPoolBackward,
+        "12.1": convolutionParameters, "12.2": convolutionMultiplyAdds,
+        "13.1": softmax, "13.2": crossEntropyGradient,
+        "14.1": accuracy, "14.2": confusionMatrix,
+    ]
+
+    /// The same random numbers for every check, so a report reads the same on every run.
+    static func random(_ seed: UInt64) -> SeededGenerator { SeededGenerator(seed: 9_000 + seed) }
+
+    static func randomMatrix(_ rows: Int, _ columns: Int, _ generator: inout SeededGenerator) -> Matrix<Double> {
+        Matrix(rows: rows, columns: columns) { _, _ in generator.uniform(in: -1..<1) }
+    }
+
+    static func shapesAgree(_ comparisons: inout Comparisons, _ name: String, expected: Matrix<Double>, got: Matrix<Double>) -> Bool {
+        guard expected.shape == got.shape else {
+            comparisons.problem("\(name) is \(got.shape); expected \(expected.shape)")
+            return false
+        }
+        return true
+    }
+
+    /// One row per element: `name[r, c]`, expected, yours.
+    static func compareElements(
+        _ comparisons: inout Comparisons, _ name: String, expected: Matrix<Double>, got: Matrix<Double>, tolerance: Double = 1e-9
+    ) {
+        guard shapesAgree(&comparisons, name, expected: expected, got: got) else { return }
+        for r in 0..<expected.rows {
+            for c in 0..<expected.columns {
+                comparisons.number(["\(name)[\(r), \(c)]"], expected: expected[r, c], got: got[r, c], tolerance: tolerance)
+            }
+        }
+    }
+
+    // MARK: Chapter 1
+
+    static let perceptronCases: [(weights: [Double], inputs: [Double])] = [
+        ([-1, 1, 1], [0, 0]), ([-1, 1, 1], [1, 0]), ([-1, 1, 1], [1, 1]), ([0.5, -2, 1], [0.25, 0]), ([0.3, 0.2, -0.1, 0.4], [1, -2, 0.5]),
+    ]
+
+    static func perceptronOutput(_ answers: any ExerciseAnswers.Type) -> CheckReport {
+        var comparisons = Comparisons(["weights", "inputs"])
+        for (weights, inputs) in perceptronCases {
+            comparisons.number(
+                ["\(weights)", "\(inputs)"], expected: Perceptron(weights: weights).output(inputs),
+                got: answers.perceptronOutput(weights: weights, inputs: inputs))
+        }
+        return comparisons.report("the step of the weighted sum; a sum of exactly 0 gives 1")
+    }
+
+    static func perceptronLearn(_ answers: any ExerciseAnswers.Type) -> CheckReport {
+        var comparisons = Comparisons(["weights", "inputs", "target"])
+        for ((weights, inputs), target) in zip(perceptronCases, [1.0, 0, 0, 1, 0]) {
+            var perceptron = Perceptron(weights: weights)
+            perceptron.learn(inputs, target: target, learningRate: 0.25)
+            comparisons.exactly(
+                ["\(weights)", "\(inputs)", "\(target)"], expected: perceptron.weights,
+                got: answers.perceptronLearn(weights: weights, inputs: inputs, target: target, learningRate: 0.25))
+        }
+        return comparisons.report("one application of the rule with η = 0.25")
+    }
+
+    static func truthTable(
+        _ comparisons: inout Comparisons, _ gate: (Double, Double) -> Double, _ output: (Double, Double) throws -> Double
+    ) rethrows {
+        for x1 in [0.0, 1] {
+            for x2 in [0.0, 1] { comparisons.number(["\(Int(x1))", "\(Int(x2))"], expected: gate(x1, x2), got: try output(x1, x2)) }
+        }
+    }
+
+    static func nand(_ answers: any ExerciseAnswers.Type) -> CheckReport {
+        var comparisons = Comparisons(["x1", "x2"])
+        let weights = answers.nandWeights()
+        guard weights.count == 3 else {
+            comparisons.problem("\(weights.count) weights; expected 3: [w₀, w₁, w₂]")
+            return comparisons.report("NAND's truth table")
+        }
+        truthTable(&comparisons, { x1, x2 in x1 == 1 && x2 == 1 ? 0 : 1 }) { x1, x2 in Perceptron(weights: weights).output([x1, x2]) }
+        return comparisons.report("NAND's truth table")
+    }
+
+    // MARK: Chapter 2
+
+    static func stepNetwork(_ comparisons: inout Comparisons, _ network: [Dense<Double>]) -> Bool {
+        guard let first = network.first, first.inputCount == 2, network.last?.unitCount == 1 else {
+            comparisons.problem("the network needs 2 inputs and 1 output unit (\(network.count) layers given)")
+            return false
+        }
+        if let other = network.first(where: { $0.activation != .step }) {
+            comparisons.problem("every unit must be a step unit; one layer has \(other.activation)")
+            return false
+        }
+        return true
+    }
+
+    static func xor(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["x1", "x2"])
+        let network = try answers.xorNetwork()
+        if stepNetwork(&comparisons, network) {
+            try truthTable(&comparisons, { $0 == $1 ? 0 : 1 }) { x1, x2 in try network.forwardAll(Matrix(row: [x1, x2])).last![0, 0] }
+        }
+        return comparisons.report("XOR's truth table")
+    }
+
+    static func xnorWithSixUnits(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["x1", "x2"])
+        let network = try answers.xnorWithSixUnits()
+        if stepNetwork(&comparisons, network) {
+            try truthTable(&comparisons, { $0 == $1 ? 1 : 0 }) { x1, x2 in try network.forwardAll(Matrix(row: [x1, x2])).last![0, 0] }
+            let units = network.map(\.unitCount).reduce(0, +)
+            if units > 6 { comparisons.problem("\(units) units; at most 6 allowed") }
+        }
+        return comparisons.report("XNOR's truth table with at most 6 step units")
+    }
+
+    // MARK: Chapter 3
+
+    static func sigmoid(_ h: Double) -> Double { Activation.sigmoid(h) }
+
+    static func sigmoidDerivative(_ answers: any ExerciseAnswers.Type) -> CheckReport {
+        var comparisons = Comparisons(["h", "a = σ(h)"])
+        for h in [-4.0, -1, 0, 0.5, 3] {
+            let a = sigmoid(h)
+            comparisons.number(
+                [h.fixed(1), a.fixed(4)], expected: centralDifference(sigmoid, at: h), got: answers.sigmoidDerivative(output: a), tolerance: 1e-8)
+        }
+        return comparisons.report("σ′(h) against the central difference of σ")
+    }
+
+    static func neuronGradient(_ answers: any ExerciseAnswers.Type) -> CheckReport {
+        var comparisons = Comparisons(["parameter"])
+        let weights = [0.4, -0.7, 0.2], bias = 0.1, inputs = [1.0, 2, -0.5], target = 1.0
+        func cost(_ w: [Double], _ b: Double) -> Double {
+            let a = sigmoid(zip(w, inputs).reduce(b) { $0 + $1.0 * $1.1 })
+            return 0.5 * (target - a) * (target - a)
+        }
+        let yours = answers.neuronGradient(weights: weights, bias: bias, inputs: inputs, target: target)
+        guard yours.weights.count == weights.count else {
+            comparisons.problem("\(yours.weights.count) weight gradients; expected \(weights.count), one per weight")
+            return comparisons.report("the gradient check")
+        }
+        for i in weights.indices {
+            let numeric = centralDifference({ w in var all = weights; all[i] = w; return cost(all, bias) }, at: weights[i])
+            comparisons.number(["∂E/∂w\(i + 1)"], expected: numeric, got: yours.weights[i], tolerance: 1e-8)
+        }
+        comparisons.number(["∂E/∂b"], expected: centralDifference({ cost(weights, $0) }, at: bias), got: yours.bias, tolerance: 1e-8)
+        return comparisons.report("the gradient check: your gradient against central differences of E")
+    }
+
+    // MARK: Chapter 4
+
+    static func tanhDerivative(_ answers: any ExerciseAnswers.Type) -> CheckReport {
+        var comparisons = Comparisons(["h"])
+        for h in [-3.0, -0.5, 0, 0.25, 2] {
+            comparisons.number([h.fixed(2)], expected: centralDifference({ Activation.tanh($0) }, at: h), got: answers.tanhDerivative(h), tolerance: 1e-8)
+        }
+        return comparisons.report("tanh′(h) against the central difference of tanh")
+    }
+
+    static func twoPathGradients(_ answers: any ExerciseAnswers.Type) -> CheckReport {
+        var comparisons = Comparisons(["at (m, b, c)", "gradient"])
+        for (m, b, c) in [(3.0, 1.0, 2.0), (-1.5, 0.5, 4.0)] {
+            let yours = answers.twoPathGradients(m: m, b: b, c: c)
+            func e(_ m: Double, _ b: Double, _ c: Double) -> Double { (m - b) * (m * c) }
+            let point = "(\(m), \(b), \(c))"
+            comparisons.number([point, "∂e/∂m"], expected: centralDifference({ e($0, b, c) }, at: m), got: yours.m, tolerance: 1e-8)
+            comparisons.number([point, "∂e/∂b"], expected: centralDifference({ e(m, $0, c) }, at: b), got: yours.b, tolerance: 1e-8)
+            comparisons.number([point, "∂e/∂c"], expected: centralDifference({ e(m, b, $0) }, at: c), got: yours.c, tolerance: 1e-8)
+        }
+        return comparisons.report("the gradient check: your gradients against central differences of e")
+    }
+
+    static func denseBackward(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["parameter"])
+        var generator = random(4)
+        let x = randomMatrix(3, 4, &generator), w = randomMatrix(4, 2, &generator), b = randomMatrix(1, 2, &generator)
+        let g = randomMatrix(3, 2, &generator)
+        // E = Σ G ∘ Y, so that ∂E/∂Y = G exactly.
+        func error(_ x: Matrix<Double>, _ w: Matrix<Double>, _ b: Matrix<Double>) throws -> Double {
+            let layer = try Dense<Double>(weights: w, bias: b, activation: .identity)
+            return try (layer.forward(x) * g).sum()
+        }
+        let yours = try answers.denseBackward(input: x, weights: w, outputGradient: g)
+        compareElements(&comparisons, "∂E/∂W", expected: try numericGradient({ try error(x, $0, b) }, at: w), got: yours.weights, tolerance: 1e-8)
+        compareElements(&comparisons, "∂E/∂b", expected: try numericGradient({ try error(x, w, $0) }, at: b), got: yours.bias, tolerance: 1e-8)
+        compareElements(&comparisons, "∂E/∂X", expected: try numericGradient({ try error($0, w, b) }, at: x), got: yours.input, tolerance: 1e-8)
+        return comparisons.report("the gradient check: a batch of 3 records, 4 inputs, 2 units, against central differences")
+    }
+
+    // MARK: Chapter 5
+
+    static func standardized(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["element"])
+        var generator = random(5)
+        let x = Matrix<Double>(rows: 6, columns: 3) { _, c in generator.uniform(in: 0..<1) * [1, 100, 5][c] + [0, 500, -2][c] }
+        let expected = try Dataset(name: "exercise", featureNames: ["a", "b", "c"], inputs: x, targets: Matrix(rows: 6, columns: 1))
+            .standardized().dataset.inputs
+        compareElements(&comparisons, "x", expected: expected, got: answers.standardized(x), tolerance: 1e-9)
+        return comparisons.report("6 records of 3 features on different scales")
+    }
+
+    static func sgdEpoch(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["parameter"])
+        var generator = random(6)
+        let inputs = randomMatrix(8, 3, &generator), targets = randomMatrix(8, 1, &generator)
+        let weights = randomMatrix(3, 1, &generator), bias = 0.2
+        var network = try Network<Double>([Dense(weights: weights, bias: Matrix(row: [bias]), activation: .identity)])
+        for r in 0..<inputs.rows {
+            let pass = try network.backpropagate(inputs.row(r), targets: targets.row(r), loss: .halfSquaredError)
+            try network.descend(pass.gradients, learningRate: 0.1)
+        }
+        let yours = try answers.sgdEpoch(weights: weights, bias: bias, inputs: inputs, targets: targets, learningRate: 0.1)
+        compareElements(&comparisons, "w", expected: network.layers[0].weights, got: yours.weights)
+        comparisons.number(["b"], expected: network.layers[0].bias[0, 0], got: yours.bias)
+        return comparisons.report("8 records, 3 features, η = 0.1, against the core's Network")
+    }
+
+    // MARK: Chapter 6
+
+    static func minibatchRanges(_ answers: any ExerciseAnswers.Type) -> CheckReport {
+        var comparisons = Comparisons(["records", "batch size"])
+        for (count, batchSize) in [(10, 5), (10, 4), (3, 8), (7, 1), (0, 4)] {
+            let expected = stride(from: 0, to: count, by: batchSize).map { "\($0)..<\(min($0 + batchSize, count))" }
+            comparisons.exactly(
+                ["\(count)", "\(batchSize)"], expected: expected,
+                got: answers.minibatchRanges(count: count, batchSize: batchSize).map { "\($0.lowerBound)..<\($0.upperBound)" })
+        }
+        return comparisons.report("every record in exactly one batch, in order")
+    }
+
+    static func minibatchGradient(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["parameter"])
+        var generator = random(7)
+        let inputs = randomMatrix(5, 3, &generator), targets = randomMatrix(5, 1, &generator)
+        let weights = randomMatrix(3, 1, &generator), bias = -0.3
+        // The mean over the batch of ½(ŷ − y)², through the core's loss.
+        func error(_ w: Matrix<Double>, _ b: Double) throws -> Double {
+            let network = try Network<Double>([Dense(weights: w, bias: Matrix(row: [b]), activation: .identity)])
+            return try network.loss(inputs, targets: targets, loss: .halfSquaredError)
+        }
+        let yours = try answers.minibatchGradient(weights: weights, bias: bias, inputs: inputs, targets: targets)
+        compareElements(&comparisons, "∂E/∂w", expected: try numericGradient({ try error($0, bias) }, at: weights), got: yours.weights, tolerance: 1e-8)
+        comparisons.number(["∂E/∂b"], expected: centralDifference({ (try? error(weights, $0)) ?? .nan }, at: bias), got: yours.bias, tolerance: 1e-8)
+        return comparisons.report("the gradient check on a batch of 5 records, against central differences of the mean loss")
+    }
+
+    // MARK: Chapter 7
+
+    static func leakyReLUDerivative(_ answers: any ExerciseAnswers.Type) -> CheckReport {
+        var comparisons = Comparisons(["h", "slope"])
+        for (h, slope) in [(2.0, 0.01), (-2.0, 0.01), (0.0, 0.01), (-0.5, 0.2), (0.5, 0.2)] {
+            comparisons.number(
+                ["\(h)", "\(slope)"], expected: Activation.leakyReLU(negativeSlope: slope).derivative(h),
+                got: answers.leakyReLUDerivative(h, negativeSlope: slope))
+        }
+        return comparisons.report("against the core's leakyReLU, PyTorch's value at 0")
+    }
+
+    static func softplusDerivative(_ answers: any ExerciseAnswers.Type) -> CheckReport {
+        var comparisons = Comparisons(["h"])
+        for h in [-800.0, -30, -1, 0, 2, 30, 800] {
+            comparisons.number(["\(h)"], expected: Activation.sigmoid(h), got: answers.softplusDerivative(h), tolerance: 1e-12)
+        }
+        return comparisons.report("softplus′(h) is σ(h); it must stay finite far from 0")
+    }
+
+    // MARK: Chapter 8
+
+    static func xavierUniformBound(_ answers: any ExerciseAnswers.Type) -> CheckReport {
+        var comparisons = Comparisons(["fan in", "fan out"])
+        // torch.nn.init.xavier_uniform_: the bound √3 · √(2 / (fan_in + fan_out)); √(6/20) for 10 and 10.
+        for (fanIn, fanOut) in [(10, 10), (784, 50), (3, 500)] {
+            let standardDeviation = (2 / Double(fanIn + fanOut)).squareRoot()
+            comparisons.number(
+                ["\(fanIn)", "\(fanOut)"], expected: 3.0.squareRoot() * standardDeviation,
+                got: answers.xavierUniformBound(fanIn: fanIn, fanOut: fanOut), tolerance: 1e-12)
+        }
+        return comparisons.report("a uniform draw's variance is a²/3, and Xavier's is 2 / (fan in + fan out)")
+    }
+
+    static func heNormalStandardDeviation(_ answers: any ExerciseAnswers.Type) -> CheckReport {
+        var comparisons = Comparisons(["fan in"])
+        for fanIn in [2, 50, 784] {
+            // torch: gain √2 for ReLU, std = gain / √fan_in.
+            comparisons.number(
+                ["\(fanIn)"], expected: 2.0.squareRoot() / Double(fanIn).squareRoot(), got: answers.heNormalStandardDeviation(fanIn: fanIn),
+                tolerance: 1e-12)
+        }
+        return comparisons.report("PyTorch's gain √2 for ReLU over √fan in")
+    }
+
+    // MARK: Chapter 9
+
+    /// Runs the core's optimizer on one weight for the given gradients; the weights after each step.
+    static func coreSteps(_ optimizer: Optimizer<Double>, start: Double, gradients: [Double]) throws -> [Double] {
+        var optimizer = optimizer
+        var weight = Matrix<Double>(row: [start])
+        return try gradients.map { g in
+            try optimizer.update(&weight, gradient: Matrix(row: [g]), slot: 0)
+            return weight[0, 0]
+        }
+    }
+
+    static let optimizerGradients = [0.5, -1.2, 0.3, 2.0, -0.1]
+
+    static func momentumStep(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["step", "gradient"])
+        let expected = try coreSteps(.sgd(learningRate: 0.1, momentum: 0.9), start: 1, gradients: optimizerGradients)
+        var weight = 1.0, velocity = 0.0
+        for (step, g) in optimizerGradients.enumerated() {
+            (weight, velocity) = answers.momentumStep(weight: weight, velocity: velocity, gradient: g, learningRate: 0.1, momentum: 0.9)
+            comparisons.number(["\(step + 1)", "\(g)"], expected: expected[step], got: weight, tolerance: 1e-12)
+        }
+        return comparisons.report("5 steps from w = 1, v = 0 with γ = 0.1 and μ = 0.9, against the core's Optimizer.sgd")
+    }
+
+    static func adamStep(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["step", "gradient"])
+        let expected = try coreSteps(.adam(learningRate: 0.1), start: 1, gradients: optimizerGradients)
+        var weight = 1.0, m = 0.0, v = 0.0
+        for (step, g) in optimizerGradients.enumerated() {
+            (weight, m, v) = answers.adamStep(
+                weight: weight, m: m, v: v, step: step + 1, gradient: g, learningRate: 0.1, beta1: 0.9, beta2: 0.999, epsilon: 1e-8)
+            comparisons.number(["\(step + 1)", "\(g)"], expected: expected[step], got: weight, tolerance: 1e-12)
+        }
+        return comparisons.report("5 steps from w = 1 with γ = 0.1 and PyTorch's defaults, against the core's Optimizer.adam")
+    }
+
+    // MARK: Chapter 10
+
+    static func invertedDropout(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["element"])
+        var generator = random(10)
+        let x = randomMatrix(2, 5, &generator)
+        // The core's training mask holds 1/(1 − p) for a kept unit; the exercise's holds 1.
+        let coreMask = try Dropout<Double>(rate: 0.4).mask(rows: 2, columns: 5, using: &generator)
+        let mask = coreMask.map { $0 == 0 ? 0 : 1 }
+        compareElements(&comparisons, "output", expected: try x * coreMask, got: try answers.invertedDropout(x, mask: mask, rate: 0.4), tolerance: 1e-12)
+        return comparisons.report("p = 0.4 on a 2×5 batch, against the core's Dropout")
+    }
+
+    static func clippedByGlobalNorm(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["element"])
+        for (name, maxNorm) in [("large", 1.0), ("small", 100.0)] {
+            var expected = [try Matrix<Double>([[3, 0.5], [-2, 1]]), Matrix<Double>(row: [4, -0.25])]
+            let gradients = expected
+            try clipByGlobalNorm(&expected, maxNorm: maxNorm)
+            let yours = answers.clippedByGlobalNorm(gradients, maxNorm: maxNorm)
+            guard yours.count == expected.count else {
+                comparisons.problem("\(yours.count) gradients came back for \(expected.count)")
+                continue
+            }
+            for (i, (e, y)) in zip(expected, yours).enumerated() {
+                compareElements(&comparisons, "\(name) max \(Int(maxNorm)): g\(i + 1)", expected: e, got: y, tolerance: 1e-12)
+            }
+        }
+        return comparisons.report("two gradients of global norm 5.6, clipped to 1 and left alone under 100, against the core's clipByGlobalNorm")
+    }
+
+    // MARK: Chapter 11
+
+    static func convolutionOutputSize(_ answers: any ExerciseAnswers.Type) -> CheckReport {
+        var comparisons = Comparisons(["input", "kernel", "stride", "padding"])
+        for (n, k, s, p) in [(28, 5, 1, 0), (28, 5, 1, 2), (227, 11, 4, 0), (27, 3, 2, 0), (224, 7, 2, 3), (10, 4, 3, 1)] {
+            // Counted: the window's left edge at 0, s, 2s, … as long as the window fits in the padded input.
+            let positions = Array(stride(from: 0, through: n + 2 * p - k, by: s)).count
+            comparisons.number(
+                ["\(n)", "\(k)", "\(s)", "\(p)"], expected: Double(positions),
+                got: Double(answers.convolutionOutputSize(input: n, kernel: k, stride: s, padding: p)))
+        }
+        return comparisons.report("the window's positions counted one by one; the last two do not fit evenly")
+    }
+
+    static func convolutionLayerOutput(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["pixel"])
+        var generator = random(11)
+        let image = randomMatrix(5, 6, &generator), filter = randomMatrix(3, 3, &generator)
+        let layer = try Conv2D<Double>(
+            inputShape: ImageShape(height: 5, width: 6, channels: 1), weights: filter.reshaped(rows: 9, columns: 1),
+            bias: Matrix(rows: 1, columns: 1), filterSize: 3, activation: .identity)
+        let expected = try layer.forward(image.reshaped(rows: 1, columns: 30)).reshaped(rows: 3, columns: 4)
+        compareElements(&comparisons, "output", expected: expected, got: try answers.convolutionLayerOutput(image: image, filter: filter), tolerance: 1e-12)
+        return comparisons.report("a 5×6 image and a 3×3 filter, against the core's Conv2D")
+    }
+
+    static func maxPoolBackward(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["pixel"])
+        var generator = random(12)
+        let input = randomMatrix(4, 6, &generator), outputGradient = randomMatrix(2, 3, &generator)
+        let pooling = try Pooling<Double>(.max, inputShape: ImageShape(height: 4, width: 6, channels: 1), size: 2)
+        let sources = try pooling.forward(input.reshaped(rows: 1, columns: 24)).sources
+        let expected = try pooling.backward(sources: sources, outputGradient: outputGradient.reshaped(rows: 1, columns: 6))
+        compareElements(
+            &comparisons, "∂E/∂x", expected: try expected.reshaped(rows: 4, columns: 6),
+            got: try answers.maxPoolBackward(input: input, window: 2, outputGradient: outputGradient), tolerance: 1e-12)
+        return comparisons.report("2×2 windows over a 4×6 input, against the core's Pooling")
+    }
+
+    // MARK: Chapter 12
+
+    /// AlexNet's five convolutions (one tower's worth of channels, as the chapter counts them).
+    static let alexNetConvolutions: [(name: String, output: Int, kernel: Int, channels: Int, filters: Int)] = [
+        ("conv 1", 55, 11, 3, 96), ("conv 2", 27, 5, 96, 256), ("conv 3", 13, 3, 256, 384), ("conv 4", 13, 3, 384, 384),
+        ("conv 5", 13, 3, 384, 256),
+    ]
+
+    static func alexNetLayer(_ layer: (name: String, output: Int, kernel: Int, channels: Int, filters: Int)) throws -> Conv2D<Double> {
+        // The input size that gives this output with stride 1 and "same" padding (conv 1: stride 4 on 227).
+        let stride = layer.kernel == 11 ? 4 : 1, padding = layer.kernel == 11 ? 0 : layer.kernel / 2
+        let input = layer.kernel == 11 ? 227 : layer.output
+        var generator = random(13)
+        return try Conv2D<Double>(
+            inputShape: ImageShape(input, layer.channels), filters: layer.filters, filterSize: layer.kernel, stride: stride, padding: padding,
+            using: &generator)
+    }
+
+    static func convolutionParameters(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["layer"])
+        for layer in alexNetConvolutions {
+            let core = try alexNetLayer(layer)
+            comparisons.number(
+                [layer.name], expected: Double(core.weights.count + core.bias.count),
+                got: Double(answers.convolutionParameters(kernel: layer.kernel, inputChannels: layer.channels, filters: layer.filters)))
+        }
+        return comparisons.report("AlexNet's five convolutions, against the core's Conv2D")
+    }
+
+    static func convolutionMultiplyAdds(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["layer"])
+        for layer in alexNetConvolutions {
+            let core = try alexNetLayer(layer)
+            comparisons.number(
+                [layer.name], expected: Double(core.multiplyAdds),
+                got: Double(answers.convolutionMultiplyAdds(
+                    outputSize: layer.output, kernel: layer.kernel, inputChannels: layer.channels, filters: layer.filters)))
+        }
+        return comparisons.report("AlexNet's five convolutions, against the core's Conv2D")
+    }
+
+    // MARK: Chapter 13
+
+    static func softmax(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["logits", "class"])
+        for logits in [[1.0, 2, 3], [1000, 999, 0], [-1000, -1001, -999.5], [0.5]] {
+            let expected = Softmax<Double>.forward(Matrix(row: logits))
+            let yours = answers.softmax(logits)
+            guard yours.count == logits.count else {
+                comparisons.problem("\(yours.count) probabilities for \(logits.count) logits")
+                continue
+            }
+            for i in logits.indices { comparisons.number(["\(logits)", "\(i)"], expected: expected[0, i], got: yours[i], tolerance: 1e-12) }
+        }
+        return comparisons.report("against the core's softmax, for small and very large logits")
+    }
+
+    static func crossEntropyGradient(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["logit"])
+        let logits = [0.3, -1.2, 2.0, 0.7], target = 1
+        func error(_ z: Matrix<Double>) -> Double { -log(Softmax<Double>.forward(z)[0, target]) }
+        let numeric = numericGradient(error, at: Matrix(row: logits))
+        let yours = answers.crossEntropyGradient(logits: logits, target: target)
+        compareElements(&comparisons, "∂E/∂z", expected: numeric, got: Matrix(row: yours.count == logits.count ? yours : [yours.first ?? .nan]), tolerance: 1e-8)
+        return comparisons.report("the gradient check: 4 logits, class 1, against central differences of −log softmax")
+    }
+
+    // MARK: Chapter 14
+
+    static func accuracy(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["case"])
+        let outputs = try Matrix<Double>([[0.1, 0.7, 0.2], [2, 1, 0], [0.3, 0.3, 0.1], [-1, -2, -0.5], [0, 0, 0]])
+        let predicted = outputs.predictedClasses()
+        for (name, labels) in [("all right", predicted), ("none right", predicted.map { ($0 + 1) % 3 }), ("some right", [1, 0, 1, 2, 2])] {
+            let expected = Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)
+            comparisons.number([name], expected: expected, got: answers.accuracy(outputs: outputs, labels: labels))
+        }
+        return comparisons.report("5 records of 3 classes, ties included, against the core's predictedClasses")
+    }
+
+    static func confusionMatrix(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["true label"])
+        let predicted = [0, 1, 1, 2, 2, 2, 0], labels = [0, 1, 2, 2, 0, 2, 1]
+        let core = try ConfusionMatrix(predicted: predicted, labels: labels, classes: 3)
+        let yours = answers.confusionMatrix(predicted: predicted, labels: labels, classes: 3)
+        for t in 0..<3 {
+            comparisons.exactly(["\(t)"], expected: (0..<3).map { core.counts[t * 3 + $0] }, got: t < yours.count ? yours[t] : [])
+        }
+        return comparisons.report("7 records of 3 classes: row the true label, column the prediction, against the core's ConfusionMatrix")
+    }
+}
