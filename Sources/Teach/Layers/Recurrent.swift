@@ -1,0 +1,171 @@
+/// A recurrent layer of tanh units (Elman's network), as PyTorch's
+/// `torch.nn.RNN(input_size, hidden_size, nonlinearity="tanh", batch_first=True)` with one layer.
+///
+/// At every time step `t` the hidden state mixes the step's input with the state before it, with
+/// the same weights at every step:
+///
+///     h_t = tanh(x_t · W_ihᵀ + b_ih + h_{t−1} · W_hhᵀ + b_hh)        h_{−1} = 0
+///
+/// **Shapes.** A batch of `B` sequences of `T` steps of `I` features is a `B×(T·I)` matrix
+/// (records of shape `.sequence(T steps × I)`); the output is every step's state, `B×(T·H)`
+/// (PyTorch's `output`; its `h_n` is the last step's `H` columns). The parameters keep PyTorch's
+/// layout and order, so a state dict carries over: `weight_ih` `H×I`, `weight_hh` `H×H`,
+/// `bias_ih` `1×H`, `bias_hh` `1×H`, all drawn from `U(−1/√H, 1/√H)` as PyTorch draws them.
+///
+/// **Backpropagation through time.** The forward pass keeps the inputs and every state. The
+/// backward pass walks the steps from last to first, carrying `∂E/∂h_t` from the step after:
+///
+///     δ_t  = (∂E/∂h_t from the output + W_hhᵀ-carried δ_{t+1}) ⊙ (1 − h_t²)
+///     ∂E/∂W_ih += δ_tᵀ · x_t      ∂E/∂W_hh += δ_tᵀ · h_{t−1}      ∂E/∂b_ih = ∂E/∂b_hh += Σ_batch δ_t
+///     ∂E/∂x_t = δ_t · W_ih        carried to step t − 1:  δ_t · W_hh
+///
+/// Each step back multiplies the carried gradient by `W_hh` and by tanh's slope, which is why it
+/// shrinks (or grows) geometrically with the distance in steps.
+///
+/// Differences from PyTorch: one layer, one direction, a zero initial state (PyTorch also takes an
+/// `h_0`); no ReLU variant.
+public struct RNN<Scalar: MatrixScalar>: Sendable, Equatable {
+    /// `W_ih`, `H×I` (PyTorch's `weight_ih_l0`).
+    public var inputWeights: Matrix<Scalar>
+    /// `W_hh`, `H×H` (PyTorch's `weight_hh_l0`).
+    public var hiddenWeights: Matrix<Scalar>
+    /// `b_ih`, `1×H` (PyTorch's `bias_ih_l0`).
+    public var inputBias: Matrix<Scalar>
+    /// `b_hh`, `1×H` (PyTorch's `bias_hh_l0`).
+    public var hiddenBias: Matrix<Scalar>
+    /// `T`, the steps of each sequence.
+    public let length: Int
+    /// What the forward pass keeps: the input `B×(T·I)` and every state `B×(T·H)`.
+    @usableFromInline var saved = Saved<(input: Matrix<Scalar>, states: Matrix<Scalar>)>()
+
+    /// A layer with the given parameters, in PyTorch's layout.
+    /// - Throws: ``ShapeError`` when the four do not fit one `H` and `I`; ``InvalidArgument`` for
+    ///   fewer than one step.
+    public init(
+        inputWeights: Matrix<Scalar>, hiddenWeights: Matrix<Scalar>, inputBias: Matrix<Scalar>, hiddenBias: Matrix<Scalar>, length: Int
+    ) throws {
+        let h = inputWeights.rows
+        guard h >= 1, inputWeights.columns >= 1, hiddenWeights.shape == Shape(h, h), inputBias.shape == Shape(1, h),
+            hiddenBias.shape == Shape(1, h)
+        else {
+            throw ShapeError(
+                operation: "RNN", shapes: [inputWeights.shape, hiddenWeights.shape, inputBias.shape, hiddenBias.shape],
+                expected: "weight_ih H×I, weight_hh H×H, bias_ih 1×H and bias_hh 1×H")
+        }
+        guard length >= 1 else { throw InvalidArgument("RNN: sequences of \(length) steps; expected at least 1") }
+        self.inputWeights = inputWeights
+        self.hiddenWeights = hiddenWeights
+        self.inputBias = inputBias
+        self.hiddenBias = hiddenBias
+        self.length = length
+    }
+
+    /// A layer for sequences of `length` steps of `inputs` features, with `hidden` units, every
+    /// parameter drawn from `U(−1/√H, 1/√H)` as PyTorch does.
+    /// - Throws: ``InvalidArgument`` for sizes below 1.
+    public init(inputs: Int, hidden: Int, length: Int, using generator: inout SeededGenerator) throws {
+        guard inputs >= 1, hidden >= 1 else { throw InvalidArgument("RNN: \(inputs) inputs and \(hidden) hidden units; expected at least 1 of each") }
+        let bound = 1 / Double(hidden).squareRoot()
+        func draw(_ rows: Int, _ columns: Int) -> Matrix<Scalar> {
+            Matrix(rows: rows, columns: columns) { _, _ in Scalar(generator.uniform(in: -bound..<bound)) }
+        }
+        let wih = draw(hidden, inputs), whh = draw(hidden, hidden), bih = draw(1, hidden), bhh = draw(1, hidden)
+        try self.init(inputWeights: wih, hiddenWeights: whh, inputBias: bih, hiddenBias: bhh, length: length)
+    }
+
+    /// `H`, the hidden units.
+    public var hiddenCount: Int { inputWeights.rows }
+    /// `I`, the features of each step's input.
+    public var inputCount: Int { inputWeights.columns }
+}
+
+extension RNN: Layer {
+    /// `RNN 64`.
+    public var name: String { "RNN \(hiddenCount)" }
+
+    public var requiredInputShape: RecordShape? { .sequence(SequenceShape(length: length, features: inputCount)) }
+
+    /// `T steps × H`.
+    public func outputShape(for input: RecordShape) throws -> RecordShape {
+        guard input.count == length * inputCount else { throw shapeError(input, needs: "\(length) steps × \(inputCount)") }
+        return .sequence(SequenceShape(length: length, features: hiddenCount))
+    }
+
+    /// Every step's state, `B×(T·H)`, from the first step to the last.
+    /// - Throws: ``ShapeError`` when `x` is not `B×(T·I)`.
+    public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
+        let b = x.rows, t = length, i = inputCount, h = hiddenCount
+        guard x.columns == t * i else {
+            throw ShapeError(operation: name, shapes: [x.shape], expected: "B×(T·I) with T·I = \(t)·\(i) = \(t * i) columns")
+        }
+        // Every step's input term at once: (B·T)×I times W_ihᵀ, one row per step of each sequence.
+        let inputTerms = try x.reshaped(rows: b * t, columns: i).matmulTransposed(inputWeights)
+        var states = Matrix<Scalar>(rows: b, columns: t * h)
+        var previous = Matrix<Scalar>(rows: b, columns: h)
+        for step in 0..<t {
+            let recurrent = try previous.matmulTransposed(hiddenWeights)
+            var state = Matrix<Scalar>(rows: b, columns: h)
+            for r in 0..<b {
+                for k in 0..<h {
+                    let sum = inputTerms[r * t + step, k] + inputBias[0, k] + recurrent[r, k] + hiddenBias[0, k]
+                    state[r, k] = Scalar.tanh(sum)
+                    states[r, step * h + k] = state[r, k]
+                }
+            }
+            previous = state
+        }
+        saved.value = (x, states)
+        return states
+    }
+
+    /// Backpropagation through time (formulas in the type's documentation): `∂E/∂x` and the
+    /// gradients of `W_ih`, `W_hh`, `b_ih`, `b_hh`, in that order.
+    /// - Throws: ``ShapeError`` when `outputGradient` is not `B×(T·H)`.
+    public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
+        let (x, states) = try saved.take(for: name)
+        let b = x.rows, t = length, i = inputCount, h = hiddenCount
+        guard outputGradient.shape == states.shape else {
+            throw ShapeError(operation: "\(name).backward", shapes: [outputGradient.shape, states.shape], expected: "the output's shape B×(T·H)")
+        }
+        var dInputWeights = Matrix<Scalar>(rows: h, columns: i), dHiddenWeights = Matrix<Scalar>(rows: h, columns: h)
+        var dBias = Matrix<Scalar>(rows: 1, columns: h)
+        var dx = needsInputGradient ? Matrix<Scalar>(rows: b, columns: t * i) : Matrix<Scalar>(rows: 0, columns: 0)
+        var carried = Matrix<Scalar>(rows: b, columns: h)  // ∂E/∂h_t reaching back from step t + 1
+        for step in stride(from: t - 1, through: 0, by: -1) {
+            // δ_t = (∂E/∂h_t) ⊙ (1 − h_t²), the gradient of the step's weighted sum.
+            let delta = Matrix<Scalar>(rows: b, columns: h) { r, k in
+                let state = states[r, step * h + k]
+                return (outputGradient[r, step * h + k] + carried[r, k]) * (1 - state * state)
+            }
+            let stepInput = Matrix<Scalar>(rows: b, columns: i) { r, c in x[r, step * i + c] }
+            let previous = Matrix<Scalar>(rows: b, columns: h) { r, k in step == 0 ? 0 : states[r, (step - 1) * h + k] }
+            try dInputWeights.add(try delta.transposedMatmul(stepInput), scaledBy: 1)
+            try dHiddenWeights.add(try delta.transposedMatmul(previous), scaledBy: 1)
+            try dBias.add(delta.columnSums(), scaledBy: 1)
+            if needsInputGradient {
+                let stepGradient = try delta.matmul(inputWeights)
+                for r in 0..<b { for c in 0..<i { dx[r, step * i + c] = stepGradient[r, c] } }
+            }
+            carried = try delta.matmul(hiddenWeights)
+        }
+        return LayerGradients(input: dx, parameters: [dInputWeights, dHiddenWeights, dBias, dBias])
+    }
+
+    public var parameters: [Matrix<Scalar>] { [inputWeights, hiddenWeights, inputBias, hiddenBias] }
+
+    /// PyTorch's names for a one-layer RNN.
+    public var parameterNames: [String] { ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"] }
+
+    /// The two weight matrices.
+    public var penalizedParameters: [Int] { [0, 1] }
+
+    public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {
+        try update(&inputWeights, 0)
+        try update(&hiddenWeights, 1)
+        try update(&inputBias, 2)
+        try update(&hiddenBias, 3)
+    }
+
+    /// `T·H·(I + H)` per sequence.
+    public func multiplyAdds(for input: RecordShape) -> Int { length * hiddenCount * (inputCount + hiddenCount) }
+}
