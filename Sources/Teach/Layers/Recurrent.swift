@@ -44,15 +44,9 @@ public struct RNN<Scalar: MatrixScalar>: Sendable, Equatable {
     public init(
         inputWeights: Matrix<Scalar>, hiddenWeights: Matrix<Scalar>, inputBias: Matrix<Scalar>, hiddenBias: Matrix<Scalar>, length: Int
     ) throws {
-        let h = inputWeights.rows
-        guard h >= 1, inputWeights.columns >= 1, hiddenWeights.shape == Shape(h, h), inputBias.shape == Shape(1, h),
-            hiddenBias.shape == Shape(1, h)
-        else {
-            throw ShapeError(
-                operation: "RNN", shapes: [inputWeights.shape, hiddenWeights.shape, inputBias.shape, hiddenBias.shape],
-                expected: "weight_ih H×I, weight_hh H×H, bias_ih 1×H and bias_hh 1×H")
-        }
-        guard length >= 1 else { throw InvalidArgument("RNN: sequences of \(length) steps; expected at least 1") }
+        try Matrix.checkRecurrentParameters(
+            "RNN", gates: 1, inputWeights: inputWeights, hiddenWeights: hiddenWeights, inputBias: inputBias, hiddenBias: hiddenBias,
+            length: length)
         self.inputWeights = inputWeights
         self.hiddenWeights = hiddenWeights
         self.inputBias = inputBias
@@ -65,11 +59,7 @@ public struct RNN<Scalar: MatrixScalar>: Sendable, Equatable {
     /// - Throws: ``InvalidArgument`` for sizes below 1.
     public init(inputs: Int, hidden: Int, length: Int, using generator: inout SeededGenerator) throws {
         guard inputs >= 1, hidden >= 1 else { throw InvalidArgument("RNN: \(inputs) inputs and \(hidden) hidden units; expected at least 1 of each") }
-        let bound = 1 / Double(hidden).squareRoot()
-        func draw(_ rows: Int, _ columns: Int) -> Matrix<Scalar> {
-            Matrix(rows: rows, columns: columns) { _, _ in Scalar(generator.uniform(in: -bound..<bound)) }
-        }
-        let wih = draw(hidden, inputs), whh = draw(hidden, hidden), bih = draw(1, hidden), bhh = draw(1, hidden)
+        let (wih, whh, bih, bhh) = Matrix<Scalar>.recurrentParameters(gates: 1, inputs: inputs, hidden: hidden, using: &generator)
         try self.init(inputWeights: wih, hiddenWeights: whh, inputBias: bih, hiddenBias: bhh, length: length)
     }
 
@@ -137,14 +127,13 @@ extension RNN: Layer {
                 let state = states[r, step * h + k]
                 return (outputGradient[r, step * h + k] + carried[r, k]) * (1 - state * state)
             }
-            let stepInput = Matrix<Scalar>(rows: b, columns: i) { r, c in x[r, step * i + c] }
-            let previous = Matrix<Scalar>(rows: b, columns: h) { r, k in step == 0 ? 0 : states[r, (step - 1) * h + k] }
+            let stepInput = x.timeStep(step, width: i)
+            let previous = step == 0 ? Matrix<Scalar>(rows: b, columns: h) : states.timeStep(step - 1, width: h)
             try dInputWeights.add(try delta.transposedMatmul(stepInput), scaledBy: 1)
             try dHiddenWeights.add(try delta.transposedMatmul(previous), scaledBy: 1)
             try dBias.add(delta.columnSums(), scaledBy: 1)
             if needsInputGradient {
-                let stepGradient = try delta.matmul(inputWeights)
-                for r in 0..<b { for c in 0..<i { dx[r, step * i + c] = stepGradient[r, c] } }
+                dx.setTimeStep(step, try delta.matmul(inputWeights))
             }
             carried = try delta.matmul(hiddenWeights)
         }
@@ -168,4 +157,53 @@ extension RNN: Layer {
 
     /// `T·H·(I + H)` per sequence.
     public func multiplyAdds(for input: RecordShape) -> Int { length * hiddenCount * (inputCount + hiddenCount) }
+}
+
+extension Matrix {
+    /// Step `t` of a batch of sequences stored `B×(T·width)`: columns `t·width ..< (t+1)·width` of
+    /// every row, as a `B×width` matrix.
+    func timeStep(_ t: Int, width: Int) -> Matrix {
+        Matrix(rows: rows, columns: width) { r, c in self[r, t * width + c] }
+    }
+
+    /// Writes `value` (`B×width`) as step `t` of this `B×(T·width)` batch of sequences.
+    mutating func setTimeStep(_ t: Int, _ value: Matrix) {
+        for r in 0..<rows { for c in 0..<value.columns { self[r, t * value.columns + c] = value[r, c] } }
+    }
+}
+
+extension Matrix {
+    /// The four parameters of a recurrent layer with `gates` blocks of `hidden` rows (1 for
+    /// ``RNN``, 4 for ``LSTM``, 3 for ``GRU``), each number drawn from `U(−1/√H, 1/√H)` in
+    /// PyTorch's order: `weight_ih` `(gates·H)×I`, `weight_hh` `(gates·H)×H`, `bias_ih`, `bias_hh`.
+    static func recurrentParameters(gates: Int, inputs: Int, hidden: Int, using generator: inout SeededGenerator)
+        -> (Matrix, Matrix, Matrix, Matrix)
+    {
+        let bound = 1 / Double(hidden).squareRoot()
+        func draw(_ rows: Int, _ columns: Int) -> Matrix {
+            Matrix(rows: rows, columns: columns) { _, _ in Scalar(generator.uniform(in: -bound..<bound)) }
+        }
+        let wih = draw(gates * hidden, inputs), whh = draw(gates * hidden, hidden)
+        return (wih, whh, draw(1, gates * hidden), draw(1, gates * hidden))
+    }
+}
+
+extension Matrix {
+    /// Checks that a recurrent layer's four parameters fit one `H` and `I` with `gates` blocks of
+    /// `H` rows, and that its sequences have at least one step.
+    /// - Throws: ``ShapeError`` naming the four shapes; ``InvalidArgument`` for no steps.
+    static func checkRecurrentParameters(
+        _ layer: String, gates: Int, inputWeights: Matrix, hiddenWeights: Matrix, inputBias: Matrix, hiddenBias: Matrix, length: Int
+    ) throws {
+        let rows = inputWeights.rows, h = rows / gates
+        guard h >= 1, rows == gates * h, inputWeights.columns >= 1, hiddenWeights.shape == Shape(rows, h),
+            inputBias.shape == Shape(1, rows), hiddenBias.shape == Shape(1, rows)
+        else {
+            let stacked = gates == 1 ? "H" : "\(gates)H"
+            throw ShapeError(
+                operation: layer, shapes: [inputWeights.shape, hiddenWeights.shape, inputBias.shape, hiddenBias.shape],
+                expected: "weight_ih \(stacked)×I, weight_hh \(stacked)×H, bias_ih 1×\(stacked) and bias_hh 1×\(stacked)")
+        }
+        guard length >= 1 else { throw InvalidArgument("\(layer): sequences of \(length) steps; expected at least 1") }
+    }
 }

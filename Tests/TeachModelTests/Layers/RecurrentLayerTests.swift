@@ -55,6 +55,100 @@ import Testing
         #expect(rnn.multiplyAdds(for: .sequence(SequenceShape(length: 7, features: 3))) == 7 * 16 * 19)
     }
 
+    /// The parameters `torch.nn.RNN(2, 2)`, `torch.nn.LSTM(2, 2)` and `torch.nn.GRU(2, 2)` were given for the numbers below
+    /// (PyTorch 2.15, float64, from `scripts/recurrent-reference.py`): rows `r`, columns `c` of `weight_ih`
+    /// are `0.1·((2r + c) mod 7) − 0.3`, of `weight_hh` `0.05·((2r + c) mod 5) − 0.1`; `bias_ih[r]`
+    /// is `0.02·(r mod 4) − 0.03` and `bias_hh[r]` is `0.01·(r mod 3)`.
+    static func pyTorchParameters(gates: Int) -> (Matrix<Double>, Matrix<Double>, Matrix<Double>, Matrix<Double>) {
+        let rows = gates * 2
+        return (
+            Matrix(rows: rows, columns: 2) { r, c in 0.1 * Double((r * 2 + c) % 7) - 0.3 },
+            Matrix(rows: rows, columns: 2) { r, c in 0.05 * Double((r * 2 + c) % 5) - 0.1 },
+            Matrix(rows: 1, columns: rows) { _, r in 0.02 * Double(r % 4) - 0.03 },
+            Matrix(rows: 1, columns: rows) { _, r in 0.01 * Double(r % 3) })
+    }
+
+    /// One sequence of 3 steps of 2 features, and `E = Σ output ⊙ coefficients`.
+    static let pyTorchInput = Matrix<Double>(row: [1.0, -0.5, 0.25, 2.0, -1.0, 0.5])
+    static let pyTorchCoefficients = Matrix<Double>(row: [1.0, -2.0, 0.5, 1.5, -1.0, 3.0])
+
+    /// Runs `layer` forward and backward on the input above and compares with PyTorch's numbers.
+    static func expectPyTorchNumbers<L: Layer<Double>>(_ layer: L, _ expected: [String: [Double]]) throws {
+        var layer = layer
+        var generator = SeededGenerator(seed: 1)
+        let output = try layer.forward(pyTorchInput, mode: .training, using: &generator)
+        let gradients = try layer.backward(outputGradient: pyTorchCoefficients, needsInputGradient: true)
+        let actual: [String: [Double]] = [
+            "out": output.elements, "dx": gradients.input.elements, "weight_ih_l0": gradients.parameters[0].elements,
+            "weight_hh_l0": gradients.parameters[1].elements, "bias_ih_l0": gradients.parameters[2].elements,
+            "bias_hh_l0": gradients.parameters[3].elements,
+        ]
+        for (key, values) in expected {
+            let mine = try #require(actual[key])
+            #expect(mine.count == values.count, "\(layer.name) \(key)")
+            for (a, b) in zip(mine, values) { #expect(abs(a - b) < 1e-14, "\(layer.name) \(key): \(a) vs PyTorch \(b)") }
+        }
+    }
+
+
+    @Test func rnnMatchesPyTorch() throws {
+        let (wih, whh, bih, bhh) = Self.pyTorchParameters(gates: 1)
+        let layer = try RNN<Double>(inputWeights: wih, hiddenWeights: whh, inputBias: bih, hiddenBias: bhh, length: 3)
+        let expected: [String: [Double]] = [
+            "out": [-0.22602835227867096, -0.09966799462495582, -0.44416999242591715, -0.02997441789309448, 0.21262182910718258, 0.0981839410191377],
+            "dx": [-0.07907615976868583, -0.18071066670696403, -0.3128766230190099, -0.09559978045950684, -0.010670386781650266, 0.19095839155742336],
+            "weight_ih_l0": [1.9778450168963193, 0.026825158934101756, -4.467285763271079, 5.835028118642716],
+            "weight_hh_l0": [0.3160486323813047, -0.01902185888124864, -1.7027304289788034, -0.25797066549432557],
+            "bias_ih_l0": [0.4267602780452384, 2.7459508615577453],
+            "bias_hh_l0": [0.4267602780452385, 2.745950861557745],
+        ]
+        try Self.expectPyTorchNumbers(layer, expected)
+    }
+
+    @Test func lstmMatchesPyTorch() throws {
+        let (wih, whh, bih, bhh) = Self.pyTorchParameters(gates: 4)
+        let layer = try LSTM<Double>(inputWeights: wih, hiddenWeights: whh, inputBias: bih, hiddenBias: bhh, length: 3)
+        let expected: [String: [Double]] = [
+            "out": [-0.03832249458018355, -0.008736290583171574, -0.09557430435065523, 0.037920135401764005, -0.0018561420605291124, 0.041135906187141656],
+            "dx": [-0.043221018570590915, -0.046767119645638795, -0.021352054165827333, 0.047939825795748396, 0.05152585187523797, 0.09755950344426408],
+            "weight_ih_l0": [-0.005160821329579075, 0.0005439190513960111, -0.007242559664613384, 0.13971100171119866, -0.01797148799115009, 0.008408922868743493, -0.039921382687236835, 0.008428317596634878, 0.4765039995092307, -0.22683667016410775, -0.9494112050205779, 1.6914383922089713, -0.021854474589096343, -0.017241816228480582, -0.03695957357443581, 0.08828251858397297],
+            "weight_hh_l0": [0.0015285027388618469, -0.0005835059563998466, -0.005127130424569051, 0.0005009995984978999, -0.0017007242069051905, 0.0006812793724287638, -0.003477811800220549, 0.001509787942652739, 0.024888763232588634, -0.01000349503283332, -0.10493394912601536, 0.027925446490254753, 0.00041761450752146975, 0.0001516714749301141, -0.006490666719889005, 0.0017888147304033469],
+            "bias_ih_l0": [-0.03709668530495881, 0.09672197994559012, 0.01763218144595506, 0.03313763342430534, -0.044600437661376086, 1.2167093069433719, -0.029904992484868886, 0.09715875221765843],
+            "bias_hh_l0": [-0.03709668530495881, 0.09672197994559012, 0.01763218144595506, 0.03313763342430534, -0.04460043766137611, 1.216709306943372, -0.029904992484868883, 0.09715875221765842],
+        ]
+        try Self.expectPyTorchNumbers(layer, expected)
+    }
+
+    @Test func gruMatchesPyTorch() throws {
+        let (wih, whh, bih, bhh) = Self.pyTorchParameters(gates: 3)
+        let layer = try GRU<Double>(inputWeights: wih, hiddenWeights: whh, inputBias: bih, hiddenBias: bhh, length: 3)
+        let expected: [String: [Double]] = [
+            "out": [-0.08559187020784613, -0.019287180557865775, -0.1580788762970996, 0.11782523980326613, -0.01577387526483051, 0.08044640056844224],
+            "dx": [-0.08277313516059794, -0.07016719909296118, -0.03495394067256761, 0.19925517266975937, 0.11796392142540806, 0.2302362070053703],
+            "weight_ih_l0": [0.002702819061951523, -0.0014223364166773295, -0.012537196857564869, 0.030666741506072518, -0.03478416426999363, 0.007649312207367646, -0.09117162536076404, -0.24370221980285078, 0.8954425584304513, -0.5272317744679506, -1.8089944802968665, 4.21063875276225],
+            "weight_hh_l0": [0.0002701868771787559, -0.00019861263886362693, -0.003103926193245266, 0.001359610153065084, -0.010868834070146674, 0.008482089396082262, 0.004589721495817382, 0.00788966292147079, 0.04353351566669586, -0.031271048286744506, -0.2154467078053504, 0.0967916755986973],
+            "bias_ih_l0": [-0.0007044501281051154, 0.022911210076556724, 0.1042536602381423, -0.1039207461881489, -0.11533744697048476, 2.9562258995542576],
+            "bias_hh_l0": [-0.0007044501281051154, 0.02291121007655672, 0.10425366023814228, -0.10392074618814891, -0.09883641179279626, 1.5255603795627968],
+        ]
+        try Self.expectPyTorchNumbers(layer, expected)
+    }
+
+    @Test(arguments: ["LSTM", "GRU"])
+    func gatedLayersMatchCentralDifferences(_ kind: String) throws {
+        var random = SeededGenerator(seed: 23)
+        let recurrent: any Layer<Double> =
+            kind == "LSTM"
+            ? try LSTM<Double>(inputs: 3, hidden: 4, length: 5, using: &random) : try GRU<Double>(inputs: 3, hidden: 4, length: 5, using: &random)
+        let dense = try Dense<Double>(inputs: 4, units: 2, activation: .identity, using: &random)
+        let model = try Model<Double>([recurrent, dense])
+        let x = Matrix<Double>.gaussian(rows: 2, columns: 15, using: &random)
+        let y = Matrix<Double>.gaussian(rows: 2, columns: 10, using: &random)
+        let check = try GradientCheck.run(model, inputs: x, targets: y, loss: .meanSquaredError, checkInput: true)
+        let gates = kind == "LSTM" ? 4 : 3
+        #expect(check.parametersChecked == gates * (12 + 16 + 4 + 4) + (8 + 2) + 30)
+        #expect(check.maxRelativeError < 1e-7, "\(kind) \(check.worstParameter): \(check.worstAnalytic) vs \(check.worstNumeric)")
+    }
+
     @Test func badShapesAreThrownErrors() throws {
         var random = SeededGenerator(seed: 22)
         var rnn = try RNN<Double>(inputs: 2, hidden: 3, length: 4, using: &random)

@@ -1,0 +1,183 @@
+/// A gated recurrent unit layer (Cho et al., 2014), as PyTorch's
+/// `torch.nn.GRU(input_size, hidden_size, batch_first=True)` with one layer.
+///
+/// Two gates and no separate memory: the state itself is kept or replaced. At every time step,
+/// from the step's input `x_t` and the state `h_{t−1}` (0 before the first step):
+///
+///     r = σ(x_t W_irᵀ + b_ir + h_{t−1} W_hrᵀ + b_hr)               reset gate: how much of the state the new content sees
+///     z = σ(x_t W_izᵀ + b_iz + h_{t−1} W_hzᵀ + b_hz)               update gate: how much of the state to keep
+///     n = tanh(x_t W_inᵀ + b_in + r ⊙ (h_{t−1} W_hnᵀ + b_hn))      the new content
+///     h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+///
+/// **Shapes and parameters**, PyTorch's: input `B×(T·I)`, output every step's `h_t`, `B×(T·H)`;
+/// the gates stacked in PyTorch's order `r, z, n`: `weight_ih` `3H×I`, `weight_hh` `3H×H`,
+/// `bias_ih` and `bias_hh` `1×3H`, all drawn from `U(−1/√H, 1/√H)`. As in PyTorch, the reset gate
+/// multiplies the recurrent term *after* its bias `b_hn`, so the two biases are not interchangeable.
+///
+/// **Backpropagation through time**, from the last step to the first, with `a = x_t W_ihᵀ + b_ih`
+/// and `u = h_{t−1} W_hhᵀ + b_hh` split into their `r, z, n` blocks:
+///
+///     ∂h = ∂E/∂h_t (output) + carried ∂h
+///     ∂n = ∂h ⊙ (1 − z)     ∂z = ∂h ⊙ (h_{t−1} − n)     carried ∂h ← ∂h ⊙ z + ∂u W_hh
+///     ∂a_n = ∂n ⊙ (1 − n²)  ∂u_n = ∂a_n ⊙ r   ∂r = ∂a_n ⊙ u_n
+///     ∂a_r = ∂u_r = ∂r ⊙ r(1 − r)     ∂a_z = ∂u_z = ∂z ⊙ z(1 − z)
+///     ∂E/∂W_ih += ∂aᵀ x_t   ∂E/∂b_ih += Σ ∂a   ∂E/∂W_hh += ∂uᵀ h_{t−1}   ∂E/∂b_hh += Σ ∂u   ∂E/∂x_t = ∂a W_ih
+///
+/// Differences from PyTorch: one layer, one direction, a zero initial state.
+public struct GRU<Scalar: MatrixScalar>: Sendable, Equatable {
+    /// `W_ih`, `3H×I`, the blocks `r, z, n` stacked (PyTorch's `weight_ih_l0`).
+    public var inputWeights: Matrix<Scalar>
+    /// `W_hh`, `3H×H` (PyTorch's `weight_hh_l0`).
+    public var hiddenWeights: Matrix<Scalar>
+    /// `b_ih`, `1×3H` (PyTorch's `bias_ih_l0`).
+    public var inputBias: Matrix<Scalar>
+    /// `b_hh`, `1×3H` (PyTorch's `bias_hh_l0`).
+    public var hiddenBias: Matrix<Scalar>
+    /// `T`, the steps of each sequence.
+    public let length: Int
+    /// What the forward pass keeps: the input `B×(T·I)`; `r`, `z`, `n` and `u_n` per step,
+    /// `B×(T·4H)`; the states `h_t`, `B×(T·H)`.
+    @usableFromInline var saved = Saved<(input: Matrix<Scalar>, gates: Matrix<Scalar>, states: Matrix<Scalar>)>()
+
+    /// A layer with the given parameters, in PyTorch's layout.
+    /// - Throws: ``ShapeError`` when the four do not fit one `H` and `I`; ``InvalidArgument`` for
+    ///   fewer than one step.
+    public init(
+        inputWeights: Matrix<Scalar>, hiddenWeights: Matrix<Scalar>, inputBias: Matrix<Scalar>, hiddenBias: Matrix<Scalar>, length: Int
+    ) throws {
+        try Matrix.checkRecurrentParameters(
+            "GRU", gates: 3, inputWeights: inputWeights, hiddenWeights: hiddenWeights, inputBias: inputBias, hiddenBias: hiddenBias,
+            length: length)
+        self.inputWeights = inputWeights
+        self.hiddenWeights = hiddenWeights
+        self.inputBias = inputBias
+        self.hiddenBias = hiddenBias
+        self.length = length
+    }
+
+    /// A layer for sequences of `length` steps of `inputs` features, with `hidden` units, every
+    /// parameter drawn from `U(−1/√H, 1/√H)` as PyTorch does.
+    /// - Throws: ``InvalidArgument`` for sizes below 1.
+    public init(inputs: Int, hidden: Int, length: Int, using generator: inout SeededGenerator) throws {
+        guard inputs >= 1, hidden >= 1 else { throw InvalidArgument("GRU: \(inputs) inputs and \(hidden) hidden units; expected at least 1 of each") }
+        let (wih, whh, bih, bhh) = Matrix<Scalar>.recurrentParameters(gates: 3, inputs: inputs, hidden: hidden, using: &generator)
+        try self.init(inputWeights: wih, hiddenWeights: whh, inputBias: bih, hiddenBias: bhh, length: length)
+    }
+
+    /// `H`, the hidden units.
+    public var hiddenCount: Int { inputWeights.rows / 3 }
+    /// `I`, the features of each step's input.
+    public var inputCount: Int { inputWeights.columns }
+}
+
+extension GRU: Layer {
+    /// `GRU 64`.
+    public var name: String { "GRU \(hiddenCount)" }
+
+    public var requiredInputShape: RecordShape? { .sequence(SequenceShape(length: length, features: inputCount)) }
+
+    /// `T steps × H`.
+    public func outputShape(for input: RecordShape) throws -> RecordShape {
+        guard input.count == length * inputCount else { throw shapeError(input, needs: "\(length) steps × \(inputCount)") }
+        return .sequence(SequenceShape(length: length, features: hiddenCount))
+    }
+
+    /// Every step's state `h_t`, `B×(T·H)`, from the first step to the last.
+    /// - Throws: ``ShapeError`` when `x` is not `B×(T·I)`.
+    public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
+        let b = x.rows, t = length, i = inputCount, h = hiddenCount
+        guard x.columns == t * i else {
+            throw ShapeError(operation: name, shapes: [x.shape], expected: "B×(T·I) with T·I = \(t)·\(i) = \(t * i) columns")
+        }
+        let inputTerms = try x.reshaped(rows: b * t, columns: i).matmulTransposed(inputWeights)
+        var gates = Matrix<Scalar>(rows: b, columns: t * 4 * h), states = Matrix<Scalar>(rows: b, columns: t * h)
+        var previous = Matrix<Scalar>(rows: b, columns: h)
+        for step in 0..<t {
+            let recurrent = try previous.matmulTransposed(hiddenWeights)
+            var state = Matrix<Scalar>(rows: b, columns: h)
+            for r in 0..<b {
+                for k in 0..<h {
+                    func a(_ gate: Int) -> Scalar { inputTerms[r * t + step, gate * h + k] + inputBias[0, gate * h + k] }
+                    func u(_ gate: Int) -> Scalar { recurrent[r, gate * h + k] + hiddenBias[0, gate * h + k] }
+                    let reset = Activation.sigmoid(a(0) + u(0)), update = Activation.sigmoid(a(1) + u(1))
+                    let recurrentContent = u(2)
+                    let content = Scalar.tanh(a(2) + reset * recurrentContent)
+                    state[r, k] = (1 - update) * content + update * previous[r, k]
+                    let base = step * 4 * h + k
+                    gates[r, base] = reset
+                    gates[r, base + h] = update
+                    gates[r, base + 2 * h] = content
+                    gates[r, base + 3 * h] = recurrentContent
+                }
+            }
+            states.setTimeStep(step, state)
+            previous = state
+        }
+        saved.value = (x, gates, states)
+        return states
+    }
+
+    /// Backpropagation through time (formulas in the type's documentation): `∂E/∂x` and the
+    /// gradients of `W_ih`, `W_hh`, `b_ih`, `b_hh`, in that order.
+    /// - Throws: ``ShapeError`` when `outputGradient` is not `B×(T·H)`.
+    public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
+        let (x, gates, states) = try saved.take(for: name)
+        let b = x.rows, t = length, i = inputCount, h = hiddenCount
+        guard outputGradient.shape == states.shape else {
+            throw ShapeError(operation: "\(name).backward", shapes: [outputGradient.shape, states.shape], expected: "the output's shape B×(T·H)")
+        }
+        var dInputWeights = Matrix<Scalar>(rows: 3 * h, columns: i), dHiddenWeights = Matrix<Scalar>(rows: 3 * h, columns: h)
+        var dInputBias = Matrix<Scalar>(rows: 1, columns: 3 * h), dHiddenBias = Matrix<Scalar>(rows: 1, columns: 3 * h)
+        var dx = needsInputGradient ? Matrix<Scalar>(rows: b, columns: t * i) : Matrix<Scalar>(rows: 0, columns: 0)
+        var carried = Matrix<Scalar>(rows: b, columns: h)
+        for step in stride(from: t - 1, through: 0, by: -1) {
+            let previous = step == 0 ? Matrix<Scalar>(rows: b, columns: h) : states.timeStep(step - 1, width: h)
+            // ∂E/∂a and ∂E/∂u, B×3H each in the order r, z, n; and the part of ∂E/∂h_{t−1} through z.
+            var dA = Matrix<Scalar>(rows: b, columns: 3 * h), dU = Matrix<Scalar>(rows: b, columns: 3 * h)
+            var direct = Matrix<Scalar>(rows: b, columns: h)
+            for r in 0..<b {
+                for k in 0..<h {
+                    let base = step * 4 * h + k
+                    let reset = gates[r, base], update = gates[r, base + h], content = gates[r, base + 2 * h]
+                    let recurrentContent = gates[r, base + 3 * h]
+                    let dState = outputGradient[r, step * h + k] + carried[r, k]
+                    let dContentSum = dState * (1 - update) * (1 - content * content)
+                    let dReset = dContentSum * recurrentContent * reset * (1 - reset)
+                    let dUpdate = dState * (previous[r, k] - content) * update * (1 - update)
+                    dA[r, k] = dReset
+                    dA[r, h + k] = dUpdate
+                    dA[r, 2 * h + k] = dContentSum
+                    dU[r, k] = dReset
+                    dU[r, h + k] = dUpdate
+                    dU[r, 2 * h + k] = dContentSum * reset
+                    direct[r, k] = dState * update
+                }
+            }
+            try dInputWeights.add(try dA.transposedMatmul(x.timeStep(step, width: i)), scaledBy: 1)
+            try dHiddenWeights.add(try dU.transposedMatmul(previous), scaledBy: 1)
+            try dInputBias.add(dA.columnSums(), scaledBy: 1)
+            try dHiddenBias.add(dU.columnSums(), scaledBy: 1)
+            if needsInputGradient { dx.setTimeStep(step, try dA.matmul(inputWeights)) }
+            carried = try direct + dU.matmul(hiddenWeights)
+        }
+        return LayerGradients(input: dx, parameters: [dInputWeights, dHiddenWeights, dInputBias, dHiddenBias])
+    }
+
+    public var parameters: [Matrix<Scalar>] { [inputWeights, hiddenWeights, inputBias, hiddenBias] }
+
+    /// PyTorch's names for a one-layer GRU.
+    public var parameterNames: [String] { ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"] }
+
+    /// The two weight matrices.
+    public var penalizedParameters: [Int] { [0, 1] }
+
+    public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {
+        try update(&inputWeights, 0)
+        try update(&hiddenWeights, 1)
+        try update(&inputBias, 2)
+        try update(&hiddenBias, 3)
+    }
+
+    /// `T·3H·(I + H)` per sequence.
+    public func multiplyAdds(for input: RecordShape) -> Int { length * 3 * hiddenCount * (inputCount + hiddenCount) }
+}

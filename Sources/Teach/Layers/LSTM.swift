@@ -1,0 +1,190 @@
+/// A long short-term memory layer (Hochreiter and Schmidhuber, 1997), as PyTorch's
+/// `torch.nn.LSTM(input_size, hidden_size, batch_first=True)` with one layer.
+///
+/// Beside its hidden state `h` the cell keeps a memory `c` that it changes only through gates,
+/// numbers between 0 and 1 that say how much to let through. At every time step, from the step's
+/// input `x_t` and the state `h_{t−1}` (both 0 before the first step):
+///
+///     i = σ(x_t W_iiᵀ + b_ii + h_{t−1} W_hiᵀ + b_hi)     input gate: how much of the new content to write
+///     f = σ(x_t W_ifᵀ + b_if + h_{t−1} W_hfᵀ + b_hf)     forget gate: how much of the memory to keep
+///     g = tanh(x_t W_igᵀ + b_ig + h_{t−1} W_hgᵀ + b_hg)  the new content
+///     o = σ(x_t W_ioᵀ + b_io + h_{t−1} W_hoᵀ + b_ho)     output gate: how much of the memory to show
+///     c_t = f ⊙ c_{t−1} + i ⊙ g
+///     h_t = o ⊙ tanh(c_t)
+///
+/// **Shapes and parameters**, PyTorch's: input `B×(T·I)`, output every step's `h_t`, `B×(T·H)`.
+/// The four gates' weights are stacked in PyTorch's order `i, f, g, o`: `weight_ih` `4H×I`,
+/// `weight_hh` `4H×H`, `bias_ih` and `bias_hh` `1×4H` (rows `0..<H` are the input gate's, and so
+/// on), all drawn from `U(−1/√H, 1/√H)`. A state dict from `torch.nn.LSTM` carries over as it is.
+///
+/// **Backpropagation through time**, from the last step to the first, carrying `∂E/∂h` and `∂E/∂c`
+/// back from the step after:
+///
+///     ∂h = ∂E/∂h_t (output) + carried ∂h        ∂o = ∂h ⊙ tanh(c_t)
+///     ∂c = carried ∂c + ∂h ⊙ o ⊙ (1 − tanh²(c_t))
+///     ∂i = ∂c ⊙ g     ∂g = ∂c ⊙ i     ∂f = ∂c ⊙ c_{t−1}     carried ∂c ← ∂c ⊙ f
+///     through each gate's function: ∂a_i = ∂i ⊙ i(1 − i), … ∂a_g = ∂g ⊙ (1 − g²)
+///     ∂E/∂W_ih += ∂aᵀ x_t    ∂E/∂W_hh += ∂aᵀ h_{t−1}    ∂E/∂b_ih = ∂E/∂b_hh += Σ_batch ∂a
+///     ∂E/∂x_t = ∂a W_ih      carried ∂h ← ∂a W_hh
+///
+/// The memory's gradient passes from step to step multiplied only by the forget gate, not by a
+/// weight matrix and a squashing slope as in ``RNN``: with `f` near 1 it reaches far back.
+///
+/// Differences from PyTorch: one layer, one direction, zero initial `h` and `c`, no projection.
+public struct LSTM<Scalar: MatrixScalar>: Sendable, Equatable {
+    /// `W_ih`, `4H×I`, the gates `i, f, g, o` stacked (PyTorch's `weight_ih_l0`).
+    public var inputWeights: Matrix<Scalar>
+    /// `W_hh`, `4H×H` (PyTorch's `weight_hh_l0`).
+    public var hiddenWeights: Matrix<Scalar>
+    /// `b_ih`, `1×4H` (PyTorch's `bias_ih_l0`).
+    public var inputBias: Matrix<Scalar>
+    /// `b_hh`, `1×4H` (PyTorch's `bias_hh_l0`).
+    public var hiddenBias: Matrix<Scalar>
+    /// `T`, the steps of each sequence.
+    public let length: Int
+    /// What the forward pass keeps: the input `B×(T·I)`; the gates after their functions,
+    /// `B×(T·4H)`; the memories `c_t` and the states `h_t`, each `B×(T·H)`.
+    @usableFromInline var saved = Saved<(input: Matrix<Scalar>, gates: Matrix<Scalar>, memories: Matrix<Scalar>, states: Matrix<Scalar>)>()
+
+    /// A layer with the given parameters, in PyTorch's layout.
+    /// - Throws: ``ShapeError`` when the four do not fit one `H` and `I`; ``InvalidArgument`` for
+    ///   fewer than one step.
+    public init(
+        inputWeights: Matrix<Scalar>, hiddenWeights: Matrix<Scalar>, inputBias: Matrix<Scalar>, hiddenBias: Matrix<Scalar>, length: Int
+    ) throws {
+        try Matrix.checkRecurrentParameters(
+            "LSTM", gates: 4, inputWeights: inputWeights, hiddenWeights: hiddenWeights, inputBias: inputBias, hiddenBias: hiddenBias,
+            length: length)
+        self.inputWeights = inputWeights
+        self.hiddenWeights = hiddenWeights
+        self.inputBias = inputBias
+        self.hiddenBias = hiddenBias
+        self.length = length
+    }
+
+    /// A layer for sequences of `length` steps of `inputs` features, with `hidden` units, every
+    /// parameter drawn from `U(−1/√H, 1/√H)` as PyTorch does.
+    /// - Throws: ``InvalidArgument`` for sizes below 1.
+    public init(inputs: Int, hidden: Int, length: Int, using generator: inout SeededGenerator) throws {
+        guard inputs >= 1, hidden >= 1 else { throw InvalidArgument("LSTM: \(inputs) inputs and \(hidden) hidden units; expected at least 1 of each") }
+        let (wih, whh, bih, bhh) = Matrix<Scalar>.recurrentParameters(gates: 4, inputs: inputs, hidden: hidden, using: &generator)
+        try self.init(inputWeights: wih, hiddenWeights: whh, inputBias: bih, hiddenBias: bhh, length: length)
+    }
+
+    /// `H`, the hidden units.
+    public var hiddenCount: Int { inputWeights.rows / 4 }
+    /// `I`, the features of each step's input.
+    public var inputCount: Int { inputWeights.columns }
+}
+
+extension LSTM: Layer {
+    /// `LSTM 64`.
+    public var name: String { "LSTM \(hiddenCount)" }
+
+    public var requiredInputShape: RecordShape? { .sequence(SequenceShape(length: length, features: inputCount)) }
+
+    /// `T steps × H`.
+    public func outputShape(for input: RecordShape) throws -> RecordShape {
+        guard input.count == length * inputCount else { throw shapeError(input, needs: "\(length) steps × \(inputCount)") }
+        return .sequence(SequenceShape(length: length, features: hiddenCount))
+    }
+
+    /// Every step's state `h_t`, `B×(T·H)`, from the first step to the last.
+    /// - Throws: ``ShapeError`` when `x` is not `B×(T·I)`.
+    public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
+        let b = x.rows, t = length, i = inputCount, h = hiddenCount
+        guard x.columns == t * i else {
+            throw ShapeError(operation: name, shapes: [x.shape], expected: "B×(T·I) with T·I = \(t)·\(i) = \(t * i) columns")
+        }
+        // Every step's input term at once: (B·T)×I times W_ihᵀ, one row per step of each sequence.
+        let inputTerms = try x.reshaped(rows: b * t, columns: i).matmulTransposed(inputWeights)
+        var gates = Matrix<Scalar>(rows: b, columns: t * 4 * h)
+        var memories = Matrix<Scalar>(rows: b, columns: t * h), states = Matrix<Scalar>(rows: b, columns: t * h)
+        var previousState = Matrix<Scalar>(rows: b, columns: h), previousMemory = Matrix<Scalar>(rows: b, columns: h)
+        for step in 0..<t {
+            let recurrent = try previousState.matmulTransposed(hiddenWeights)
+            for r in 0..<b {
+                for k in 0..<h {
+                    func sum(_ gate: Int) -> Scalar {
+                        let column = gate * h + k
+                        return inputTerms[r * t + step, column] + inputBias[0, column] + recurrent[r, column] + hiddenBias[0, column]
+                    }
+                    let input = Activation.sigmoid(sum(0)), forget = Activation.sigmoid(sum(1))
+                    let content = Scalar.tanh(sum(2)), output = Activation.sigmoid(sum(3))
+                    let memory = forget * previousMemory[r, k] + input * content
+                    let state = output * Scalar.tanh(memory)
+                    let base = step * 4 * h + k
+                    gates[r, base] = input
+                    gates[r, base + h] = forget
+                    gates[r, base + 2 * h] = content
+                    gates[r, base + 3 * h] = output
+                    memories[r, step * h + k] = memory
+                    states[r, step * h + k] = state
+                    previousMemory[r, k] = memory
+                    previousState[r, k] = state
+                }
+            }
+        }
+        saved.value = (x, gates, memories, states)
+        return states
+    }
+
+    /// Backpropagation through time (formulas in the type's documentation): `∂E/∂x` and the
+    /// gradients of `W_ih`, `W_hh`, `b_ih`, `b_hh`, in that order.
+    /// - Throws: ``ShapeError`` when `outputGradient` is not `B×(T·H)`.
+    public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
+        let (x, gates, memories, states) = try saved.take(for: name)
+        let b = x.rows, t = length, i = inputCount, h = hiddenCount
+        guard outputGradient.shape == states.shape else {
+            throw ShapeError(operation: "\(name).backward", shapes: [outputGradient.shape, states.shape], expected: "the output's shape B×(T·H)")
+        }
+        var dInputWeights = Matrix<Scalar>(rows: 4 * h, columns: i), dHiddenWeights = Matrix<Scalar>(rows: 4 * h, columns: h)
+        var dBias = Matrix<Scalar>(rows: 1, columns: 4 * h)
+        var dx = needsInputGradient ? Matrix<Scalar>(rows: b, columns: t * i) : Matrix<Scalar>(rows: 0, columns: 0)
+        var carriedState = Matrix<Scalar>(rows: b, columns: h), carriedMemory = Matrix<Scalar>(rows: b, columns: h)
+        for step in stride(from: t - 1, through: 0, by: -1) {
+            // ∂E/∂a for the four gates' weighted sums, B×4H in the order i, f, g, o.
+            var dSums = Matrix<Scalar>(rows: b, columns: 4 * h)
+            for r in 0..<b {
+                for k in 0..<h {
+                    let base = step * 4 * h + k
+                    let input = gates[r, base], forget = gates[r, base + h], content = gates[r, base + 2 * h], output = gates[r, base + 3 * h]
+                    let squashed = Scalar.tanh(memories[r, step * h + k])
+                    let previousMemory = step == 0 ? 0 : memories[r, (step - 1) * h + k]
+                    let dState = outputGradient[r, step * h + k] + carriedState[r, k]
+                    let dMemory = carriedMemory[r, k] + dState * output * (1 - squashed * squashed)
+                    dSums[r, k] = dMemory * content * input * (1 - input)
+                    dSums[r, h + k] = dMemory * previousMemory * forget * (1 - forget)
+                    dSums[r, 2 * h + k] = dMemory * input * (1 - content * content)
+                    dSums[r, 3 * h + k] = dState * squashed * output * (1 - output)
+                    carriedMemory[r, k] = dMemory * forget
+                }
+            }
+            let previous = step == 0 ? Matrix<Scalar>(rows: b, columns: h) : states.timeStep(step - 1, width: h)
+            try dInputWeights.add(try dSums.transposedMatmul(x.timeStep(step, width: i)), scaledBy: 1)
+            try dHiddenWeights.add(try dSums.transposedMatmul(previous), scaledBy: 1)
+            try dBias.add(dSums.columnSums(), scaledBy: 1)
+            if needsInputGradient { dx.setTimeStep(step, try dSums.matmul(inputWeights)) }
+            carriedState = try dSums.matmul(hiddenWeights)
+        }
+        return LayerGradients(input: dx, parameters: [dInputWeights, dHiddenWeights, dBias, dBias])
+    }
+
+    public var parameters: [Matrix<Scalar>] { [inputWeights, hiddenWeights, inputBias, hiddenBias] }
+
+    /// PyTorch's names for a one-layer LSTM.
+    public var parameterNames: [String] { ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"] }
+
+    /// The two weight matrices.
+    public var penalizedParameters: [Int] { [0, 1] }
+
+    public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {
+        try update(&inputWeights, 0)
+        try update(&hiddenWeights, 1)
+        try update(&inputBias, 2)
+        try update(&hiddenBias, 3)
+    }
+
+    /// `T·4H·(I + H)` per sequence.
+    public func multiplyAdds(for input: RecordShape) -> Int { length * 4 * hiddenCount * (inputCount + hiddenCount) }
+}

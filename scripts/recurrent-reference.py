@@ -1,0 +1,27 @@
+#!/usr/bin/env python3
+# The reference numbers of Tests/TeachModelTests/Layers/RecurrentLayerTests.swift: torch.nn.RNN, LSTM and
+# torch.nn.GRU (float64) with the parameters the tests give, forward and backward on one sequence.
+#   /path/to/venv-with-torch/bin/python scripts/recurrent-reference.py
+import torch
+torch.set_printoptions(precision=17)
+def make(cls, gates, I=2, H=2):
+    m = cls(I, H, batch_first=True).double()
+    n = gates*H
+    with torch.no_grad():
+        m.weight_ih_l0.copy_(torch.tensor([[0.1*((r*I+c)%7)-0.3 for c in range(I)] for r in range(n)], dtype=torch.float64))
+        m.weight_hh_l0.copy_(torch.tensor([[0.05*((r*H+c)%5)-0.1 for c in range(H)] for r in range(n)], dtype=torch.float64))
+        m.bias_ih_l0.copy_(torch.tensor([0.02*(r%4)-0.03 for r in range(n)], dtype=torch.float64))
+        m.bias_hh_l0.copy_(torch.tensor([0.01*(r%3) for r in range(n)], dtype=torch.float64))
+    return m
+x = torch.tensor([[[1.0, -0.5],[0.25, 2.0],[-1.0, 0.5]]], dtype=torch.float64, requires_grad=True)
+coef = torch.tensor([[[1.0, -2.0],[0.5, 1.5],[-1.0, 3.0]]], dtype=torch.float64)
+for name, cls, g in [("RNN", torch.nn.RNN, 1), ("LSTM", torch.nn.LSTM, 4), ("GRU", torch.nn.GRU, 3)]:
+    m = make(cls, g)
+    out, _ = m(x)
+    e = (out*coef).sum()
+    x.grad = None
+    e.backward()
+    print(name, "out", [repr(v) for v in out.flatten().tolist()])
+    print(name, "dx", [repr(v) for v in x.grad.flatten().tolist()])
+    for pn, p in m.named_parameters():
+        print(name, pn, [repr(v) for v in p.grad.flatten().tolist()])
