@@ -25,3 +25,21 @@ for name, cls, g in [("RNN", torch.nn.RNN, 1), ("LSTM", torch.nn.LSTM, 4), ("GRU
     print(name, "dx", [repr(v) for v in x.grad.flatten().tolist()])
     for pn, p in m.named_parameters():
         print(name, pn, [repr(v) for v in p.grad.flatten().tolist()])
+
+# Causal self-attention: nn.MultiheadAttention(4, 2, batch_first=True) on one sequence of 3 positions.
+E, T = 4, 3
+attention = torch.nn.MultiheadAttention(E, 2, batch_first=True).double()
+with torch.no_grad():
+    attention.in_proj_weight.copy_(torch.tensor([[0.1*((r*E+c)%7)-0.3 for c in range(E)] for r in range(3*E)], dtype=torch.float64))
+    attention.in_proj_bias.copy_(torch.tensor([0.02*(r%4)-0.03 for r in range(3*E)], dtype=torch.float64))
+    attention.out_proj.weight.copy_(torch.tensor([[0.05*((r*E+c)%5)-0.1 for c in range(E)] for r in range(E)], dtype=torch.float64))
+    attention.out_proj.bias.copy_(torch.tensor([0.01*(r%3) for r in range(E)], dtype=torch.float64))
+xa = torch.tensor([[[1.0, -0.5, 0.25, 2.0], [-1.0, 0.5, 1.5, -2.0], [0.3, 0.7, -0.2, 1.1]]], dtype=torch.float64, requires_grad=True)
+ca = torch.tensor([[[1.0, -2.0, 0.5, 1.5], [-1.0, 3.0, 0.25, -0.5], [2.0, 1.0, -1.5, 0.75]]], dtype=torch.float64)
+mask = torch.triu(torch.ones(T, T, dtype=torch.bool), diagonal=1)
+out, _ = attention(xa, xa, xa, attn_mask=mask, need_weights=False)
+(out*ca).sum().backward()
+print("ATTENTION", "out", [repr(v) for v in out.flatten().tolist()])
+print("ATTENTION", "dx", [repr(v) for v in xa.grad.flatten().tolist()])
+for pn, p in attention.named_parameters():
+    print("ATTENTION", pn, [repr(v) for v in p.grad.flatten().tolist()])

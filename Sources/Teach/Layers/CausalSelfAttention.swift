@@ -1,0 +1,211 @@
+/// Causal multi-head self-attention, as PyTorch's
+/// `torch.nn.MultiheadAttention(embed_dim, num_heads, batch_first=True)` called with the same
+/// sequence as query, key and value and a causal mask (`attn_mask` true above the diagonal).
+///
+/// Every position of a sequence looks back at itself and the positions before it and takes a
+/// weighted average of what they offer. Per sequence `X` (`T×E`) and head `h` of `H` (each `d = E/H`
+/// numbers wide):
+///
+///     [Q K V] = X · W_inᵀ + b_in                  T×3E: queries, keys, values (each T×E)
+///     S_h = Q_h K_hᵀ / √d                          T×T: how well each query matches each key
+///     S_h[i, j] = −∞ for j > i                     the causal mask: no looking ahead
+///     P_h = softmax of each row of S_h             the attention weights, each row sums to 1
+///     O_h = P_h V_h                                T×d
+///     Y = [O_1 … O_H] · W_outᵀ + b_out             T×E
+///
+/// **Parameters**, PyTorch's layout and names: `in_proj_weight` `3E×E` (rows `0..<E` make the
+/// queries, then keys, then values), `in_proj_bias` `1×3E`, `out_proj.weight` `E×E`,
+/// `out_proj.bias` `1×E`. The projections are drawn as PyTorch draws them: Xavier-uniform for
+/// `in_proj_weight`, `U(−1/√E, 1/√E)` (a `Linear`'s default) for `out_proj.weight`, biases 0.
+///
+/// **Backward**, per sequence and head, from `G = ∂E/∂Y`:
+///
+///     ∂W_out += Gᵀ O    ∂b_out += Σ G    ∂O = G W_out
+///     ∂V_h = P_hᵀ ∂O_h     ∂P_h = ∂O_h V_hᵀ
+///     ∂S_h = P_h ⊙ (∂P_h − rowsum(∂P_h ⊙ P_h))      (the softmax's backward; 0 where masked)
+///     ∂Q_h = ∂S_h K_h / √d     ∂K_h = ∂S_hᵀ Q_h / √d
+///     ∂W_in += ∂[Q K V]ᵀ X    ∂b_in += Σ ∂[Q K V]    ∂X = ∂[Q K V] W_in
+///
+/// ``attentionWeights`` keeps the last forward pass's `P` for figures.
+///
+/// Differences from PyTorch: self-attention only (query, key and value are the same sequence), the
+/// causal mask always on, no dropout on the weights, no key padding mask.
+public struct CausalSelfAttention<Scalar: MatrixScalar>: Sendable, Equatable {
+    /// `W_in`, `3E×E` (PyTorch's `in_proj_weight`).
+    public var inputWeights: Matrix<Scalar>
+    /// `b_in`, `1×3E` (PyTorch's `in_proj_bias`).
+    public var inputBias: Matrix<Scalar>
+    /// `W_out`, `E×E` (PyTorch's `out_proj.weight`).
+    public var outputWeights: Matrix<Scalar>
+    /// `b_out`, `1×E` (PyTorch's `out_proj.bias`).
+    public var outputBias: Matrix<Scalar>
+    /// `H`, the heads; each attends over `E/H` numbers of the queries, keys and values.
+    public let heads: Int
+    /// `T`, the positions of each sequence.
+    public let length: Int
+    /// What the forward pass keeps, per sequence: the input `X` (`B×(T·E)`), `[Q K V]`
+    /// (`(B·T)×3E`), the heads' outputs before `W_out` (`(B·T)×E`), and the weights `P`, one
+    /// `T×T` matrix per sequence and head (sequence `b`, head `h` at `b·H + h`).
+    @usableFromInline var saved = Saved<
+        (input: Matrix<Scalar>, projections: Matrix<Scalar>, mixed: Matrix<Scalar>, weights: [Matrix<Scalar>])
+    >()
+    /// The attention weights `P` of the last forward pass: `weights[b·H + h][i, j]` is how much
+    /// position `i` of sequence `b` took from position `j` in head `h` (0 for `j > i`).
+    public private(set) var attentionWeights: [Matrix<Scalar>] = []
+
+    /// A layer with the given parameters, in PyTorch's layout.
+    /// - Throws: ``ShapeError`` when they do not fit one `E`; ``InvalidArgument`` when `heads`
+    ///   does not divide `E` or `length` is below 1.
+    public init(
+        inputWeights: Matrix<Scalar>, inputBias: Matrix<Scalar>, outputWeights: Matrix<Scalar>, outputBias: Matrix<Scalar>, heads: Int,
+        length: Int
+    ) throws {
+        let e = inputWeights.columns
+        guard e >= 1, inputWeights.rows == 3 * e, inputBias.shape == Shape(1, 3 * e), outputWeights.shape == Shape(e, e),
+            outputBias.shape == Shape(1, e)
+        else {
+            throw ShapeError(
+                operation: "CausalSelfAttention", shapes: [inputWeights.shape, inputBias.shape, outputWeights.shape, outputBias.shape],
+                expected: "in_proj_weight 3E×E, in_proj_bias 1×3E, out_proj.weight E×E and out_proj.bias 1×E")
+        }
+        guard heads >= 1, e % heads == 0 else {
+            throw InvalidArgument("CausalSelfAttention: \(heads) heads must divide the embedding's \(e) numbers")
+        }
+        guard length >= 1 else { throw InvalidArgument("CausalSelfAttention: sequences of \(length) positions; expected at least 1") }
+        self.inputWeights = inputWeights
+        self.inputBias = inputBias
+        self.outputWeights = outputWeights
+        self.outputBias = outputBias
+        self.heads = heads
+        self.length = length
+    }
+
+    /// A layer for sequences of `length` positions of `dimension` numbers with `heads` heads,
+    /// initialized as PyTorch initializes `nn.MultiheadAttention`.
+    /// - Throws: ``InvalidArgument`` as ``init(inputWeights:inputBias:outputWeights:outputBias:heads:length:)``.
+    public init(dimension: Int, heads: Int, length: Int, using generator: inout SeededGenerator) throws {
+        guard dimension >= 1 else { throw InvalidArgument("CausalSelfAttention: embedding of \(dimension) numbers; expected at least 1") }
+        let xavier = (6 / Double(dimension + 3 * dimension)).squareRoot(), linear = 1 / Double(dimension).squareRoot()
+        let wIn = Matrix<Scalar>(rows: 3 * dimension, columns: dimension) { _, _ in Scalar(generator.uniform(in: -xavier..<xavier)) }
+        let wOut = Matrix<Scalar>(rows: dimension, columns: dimension) { _, _ in Scalar(generator.uniform(in: -linear..<linear)) }
+        try self.init(
+            inputWeights: wIn, inputBias: Matrix(rows: 1, columns: 3 * dimension), outputWeights: wOut,
+            outputBias: Matrix(rows: 1, columns: dimension), heads: heads, length: length)
+    }
+
+    /// `E`, the numbers per position.
+    public var dimension: Int { inputWeights.columns }
+}
+
+extension CausalSelfAttention: Layer {
+    /// `causal attention 4 heads × 16`.
+    public var name: String { "causal attention \(heads) heads × \(dimension / heads)" }
+
+    public var requiredInputShape: RecordShape? { .sequence(SequenceShape(length: length, features: dimension)) }
+
+    /// The same shape, `T steps × E`.
+    public func outputShape(for input: RecordShape) throws -> RecordShape {
+        guard input.count == length * dimension else { throw shapeError(input, needs: "\(length) steps × \(dimension)") }
+        return .sequence(SequenceShape(length: length, features: dimension))
+    }
+
+    /// `Y`, `B×(T·E)` (formulas in the type's documentation).
+    /// - Throws: ``ShapeError`` when `x` is not `B×(T·E)`.
+    public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
+        let b = x.rows, t = length, e = dimension, d = e / heads
+        guard x.columns == t * e else {
+            throw ShapeError(operation: name, shapes: [x.shape], expected: "B×(T·E) with T·E = \(t)·\(e) = \(t * e) columns")
+        }
+        let rows = try x.reshaped(rows: b * t, columns: e)
+        let projections = try rows.matmulTransposed(inputWeights).addingRow(inputBias)
+        var mixed = Matrix<Scalar>(rows: b * t, columns: e)
+        var weights: [Matrix<Scalar>] = []
+        let scale = 1 / Scalar(d).squareRoot()
+        for sequence in 0..<b {
+            for head in 0..<heads {
+                let q = projections.block(rows: sequence * t, t, columns: head * d, d)
+                let k = projections.block(rows: sequence * t, t, columns: e + head * d, d)
+                let v = projections.block(rows: sequence * t, t, columns: 2 * e + head * d, d)
+                var scores = try q.matmulTransposed(k) * scale
+                for i in 0..<t { for j in (i + 1)..<max(t, i + 1) { scores[i, j] = -Scalar.infinity } }
+                let p = Softmax<Scalar>.forward(scores)
+                mixed.setBlock(rows: sequence * t, columns: head * d, try p.matmul(v))
+                weights.append(p)
+            }
+        }
+        saved.value = (x, projections, mixed, weights)
+        attentionWeights = weights
+        return try mixed.matmulTransposed(outputWeights).addingRow(outputBias).reshaped(rows: b, columns: t * e)
+    }
+
+    /// `∂E/∂X` and the gradients of `in_proj_weight`, `in_proj_bias`, `out_proj.weight`,
+    /// `out_proj.bias`, in that order (formulas in the type's documentation).
+    /// - Throws: ``ShapeError`` when `outputGradient` is not `B×(T·E)`.
+    public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
+        let (x, projections, mixed, weights) = try saved.take(for: name)
+        let b = x.rows, t = length, e = dimension, d = e / heads
+        guard outputGradient.shape == x.shape else {
+            throw ShapeError(operation: "\(name).backward", shapes: [outputGradient.shape, x.shape], expected: "the output's shape B×(T·E)")
+        }
+        let g = try outputGradient.reshaped(rows: b * t, columns: e)
+        let dOutputWeights = try g.transposedMatmul(mixed), dOutputBias = g.columnSums()
+        let dMixed = try g.matmul(outputWeights)
+        var dProjections = Matrix<Scalar>(rows: b * t, columns: 3 * e)
+        let scale = 1 / Scalar(d).squareRoot()
+        for sequence in 0..<b {
+            for head in 0..<heads {
+                let p = weights[sequence * heads + head]
+                let q = projections.block(rows: sequence * t, t, columns: head * d, d)
+                let k = projections.block(rows: sequence * t, t, columns: e + head * d, d)
+                let v = projections.block(rows: sequence * t, t, columns: 2 * e + head * d, d)
+                let dO = dMixed.block(rows: sequence * t, t, columns: head * d, d)
+                let dScores = try Softmax<Scalar>.backward(output: p, outputGradient: try dO.matmulTransposed(v)) * scale
+                dProjections.setBlock(rows: sequence * t, columns: head * d, try dScores.matmul(k))
+                dProjections.setBlock(rows: sequence * t, columns: e + head * d, try dScores.transposedMatmul(q))
+                dProjections.setBlock(rows: sequence * t, columns: 2 * e + head * d, try p.transposedMatmul(dO))
+            }
+        }
+        let rows = try x.reshaped(rows: b * t, columns: e)
+        let dInputWeights = try dProjections.transposedMatmul(rows), dInputBias = dProjections.columnSums()
+        let dx = needsInputGradient ? try dProjections.matmul(inputWeights).reshaped(rows: b, columns: t * e) : Matrix(rows: 0, columns: 0)
+        return LayerGradients(input: dx, parameters: [dInputWeights, dInputBias, dOutputWeights, dOutputBias])
+    }
+
+    public var parameters: [Matrix<Scalar>] { [inputWeights, inputBias, outputWeights, outputBias] }
+
+    /// PyTorch's names in `nn.MultiheadAttention`'s state dict.
+    public var parameterNames: [String] { ["in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"] }
+
+    /// The two projections' weights.
+    public var penalizedParameters: [Int] { [0, 2] }
+
+    public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {
+        try update(&inputWeights, 0)
+        try update(&inputBias, 1)
+        try update(&outputWeights, 2)
+        try update(&outputBias, 3)
+    }
+
+    /// Per sequence: the projections `T·4E²` and the scores and mixing `2·T²·E`.
+    public func multiplyAdds(for input: RecordShape) -> Int { length * 4 * dimension * dimension + 2 * length * length * dimension }
+}
+
+extension Matrix {
+    /// Rows `row ..< row + rowCount`, columns `column ..< column + columnCount`, as a matrix.
+    func block(rows row: Int, _ rowCount: Int, columns column: Int, _ columnCount: Int) -> Matrix {
+        Matrix(rows: rowCount, columns: columnCount) { r, c in self[row + r, column + c] }
+    }
+
+    /// Writes `value` with its top-left element at (`row`, `column`).
+    mutating func setBlock(rows row: Int, columns column: Int, _ value: Matrix) {
+        for r in 0..<value.rows { for c in 0..<value.columns { self[row + r, column + c] = value[r, c] } }
+    }
+
+    /// `self` with the `1×columns` row `bias` added to every row.
+    func addingRow(_ bias: Matrix) throws -> Matrix {
+        guard bias.rows == 1, bias.columns == columns else {
+            throw ShapeError(operation: "addingRow", shapes: [shape, bias.shape], expected: "a 1×\(columns) row")
+        }
+        return Matrix(rows: rows, columns: columns) { r, c in self[r, c] + bias[0, c] }
+    }
+}
