@@ -73,8 +73,13 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
     ///
     /// and an ignored row's gradient is 0. When every row is ignored the value is 0/0, NaN, as in
     /// PyTorch, and the gradient is all zeros. On the rows not ignored it equals ``crossEntropy`` of
-    /// the logits' softmax against one-hot targets, without the softmax's rounding. A target that is neither a whole number in `0..<C` nor the
-    /// ignore index is an ``InvalidArgument`` error naming the row, the value and `C`.
+    /// the logits' softmax against one-hot targets, without the softmax's rounding. A target that
+    /// is neither a whole number in `0..<C` nor the ignore index is an ``InvalidArgument`` error
+    /// naming the row, the value and `C`.
+    ///
+    /// A batch of `B` sequences may also come as it leaves a sequence model: `B×(T·C)` logits and
+    /// `B×T` targets (`C ≥ 2`), read as `(B·T)×C` and `(B·T)×1`, so the loss is the mean over every position
+    /// (PyTorch's `F.cross_entropy(logits.view(-1, C), targets.view(-1))`).
     case crossEntropyWithLogits(ignoreIndex: Int = -100)
 
     /// The name in tables: `half squared error`, `cross-entropy`.
@@ -96,6 +101,7 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
     ///   ``binaryCrossEntropy`` outside [0, 1] or a target of
     ///   ``crossEntropyWithLogits(ignoreIndex:)`` that is not a class index.
     @inlinable public func value<Scalar: MatrixScalar>(_ outputs: Matrix<Scalar>, _ targets: Matrix<Scalar>) throws -> Scalar {
+        if let positions = try everyPosition(outputs, targets) { return try value(positions.logits, positions.classes) }
         try check(outputs, targets)
         switch self {
         case .halfSquaredError:
@@ -143,6 +149,9 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
     /// `∂E/∂ŷ`, the gradient of the loss with respect to every output (the outputs' shape).
     /// - Throws: as ``value(_:_:)``.
     @inlinable public func gradient<Scalar: MatrixScalar>(_ outputs: Matrix<Scalar>, _ targets: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        if let positions = try everyPosition(outputs, targets) {
+            return try gradient(positions.logits, positions.classes).reshaped(rows: outputs.rows, columns: outputs.columns)
+        }
         try check(outputs, targets)
         switch self {
         case .halfSquaredError:
@@ -175,6 +184,16 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
             }
             return gradient
         }
+    }
+
+    /// For ``crossEntropyWithLogits(ignoreIndex:)`` over a batch of sequences, `B×(T·C)` logits and
+    /// `B×T` targets (`T > 1`, `C > 1`; equal shapes are an error, not one class per position), the same numbers read as `(B·T)×C` and `(B·T)×1`, one row per
+    /// position (the storage is already in that order); `nil` for every other case.
+    @inlinable func everyPosition<Scalar>(_ outputs: Matrix<Scalar>, _ targets: Matrix<Scalar>) throws -> (logits: Matrix<Scalar>, classes: Matrix<Scalar>)? {
+        guard case .crossEntropyWithLogits = self else { return nil }
+        let positions = targets.columns, classes = positions > 0 ? outputs.columns / positions : 0
+        guard positions > 1, classes > 1, outputs.rows == targets.rows, outputs.columns == positions * classes else { return nil }
+        return (try outputs.reshaped(rows: targets.count, columns: classes), try targets.reshaped(rows: targets.count, columns: 1))
     }
 
     /// Checks that the shapes fit: equal and non-empty for the element-wise losses; `N×C` outputs

@@ -119,6 +119,20 @@ import Testing
         try expectGradientMatchesCentralDifferences(loss, logits, tokens)
     }
 
+    /// The same three positions as one sequence, `1×(3·3)` logits and `1×3` targets, or split as
+    /// a batch of sequences: every position counts once, as in the `N×C` form.
+    @Test func tokenCrossEntropyOverEveryPositionOfASequence() throws {
+        let loss = Loss.crossEntropyWithLogits()
+        let sequence = try logits.reshaped(rows: 1, columns: 9), targets = try tokens.reshaped(rows: 1, columns: 3)
+        #expect(try loss.value(sequence, targets) == (try loss.value(logits, tokens)))
+        #expect(try loss.gradient(sequence, targets) == (try loss.gradient(logits, tokens).reshaped(rows: 1, columns: 9)))
+        let three = try Matrix<Double>([[1, 2, 3, 0, 0, 0], [2, -1, 0.5, 1, 1, 1]]), threeTargets = try Matrix<Double>([[2, -100], [0, 1]])
+        let asRows = try Matrix<Double>([[1, 2, 3], [0, 0, 0], [2, -1, 0.5], [1, 1, 1]])
+        #expect(try loss.value(three, threeTargets) == (try loss.value(asRows, Matrix(column: [2, -100, 0, 1]))))
+        #expect(throws: InvalidArgument.self) { try loss.value(sequence, Matrix(row: [2, 3, 0])) }
+        #expect(throws: ShapeError.self) { try loss.value(sequence, Matrix(row: [2, 1])) }
+    }
+
     @Test func tokenCrossEntropyIsSoftmaxThenCrossEntropyOnTheRowsKept() throws {
         // the kept rows, 0 and 2, with one-hot targets, through the probability version
         let kept = try logits.gatherRows([0, 2])
