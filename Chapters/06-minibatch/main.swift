@@ -121,6 +121,8 @@ Chapter.run("minibatch", knobs: Knobs.self) { chapter, knobs in
         zip(history, history.dropFirst()).map { $1.loss / $0.loss }.max().map { max($0, 1) } ?? 1
     }
     let rises = histories.map(largestRise)
+    /// A rise as a factor when it is large, as a percentage when it is small: ×26.6, 0.31%.
+    func riseText(_ rise: Double) -> String { rise >= 1.5 ? "×\(rise.fixed(1))" : String(format: "%.2g%%", 100 * (rise - 1)) }
     let sgdNoisiest = rises.dropFirst().allSatisfy { $0 < rises[0] }
     let noise =
         rises.allSatisfy({ $0 <= 1 })
@@ -128,8 +130,8 @@ Chapter.run("minibatch", knobs: Knobs.self) { chapter, knobs in
         : sgdNoisiest && rises[0] >= 100
         ? "Batch size 1 is also the noisiest: its loss jumps up by orders of magnitude whenever a few records in a row pull the weights the wrong way, and falls back as quickly."
         : sgdNoisiest
-            ? "Batch size 1 is also the noisiest: its loss rises by up to ×\(rises[0].fixed(2)) from one epoch to the next whenever a few records in a row pull the weights the wrong way, more than any larger batch's."
-            : "Batch size 1's loss is not the noisiest here: its largest rise from one epoch to the next is ×\(rises[0].fixed(2)), against ×\(rises.dropFirst().max()!.fixed(2)) for a larger batch."
+            ? "Batch size 1 is also the noisiest: its loss rises by up to \(riseText(rises[0])) from one epoch to the next whenever a few records in a row pull the weights the wrong way, more than any larger batch's."
+            : "Batch size 1's loss is not the noisiest here: its largest rise from one epoch to the next is \(riseText(rises[0])), against \(riseText(rises.dropFirst().max()!)) for a larger batch."
     let perEpoch =
         smallerIsLowerPerEpoch
         ? "Per epoch, smaller batches learn faster because they update more often: batch size 1 makes \(m) updates per epoch, full batch one"
