@@ -212,22 +212,30 @@ Chapter.run("activations", knobs: Knobs.self) { chapter, knobs in
         """)
     // the first epoch after which the slope stays within 0.01 of −1
     let settled = fits[0].map { fit in (fit.slopeByEpoch.lastIndex { abs($0 + 1) >= 0.01 } ?? -1) + 2 }
+    /// Whether seed `i`'s slope ends within 0.01 of −1.
+    func isSettled(_ i: Int) -> Bool { settled[i] <= fits[0][i].slopeByEpoch.count }
     chapter.table(
         ["seed"] + units.map { "error, \($0)" } + ["learned a", "a within 0.01 of −1 from epoch"],
         fitSeeds.indices.map { i in
-            [String(fitSeeds[i])] + units.indices.map { fits[$0][i].loss.scientific(2) } + [slopes[i].signed(4), String(settled[i])]
+            [String(fitSeeds[i])] + units.indices.map { fits[$0][i].loss.scientific(2) } + [slopes[i].signed(4), isSettled(i) ? String(settled[i]) : "never"]
         })
     let slowest = settled.indices.max { settled[$0] < settled[$1] }!
+    let unsettled = fitSeeds.indices.filter { !isSettled($0) }
+    // the slowest seed's slope stopped near 0 (within 0.1) on its way
+    let stoppedNearZero = fits[0][slowest].slopeByEpoch.contains { abs($0) < 0.1 }
+    let slowestStory =
+        !unsettled.isEmpty
+        ? "\(fitSeeds.count - unsettled.count) of \(fitSeeds.count) seeds settle there\(unsettled.count == fitSeeds.count ? "" : ", the median within \(fitSeeds.indices.filter(isSettled).map { settled[$0] }.sorted()[(fitSeeds.count - unsettled.count) / 2]) epochs"); from seed\(unsettled.count == 1 ? "" : "s") \(unsettled.map { String(fitSeeds[$0]) }.listed) the slope never gets within 0.01 of −1 (it ends at \(unsettled.map { slopes[$0].signed(4) }.listed))."
+        : stoppedNearZero
+            ? "Most seeds settle within \(settled.sorted()[settled.count / 2]) epochs (the median); seed \(fitSeeds[slowest]) takes \(settled[slowest]): its slope first stops near 0, where the network sits on the same one-armed fit as ReLU and the slope's gradient is small, and only later escapes to −1."
+            : "Most seeds settle within \(settled.sorted()[settled.count / 2]) epochs (the median); seed \(fitSeeds[slowest]) takes \(settled[slowest])."
     let preluWorst = fits[0].map(\.loss).max()!, fixedBest = fits[1...].flatMap { $0.map(\.loss) }.min()!
     chapter.text(
         """
         From \(prelu.weight[0, 0].fixed(2)) the slope travels to between \(slopes.min()!.signed(4)) and \(slopes.max()!.signed(4)), \
         and PReLU's largest error over the seeds, \(preluWorst.scientific(2)), is \
         \(preluWorst < fixedBest ? "below the smallest of ReLU's and leaky ReLU's, \(fixedBest.scientific(2)): the gap is far wider than the spread between seeds" : "not below the smallest of ReLU's and leaky ReLU's, \(fixedBest.scientific(2)): over these seeds the learned slope does not win")\
-        . Most seeds settle within \(settled.sorted()[settled.count / 2]) epochs (the median); seed \
-        \(fitSeeds[slowest]) takes \(settled[slowest]): its slope first stops near 0, where the network \
-        sits on the same one-armed fit as ReLU and the slope's gradient is small, and only later \
-        escapes to −1. The figure shows the learned function beside the fixed ones, and the slope \
+        . \(slowestStory) The figure shows the learned function beside the fixed ones, and the slope \
         epoch by epoch:
         """)
     // not every start escapes: seed 2 is one that stays on the one-armed fit

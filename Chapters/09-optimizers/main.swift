@@ -626,7 +626,7 @@ Chapter.run("optimizers", knobs: Knobs.self) { chapter, knobs in
         gives the same rates: `StepLR` multiplies by a factor every few epochs, `ExponentialLR` by \
         a factor every epoch. The rattling comes from noisy gradients, so the test is noisy: two \
         rings that overlap (`SyntheticData.circles` with noise 0.1, \(rings.count) points), plain SGD \
-        with batches of \(decayBatch) and a large starting rate of \(String(format: "%g", decayRate)), the same \
+        with batches of \(decayBatch) and a \(decayRate >= 1 ? "large " : "")starting rate of \(String(format: "%g", decayRate)), the same \
         \(shape) network, \(epochs) epochs:
         """)
     var decayHistories: [[EpochRecord]] = []

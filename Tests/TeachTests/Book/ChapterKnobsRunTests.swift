@@ -50,6 +50,14 @@ import Testing
         #expect(result.output.contains("the table shows what 5 epochs of SGD found"))
     }
 
+    /// The seed is one of the choices the note names: another seed gives other numbers.
+    @Test func anotherSeedIsNamedAtTheTop() throws {
+        let result = try run("perceptron", ["--seed", "7", "--learning-rate", "0.2"])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains(
+            "> This run's choices differ from the book's: `--seed 7` (the book: 42) and `--learning-rate 0.2` (the book: 0.1)."))
+    }
+
     @Test func helpListsTheKnobsWithTheBooksValues() throws {
         let result = try ProgramRunner.run("sgd", ["--help"])
         #expect(result.status == 0)
