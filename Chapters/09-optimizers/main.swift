@@ -594,14 +594,14 @@ Chapter.run("optimizers", knobs: Knobs.self) { chapter, knobs in
         failingAtLargest.count == sweepKinds.count
         ? "Too large fails."
         : failingAtLargest.isEmpty
-            ? "Here even \(sweepRates.last!) fails for neither optimizer."
+            ? "Here not even \(sweepRates.last!) fails, for either optimizer."
             : "At \(sweepRates.last!) only \(failingAtLargest.listed) fails here."
     // how many times larger SGD's best rate is than Adam's
     let rateRatio = bests[0].flatMap { s in bests[1].map { a in sweepRates[s] / sweepRates[a] } }
     let apart =
-        rateRatio.map { $0 >= 1.5 }  ?? false
+        rateRatio.map { $0 >= 1.5 } ?? false
         ? "The two curves sit about \(Int(rateRatio!.rounded()))× apart on the rate axis: Adam's step is about `γ` per weight, SGD's is `γ` times a gradient that is small here, so their good rates differ by that factor and must be found for each optimizer anew."
-        : "Adam's step is about `γ` per weight, SGD's is `γ` times the gradient, so their good rates differ in general and must be found for each optimizer anew\(rateRatio.map { ", although here their best rates are \($0 == 1 ? "the same" : "within a factor of 1.5")" } ?? "")."
+        : "Adam's step is about `γ` per weight, SGD's is `γ` times the gradient, so their good rates differ in general and must be found for each optimizer anew\(rateRatio.map { $0 == 1 ? ", although here their best rates are the same" : $0 < 1 ? ", although here SGD's best rate is below Adam's" : "" } ?? "")."
     chapter.text(
         """
         \(tooSmall) \
