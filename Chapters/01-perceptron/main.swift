@@ -1,7 +1,21 @@
 // Chapter 1: neurons and the perceptron (articles 002, 003 and 004).
+import ArgumentParser
 import Teach
 
-Chapter.run("perceptron") { chapter in
+/// The choices the chapter turns on, with the book's values as defaults.
+struct Knobs: ChapterKnobs {
+    @Option(parsing: .unconditional, help: "Learning rate η of the perceptron rule.")
+    var learningRate = 0.1
+    @Option(parsing: .unconditional, help: "Epochs after which training stops even with mistakes left.")
+    var maxEpochs = 100
+
+    func validate() throws {
+        try KnobCheck.positive(learningRate, "--learning-rate", "a learning rate")
+        try KnobCheck.atLeast(1, maxEpochs, "--max-epochs", "a number of epochs")
+    }
+}
+
+Chapter.run("perceptron", knobs: Knobs.self) { chapter, knobs in
     chapter.text(
         """
         A neural network is built from one small part repeated many times: the artificial neuron. \
@@ -78,8 +92,8 @@ Chapter.run("perceptron") { chapter in
         number of mistakes whenever some line separates the two classes.
         """)
 
-    let learningRate = 0.1
-    let maxEpochs = 100
+    let learningRate = knobs.learningRate
+    let maxEpochs = knobs.maxEpochs
     let inputs = LogicGate.inputs
 
     chapter.section("Learning AND from random weights")
@@ -110,10 +124,18 @@ Chapter.run("perceptron") { chapter in
     let andHistory = try andPerceptron.train(
         inputs: inputs, targets: LogicGate.and.targets, learningRate: learningRate, maxEpochs: maxEpochs)
     chapter.text(
-        """
-        Repeating such epochs, the perceptron made its last mistake in epoch \(andHistory.epochs - 1) \
-        and went through epoch \(andHistory.epochs) without one. Mistakes and weights per epoch:
-        """)
+        andHistory.converged && andHistory.epochs == 1
+            ? "The random weights already classify all four examples: the first epoch has no mistake. Mistakes and weights per epoch:"
+            : andHistory.converged
+            ? """
+            Repeating such epochs, the perceptron made its last mistake in epoch \(andHistory.epochs - 1) \
+            and went through epoch \(andHistory.epochs) without one. Mistakes and weights per epoch:
+            """
+            : """
+            Repeating such epochs, the perceptron did not get through an epoch without a mistake \
+            within \(maxEpochs): it made \(andHistory.errorsPerEpoch.last!) in the last. Mistakes and \
+            weights per epoch:
+            """)
     chapter.table(
         ["epoch", "mistakes", "w0", "w1", "w2"],
         zip(andHistory.errorsPerEpoch, andHistory.weightsPerEpoch).enumerated().map { epoch, record in
@@ -126,9 +148,17 @@ Chapter.run("perceptron") { chapter in
                     perceptron.output(example).fixed(0), gate.targets[row].fixed(0)]
         }
     }
-    chapter.text("The learned weights reproduce the truth table of AND:")
+    /// Whether the perceptron's outputs are the gate's targets on all four inputs.
+    func reproduces(_ perceptron: Perceptron, _ gate: LogicGate) -> Bool {
+        (0..<inputs.rows).allSatisfy { perceptron.output(inputs.rowArray($0)) == gate.targets[$0] }
+    }
+    let andLearned = reproduces(andPerceptron, .and)
+    chapter.text(
+        andLearned
+            ? "The learned weights reproduce the truth table of AND:"
+            : "The weights after the last epoch do not reproduce the truth table of AND yet:")
     chapter.table(["x1", "x2", "h", "output a", "x1 AND x2"], truthTable(andPerceptron, .and))
-    if let line = andPerceptron.decisionLine {
+    if let line = andPerceptron.decisionLine, andLearned {
         chapter.text(
             """
             Geometrically, the perceptron has drawn a line, `x2 = \(line.slope.fixed(4))·x1 + \
@@ -150,7 +180,7 @@ Chapter.run("perceptron") { chapter in
     chapter.text(
         """
         The same rule, new random weights (`\(orStart.map { $0.fixed(4) }.joined(separator: ", "))`) \
-        and the targets of OR: it converged after \(orHistory.epochs) epochs, with weights \
+        and the targets of OR: it \(orHistory.converged ? "converged after \(orHistory.epochs) epochs" : "did not converge within \(maxEpochs) epochs"), with weights \
         `w0 = \(orPerceptron.weights[0].fixed(4))`, `w1 = \(orPerceptron.weights[1].fixed(4))`, \
         `w2 = \(orPerceptron.weights[2].fixed(4))`.
         """)
@@ -161,12 +191,13 @@ Chapter.run("perceptron") { chapter in
             targets: LogicGate.or.targets, earlierWeights: [orStart] + orHistory.weightsPerEpoch.dropLast()),
         caption: "The perceptron's decision line for OR")
 
+    let bothLearned = andLearned && reproduces(orPerceptron, .or)
     chapter.text(
         """
         Compare the two results with the hand-made neurons of the next chapter, AND as \
-        `f(−1.5 + x1 + x2)` and OR as `f(−0.5 + x1 + x2)`. The learned weights are different numbers \
-        but draw the same kind of line: any line that puts the points on the right sides will do, \
-        and the rule stops at the first one it finds.
+        `f(−1.5 + x1 + x2)` and OR as `f(−0.5 + x1 + x2)`. \(bothLearned
+            ? "The learned weights are different numbers but draw the same kind of line: any line that puts the points on the right sides will do, and the rule stops at the first one it finds."
+            : "Those put every point on the right side of their line; the weights learned here do not yet.")
         """)
     try chapter.figure(
         Figure(
@@ -180,9 +211,12 @@ Chapter.run("perceptron") { chapter in
                        pointSize: 1, dashed: true),
             ]),
         caption: "Mistakes per epoch while the perceptron learns AND and OR")
+    let unfinished = [("AND", andHistory), ("OR", orHistory)].filter { !$0.1.converged }.map(\.0)
     chapter.text(
         """
-        Both runs end at zero mistakes, as the convergence theorem promises for classes a line can \
-        separate. The next chapter asks what happens when no line can, with XNOR.
+        \(unfinished.isEmpty
+            ? "Both runs end at zero mistakes, as the convergence theorem promises for classes a line can separate."
+            : "\(unfinished.listed) did not reach an epoch without mistakes within \(maxEpochs) epochs: the convergence theorem promises a finite number of mistakes for classes a line can separate, not a small one, so training needs more epochs.") \
+        The next chapter asks what happens when no line can, with XNOR.
         """)
 }

@@ -1,7 +1,21 @@
 // Chapter 2: logic gates as networks (article 004).
+import ArgumentParser
 import Teach
 
-Chapter.run("gates") { chapter in
+/// The choices the chapter turns on, with the book's values as defaults.
+struct Knobs: ChapterKnobs {
+    @Option(parsing: .unconditional, help: "Learning rate η of the perceptron rule on XNOR.")
+    var learningRate = 0.1
+    @Option(parsing: .unconditional, help: "Epochs the perceptron rule gets on XNOR (at least 10: the text quotes the last ten).")
+    var epochs = 50
+
+    func validate() throws {
+        try KnobCheck.positive(learningRate, "--learning-rate", "a learning rate")
+        try KnobCheck.atLeast(10, epochs, "--epochs", "a number of epochs")
+    }
+}
+
+Chapter.run("gates", knobs: Knobs.self) { chapter, knobs in
     let inputs = LogicGate.inputs
     let bits = { (value: Double) in value.fixed(0) }
 
@@ -88,16 +102,16 @@ Chapter.run("gates") { chapter in
         the plane with one straight line, and no line has (0, 0) and (1, 1) on one side and (0, 1) \
         and (1, 0) on the other.
         """)
-    let budget = 50
+    let budget = knobs.epochs
     var perceptron = Perceptron(inputs: 2, using: &chapter.random)
     let start = perceptron.weights
     let history = try perceptron.train(
-        inputs: inputs, targets: LogicGate.xnor.targets, learningRate: 0.1, maxEpochs: budget)
+        inputs: inputs, targets: LogicGate.xnor.targets, learningRate: knobs.learningRate, maxEpochs: budget)
     let mistakes = history.errorsPerEpoch
     chapter.text(
         """
         The perceptron rule of chapter 1 agrees. Started from random weights \
-        (`\(start.map { $0.fixed(4) }.joined(separator: ", "))`) with `η = 0.1` and a budget of \
+        (`\(start.map { $0.fixed(4) }.joined(separator: ", "))`) with `η = \(knobs.learningRate)` and a budget of \
         \(budget) epochs on XNOR, it \(history.converged ? "converged, which the proof above rules out" : "never had an epoch without a mistake"): \
         between \(mistakes.min()!) and \(mistakes.max()!) mistakes in every epoch, \
         \(mistakes.suffix(10).map(String.init).joined(separator: ", ")) in the last ten. Each \

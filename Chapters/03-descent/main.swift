@@ -1,7 +1,21 @@
 // Chapter 3: one step of gradient descent (article 003).
+import ArgumentParser
 import Teach
 
-Chapter.run("descent") { chapter in
+/// The choices the chapter turns on, with the book's values as defaults.
+struct Knobs: ChapterKnobs {
+    @Option(parsing: .unconditional, help: "Learning rate η of the worked step and of the middle curve of the three.")
+    var learningRate = 0.5
+    @Option(parsing: .unconditional, help: "Steps of gradient descent on the neuron (at least 10: the table shows step 10).")
+    var steps = 30
+
+    func validate() throws {
+        try KnobCheck.positive(learningRate, "--learning-rate", "a learning rate")
+        try KnobCheck.atLeast(10, steps, "--steps", "a number of steps")
+    }
+}
+
+Chapter.run("descent", knobs: Knobs.self) { chapter, knobs in
     chapter.text(
         """
         A network learns by changing its weights so that its answers get closer to the targets. To \
@@ -28,7 +42,7 @@ Chapter.run("descent") { chapter in
         """)
 
     chapter.section("One neuron, one step")
-    let learningRate = 0.5
+    let learningRate = knobs.learningRate
     let x = [1.0, 2, 3, 4]
     let y = 0.5
     let startWeights = [0.5, -0.5, 0.3, 0.1]
@@ -87,21 +101,18 @@ Chapter.run("descent") { chapter in
     var stepped = neuron
     try stepped.descend(backward.gradients, learningRate: learningRate)
     let newOutput = try stepped.forward(input)[0, 0]
+    let costBefore = 0.5 * error * error, costAfter = 0.5 * (y - newOutput) * (y - newOutput)
     chapter.text(
         """
         The output was too high (\(output.fixed(4)) against a target of \(y)), so every weight goes \
         down, each in proportion to its input: the weight on `x4 = 4` moves four times as far as \
         the one on `x1 = 1`, because it had four times the influence on `h`. After the step the \
-        output is \(newOutput.fixed(4)) and the cost `½(y − ŷ)²` fell from \
-        \((0.5 * error * error).fixed(6)) to \((0.5 * (y - newOutput) * (y - newOutput)).fixed(6)).
+        output is \(newOutput.fixed(4)) and the cost `½(y − ŷ)²` \(costAfter < costBefore ? "fell" : "rose") from \
+        \(costBefore.fixed(6)) to \(costAfter.fixed(6))\(costAfter < costBefore ? "" : ": the step was so long that the output overshot the target by more than it started with").
         """)
 
     chapter.section("Many steps")
-    chapter.text(
-        """
-        One step only goes part of the way. Repeating it, with the same input and target, walks the \
-        output towards 0.5:
-        """)
+
     /// The cost and output before each of `count` steps of gradient descent at `rate`.
     func descend(rate: Double, count: Int) throws -> (costs: [Double], outputs: [Double]) {
         var walker = neuron
@@ -114,39 +125,60 @@ Chapter.run("descent") { chapter in
         }
         return (costs, outputs)
     }
-    let steps = 30
+    let steps = knobs.steps
     let run = try descend(rate: learningRate, count: steps)
+    let closer = abs(y - run.outputs[steps]) < abs(y - run.outputs[0])
+    chapter.text(
+        closer
+            ? """
+            One step only goes part of the way. Repeating it, with the same input and target, walks the \
+            output towards \(y):
+            """
+            : """
+            Repeating the step, with the same input and target, does not bring the output closer to \
+            \(y) at `η = \(learningRate)`:
+            """)
     chapter.table(
         ["step", "output ŷ", "error y − ŷ", "cost ½(y − ŷ)²"],
         (0...6).map { [String($0), run.outputs[$0].fixed(8), run.costs[$0] == 0 ? "0" : (y - run.outputs[$0]).scientific(3), run.costs[$0].scientific(3)] })
-    let ratios = (1...4).map { run.costs[$0] / run.costs[$0 - 1] }
+    // the factor by which each of the first steps multiplies the cost (while the cost is not yet 0)
+    let rates = Array(Set([0.05, learningRate, 1.0])).sorted()
+    let ratios = (1...4).filter { run.costs[$0 - 1] > 0 }.map { run.costs[$0] / run.costs[$0 - 1] }
+    let steady = ratios.count == 4 && ratios.allSatisfy { $0 < 1 } && abs(ratios[3] / ratios[2] - 1) < 0.25
+    let divisors = ratios.map { 1 / $0 >= 10 ? (1 / $0).fixed(0) : (1 / $0).fixed(2) }.joined(separator: ", ")
+    // "near": within 0.01 of the target by the fourth step
+    let nearBy = abs(y - run.outputs[4]) < 0.01 ? "Once the output is near \(y), each" : "Each"
+    let factor =
+        steady
+        ? "\(nearBy) step divides the cost by about the same factor (the first steps divide it by \(divisors)), so on a log scale the cost falls along a straight line."
+        : ratios.allSatisfy({ $0 < 1 })
+            ? "Each step divides the cost (the first steps divide it by \(divisors)), though not by a steady factor in these first steps."
+            : "At `η = \(learningRate)` the cost does not fall at every step: the first steps multiply it by \(ratios.map { $0.fixed(2) }.joined(separator: ", "))."
     chapter.text(
         """
-        Once the output is near 0.5, each step divides the cost by about the same factor (the first \
-        steps divide it by \(ratios.map { (1 / $0).fixed(0) }.joined(separator: ", "))), so on a log \
-        scale the cost falls along a straight line. That factor \
+        \(factor) That factor \
         depends on the learning rate. With a smaller `η` each step covers less ground; with a larger \
         one the output overshoots 0.5 and comes back from the other side, and beyond a certain size \
-        it overshoots by more than it started with. Three learning rates on the same neuron:
+        it overshoots by more than it started with. \(rates.count == 3 ? "Three" : "Two") learning rates on the same neuron:
         """)
-    let rates = [0.05, learningRate, 1.0]
     var series: [Series] = []
     var rows: [[String]] = []
     var stops: [(rate: Double, step: Int)] = []  // where a curve reaches a cost of exactly 0
-    for (rate, style) in zip(rates, [(7, "#08306b"), (5, "#a50f15"), (9, "#238b45")]) {
+    let styles = rates.count == 3 ? [(7, "#08306b"), (5, "#a50f15"), (9, "#238b45")] : [(7, "#08306b"), (9, "#238b45")]
+    for (rate, style) in zip(rates, styles) {
         let trial = try descend(rate: rate, count: steps)
         // A cost of exactly 0 (the output rounded to 0.5) cannot sit on a log axis: stop the curve there.
         let shown = trial.costs.prefix { $0 > 0 }
         if let zero = trial.costs.firstIndex(of: 0) { stops.append((rate, zero)) }
         series.append(Series("η = \(rate)", x: shown.indices.map(Double.init), y: Array(shown), style: .linesPoints, color: style.1, pointType: style.0, pointSize: 0.8))
-        rows.append([String(rate), trial.outputs[1].fixed(6), trial.outputs[2].fixed(6), trial.costs[10].scientific(2), trial.costs[steps].scientific(2)])
+        rows.append([String(rate), trial.outputs[1].fixed(6), trial.outputs[2].fixed(6), trial.costs[10].scientific(2)] + (steps > 10 ? [trial.costs[steps].scientific(2)] : []))
     }
-    chapter.table(["η", "output after step 1", "after step 2", "cost after 10 steps", "after \(steps)"], rows)
+    chapter.table(["η", "output after step 1", "after step 2", "cost after 10 steps"] + (steps > 10 ? ["after \(steps)"] : []), rows)
     try chapter.figure(
         Figure(
             name: "error-per-step", title: "Gradient descent on one neuron: cost per step", xLabel: "step",
             yLabel: "cost ½(y − ŷ)² (log scale)", logScaleY: true, series: series, keyPosition: .bottomRight),
-        caption: "The cost after each step of gradient descent on article 003's example, for three learning rates, log scale")
+        caption: "The cost after each step of gradient descent on article 003's example, for \(rates.count == 3 ? "three" : "two") learning rates, log scale")
     for stop in stops {
         chapter.text(
             """

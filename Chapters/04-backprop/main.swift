@@ -1,7 +1,21 @@
 // Chapter 4: backpropagation with delta terms (articles 003, 004 and 000).
+import ArgumentParser
 import Teach
 
-Chapter.run("backprop") { chapter in
+/// The choices the chapter turns on, with the book's values as defaults.
+struct Knobs: ChapterKnobs {
+    @Option(parsing: .unconditional, help: "Learning rate η of the 2-2-1 network that learns XNOR.")
+    var learningRate = 5.0
+    @Option(parsing: .unconditional, help: "Full-batch epochs of the XNOR network.")
+    var epochs = 3000
+
+    func validate() throws {
+        try KnobCheck.positive(learningRate, "--learning-rate", "a learning rate")
+        try KnobCheck.atLeast(1, epochs, "--epochs", "a number of epochs")
+    }
+}
+
+Chapter.run("backprop", knobs: Knobs.self) { chapter, knobs in
     // The XNOR network is the chapter's first random draw, so `--seed` alone decides its start.
     var xnorNetwork = try Network<Double>(sizes: [2, 2, 1], hidden: .sigmoid, output: .sigmoid, standardDeviation: 1, using: &chapter.random)
 
@@ -320,17 +334,27 @@ Chapter.run("backprop") { chapter in
                 "W1\n" + xnorNetwork.layers[0].weights.formatted(places: 4), "b1\n" + xnorNetwork.layers[0].bias.formatted(places: 1),
                 "W2\n" + xnorNetwork.layers[1].weights.formatted(places: 4), "b2\n" + xnorNetwork.layers[1].bias.formatted(places: 1),
             ], gap: 4))
-    let xnorRate = 5.0, xnorEpochs = 3000
+    let xnorRate = knobs.learningRate, xnorEpochs = knobs.epochs
     var trainingRandom = SeededGenerator(seed: chapter.options.seed)
     let history = try xnorNetwork.train(
         inputs: xnorInputs, targets: xnorTargets, learningRate: xnorRate, batchSize: 4, epochs: xnorEpochs, shuffle: false,
         using: &trainingRandom)
     let final = try xnorNetwork.predict(xnorInputs)
+    // Two phases: somewhere a tenth of the epochs long the loss falls by less than 2% (a plateau),
+    // and by the end it is below a tenth of that plateau's level (the drop).
+    let window = max(1, xnorEpochs / 10)
+    let plateau = stride(from: 0, through: xnorEpochs - window, by: 1).first { history[$0 + window].loss > 0.98 * history[$0].loss }
+    let startLoss = history[0].loss, finalLoss = history.last!.loss
+    let phases =
+        plateau.map { finalLoss < history[$0].loss / 10 } ?? false
+        ? "The loss falls in two phases: a long plateau while the hidden units are still nearly alike, then a drop once they split the work between them:"
+        : finalLoss < startLoss / 10
+            ? "The loss falls without a long plateau at this learning rate:"
+            : "In \(xnorEpochs) epochs the loss does not fall far (from \(startLoss.scientific(2)) to \(finalLoss.scientific(2))):"
     chapter.text(
         """
         It trains with the general algorithm on all four records at once (full batch), `η = \(xnorRate)`, \
-        for \(xnorEpochs) epochs. The loss falls in two phases: a long plateau while the hidden units \
-        are still nearly alike, then a drop once they split the work between them:
+        for \(xnorEpochs) epochs. \(phases)
         """)
     try chapter.figure(
         Figure(
@@ -347,9 +371,9 @@ Chapter.run("backprop") { chapter in
     chapter.text(
         """
         The final loss is \(history.last!.loss.scientific(2)) and \(Int(accuracy * 4)) of 4 outputs \
-        round to the right answer. Like the hand-built network of chapter 2, the learned one draws \
-        two lines and keeps a band, but soft ones; its learned weights are different numbers with the \
-        same idea:
+        round to the right answer. \(accuracy == 1
+            ? "Like the hand-built network of chapter 2, the learned one draws two lines and keeps a band, but soft ones; its learned weights are different numbers with the same idea:"
+            : "It has not learned XNOR; its weights after \(xnorEpochs) epochs:")
         """)
     chapter.formula(
         Markdown.sideBySide(

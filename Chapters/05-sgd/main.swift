@@ -1,7 +1,27 @@
 // Chapter 5: stochastic gradient descent (articles 002 and 003).
+import ArgumentParser
 import Teach
 
-Chapter.run("sgd") { chapter in
+/// The choices the chapter turns on, with the book's values as defaults.
+struct Knobs: ChapterKnobs {
+    @Option(parsing: .unconditional, help: "Learning rate η of every update, for the price network and the curve fits.")
+    var learningRate = 0.05
+    @Option(parsing: .unconditional, help: "Passes over the 200 records, for SGD and for full batch (with --quick: a fifth).")
+    var epochs = 50
+    @Option(parsing: .unconditional, help: "Tanh hidden units of the price network 4-h-1.")
+    var hiddenUnits = 8
+    @Option(parsing: .unconditional, help: "Epochs of SGD for each curve fit of the last section (with --quick: a fifth).")
+    var fitEpochs = 200
+
+    func validate() throws {
+        try KnobCheck.positive(learningRate, "--learning-rate", "a learning rate")
+        try KnobCheck.atLeast(1, epochs, "--epochs", "a number of epochs")
+        try KnobCheck.atLeast(1, hiddenUnits, "--hidden-units", "a number of hidden units")
+        try KnobCheck.atLeast(1, fitEpochs, "--fit-epochs", "a number of epochs")
+    }
+}
+
+Chapter.run("sgd", knobs: Knobs.self) { chapter, knobs in
     chapter.text(
         """
         Chapters 3 and 4 computed the gradient of the cost over the whole training set before every \
@@ -34,18 +54,19 @@ Chapter.run("sgd") { chapter in
         digits), and a weight that suits one is far too large or small for another. So every \
         feature is *standardized*: shifted by its mean and divided by its standard deviation \
         (`\(zip(raw.featureNames, zip(means, deviations)).map { "\($0.0): \($0.1.0.fixed(1)) ± \($0.1.1.fixed(1))" }.joined(separator: ", "))`), \
-        and the prices are given in hundreds of thousands. The network has 4 inputs, 8 tanh hidden \
+        and the prices are given in hundreds of thousands. The network has 4 inputs, \(knobs.hiddenUnits) tanh hidden \
         units and one linear output unit (`identity`), since a price is not a probability.
         """)
 
     chapter.section("The seven steps, literally")
     chapter.text("Article 002 trains with SGD in seven steps. Here they are as the code that runs below:")
-    let learningRate = 0.05
-    let epochs = chapter.options.quick ? 10 : 50
+    let learningRate = knobs.learningRate
+    let epochs = chapter.options.epochs(knobs.epochs)
+    let hidden = knobs.hiddenUnits
     chapter.code(
         """
         // Step 1: random weights, small and close to 0 but not 0.
-        var network = try Network<Double>(sizes: [4, 8, 1], hidden: .tanh, output: .identity,
+        var network = try Network<Double>(sizes: [4, \(hidden), 1], hidden: .tanh, output: .identity,
                                           standardDeviation: 0.1, using: &chapter.random)
         for epoch in 1...epochs {                        // Step 7: one pass over the data is an epoch; do more.
             for record in 0..<inputs.rows {              // Step 6: repeat steps 2 to 5 for every record.
@@ -58,9 +79,11 @@ Chapter.run("sgd") { chapter in
         }
         """)
     // Step 1: random weights, small and close to 0 but not 0.
-    let start = try Network<Double>(sizes: [4, 8, 1], hidden: .tanh, output: .identity, standardDeviation: 0.1, using: &chapter.random)
+    let start = try Network<Double>(sizes: [4, hidden, 1], hidden: .tanh, output: .identity, standardDeviation: 0.1, using: &chapter.random)
     var network = start
     var trace: [[String]] = []
+    // whether each of the traced steps lowered the cost of its own record
+    var eachStepImproved = true
     var earlyLosses: [EpochRecord] = []
     var sgdHistory = [EpochRecord(epoch: 0, loss: try network.loss(inputs, targets: targets, loss: .halfSquaredError), updates: 0)]
     for epoch in 1...epochs {  // Step 7
@@ -75,6 +98,7 @@ Chapter.run("sgd") { chapter in
             }
             if epoch == 1 && record < 4 {
                 let after = try network.predict(x)[0, 0]
+                eachStepImproved = eachStepImproved && 0.5 * (y[0, 0] - after) * (y[0, 0] - after) < pass.loss
                 trace.append([
                     String(record + 1), y[0, 0].fixed(3), pass.output[0, 0].fixed(4), pass.loss.fixed(5), after.fixed(4),
                     (0.5 * (y[0, 0] - after) * (y[0, 0] - after)).fixed(5),
@@ -91,11 +115,20 @@ Chapter.run("sgd") { chapter in
         """)
     chapter.table(["record", "target y", "ŷ before", "cost before", "ŷ after", "cost after"], trace)
     chapter.text(
-        """
-        Each step improves the record it was computed on, and says nothing certain about the \
-        others: the next record pulls the weights in its own direction. Averaged over many steps the \
-        pulls point downhill on the whole cost, which is why SGD works.
-        """)
+        eachStepImproved
+            ? """
+            Each step improves the record it was computed on, and says nothing certain about the \
+            others: the next record pulls the weights in its own direction. Averaged over many steps the \
+            pulls point downhill on the whole cost, which is why SGD works.
+            """
+            : """
+            Not every step here improves the record it was computed on: with `η = \(learningRate)` a \
+            step can overshoot, moving the prediction past the target further than it started. \
+            A step is downhill only for a small enough learning rate; and even then it says nothing \
+            certain about the other records, since the next record pulls the weights in its own \
+            direction. Averaged over many small steps the pulls point downhill on the whole cost, \
+            which is why SGD works.
+            """)
     chapter.text(
         """
         The loop repeats steps 2 to 5 for every record; step 1, the random start, happens once. \
@@ -164,15 +197,33 @@ Chapter.run("sgd") { chapter in
     ]
     try chapter.figure(figure, caption: "Loss of full-batch gradient descent and SGD, against epochs (left) and against weight updates (right)")
     let sgdEpochTarget = sgdHistory.first { $0.loss <= fullHistory.last!.loss }
-    let compareAt = min(epochs, 50) / 10 * 10
-    let sgdAtSameUpdates = (earlyLosses.first { $0.updates == compareAt }?.loss).map { $0.fixed(4) } ?? "?"
+    // SGD's loss below full batch's after every epoch
+    let sgdAheadPerEpoch = (1...epochs).allSatisfy { sgdHistory[$0].loss < fullHistory[$0].loss }
+    let perEpoch =
+        sgdAheadPerEpoch
+        ? "Per epoch, SGD is far ahead: it makes \(inputs.rows) small steps where full-batch makes one, and "
+            + (sgdEpochTarget.map { "it reached full batch's final loss (after \(epochs) epochs) already in epoch \($0.epoch)" }
+                ?? "its loss is below full batch's after every epoch")
+        : "Per epoch, SGD makes \(inputs.rows) small steps where full-batch makes one, and yet it is not ahead after every epoch here "
+            + "(after epoch \(epochs), \(sgdHistory[epochs].loss.fixed(5)) against full batch's \(fullHistory[epochs].loss.fixed(5))): "
+            + "with `η = \(learningRate)` its steps are too large or too few to profit"
+    // The same number of updates for both: a multiple of 10 within SGD's first epoch (where the
+    // loss was measured every 10 updates) and within full batch's epochs.
+    let compareAt = min(epochs, 50, inputs.rows - 1) / 10 * 10
+    let perUpdate: String
+    if compareAt > 0, let sgdAtSameUpdates = earlyLosses.first(where: { $0.updates == compareAt })?.loss {
+        let numbers = "after \(compareAt) updates, full batch's loss is \(fullHistory[compareAt].loss.fixed(4)) and SGD's \(sgdAtSameUpdates.fixed(4))"
+        perUpdate =
+            fullHistory[compareAt].loss < sgdAtSameUpdates
+            ? "Per update the comparison is closer: each full-batch step follows the true gradient, each SGD step only one record's (\(numbers))."
+            : "Per update SGD is ahead here too, although each full-batch step follows the true gradient and each SGD step only one record's (\(numbers))."
+    } else {
+        perUpdate = "Per update there is nothing to compare here: \(epochs) full-batch update\(epochs == 1 ? " is" : "s are") too few (the comparison takes a multiple of 10 updates, where SGD's loss was measured)."
+    }
     chapter.text(
         """
-        Per epoch, SGD is far ahead: it makes \(inputs.rows) small steps where full-batch makes one, \
-        and \(sgdEpochTarget.map { "it reached full batch's final loss (after \(epochs) epochs) already in epoch \($0.epoch)" } ?? "its loss falls much faster"). \
-        Per update the comparison is closer: each full-batch step follows the true gradient, each \
-        SGD step only one record's (after \(compareAt) updates, full batch's loss is \
-        \(fullHistory[compareAt].loss.fixed(4)) and SGD's \(sgdAtSameUpdates)). What makes SGD win in \
+        \(perEpoch). \
+        \(perUpdate) What makes SGD win in \
         practice is that an update on one record costs about 1/\(inputs.rows) of an update on all of \
         them. The noise has a price too: with a fixed learning rate, SGD cannot settle exactly on \
         the minimum, because every step chases a different record; it jitters around it by an amount \
@@ -185,7 +236,7 @@ Chapter.run("sgd") { chapter in
     let check = try SyntheticData.curve("sin(3x)", in: -1...1, count: 401) { Double.sin(3 * $0) }
     let widths = [1, 2, 4, 8, 32]
     let fitSeeds: [UInt64] = [1, 2, 3]
-    let fitEpochs = chapter.options.quick ? 40 : 200
+    let fitEpochs = chapter.options.epochs(knobs.fitEpochs)
     chapter.text(
         """
         Article 002 calls neural networks "universal function approximators". The theorem behind \
@@ -231,11 +282,18 @@ Chapter.run("sgd") { chapter in
             keyPosition: .outside, width: 950),
         caption: "The target (dashed) and what each width learned from the same \(fitEpochs) epochs of SGD")
     let firstOverlap = widths.indices.dropFirst().first { fitErrors[$0].max()! >= fitErrors[$0 - 1].min()! }
+    let fallsWithWidth: String
+    switch firstOverlap {
+    case nil: fallsWithWidth = "Two units can make the hump and the turn, and the error falls with width, each width beating the one before on every seed"
+    case 1?:
+        fallsWithWidth = "Two units could make the hump and the turn, but the error does not fall with width here beyond the spread over seeds: already from 1 to 2 units the ranges overlap"
+    case let index?:
+        fallsWithWidth = "Two units can make the hump and the turn, and the error falls with width as long as the ranges over seeds say it does: up to \(widths[index - 1]) units each width beats the one before on every seed; from \(widths[index - 1]) to \(widths[index]) the ranges overlap"
+    }
     chapter.text(
         """
         One tanh unit is a single S: it rises once and cannot turn back, so its error stays at \
-        \(fitErrors[0].sorted()[1].fixed(3)). Two units can make the hump and the turn, and the error \
-        falls with width\(firstOverlap.map { " as long as the ranges over seeds say it does: up to \(widths[$0 - 1]) units each width beats the one before on every seed; from \(widths[$0 - 1]) to \(widths[$0]) the ranges overlap" } ?? ", each width beating the one before on every seed"). \
+        \(fitErrors[0].sorted()[1].fixed(3)). \(fallsWithWidth). \
         The widest network's error, \(fitErrors.last!.sorted()[1].fixed(3)), is not zero, and the \
         theorem does not promise that it would be. It says that weights exist that come within any \
         tolerance; it says nothing about how many units that takes (for wigglier functions, and \

@@ -1,7 +1,21 @@
 // Chapter 7: activation functions (articles 002, 003 and 004).
+import ArgumentParser
 import Teach
 
-Chapter.run("activations") { chapter in
+/// The choices the chapter turns on, with the book's values as defaults.
+struct Knobs: ChapterKnobs {
+    @Option(parsing: .unconditional, help: "How far the biases of the ReLU layer drop in the dead-units experiment.")
+    var biasDrop = 3.0
+    @Option(parsing: .unconditional, help: "ReLU units of the layer in the dead-units experiment.")
+    var units = 100
+
+    func validate() throws {
+        try KnobCheck.positive(biasDrop, "--bias-drop", "a drop of the biases")
+        try KnobCheck.atLeast(1, units, "--units", "a number of units")
+    }
+}
+
+Chapter.run("activations", knobs: Knobs.self) { chapter, knobs in
     chapter.text(
         """
         Without an activation function a layer computes `x·W + b`, and a stack of such layers is \
@@ -117,39 +131,47 @@ Chapter.run("activations") { chapter in
         0: a unit whose weighted sum is negative for *every* input passes no gradient back, its \
         weights never change again, and it is *dead*. Article 004 warns that 10–20% of a network's \
         ReLUs can be dead. A large update can push a unit's bias far negative; here is a layer of \
-        100 ReLU units on 1,000 standard-normal inputs with 10 features, before and after the biases \
-        drop by 3:
+        \(knobs.units.grouped) ReLU unit\(knobs.units == 1 ? "" : "s") on 1,000 standard-normal inputs with 10 features, before and after the biases \
+        drop by \(String(format: "%g", knobs.biasDrop)):
         """)
     let inputs = Matrix<Double>.gaussian(rows: 1000, columns: 10, using: &random)
-    var layer = try Dense<Double>(inputs: 10, units: 100, activation: .relu, using: &random)
+    var layer = try Dense<Double>(inputs: 10, units: knobs.units, activation: .relu, using: &random)
     func deadFraction(_ layer: Dense<Double>) throws -> Double {
         let outputs = try layer.forward(inputs)
         let dead = (0..<layer.unitCount).filter { j in (0..<inputs.rows).allSatisfy { outputs[$0, j] == 0 } }
         return Double(dead.count) / Double(layer.unitCount)
     }
     let before = try deadFraction(layer)
-    layer.bias = layer.bias.map { $0 - 3 }
+    layer.bias = layer.bias.map { $0 - knobs.biasDrop }
     let after = try deadFraction(layer)
     var leaky = layer
     leaky.activation = .leakyReLU()
     let trace = try layer.forwardTrace(inputs), leakyTrace = try leaky.forwardTrace(inputs)
-    let upstream = Matrix<Double>(rows: 1000, columns: 100, repeating: 1e-3)
+    let upstream = Matrix<Double>(rows: 1000, columns: knobs.units, repeating: 1e-3)
     let reluGradients = try layer.backward(trace, outputGradient: upstream).gradients.weights
     let leakyGradients = try leaky.backward(leakyTrace, outputGradient: upstream).gradients.weights
-    let deadUnits = (0..<100).filter { j in (0..<1000).allSatisfy { trace.output[$0, j] == 0 } }
+    let deadUnits = (0..<knobs.units).filter { j in (0..<1000).allSatisfy { trace.output[$0, j] == 0 } }
     let reluDeadGradient = deadUnits.map { j in (0..<10).map { abs(reluGradients[$0, j]) }.max()! }.max() ?? 0
     let leakyDeadGradient = deadUnits.map { j in (0..<10).map { abs(leakyGradients[$0, j]) }.max()! }.max() ?? 0
     chapter.table(
         ["layer", "dead units (zero on all 1,000 inputs)"],
-        [["biases 0 (as initialized)", String(format: "%.0f%%", 100 * before)], ["biases −3", String(format: "%.0f%%", 100 * after)]])
+        [["biases 0 (as initialized)", String(format: "%.0f%%", 100 * before)], ["biases −\(String(format: "%g", knobs.biasDrop))", String(format: "%.0f%%", 100 * after)]])
     chapter.text(
-        """
-        For the \(deadUnits.count) dead units the backward pass gives weight gradients of exactly \
-        \(reluDeadGradient == 0 ? "0" : reluDeadGradient.scientific(2)): nothing can revive them. \
-        With leaky ReLU the same units still output `0.01·h` and get gradients up to \
-        \(leakyDeadGradient.scientific(2)), small but enough to move them back. That is leaky ReLU's \
-        whole idea (article 002: "a small slope to keep the updates alive").
-        """)
+        deadUnits.isEmpty
+            ? """
+            No unit is dead here: after a drop of \(String(format: "%g", knobs.biasDrop)) every unit is still positive on some \
+            input, so every one still gets a gradient; a larger drop kills them. Leaky ReLU's answer \
+            to dead units is to keep a small slope, `0.01·h`, for negative inputs, so that even a unit \
+            that is negative everywhere gets a gradient (article 002: "a small slope to keep the \
+            updates alive").
+            """
+            : """
+            For the \(deadUnits.count) dead unit\(deadUnits.count == 1 ? "" : "s") the backward pass gives weight gradients of exactly \
+            \(reluDeadGradient == 0 ? "0" : reluDeadGradient.scientific(2)): nothing can revive them. \
+            With leaky ReLU the same units still output `0.01·h` and get gradients up to \
+            \(leakyDeadGradient.scientific(2)), small but enough to move them back. That is leaky ReLU's \
+            whole idea (article 002: "a small slope to keep the updates alive").
+            """)
 
     chapter.section("PReLU: a slope that is learned")
     let prelu = try PReLU<Double>()
@@ -190,22 +212,30 @@ Chapter.run("activations") { chapter in
         """)
     // the first epoch after which the slope stays within 0.01 of −1
     let settled = fits[0].map { fit in (fit.slopeByEpoch.lastIndex { abs($0 + 1) >= 0.01 } ?? -1) + 2 }
+    /// Whether seed `i`'s slope ends within 0.01 of −1.
+    func isSettled(_ i: Int) -> Bool { settled[i] <= fits[0][i].slopeByEpoch.count }
     chapter.table(
         ["seed"] + units.map { "error, \($0)" } + ["learned a", "a within 0.01 of −1 from epoch"],
         fitSeeds.indices.map { i in
-            [String(fitSeeds[i])] + units.indices.map { fits[$0][i].loss.scientific(2) } + [slopes[i].signed(4), String(settled[i])]
+            [String(fitSeeds[i])] + units.indices.map { fits[$0][i].loss.scientific(2) } + [slopes[i].signed(4), isSettled(i) ? String(settled[i]) : "never"]
         })
     let slowest = settled.indices.max { settled[$0] < settled[$1] }!
+    let unsettled = fitSeeds.indices.filter { !isSettled($0) }
+    // the slowest seed's slope stopped near 0 (within 0.1) on its way
+    let stoppedNearZero = fits[0][slowest].slopeByEpoch.contains { abs($0) < 0.1 }
+    let slowestStory =
+        !unsettled.isEmpty
+        ? "\(fitSeeds.count - unsettled.count) of \(fitSeeds.count) seeds settle there\(unsettled.count == fitSeeds.count ? "" : ", the median within \(fitSeeds.indices.filter(isSettled).map { settled[$0] }.sorted()[(fitSeeds.count - unsettled.count) / 2]) epochs"); from seed\(unsettled.count == 1 ? "" : "s") \(unsettled.map { String(fitSeeds[$0]) }.listed) the slope never gets within 0.01 of −1 (it ends at \(unsettled.map { slopes[$0].signed(4) }.listed))."
+        : stoppedNearZero
+            ? "Most seeds settle within \(settled.sorted()[settled.count / 2]) epochs (the median); seed \(fitSeeds[slowest]) takes \(settled[slowest]): its slope first stops near 0, where the network sits on the same one-armed fit as ReLU and the slope's gradient is small, and only later escapes to −1."
+            : "Most seeds settle within \(settled.sorted()[settled.count / 2]) epochs (the median); seed \(fitSeeds[slowest]) takes \(settled[slowest])."
     let preluWorst = fits[0].map(\.loss).max()!, fixedBest = fits[1...].flatMap { $0.map(\.loss) }.min()!
     chapter.text(
         """
         From \(prelu.weight[0, 0].fixed(2)) the slope travels to between \(slopes.min()!.signed(4)) and \(slopes.max()!.signed(4)), \
         and PReLU's largest error over the seeds, \(preluWorst.scientific(2)), is \
         \(preluWorst < fixedBest ? "below the smallest of ReLU's and leaky ReLU's, \(fixedBest.scientific(2)): the gap is far wider than the spread between seeds" : "not below the smallest of ReLU's and leaky ReLU's, \(fixedBest.scientific(2)): over these seeds the learned slope does not win")\
-        . Most seeds settle within \(settled.sorted()[settled.count / 2]) epochs (the median); seed \
-        \(fitSeeds[slowest]) takes \(settled[slowest]): its slope first stops near 0, where the network \
-        sits on the same one-armed fit as ReLU and the slope's gradient is small, and only later \
-        escapes to −1. The figure shows the learned function beside the fixed ones, and the slope \
+        . \(slowestStory) The figure shows the learned function beside the fixed ones, and the slope \
         epoch by epoch:
         """)
     // not every start escapes: seed 2 is one that stays on the one-armed fit

@@ -1,15 +1,32 @@
 // Chapter 8: weight initialization (articles 001, 003 and 004).
+import ArgumentParser
 import Foundation
 import Teach
 
-Chapter.run("initializers") { chapter in
+/// The choices the chapter turns on, with the book's values as defaults.
+struct Knobs: ChapterKnobs {
+    @Option(parsing: .unconditional, help: "Sigmoid hidden units of the 2-h-1 network that learns the rings from zeros and from Xavier.")
+    var hiddenUnits = 4
+    @Option(parsing: .unconditional, help: "Learning rate η of the rings network.")
+    var learningRate = 1.0
+    @Option(parsing: .unconditional, help: "Layers of 500 units in the deep experiment.")
+    var layers = 10
+
+    func validate() throws {
+        try KnobCheck.atLeast(2, hiddenUnits, "--hidden-units", "a number of hidden units (two to compare)")
+        try KnobCheck.positive(learningRate, "--learning-rate", "a learning rate")
+        try KnobCheck.within(2...40, layers, "--layers", "a number of layers")
+    }
+}
+
+Chapter.run("initializers", knobs: Knobs.self) { chapter, knobs in
     chapter.text(
         """
         Before the first step of gradient descent every weight needs a value. Chapters 4 to 7 drew \
         them from a normal distribution with standard deviation `1/√n_in` without saying why. This \
         chapter says why: what goes wrong with all zeros, with weights that are too small, and with \
         weights that are too large, and how Xavier's and He's scales keep a signal alive through \
-        ten layers. Biases start at zero throughout; article 001 notes that this is fine once the \
+        \(knobs.layers.spelledOut) layers. Biases start at zero throughout; article 001 notes that this is fine once the \
         weights differ.
         """)
     chapter.table(
@@ -66,16 +83,18 @@ Chapter.run("initializers") { chapter in
     chapter.section("All zeros: symmetry that never breaks")
     var ringRandom = SeededGenerator(seed: chapter.options.seed &+ 4)
     let rings = try SyntheticData.circles(perClass: 100, using: &ringRandom).standardized().dataset
-    let hiddenUnits = 4, learningRate = 1.0, batchSize = 20
+    let hiddenUnits = knobs.hiddenUnits, learningRate = knobs.learningRate, batchSize = 20
+    let others = hiddenUnits - 2
+    let theOthers = others == 0 ? "" : others == 1 ? " (the other one behaves alike)" : " (the other \(others.spelledOut) behave alike)"
     chapter.text(
         """
         Article 001: if two units of a layer start with the same weights, they compute the same \
         output, receive the same gradient, take the same step, and so stay the same forever; the \
         layer has the power of a single unit. All zeros is the extreme case. A 2-\(hiddenUnits)-1 \
         network with sigmoid units learning chapter 6's two rings (\(rings.count) points, \
-        standardized), minibatches of \(batchSize), `η = \(learningRate.fixed(0))`, started from all \
-        zeros and from Xavier's random weights. The weights into the first two hidden units (the \
-        other two behave alike), epoch by epoch:
+        standardized), minibatches of \(batchSize), `η = \(String(format: "%g", learningRate))`, started from all \
+        zeros and from Xavier's random weights. The weights into the first two hidden units\(theOthers), \
+        epoch by epoch:
         """)
     func ringNetwork(_ initializer: Initializer, using generator: inout SeededGenerator) throws -> Network<Double> {
         try Network([
@@ -116,8 +135,8 @@ Chapter.run("initializers") { chapter in
         \(String(format: "%.1f%%", 100 * accuracies[1])) from Xavier's start.
         """)
 
-    chapter.section("Ten layers of 500 units")
-    let layers = 10, units = 500, records = chapter.options.quick ? 100 : 250
+    let layers = knobs.layers, units = 500, records = chapter.options.quick ? 100 : 250
+    chapter.section("\(layers.spelledOut.prefix(1).uppercased() + layers.spelledOut.dropFirst()) layers of \(units) units")
     var experimentRandom = SeededGenerator(seed: chapter.options.seed &+ 2)
     let inputs = Matrix<Double>.gaussian(rows: records, columns: units, using: &experimentRandom)
     let candidates: [Initializer] = [.zeros, .gaussian(standardDeviation: 0.01), .truncatedNormal(standardDeviation: 1), .xavier, .he]
@@ -191,7 +210,7 @@ Chapter.run("initializers") { chapter in
     chapter.text(
         """
         What the numbers say. *Small Gaussian* (std 0.01): each layer multiplies the signal's size \
-        by about `√500 · 0.01 ≈ 0.22`, so after ten layers it is \
+        by about `√500 · 0.01 ≈ 0.22`, so after \(layers.spelledOut) layers it is \
         \(tanhRuns[1].statistics[layers - 1].standardDeviation.scientific(1)) with tanh: the outputs, \
         and with them the gradients flowing back (which are multiplied by the same weights), \
         vanish. This is article 004's warning that small weights work for shallow networks but not \
@@ -360,6 +379,10 @@ Chapter.run("initializers") { chapter in
     let largestDerivative = [tanhFlows, reluFlows].flatMap { $0.flatMap { $0.layers.map(\.derivativeFactor) } }.max()!
     let truncatedStd = ActivationStatistics(runs[.relu]![2].network[0].weights).standardDeviation
     func product(_ flow: GradientFlow) -> String { (flow.meanWeightFactor * flow.meanDerivativeFactor).fixed(2) }
+    // whether Xavier's tanh gradient and He's ReLU gradient reach layer 1 within a factor of 10 of their size at the top
+    let sameOrder = [tanhFlows[1], reluFlows[2]].allSatisfy { flow in
+        (0.1...10).contains(flow.layers[0].outputGradientNorm / flow.layers[layers - 1].outputGradientNorm)
+    }
     chapter.text(
         """
         The factors are per layer (geometric means over the \(layers) layers). The weights multiply \
@@ -383,7 +406,7 @@ Chapter.run("initializers") { chapter in
         Xavier (for tanh) and He (for ReLU) keep the product of the two factors near 1 \
         (\(product(tanhFlows[1])) and \(product(reluFlows[2])) per layer), and the gradient that left \
         layer \(layers) at \(reluFlows[2].layers[layers - 1].outputGradientNorm.scientific(1)) arrives at \
-        layer 1 with a size of the same order (\(tanhFlows[1].layers[0].outputGradientNorm.scientific(1)) \
+        layer 1 with a size \(sameOrder ? "of the same order" : "changed by more than a factor of 10 over \(layers) layers, as even a factor near 1 compounds") (\(tanhFlows[1].layers[0].outputGradientNorm.scientific(1)) \
         and \(reluFlows[2].layers[0].outputGradientNorm.scientific(1))).
         """)
     chapter.text(

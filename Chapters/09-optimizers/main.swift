@@ -1,7 +1,30 @@
 // Chapter 9: optimizers (articles 000, 001 and 003).
+import ArgumentParser
 import Teach
 
-Chapter.run("optimizers") { chapter in
+/// The choices the chapter's network sections turn on, with the book's values as defaults.
+struct Knobs: ChapterKnobs {
+    @Option(parsing: .unconditional, help: "Epochs of the seven optimizers' race and of the decay runs (with --quick: a fifth).")
+    var epochs = 200
+    @Option(parsing: .unconditional, help: "Batch size of the seven optimizers' race and of the learning-rate sweep.")
+    var batchSize = 32
+    @Option(parsing: .unconditional, help: "Tanh units in each of the two hidden layers of the 2-h-h-1 network.")
+    var hiddenUnits = 24
+    @Option(parsing: .unconditional, help: "Epochs of each run of the learning-rate sweep (with --quick: half).")
+    var sweepEpochs = 20
+    @Option(parsing: .unconditional, help: "Starting learning rate of plain SGD in the decay runs.")
+    var decayLearningRate = 3.0
+
+    func validate() throws {
+        try KnobCheck.atLeast(1, epochs, "--epochs", "a number of epochs")
+        try KnobCheck.within(1...300, batchSize, "--batch-size", "a batch size (the spirals have 300 points)")
+        try KnobCheck.atLeast(1, hiddenUnits, "--hidden-units", "a number of hidden units")
+        try KnobCheck.atLeast(1, sweepEpochs, "--sweep-epochs", "a number of epochs")
+        try KnobCheck.positive(decayLearningRate, "--decay-learning-rate", "a learning rate")
+    }
+}
+
+Chapter.run("optimizers", knobs: Knobs.self) { chapter, knobs in
     chapter.text(
         """
         Gradient descent steps against the gradient it sees now and forgets it at once. Article 003 \
@@ -397,10 +420,12 @@ Chapter.run("optimizers") { chapter in
     chapter.section("The same network, seven optimizers")
     var dataRandom = SeededGenerator(seed: chapter.options.seed &+ 1)
     let data = try SyntheticData.spirals(perClass: 150, using: &dataRandom).standardized().dataset
-    let epochs = chapter.options.quick ? 40 : 200
-    let batchSize = 32
+    let epochs = chapter.options.epochs(knobs.epochs)
+    let batchSize = knobs.batchSize
+    let hidden = knobs.hiddenUnits
+    let shape = "2-\(hidden)-\(hidden)-1"
     let lossTarget = 0.02
-    let initial = try Network<Double>(sizes: [2, 24, 24, 1], hidden: .tanh, output: .sigmoid, using: &chapter.random)
+    let initial = try Network<Double>(sizes: [2, hidden, hidden, 1], hidden: .tanh, output: .sigmoid, using: &chapter.random)
     let trainers: [(name: String, optimizer: Optimizer<Double>, color: String)] = [
         ("SGD", try .sgd(learningRate: 0.5), "#737373"),
         ("momentum", try .sgd(learningRate: 0.1, momentum: 0.9), "#a50f15"),
@@ -412,7 +437,7 @@ Chapter.run("optimizers") { chapter in
     ]
     chapter.text(
         """
-        Two interleaved spirals (`SyntheticData.spirals`, \(data.count) points, standardized), a 2-24-24-1 \
+        Two interleaved spirals (`SyntheticData.spirals`, \(data.count) points, standardized), a \(shape) \
         network with tanh hidden units and a sigmoid output, half squared error, batches of \
         \(batchSize), \(epochs) epochs, the same starting weights and the same shuffles for every \
         optimizer (`Model.train(…, optimizer:)`). Learning rates are typical for each rule; Adam's \
@@ -434,14 +459,14 @@ Chapter.run("optimizers") { chapter in
     }
     try chapter.figure(
         Figure(
-            name: "loss-curves", title: "Spirals, 2-24-24-1, batch \(batchSize)", xLabel: "epoch", yLabel: "loss (log scale)",
+            name: "loss-curves", title: "Spirals, \(shape), batch \(batchSize)", xLabel: "epoch", yLabel: "loss (log scale)",
             logScaleY: true,
             series: zip(trainers, histories).map { trainer, history in
                 Series(trainer.name, x: history.map { Double($0.epoch) }, y: history.map(\.loss), color: trainer.color)
             }, keyPosition: .outside),
         caption: "Training loss per epoch for each optimizer, from the same start")
     chapter.table(
-        ["optimizer", "learning rate", "loss after 10 epochs", "final loss", "epochs to loss < \(lossTarget)", "accuracy"],
+        ["optimizer", "learning rate", "loss after \(min(10, epochs)) epochs", "final loss", "epochs to loss < \(lossTarget)", "accuracy"],
         trainers.indices.map { i in
             let history = histories[i]
             return [trainers[i].name, "\(trainers[i].optimizer.learningRate)", history[min(10, epochs)].loss.fixed(4),
@@ -459,7 +484,7 @@ Chapter.run("optimizers") { chapter in
         """)
 
     chapter.section("Sweeping the learning rate")
-    let sweepEpochs = chapter.options.quick ? 10 : 20
+    let sweepEpochs = chapter.options.epochs(knobs.sweepEpochs, quickDividedBy: 2)
     let sweepRates = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 10, 100]
     let sweepSeeds: [UInt64] = [1, 2, 3]
     let sweepKinds: [(name: String, make: (Double) throws -> Optimizer<Double>, color: String)] = [
@@ -469,7 +494,7 @@ Chapter.run("optimizers") { chapter in
     chapter.text(
         """
         The ranking above hangs on the learning rates, so here is the rate itself as the variable: \
-        the same spirals and the same 2-24-24-1 network, SGD and Adam at rates from \
+        the same spirals and the same \(shape) network, SGD and Adam at rates from \
         \(sweepRates.first!) to \(sweepRates.last!.fixed(0)), each run \(sweepEpochs) epochs \
         (\((sweepEpochs * ((data.count + batchSize - 1) / batchSize)).grouped) steps of batches of \(batchSize)), \
         three times, with starting weights and shuffles from seeds \(sweepSeeds.map(String.init).listed) \
@@ -487,7 +512,7 @@ Chapter.run("optimizers") { chapter in
             var bySeed: [Double?] = []
             for seed in sweepSeeds {
                 var initRandom = SeededGenerator(seed: chapter.options.seed &+ 10 &+ seed)
-                var model = Model(try Network<Double>(sizes: [2, 24, 24, 1], hidden: .tanh, output: .sigmoid, using: &initRandom))
+                var model = Model(try Network<Double>(sizes: [2, hidden, hidden, 1], hidden: .tanh, output: .sigmoid, using: &initRandom))
                 var optimizer = try kind.make(rate)
                 var shuffler = SeededGenerator(seed: chapter.options.seed &+ 20 &+ seed)
                 do {
@@ -528,7 +553,7 @@ Chapter.run("optimizers") { chapter in
                                   style: .points, color: kind.color, pointType: 2, pointSize: 2.5))
     }
     var sweepFigure = Figure(
-            name: "learning-rate-sweep", title: "Spirals, 2-24-24-1, \(sweepEpochs) epochs, 3 seeds", xLabel: "learning rate (log scale)",
+            name: "learning-rate-sweep", title: "Spirals, \(shape), \(sweepEpochs) epochs, 3 seeds", xLabel: "learning rate (log scale)",
             yLabel: "final loss (log scale)", xRange: sweepRates.first! / 1.5...sweepRates.last! * 1.5, yRange: 0.05...0.7,
             logScaleX: true, logScaleY: true, series: sweepSeries, keyPosition: .outside, width: 950)
     sweepFigure.yTicks = [0.05, 0.1, 0.2, 0.3, 0.5].map { Tick(String($0), at: $0) }
@@ -555,21 +580,38 @@ Chapter.run("optimizers") { chapter in
         verdict = "SGD does best at \(sweepRates[s]), Adam at \(sweepRates[a]) (judged by the worst of the three seeds), and " + verdict
     }
     let smallest = sweepKinds.indices.map { k in sweepResults[k][0].compactMap { $0 }.max() }
+    // "barely moved": every run at the smallest rate lost less than a fifth of its untrained loss
+    let barelyMoved = sweepKinds.indices.allSatisfy { k in
+        sweepResults[k][0].count == untrainedLosses.count
+            && zip(sweepResults[k][0], untrainedLosses).allSatisfy { final, start in final.map { $0 > 0.8 * start } ?? false }
+    }
+    let tooSmall =
+        barelyMoved
+        ? "Too small is slow: the untrained networks start at \(untrainedLosses.min()!.fixed(4))–\(untrainedLosses.max()!.fixed(4)), and at \(sweepRates[0]) the loss has barely moved in \(sweepEpochs) epochs"
+        : "The untrained networks start at \(untrainedLosses.min()!.fixed(4))–\(untrainedLosses.max()!.fixed(4)), and at \(sweepRates[0]) not every run is slow here: in \(sweepEpochs) epochs some lose more than a fifth of that"
+    let failingAtLargest = sweepKinds.indices.filter { sweepResults[$0].last!.contains { $0 == nil } }.map { sweepKinds[$0].name }
+    let tooLarge =
+        failingAtLargest.count == sweepKinds.count
+        ? "Too large fails."
+        : failingAtLargest.isEmpty
+            ? "Here not even \(sweepRates.last!) fails, for either optimizer."
+            : "At \(sweepRates.last!) only \(failingAtLargest.listed) fails here."
+    // how many times larger SGD's best rate is than Adam's
+    let rateRatio = bests[0].flatMap { s in bests[1].map { a in sweepRates[s] / sweepRates[a] } }
+    let apart =
+        rateRatio.map { $0 >= 1.5 } ?? false
+        ? "The two curves sit about \(Int(rateRatio!.rounded()))× apart on the rate axis: Adam's step is about `γ` per weight, SGD's is `γ` times a gradient that is small here, so their good rates differ by that factor and must be found for each optimizer anew."
+        : "Adam's step is about `γ` per weight, SGD's is `γ` times the gradient, so their good rates differ in general and must be found for each optimizer anew\(rateRatio.map { $0 == 1 ? ", although here their best rates are the same" : $0 < 1 ? ", although here SGD's best rate is below Adam's" : "" } ?? "")."
     chapter.text(
         """
-        Too small is slow: the untrained networks start at \(untrainedLosses.min()!.fixed(4))–\(untrainedLosses.max()!.fixed(4)), \
-        and at \(sweepRates[0]) the loss has barely moved in \(sweepEpochs) epochs \
+        \(tooSmall) \
         (SGD's worst seed \(smallest[0]?.fixed(4) ?? "failed"), Adam's \(smallest[1]?.fixed(4) ?? "failed")). \
-        Too large fails. In between, every seed succeeds for SGD from \(sweepRanges[0]) and for Adam \
-        from \(sweepRanges[1]). \(verdict). The two curves sit about \
-        \(bests[0] != nil && bests[1] != nil ? "\(Int((sweepRates[bests[0]!] / sweepRates[bests[1]!]).rounded()))×" : "some") \
-        apart on the rate axis: Adam's step is about `γ` per weight, SGD's is `γ` times a \
-        gradient that is small here, so their good rates differ by that factor and must be found \
-        for each optimizer anew.
+        \(tooLarge) In between, every seed succeeds for SGD from \(sweepRanges[0]) and for Adam \
+        from \(sweepRanges[1]). \(verdict.isEmpty ? "" : verdict + ". ")\(apart)
         """)
 
     chapter.section("Learning-rate decay")
-    let decayRate = 3.0, decayBatch = 4
+    let decayRate = knobs.decayLearningRate, decayBatch = 4
     let schedules: [(String, LearningRateSchedule, String)] = [
         ("constant", .constant, "#737373"),
         ("step: ×0.5 every 50 epochs", .step(every: 50, factor: 0.5), "#a50f15"),
@@ -584,8 +626,8 @@ Chapter.run("optimizers") { chapter in
         gives the same rates: `StepLR` multiplies by a factor every few epochs, `ExponentialLR` by \
         a factor every epoch. The rattling comes from noisy gradients, so the test is noisy: two \
         rings that overlap (`SyntheticData.circles` with noise 0.1, \(rings.count) points), plain SGD \
-        with batches of \(decayBatch) and a large starting rate of \(decayRate.fixed(0)), the same \
-        2-24-24-1 network, \(epochs) epochs:
+        with batches of \(decayBatch) and a \(decayRate >= 1 ? "large " : "")starting rate of \(String(format: "%g", decayRate)), the same \
+        \(shape) network, \(epochs) epochs:
         """)
     var decayHistories: [[EpochRecord]] = []
     for (_, schedule, _) in schedules {
@@ -611,7 +653,7 @@ Chapter.run("optimizers") { chapter in
         })
     try chapter.figure(
         Figure(
-            name: "decay", title: "SGD from lr \(decayRate.fixed(0)), batch \(decayBatch), noisy rings", xLabel: "epoch",
+            name: "decay", title: "SGD from lr \(String(format: "%g", decayRate)), batch \(decayBatch), noisy rings", xLabel: "epoch",
             yLabel: "loss (log scale)", logScaleY: true,
             series: zip(schedules, decayHistories).map { schedule, history in
                 Series(schedule.0, x: history.map { Double($0.epoch) }, y: history.map(\.loss), color: schedule.2)
@@ -620,10 +662,13 @@ Chapter.run("optimizers") { chapter in
     let constantSpread = spread(decayHistories[0])
     let decayedSpread = max(spread(decayHistories[1]), spread(decayHistories[2]))
     let bestDecayed = min(decayHistories[1].last!.loss, decayHistories[2].last!.loss)
+    let settle =
+        decayedSpread < constantSpread
+        ? "With the constant rate the loss jumps from epoch to epoch (a range of \(constantSpread.fixed(4)) over the last \(window) epochs); the decayed rates settle (at most \(decayedSpread.fixed(4)))"
+        : "Here the decayed rates do not settle more than the constant one (a loss range of up to \(decayedSpread.fixed(4)) over their last \(window) epochs, against \(constantSpread.fixed(4)) with the constant rate)"
     chapter.text(
         """
-        With the constant rate the loss jumps from epoch to epoch (a range of \(constantSpread.fixed(4)) \
-        over the last \(window) epochs); the decayed rates settle (at most \(decayedSpread.fixed(4))) \
+        \(settle) \
         and \(bestDecayed < decayHistories[0].last!.loss ? "end lower" : "do not end lower here"): \
         \(bestDecayed.fixed(4)) against \(decayHistories[0].last!.loss.fixed(4)). A schedule is one \
         more thing to tune: decay too fast and the steps vanish before the network arrives. The \

@@ -26,7 +26,7 @@ public final class Chapter {
     var toldAboutGnuplot = false
     /// The notes ``sourceNote(_:)`` collected, printed at the chapter's end.
     var sourceNotes: [String] = []
-    /// The chapter's knobs that this run set to other values than the book's (empty for the book's run).
+    /// The chapter's knobs (and `--seed`) that this run set to other values than the book's (empty for the book's run).
     public internal(set) var knobDifferences: [KnobDifference] = []
 
     init(entry: ChapterEntry, options: ChapterOptions, plotter: Plotter) {
@@ -58,7 +58,7 @@ public final class Chapter {
     /// ``run(_:arguments:_:)`` for a chapter with options of its own (``ChapterKnobs``): `body`
     /// gets them parsed, and `--help` lists them with the book's values as defaults.
     ///
-    /// When any knob differs from the book's value, the chapter opens with a note that lists them,
+    /// When any knob (or `--seed`) differs from the book's value, the chapter opens with a note that lists them,
     /// so a reader comparing with the book knows which numbers are their own.
     public static func run<Knobs: ChapterKnobs>(
         _ name: String, knobs: Knobs.Type, arguments: [String] = Array(CommandLine.arguments.dropFirst()),
@@ -87,7 +87,11 @@ public final class Chapter {
         // Temporary files that an interrupted earlier run left in the figures' directory go first.
         Plotter.removeStaleTemporaryFiles(in: options.plots)
         let chapter = Chapter(entry: entry, options: options, plotter: Plotter(directory: options.plots))
+        // The seed is a choice like the knobs: another seed gives other random numbers.
         chapter.knobDifferences = parsed.knobs.differences(from: book)
+        if let bookSeed = try? ChapterOptions.parse([]).seed, options.seed != bookSeed {
+            chapter.knobDifferences.insert(KnobDifference(flag: "--seed", value: "\(options.seed)", bookValue: "\(bookSeed)"), at: 0)
+        }
         chapter.emit(Markdown.heading("Chapter \(entry.number): \(entry.title)", level: 2))
         if !chapter.knobDifferences.isEmpty {
             chapter.emit(

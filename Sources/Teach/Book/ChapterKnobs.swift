@@ -73,3 +73,46 @@ struct ChapterArguments<Knobs: ChapterKnobs>: ParsableArguments {
     @OptionGroup var common: ChapterOptions
     @OptionGroup(title: "The chapter's choices (the book's values are the defaults)") var knobs: Knobs
 }
+
+/// The checks a chapter's ``ChapterKnobs`` run in `validate()`: each throws a `ValidationError`
+/// that names the flag, the value given and what was expected, so that a bad value ends the
+/// program with a usage error (exit status 64) before the chapter starts, never with a crash or a
+/// page of nonsense numbers.
+///
+///     func validate() throws {
+///         try KnobCheck.positive(learningRate, "--learning-rate", "a learning rate")
+///         try KnobCheck.atLeast(1, epochs, "--epochs", "a number of epochs")
+///     }
+public enum KnobCheck {
+    /// Requires a finite number above 0 (a learning rate, a scale).
+    /// - Throws: `ValidationError` "--learning-rate -1.0: expected a learning rate above 0".
+    public static func positive(_ value: Double, _ flag: String, _ what: String) throws {
+        guard value.isFinite, value > 0 else {
+            throw ValidationError("\(flag) \(value): expected \(what) above 0 (a finite number)")
+        }
+    }
+
+    /// Requires a finite number in `range` (a momentum in [0, 1), say, is checked as `0...0.999…`).
+    /// - Throws: `ValidationError` naming the flag, the value and the range.
+    public static func within(_ range: ClosedRange<Double>, _ value: Double, _ flag: String, _ what: String) throws {
+        guard value.isFinite, range.contains(value) else {
+            throw ValidationError("\(flag) \(value): expected \(what) from \(range.lowerBound) to \(range.upperBound)")
+        }
+    }
+
+    /// Requires a whole number of at least `minimum` (epochs, hidden units, a batch size).
+    /// - Throws: `ValidationError` "--epochs 0: expected a number of epochs of at least 1".
+    public static func atLeast(_ minimum: Int, _ value: Int, _ flag: String, _ what: String) throws {
+        guard value >= minimum else {
+            throw ValidationError("\(flag) \(value): expected \(what) of at least \(minimum)")
+        }
+    }
+
+    /// Requires a whole number of at least `range.lowerBound` and at most `range.upperBound`.
+    /// - Throws: `ValidationError` naming the flag, the value and the range.
+    public static func within(_ range: ClosedRange<Int>, _ value: Int, _ flag: String, _ what: String) throws {
+        guard range.contains(value) else {
+            throw ValidationError("\(flag) \(value): expected \(what) from \(range.lowerBound) to \(range.upperBound)")
+        }
+    }
+}

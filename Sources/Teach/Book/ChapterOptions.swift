@@ -29,6 +29,13 @@ public struct ChapterOptions: ParsableArguments, Sendable {
         valueName: "dir"))
     public var data: String?
 
+    /// `epochs` for the full run, `epochs / factor` (at least 1) under `--quick`: how a chapter
+    /// shortens its training when asked, so that an epochs knob keeps its meaning (the help text
+    /// says "with --quick: a fifth").
+    public func epochs(_ epochs: Int, quickDividedBy factor: Int = 5) -> Int {
+        quick ? max(1, epochs / factor) : epochs
+    }
+
     /// The defaults: seed 42, figures in `plots`, terminal plots on, the full version, the default data.
     public init() {}
 

@@ -61,3 +61,12 @@ extension Matrix {
         }.joined(separator: "\n")
     }
 }
+
+extension BinaryInteger {
+    /// The number as a word when it is from zero to twelve (`10` is `ten`), else as digits: how
+    /// prose writes a small count.
+    public var spelledOut: String {
+        let words = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+        return self >= 0 && self < words.count ? words[Int(self)] : grouped
+    }
+}

@@ -59,3 +59,40 @@ struct ExampleKnobs: ChapterKnobs {
         #expect(ExampleKnobs.flag(forProperty: "epochs") == "--epochs")
     }
 }
+
+@Suite struct KnobCheckTests {
+    /// The message of the `ValidationError` that `check` throws, or nil when it throws none.
+    func message(_ check: () throws -> Void) -> String? {
+        do {
+            try check()
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func positiveRefusesZeroNegativeAndNonFiniteNumbers() {
+        #expect(message { try KnobCheck.positive(0.5, "--learning-rate", "a learning rate") } == nil)
+        #expect(message { try KnobCheck.positive(-1, "--learning-rate", "a learning rate") } == "--learning-rate -1.0: expected a learning rate above 0 (a finite number)")
+        #expect(message { try KnobCheck.positive(0, "--learning-rate", "a learning rate") } != nil)
+        #expect(message { try KnobCheck.positive(.nan, "--learning-rate", "a learning rate") } != nil)
+        #expect(message { try KnobCheck.positive(.infinity, "--learning-rate", "a learning rate") } != nil)
+    }
+
+    @Test func wholeNumbersAreCheckedAgainstTheirBounds() {
+        #expect(message { try KnobCheck.atLeast(1, 1, "--epochs", "a number of epochs") } == nil)
+        #expect(message { try KnobCheck.atLeast(1, 0, "--epochs", "a number of epochs") } == "--epochs 0: expected a number of epochs of at least 1")
+        #expect(message { try KnobCheck.within(1...300, 300, "--batch-size", "a batch size") } == nil)
+        #expect(message { try KnobCheck.within(1...300, 301, "--batch-size", "a batch size") } == "--batch-size 301: expected a batch size from 1 to 300")
+        #expect(message { try KnobCheck.within(0...0.99, 0.9, "--momentum", "a momentum") } == nil)
+        #expect(message { try KnobCheck.within(0...0.99, 1, "--momentum", "a momentum") } == "--momentum 1.0: expected a momentum from 0.0 to 0.99")
+    }
+
+    @Test func quickRunsShortenTheEpochsButKeepAtLeastOne() throws {
+        let full = try ChapterOptions.parse([]), quick = try ChapterOptions.parse(["--quick"])
+        #expect(full.epochs(50) == 50)
+        #expect(quick.epochs(50) == 10)
+        #expect(quick.epochs(20, quickDividedBy: 2) == 10)
+        #expect(quick.epochs(3) == 1)
+    }
+}
