@@ -101,9 +101,18 @@ Chapter.run("classification") { chapter in
         The sum collapses because the targets sum to 1 (`Σ_k y_k δ_kj` picks out `y_j`). The \
         gradient is the prediction minus the target, with no `1/ŷ` to blow up and no softmax slope \
         to shrink it. It is what `Model` uses when a network ends in `Softmax` and is trained with \
-        `Loss.crossEntropy` (divided by the batch's `m`, as the loss is averaged), and what PyTorch's \
-        `CrossEntropyLoss`, which takes the scores and applies the softmax itself, computes.
+        `Loss.crossEntropy`: it skips the softmax layer's backward pass and starts from `ŷ − y`, \
+        divided by the batch's `m` as the loss is averaged (`Model.backpropagate`):
         """)
+    try chapter.quote("softmax-cross-entropy-gradient", from: "Sources/Teach/Learning/Model.swift")
+    chapter.text(
+        """
+        PyTorch's `CrossEntropyLoss` takes the scores and applies the softmax itself; its \
+        counterpart here, `Loss.crossEntropyWithLogits`, computes each row's softmax from the scores \
+        (shifted by their largest, so no exponential overflows) and subtracts 1 at the target class: \
+        the same `ŷ − y`, from class indices instead of one-hot rows:
+        """)
+    try chapter.quote("cross-entropy-with-logits-gradient", from: "Sources/Teach/Losses/Loss.swift")
     chapter.text(
         """
         A derivation is checked by numbers. Central differences (chapter 4) nudge one score at a \
