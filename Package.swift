@@ -97,6 +97,6 @@ let package = Package(
     ]
         + chapters.map {
             .executableTarget(
-                name: $0.name, dependencies: ["Teach"], path: "Chapters/\($0.directory)", swiftSettings: optimizedInDebug)
+                name: $0.name, dependencies: ["Teach", argumentParser], path: "Chapters/\($0.directory)", swiftSettings: optimizedInDebug)
         }
 )
