@@ -96,8 +96,12 @@ Chapter.run("backprop", knobs: Knobs.self) { chapter, knobs in
         Written out, `e = (m − b) · m · c = c·(m² − b·m)`, whose derivative `c·(2m − b)` is \
         \(number(c2.value * (2 * m.value - b2.value))) at these values: the sum of the paths is the \
         whole derivative. This is why `GraphNode.backward` *adds* into each input's gradient, and why \
-        a hidden unit's error below is a sum over the units it feeds.
+        a hidden unit's error below is a sum over the units it feeds. Here is the whole of it: it \
+        lists the nodes so that each comes after the nodes it was computed from, starts the output's \
+        gradient at 1, and walks the list backwards, adding each node's local derivative times the \
+        node's gradient into each of its inputs:
         """)
+    try chapter.quote("graph-backward", from: "Sources/Teach/Learning/ComputationGraph.swift")
 
     chapter.section("Delta terms, index by index")
     chapter.text(
@@ -196,8 +200,7 @@ Chapter.run("backprop", knobs: Knobs.self) { chapter, knobs in
         """
         The loops above are how the article writes backpropagation; they are also slow. With a \
         batch of records as the rows of `X` (`m × inputs`), each sum over an index becomes a matrix \
-        product, and a whole layer is four lines (`Dense.backward` in the package, forward and \
-        backward side by side in `Layers/Dense.swift`):
+        product, and a whole layer is four lines:
         """)
     chapter.formula(
         """
@@ -207,6 +210,19 @@ Chapter.run("backprop", knobs: Knobs.self) { chapter, knobs in
                     ∂E/∂b = column sums of D
                     ∂E/∂X = D·Wᵀ                   the G of the layer below: Σ_k w_jk D_k
         """)
+    chapter.text(
+        """
+        The package's `Dense` layer is these lines. Its forward pass computes `H` and `A` and keeps \
+        them, with `X`, in a trace for the backward pass:
+        """)
+    try chapter.quote("dense-forward", from: "Sources/Teach/Layers/Dense.swift")
+    chapter.text(
+        """
+        and its backward pass is the formulas' four lines: `activation.gradient` multiplies `G` by \
+        `f'(H)`, `transposedMatmul` is `Xᵀ·D`, `columnSums` gives `∂E/∂b`, and `matmulTransposed` \
+        is `D·Wᵀ` (skipped for the first layer, whose input is the data):
+        """)
+    try chapter.quote("dense-backward", from: "Sources/Teach/Layers/Dense.swift")
     chapter.text(
         """
         `D` is `∂E/∂H`, and it is the error terms with the sign flipped and divided by `m`: \

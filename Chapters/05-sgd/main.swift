@@ -59,55 +59,57 @@ Chapter.run("sgd", knobs: Knobs.self) { chapter, knobs in
         """)
 
     chapter.section("The seven steps, literally")
-    chapter.text("Article 002 trains with SGD in seven steps. Here they are as the code that runs below:")
     let learningRate = knobs.learningRate
     let epochs = chapter.options.epochs(knobs.epochs)
     let hidden = knobs.hiddenUnits
-    chapter.code(
-        """
-        // Step 1: random weights, small and close to 0 but not 0.
-        var network = try Network<Double>(sizes: [4, \(hidden), 1], hidden: .tanh, output: .identity,
-                                          standardDeviation: 0.1, using: &chapter.random)
-        for epoch in 1...epochs {                        // Step 7: one pass over the data is an epoch; do more.
-            for record in 0..<inputs.rows {              // Step 6: repeat steps 2 to 5 for every record.
-                let x = inputs.row(record)               // Step 2: one observation into the input layer.
-                let y = targets.row(record)
-                // Steps 3 and 4: forward to the prediction, then its cost; step 5 goes backwards.
-                let pass = try network.backpropagate(x, targets: y, loss: .halfSquaredError)
-                try network.descend(pass.gradients, learningRate: learningRate)   // Step 5: update.
-            }
-        }
-        """)
-    // Step 1: random weights, small and close to 0 but not 0.
-    let start = try Network<Double>(sizes: [4, hidden, 1], hidden: .tanh, output: .identity, standardDeviation: 0.1, using: &chapter.random)
-    var network = start
+    // What the loop records for the table and the figures below: the first four updates, and the
+    // loss over all the data every 10 updates early in the first epoch and after every epoch.
     var trace: [[String]] = []
     // whether each of the traced steps lowered the cost of its own record
     var eachStepImproved = true
     var earlyLosses: [EpochRecord] = []
-    var sgdHistory = [EpochRecord(epoch: 0, loss: try network.loss(inputs, targets: targets, loss: .halfSquaredError), updates: 0)]
-    for epoch in 1...epochs {  // Step 7
-        for record in 0..<inputs.rows {  // Step 6
-            let x = inputs.row(record)  // Step 2
-            let y = targets.row(record)
-            let pass = try network.backpropagate(x, targets: y, loss: .halfSquaredError)  // Steps 3 and 4
-            try network.descend(pass.gradients, learningRate: learningRate)  // Step 5
-            if epoch == 1 && (record + 1) % 10 == 0 && record + 1 < inputs.rows {
-                // Early on, the loss over all the data every 10 updates, for the figure below.
-                earlyLosses.append(EpochRecord(epoch: 1, loss: try network.loss(inputs, targets: targets, loss: .halfSquaredError), updates: record + 1))
-            }
-            if epoch == 1 && record < 4 {
-                let after = try network.predict(x)[0, 0]
-                eachStepImproved = eachStepImproved && 0.5 * (y[0, 0] - after) * (y[0, 0] - after) < pass.loss
-                trace.append([
-                    String(record + 1), y[0, 0].fixed(3), pass.output[0, 0].fixed(4), pass.loss.fixed(5), after.fixed(4),
-                    (0.5 * (y[0, 0] - after) * (y[0, 0] - after)).fixed(5),
-                ])
-            }
+    var sgdHistory: [EpochRecord] = []
+    func watchUpdate(_ network: Network<Double>, epoch: Int, record: Int, pass: Backpropagation<Double>) throws {
+        if epoch == 1 && (record + 1) % 10 == 0 && record + 1 < inputs.rows {
+            earlyLosses.append(EpochRecord(epoch: 1, loss: try network.loss(inputs, targets: targets, loss: .halfSquaredError), updates: record + 1))
         }
+        if epoch == 1 && record < 4 {
+            let y = targets[record, 0], after = try network.predict(inputs.row(record))[0, 0]
+            eachStepImproved = eachStepImproved && 0.5 * (y - after) * (y - after) < pass.loss
+            trace.append([
+                String(record + 1), y.fixed(3), pass.output[0, 0].fixed(4), pass.loss.fixed(5), after.fixed(4),
+                (0.5 * (y - after) * (y - after)).fixed(5),
+            ])
+        }
+    }
+    func watchEpoch(_ network: Network<Double>, _ epoch: Int) throws {
         sgdHistory.append(
             EpochRecord(epoch: epoch, loss: try network.loss(inputs, targets: targets, loss: .halfSquaredError), updates: epoch * inputs.rows))
     }
+    chapter.text(
+        """
+        Article 002 trains with SGD in seven steps. Here they are in the code that runs, quoted \
+        from this chapter's own program (`watchUpdate` and `watchEpoch` only record numbers for \
+        the table and figures below):
+        """)
+    try chapter.quote("seven-steps")
+    // book: seven-steps
+    // Step 1: random weights, small and close to 0 but not 0.
+    let start = try Network<Double>(sizes: [4, hidden, 1], hidden: .tanh, output: .identity, standardDeviation: 0.1, using: &chapter.random)
+    var network = start
+    try watchEpoch(network, 0)
+    for epoch in 1...epochs {                        // Step 7: one pass over the data is an epoch; do more.
+        for record in 0..<inputs.rows {              // Step 6: repeat steps 2 to 5 for every record.
+            let x = inputs.row(record)               // Step 2: one observation into the input layer.
+            let y = targets.row(record)
+            // Steps 3 and 4: forward to the prediction, then its cost; step 5 goes backwards.
+            let pass = try network.backpropagate(x, targets: y, loss: .halfSquaredError)
+            try network.descend(pass.gradients, learningRate: learningRate)   // Step 5: update.
+            try watchUpdate(network, epoch: epoch, record: record, pass: pass)
+        }
+        try watchEpoch(network, epoch)
+    }
+    // book: end seven-steps
     chapter.text(
         """
         The first four updates of the first epoch, each on one record: the prediction before the \

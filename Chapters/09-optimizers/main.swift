@@ -40,30 +40,55 @@ Chapter.run("optimizers", knobs: Knobs.self) { chapter, knobs in
         """
         For one parameter `θ` with gradient `g` at step `t` (counted from 1), learning rate `γ` and \
         weight decay `λ` (added first, `g ← g + λθ`, when asked for; chapter 10), each rule is a few \
-        lines, run once per element in a single pass over the parameter's memory. On the left the \
-        formula, on the right the loop body in `Sources/Teach/Optimizers/Optimizer.swift`:
+        lines, run once per element in a single pass over the parameter's memory. Below, each \
+        rule's formula, then its code as it runs, quoted from `Optimizer.apply` in \
+        `Sources/Teach/Optimizers/Optimizer.swift`. First what every rule shares: the learning \
+        rate `lr`, the step count `t`, and `decayed(i)`, the gradient of element `i` with the weight \
+        decay added:
         """)
-    let rules: [(String, String, String)] = [
-        ("SGD", "θ ← θ − γ g", "theta[i] -= lr * g"),
-        ("momentum μ", "b ← μ b + g      (b = g at t = 1)\nθ ← θ − γ b",
-         "b[i] = t == 1 ? g : mu * b[i] + keep * g\ntheta[i] -= lr * b[i]"),
-        ("Nesterov", "b ← μ b + g\nθ ← θ − γ (g + μ b)",
-         "b[i] = t == 1 ? g : mu * b[i] + keep * g\ntheta[i] -= lr * (g + mu * b[i])"),
-        ("Adagrad", "s ← s + g²\nθ ← θ − γ g / (√s + ε)", "sum[i] += g * g\ntheta[i] -= rate * g / (sum[i].squareRoot() + eps)"),
-        ("RMSProp α", "v ← α v + (1 − α) g²\nθ ← θ − γ g / (√v + ε)",
-         "v[i] = a * v[i] + (1 - a) * g * g\ntheta[i] -= lr * g / (v[i].squareRoot() + eps)"),
-        ("Adadelta ρ", "v ← ρ v + (1 − ρ) g²\nΔ = √(u + ε) / √(v + ε) · g\nu ← ρ u + (1 − ρ) Δ²\nθ ← θ − γ Δ",
-         "v[i] = r * v[i] + (1 - r) * g * g\nlet delta = (u[i] + eps).squareRoot() / (v[i] + eps).squareRoot() * g\nu[i] = r * u[i] + (1 - r) * delta * delta\ntheta[i] -= lr * delta"),
-        ("Adam β₁ β₂", "m ← β₁ m + (1 − β₁) g\nv ← β₂ v + (1 − β₂) g²\nm̂ = m / (1 − β₁ᵗ)\nv̂ = v / (1 − β₂ᵗ)\nθ ← θ − γ m̂ / (√v̂ + ε)",
-         "m[i] = b1 * m[i] + (1 - b1) * g\nv[i] = b2 * v[i] + (1 - b2) * g * g\nlet mHat = m[i] / correction1\nlet vHat = v[i] / correction2\ntheta[i] -= lr * mHat / (vHat.squareRoot() + eps)"),
+    let optimizerSource = "Sources/Teach/Optimizers/Optimizer.swift"
+    try chapter.quote("optimizer-decay", from: optimizerSource)
+    let rules: [(name: String, formula: String, markers: [String])] = [
+        ("SGD, momentum μ and Nesterov", """
+            SGD:         θ ← θ − γ g
+            momentum μ:  b ← μ b + (1 − τ) g      (b = g at t = 1; τ, the dampening, is 0 by default)
+                         θ ← θ − γ b
+            Nesterov:    b as for momentum, then θ ← θ − γ (g + μ b)
+            """, ["optimizer-sgd"]),
+        ("Adagrad", """
+            s ← s + g²
+            θ ← θ − γ' g / (√s + ε)      γ' = γ / (1 + (t − 1)·decay)   (decay is lr_decay, 0 by default)
+            """, ["optimizer-adagrad"]),
+        ("RMSProp α", """
+            v ← α v + (1 − α) g²
+            θ ← θ − γ g / (√v + ε)
+            centred:        ḡ ← α ḡ + (1 − α) g, and v − ḡ² in place of v under the root
+            with momentum:  b ← μ b + g / (√v + ε),  θ ← θ − γ b
+            """, ["optimizer-rmsprop"]),
+        ("Adadelta ρ", """
+            v ← ρ v + (1 − ρ) g²
+            Δ = √(u + ε) / √(v + ε) · g
+            u ← ρ u + (1 − ρ) Δ²
+            θ ← θ − γ Δ
+            """, ["optimizer-adadelta"]),
+        ("Adam β₁ β₂", """
+            m ← β₁ m + (1 − β₁) g
+            v ← β₂ v + (1 − β₂) g²
+            m̂ = m / (1 − β₁ᵗ)
+            v̂ = v / (1 − β₂ᵗ)
+            θ ← θ − γ m̂ / (√v̂ + ε)
+            """, ["optimizer-adam-corrections", "optimizer-adam"]),
     ]
-    for (name, formula, code) in rules {
-        chapter.text("**\(name)**")
-        chapter.code(Markdown.sideBySide([formula, code], gap: 6))
+    for rule in rules {
+        chapter.text("**\(rule.name)**")
+        chapter.formula(rule.formula)
+        for marker in rule.markers { try chapter.quote(marker, from: optimizerSource) }
     }
     chapter.text(
         """
-        Momentum is written as PyTorch writes it, `b ← μ b + g`, `θ ← θ − γ b`; some texts write \
+        The Adam loop above is the one for Double parameters; Float parameters (the networks of \
+        chapters 13 and 14) run the same update in a C kernel (`adamFloatUpdate`, called in place of the loop). Momentum is written as PyTorch writes it: without \
+        dampening, `b ← μ b + g`, `θ ← θ − γ b`; some texts write \
         `v ← μ v − γ g`, `θ ← θ + v`, which is the same path while `γ` stays constant. PyTorch's \
         Nesterov looks ahead along the velocity: it steps by `g + μ b` instead of `b`. Adam's \
         `1 − β₁ᵗ` and `1 − β₂ᵗ` undo the pull towards zero of averages that start at zero: at `t = 1`, \

@@ -187,6 +187,12 @@ Chapter.run("regularization") { chapter in
         package penalises the weights of dense layers only, not biases, which do not make the \
         function any wigglier; PyTorch's `weight_decay` applies to every parameter it is given.)
         """)
+    chapter.text(
+        """
+        AdamW's rule as `Optimizer.apply` runs it (chapter 9 quotes the others): the weights shrink \
+        by the factor `1 − γλ` first, then Adam steps with no decay added to the gradient:
+        """)
+    try chapter.quote("optimizer-adamw", from: "Sources/Teach/Optimizers/Optimizer.swift")
 
     chapter.section("Dropout")
     var dropout = try Dropout<Double>(rate: 0.5)

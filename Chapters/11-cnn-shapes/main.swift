@@ -106,6 +106,57 @@ Chapter.run("cnn-shapes") { chapter in
     chapter.formula((0..<8).map { r in (0..<8).map { border[0, r * 8 + $0] == 0 ? " ·" : String(format: "%2.0f", border[0, r * 8 + $0]) }.joined(separator: " ") }.joined(separator: "\n"))
     chapter.text("An even filter has no such padding: `(F − 1)/2` is not a whole number, one reason filters are 3×3, 5×5, 7×7.")
 
+    chapter.section("im2col: a convolution as one matrix product")
+    let nine = ImageShape(3, 1)
+    let twoByTwoWindows = try Conv2D<Double>(
+        inputShape: nine, weights: Matrix(rows: 4, columns: 1), bias: Matrix(rows: 1, columns: 1), filterSize: 2, activation: .identity)
+    let counting = Matrix<Double>(rows: 1, columns: 9) { _, i in Double(i + 1) }
+    let patchMatrix = try twoByTwoWindows.patches(counting)
+    chapter.text(
+        """
+        How the package computes a convolution. `Conv2D`'s forward pass (in Double; for Float the \
+        same product runs on blocks of the patch matrix's rows, gathered in cache, without ever \
+        making the whole matrix) is three lines: the patch matrix, one product with the filters, \
+        the biases:
+        """)
+    try chapter.quote("convolution-forward", from: "Sources/Teach/Convolution/Conv2D.swift")
+    chapter.text(
+        """
+        `patches` is im2col. Each window position becomes one row of \
+        `F·F·C` numbers; with padding the matrix starts at zero, since a window that hangs over the \
+        border reads zeros there:
+        """)
+    try chapter.quote("im2col", from: "Sources/Teach/Convolution/Conv2D.swift")
+    chapter.text(
+        """
+        The copying follows `forEachWindowRow`. For every image, window position `(oy, ox)` and \
+        filter row `fy`, it finds the filter columns that land on the image (`first..<last`; the \
+        others are in the padding). In the channels-last layout those pixels are consecutive \
+        numbers both in the image and in the window's row of the patch matrix, so each filter row \
+        is one copy of `count` numbers:
+        """)
+    try chapter.quote("im2col-windows", from: "Sources/Teach/Convolution/Conv2D.swift")
+    chapter.text(
+        """
+        A \(nine) image holding 1 to 9 and a 2×2 filter with stride 1 have \
+        \(twoByTwoWindows.outputShape.height)×\(twoByTwoWindows.outputShape.width) window positions, so the patch \
+        matrix has \(patchMatrix.rows) rows of \(patchMatrix.columns), each one window read row by \
+        row, and a pixel inside the image appears in every window that covers it:
+        """)
+    chapter.formula(Markdown.sideBySide(
+        [Matrix<Double>(rows: 3, columns: 3) { r, c in counting[0, r * 3 + c] }, patchMatrix].enumerated().map { index, matrix in
+            ([index == 0 ? "image 3×3" : "patches \(matrix.rows)×\(matrix.columns)"] + (0..<matrix.rows).map { r in
+                (0..<matrix.columns).map { String(format: "%4.0f", matrix[r, $0]) }.joined()
+            }).joined(separator: "\n")
+        }, gap: 6))
+    chapter.text(
+        """
+        The backward pass (next section but one) walks the same windows the other way, *col2im*: \
+        the gradient of each patch row, `∂E/∂h · Wᵀ`, is added back onto the pixels the row was \
+        copied from, so a pixel that several windows read collects the gradient of each:
+        """)
+    try chapter.quote("col2im", from: "Sources/Teach/Convolution/Conv2D.swift")
+
     chapter.section("Pooling")
     let block = try Matrix<Double>([[1, 1, 2, 4, 5, 6, 7, 8, 3, 2, 1, 0, 1, 2, 3, 4]])
     let maxPool = try Pooling<Double>(.max, inputShape: ImageShape(4, 1), size: 2, stride: 2)

@@ -1,10 +1,36 @@
 // Chapter 13: classification. Softmax turns scores into probabilities, cross-entropy measures them
 // against one-hot targets, and their gradient is ŷ − y; why the half squared error learns slowly
 // when it is badly wrong (Nielsen, Neural Networks and Deep Learning, chapter 3).
+import ArgumentParser
 import Foundation
 import Teach
 
-Chapter.run("classification") { chapter in
+/// The chapter's choices: the single neuron's training, and the ten-class network's.
+struct Knobs: ChapterKnobs {
+    @Option(help: "Learning rate η of the single sigmoid neuron (both losses).")
+    var neuronLearningRate = 0.15
+    @Option(help: "Gradient-descent steps of the single neuron.")
+    var neuronEpochs = 300
+    @Option(help: "Hidden ReLU units of the 784-N-10 network on Fashion-MNIST.")
+    var hiddenUnits = 50
+    @Option(help: "Learning rate η of plain SGD for the 784-N-10 network.")
+    var learningRate = 0.1
+    @Option(help: "Records per minibatch for the 784-N-10 network.")
+    var batchSize = 32
+    @Option(help: "Epochs of the 784-N-10 network (at most 2 with --quick).")
+    var epochs = 20
+
+    func validate() throws {
+        for (flag, rate) in [("--neuron-learning-rate", neuronLearningRate), ("--learning-rate", learningRate)] {
+            guard rate.isFinite, rate > 0 else { throw ValidationError("\(flag) must be a number > 0, got \(rate)") }
+        }
+        for (flag, count) in [("--neuron-epochs", neuronEpochs), ("--hidden-units", hiddenUnits), ("--batch-size", batchSize), ("--epochs", epochs)] {
+            guard count >= 1 else { throw ValidationError("\(flag) must be at least 1, got \(count)") }
+        }
+    }
+}
+
+Chapter.run("classification", knobs: Knobs.self) { chapter, knobs in
     let quick = chapter.options.quick
     chapter.text(
         """
@@ -101,9 +127,18 @@ Chapter.run("classification") { chapter in
         The sum collapses because the targets sum to 1 (`Σ_k y_k δ_kj` picks out `y_j`). The \
         gradient is the prediction minus the target, with no `1/ŷ` to blow up and no softmax slope \
         to shrink it. It is what `Model` uses when a network ends in `Softmax` and is trained with \
-        `Loss.crossEntropy` (divided by the batch's `m`, as the loss is averaged), and what PyTorch's \
-        `CrossEntropyLoss`, which takes the scores and applies the softmax itself, computes.
+        `Loss.crossEntropy`: it skips the softmax layer's backward pass and starts from `ŷ − y`, \
+        divided by the batch's `m` as the loss is averaged (`Model.backpropagate`):
         """)
+    try chapter.quote("softmax-cross-entropy-gradient", from: "Sources/Teach/Learning/Model.swift")
+    chapter.text(
+        """
+        PyTorch's `CrossEntropyLoss` takes the scores and applies the softmax itself; its \
+        counterpart here, `Loss.crossEntropyWithLogits`, computes each row's softmax from the scores \
+        (shifted by their largest, so no exponential overflows) and subtracts 1 at the target class: \
+        the same `ŷ − y`, from class indices instead of one-hot rows:
+        """)
+    try chapter.quote("cross-entropy-with-logits-gradient", from: "Sources/Teach/Losses/Loss.swift")
     chapter.text(
         """
         A derivation is checked by numbers. Central differences (chapter 4) nudge one score at a \
@@ -133,7 +168,7 @@ Chapter.run("classification") { chapter in
         """)
 
     chapter.section("Why not the half squared error: one neuron, badly wrong")
-    let input = 1.0, target = 0.0, learningRate = 0.15, epochs = 300
+    let input = 1.0, target = 0.0, learningRate = knobs.neuronLearningRate, epochs = knobs.neuronEpochs
     let starts = [SigmoidNeuron(weight: 0.6, bias: 0.9), SigmoidNeuron(weight: 2, bias: 2)]
     let losses: [Loss] = [.halfSquaredError, .binaryCrossEntropy]
     func describe(_ neuron: SigmoidNeuron) -> String { "w = \(neuron.weight.fixed(1)), b = \(neuron.bias.fixed(1))" }
@@ -182,7 +217,7 @@ Chapter.run("classification") { chapter in
         })
     }
     let colors = ["#a50f15", "#08306b"]
-    var neuronFigure = Figure(name: "neuron", title: "One sigmoid neuron learning x = 1 → y = 0 (η = 0.15)", xLabel: "", yLabel: "", width: 1100, height: 480)
+    var neuronFigure = Figure(name: "neuron", title: "One sigmoid neuron learning x = 1 → y = 0 (η = \(learningRate))", xLabel: "", yLabel: "", width: 1100, height: 480)
     neuronFigure.panelsPerRow = 2
     for (index, start) in starts.enumerated() {
         var series: [Series] = []
@@ -194,7 +229,9 @@ Chapter.run("classification") { chapter in
             xRange: 0...Double(epochs), yRange: 0...1.2, yTickStep: 0.2, series: series, keyPosition: .topRight))
     }
     try chapter.figure(neuronFigure, caption: "The neuron's output per epoch, from each start, with each loss (the target is 0)")
-    let checkpoints = [0, 50, 150, 300]
+    // the start, early on, halfway and the end (0, 50, 150 and 300 of the book's 300 epochs)
+    let early = max(1, epochs / 6)
+    let checkpoints = [0, early, epochs / 2, epochs].reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }.sorted()
     var neuronRows: [[String]] = []
     for (start, curves) in zip(starts, runs) {
         for (loss, curve) in zip(losses, curves) {
@@ -210,14 +247,30 @@ Chapter.run("classification") { chapter in
     func firstEpoch(_ curve: [SigmoidNeuron.Epoch], below output: Double) -> String {
         curve.first { $0.output < output }.map { String($0.epoch) } ?? "more than \(epochs)"
     }
+    // Under the half squared error: how far each start's output moved in the first `early`
+    // epochs, and which start's output drops below 0.5 later (the slow one; when neither does,
+    // the one that moved less).
+    let farMoved = slowFar[0].output - slowFar[early].output, nearMoved = slowNear[0].output - slowNear[early].output
+    let farIsSlow: Bool
+    switch (slowFar.first { $0.output < 0.5 }?.epoch, slowNear.first { $0.output < 0.5 }?.epoch) {
+    case let (far?, near?): farIsSlow = far > near
+    case (nil, .some): farIsSlow = true
+    case (.some, nil): farIsSlow = false
+    case (nil, nil): farIsSlow = farMoved < nearMoved
+    }
+    let moves = """
+        after \(early) epochs its output has \(farMoved < nearMoved ? "only " : "")moved from \(slowFar[0].output.fixed(3)) \
+        to \(slowFar[early].output.fixed(3)), while the near start went from \(slowNear[0].output.fixed(3)) to \
+        \(slowNear[early].output.fixed(3))
+        """
+    let lesson = farIsSlow
+        ? "The neuron learns slowest when it is most wrong, the opposite of what one wants."
+        : "At this learning rate even the flat sigmoid's small gradient moves the far start far: the steps are large enough to hide the slow start."
     chapter.text(
         """
-        With the half squared error the far start is the slow one: after 50 epochs its output has \
-        only moved from \(slowFar[0].output.fixed(3)) to \(slowFar[50].output.fixed(3)), while the \
-        near start went from \(slowNear[0].output.fixed(3)) to \(slowNear[50].output.fixed(3)). It \
+        With the half squared error the far start is \(farIsSlow ? "the slow one" : "not the slow one"): \(moves). It \
         first drops below 0.5 at epoch \(firstEpoch(slowFar, below: 0.5)) (the near start at epoch \
-        \(firstEpoch(slowNear, below: 0.5))). The neuron learns slowest when it is most wrong, the \
-        opposite of what one wants. With the cross-entropy the far start drops below 0.5 at epoch \
+        \(firstEpoch(slowNear, below: 0.5))). \(lesson) With the cross-entropy the far start drops below 0.5 at epoch \
         \(firstEpoch(fastFar, below: 0.5)): the step is `(a − y)`, largest when the error is. (The \
         two costs are different functions, so compare their outputs, and the costs only within a \
         row.)
@@ -226,7 +279,8 @@ Chapter.run("classification") { chapter in
     chapter.section("Ten classes: sigmoid outputs against softmax")
     let data = try ImageDataset.load(.embeddedSample, classes: 10, imageShape: ImageShape(28, 1))
     let training = data.training, test = data.test
-    let hiddenUnits = 50, batchSize = 32, classEpochs = quick ? 2 : 20, sgdRate = 0.1
+    let hiddenUnits = knobs.hiddenUnits, batchSize = knobs.batchSize, classEpochs = quick ? min(knobs.epochs, 2) : knobs.epochs
+    let sgdRate = knobs.learningRate
     let seeds = (0..<3).map { chapter.options.seed &+ UInt64($0) }
     chapter.text(
         """

@@ -54,8 +54,10 @@ Chapter.run("training") { chapter in
         alignments: [.left] + Array(repeating: .right, count: 11))
 
     chapter.section("Two simple baselines")
+    // book: nearest-neighbour
     let nearestNeighbour = try NearestNeighbourClassifier(training: training)
     let nearestNeighbourAccuracy = try nearestNeighbour.accuracy(on: data.test)
+    // book: end nearest-neighbour
     chapter.text(
         """
         Before any network, the two simple classifiers article 004 describes first give the \
@@ -68,12 +70,7 @@ Chapter.run("training") { chapter in
         softmax with no hidden layer (784-10, \((784 * 10 + 10).grouped) parameters), trained \
         exactly like the first network below.
         """)
-    chapter.code(
-        """
-        let nearestNeighbour = try NearestNeighbourClassifier(training: training)
-        let accuracy = try nearestNeighbour.accuracy(on: test)
-        var linear: Model<Float> = try LayerSpecification.classifier(input: "784", layers: [], classes: 10, using: &random)
-        """)
+    try chapter.quote("nearest-neighbour")
     chapter.text(
         """
         The nearest neighbour classifies \(nearestNeighbourAccuracy.fixed(3)) of the \
@@ -86,20 +83,20 @@ Chapter.run("training") { chapter in
         """
         The article's first model is `Sequential([Dense(50, input_dim=784, activation='relu'), \
         Dense(10, activation='softmax')])`, compiled with `categorical_crossentropy` and `adam` and \
-        fitted for 5 epochs in batches of 128. Here it is in Swift: the hidden layers are written \
-        as in `swift run shapes` (chapter 11), and `classifier` adds the 10-unit softmax layer. \
-        The hidden layers start from He's weights, the output layer from Xavier's (chapter 8); \
-        Adam runs with its defaults (η = 0.001, β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸, chapter 9).
+        fitted for 5 epochs in batches of 128. Here it is in Swift. This chapter trains that \
+        network and the later experiments the same way: each lists its hidden layers as they are \
+        written for `swift run shapes` (chapter 11), `[\"dense 50\"]` for the first, and \
+        `classifier` adds the 10-unit softmax layer. The hidden layers start from He's weights, \
+        the output layer from Xavier's (chapter 8):
         """)
-    chapter.code(
+    try chapter.quote("experiments")
+    chapter.text(
         """
-        var model: Model<Float> = try LayerSpecification.classifier(input: "784", layers: ["dense 50"], classes: 10, using: &random)
-        var adam = try Optimizer<Float>.adam()
-        let options = TrainingOptions<Float>(
-            epochs: 5, batchSize: 128, loss: .crossEntropy, validation: (validation.images, validation.oneHotLabels()),
-            lossReport: .batchAverage, measureAccuracy: true)
-        let history = try model.train(inputs: training.images, targets: training.oneHotLabels(), options: options, optimizer: &adam, using: &random)
+        `ClassifierRun.train` compiles and fits as Keras does: Adam with its defaults (η = 0.001, \
+        β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸, chapter 9), cross-entropy after the softmax, batches of \
+        128, and the validation images measured after every epoch:
         """)
+    try chapter.quote("classifier-training", from: "Sources/Teach/Learning/ClassifierTraining.swift")
 
     /// One of the article's experiments: hidden layers as in `swift run shapes`, epochs, and the
     /// test accuracy PyTorch 2.15 reaches with the same network on all 60,000 training images.
@@ -110,6 +107,7 @@ Chapter.run("training") { chapter in
         var epochs: Int
         var pyTorchAccuracy: Double?
     }
+    // book: experiments
     let deep = Array(repeating: "dense 50", count: 5)
     let deepWithDropout = Array(repeating: ["dense 50", "dropout 0.2"], count: 5).flatMap { $0 }
     let deepAndWide = Array(repeating: ["dense 500", "dropout 0.2"], count: 5).flatMap { $0 }
@@ -135,6 +133,7 @@ Chapter.run("training") { chapter in
             experiment.name, model: model, training: training, validation: validation, test: data.test,
             epochs: quick ? min(experiment.epochs, 2) : experiment.epochs, seed: chapter.options.seed &+ 100 &+ UInt64(index)))
     }
+    // book: end experiments
 
     /// Experiment `index` trained from its three seeds (the chapter's run and two more) for `epochs`:
     /// the same seeds for any number of epochs, so a longer run continues the shorter one. With
@@ -217,9 +216,13 @@ Chapter.run("training") { chapter in
         """)
 
     chapter.section("Mean-centring the images")
-    let meanImage = training.meanImage()
-    let centredSets = (training: try training.centred(on: meanImage), validation: try validation.centred(on: meanImage),
-                       test: try data.test.centred(on: meanImage))
+    // book: mean-centring
+    let meanImage = training.meanImage()  // 1 × 784, from the training images only
+    let centredTraining = try training.centred(on: meanImage)
+    let centredValidation = try validation.centred(on: meanImage)
+    let centredTest = try data.test.centred(on: meanImage)  // the training images' mean, not the test images' own
+    // book: end mean-centring
+    let centredSets = (training: centredTraining, validation: centredValidation, test: centredTest)
     let centredSeeds = try seedRuns(0, epochs: firstEpochs, sets: centredSets).map(\.testAccuracy)
     let centringGap = mean(centredSeeds) - mean(firstSeeds), centringLimit = max(spread(centredSeeds), spread(firstSeeds))
     let centredNearest = try NearestNeighbourClassifier(training: centredSets.training).accuracy(on: centredSets.test)
@@ -234,12 +237,7 @@ Chapter.run("training") { chapter in
         image's pixels go from \(Double(meanImage.elements.min()!).fixed(3)) to \
         \(Double(meanImage.elements.max()!).fixed(3)), \(Double(meanImage.mean()).fixed(3)) on average.
         """)
-    chapter.code(
-        """
-        let meanImage = training.meanImage()          // 1 × 784, training images only
-        let centredTraining = try training.centred(on: meanImage)
-        let centredTest = try test.centred(on: meanImage)  // the training mean, not the test's own
-        """)
+    try chapter.quote("mean-centring")
     chapter.text(
         """
         The first network trained on the centred images from the same three seeds:
@@ -565,9 +563,11 @@ Chapter.run("training") { chapter in
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let path = directory.appendingPathComponent("model.safetensors").path
+    // book: save-and-load
     try best.model.save(to: path)
     let loaded = try Model<Float>.load(from: path)
     let before = try best.model.predict(data.test.images), after = try loaded.predict(data.test.images)
+    // book: end save-and-load
     let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     chapter.text(
         """
@@ -579,12 +579,7 @@ Chapter.run("training") { chapter in
         shape; its predictions on the \(data.test.count.grouped) test images are \
         \(before == after ? "bit for bit the same as the original's" : "DIFFERENT from the original's (a bug)").
         """)
-    chapter.code(
-        """
-        try model.save(to: "fashion.safetensors")
-        let loaded = try Model<Float>.load(from: "fashion.safetensors")
-        let classes = try loaded.predict(images).predictedClasses()
-        """)
+    try chapter.quote("save-and-load")
 
     chapter.section("How long it took")
     chapter.text(

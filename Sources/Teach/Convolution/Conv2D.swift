@@ -122,6 +122,7 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
     /// channels-last layout the pixels of one filter row are `count` consecutive numbers, both in
     /// the patch matrix and in the image. im2col copies them from image to patch; col2im, in the
     /// backward pass, adds them from patch to image.
+    // book: im2col-windows
     @inlinable func forEachWindowRow(batch: Int, _ body: (_ patchOffset: Int, _ pixelOffset: Int, _ count: Int) -> Void) {
         let c = inputShape.channels, h = inputShape.height, w = inputShape.width
         let ho = outputShape.height, wo = outputShape.width, f = filterSize
@@ -143,6 +144,7 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
             }
         }
     }
+    // book: end im2col-windows
 
     /// Copies `count` numbers: vectors of eight, then 4, 2 and 1, without a call of memmove (a
     /// window row of a one-channel image is 3 numbers, and a call per 3 numbers took longer than
@@ -169,6 +171,7 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
         }
     }
 
+    // book: im2col
     /// im2col: the `(m·Ho·Wo)×(F·F·C)` matrix whose rows are the input under each window position
     /// (zeros where the window hangs over the padding).
     @inlinable public func patches(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> {
@@ -187,6 +190,7 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
         }
         return Matrix(unchecked: rows, rowLength, out)
     }
+    // book: end im2col
 
     /// The forward pass, keeping the input and the weighted sums for the backward pass.
     ///
@@ -201,11 +205,13 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
             let float = unsafeBitCast(self, to: Conv2D<Float>.self)
             return unsafeBitCast(float.floatForwardTrace(unsafeBitCast(x, to: Matrix<Float>.self)), to: ConvolutionTrace<Scalar>.self)
         }
+        // book: convolution-forward
         let columns = try patches(x)
         var sums = try columns.matmul(weights)
         try sums.addToEachRow(bias)  // in place: the product is ours alone
         let h = Matrix(unchecked: x.rows, outputShape.count, sums.storage)
         return ConvolutionTrace(input: x, weightedSums: h, output: activation(h))
+        // book: end convolution-forward
     }
 
     /// The outputs `f(conv(x) + b)`, `m × (Ho·Wo·K)`.
@@ -260,6 +266,7 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
         let biasGradient = perWindow.columnSums()
         let weightGradient = try patches(trace.input).transposedMatmul(perWindow)
         guard needed else { return (Matrix(rows: 0, columns: 0), weightGradient, biasGradient) }
+        // book: col2im
         let patchGradient = try perWindow.matmulTransposed(weights)
         // col2im: add each window's gradient back onto the input pixels it was read from.
         var dx = [Scalar](repeating: 0, count: batch * inputShape.count)
@@ -272,6 +279,7 @@ public struct Conv2D<Scalar: MatrixScalar>: Sendable, Equatable {
             }
         }
         return (Matrix(unchecked: batch, inputShape.count, dx), weightGradient, biasGradient)
+        // book: end col2im
     }
 }
 

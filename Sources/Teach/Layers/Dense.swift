@@ -80,6 +80,7 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Equatable {
         return try CheckedSize.sum([weights, hasBias ? units : 0], "dense \(units): the parameters inputs·units + units")
     }
 
+    // book: dense-forward
     /// The weighted sums `h = x · W + b` (`batch×units`).
     ///
     /// - Throws: ``ShapeError`` when `x` does not have ``inputCount`` columns.
@@ -104,6 +105,7 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Equatable {
         let h = try weightedSums(x)
         return DenseTrace(input: x, weightedSums: h, output: activation(h))
     }
+    // book: end dense-forward
 
     /// The backward pass: from `∂E/∂a` (`outputGradient`, `batch×units`) to the gradients of the
     /// weights and biases and to `∂E/∂x` for the layer below (formulas in the type's documentation).
@@ -112,6 +114,7 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Equatable {
     ///
     /// With `inputGradient` false (the first layer of a network, whose input is the data), `∂E/∂x`
     /// is not computed and comes back as an empty matrix: it saves one matrix product.
+    // book: dense-backward
     @inlinable public func backward(
         _ trace: DenseTrace<Scalar>, outputGradient: Matrix<Scalar>, inputGradient needed: Bool = true
     ) throws -> DenseBackward<Scalar> {
@@ -123,6 +126,7 @@ public struct Dense<Scalar: MatrixScalar>: Sendable, Equatable {
             weightedSumGradient: weightedSumGradient, gradients: gradients,
             inputGradient: needed ? try weightedSumGradient.matmulTransposed(weights) : Matrix(rows: 0, columns: 0))
     }
+    // book: end dense-backward
 
     /// One step of gradient descent: `W ← W − η ∂E/∂W`, `b ← b − η ∂E/∂b`.
     /// - Throws: ``ShapeError`` when the gradients do not match the parameters.

@@ -45,6 +45,7 @@ public struct ClassifierRun: Sendable {
         _ name: String, model: Model<Float>, training: LabeledImages, validation: LabeledImages, test: LabeledImages, epochs: Int,
         batchSize: Int = 128, classes: Int = 10, seed: UInt64, progress: Bool = true
     ) throws -> ClassifierRun {
+        // book: classifier-training
         var model = model
         var optimizer = try Optimizer<Float>.adam()
         var random = SeededGenerator(seed: seed)
@@ -58,6 +59,7 @@ public struct ClassifierRun: Sendable {
         options.afterEpoch = { display?.epoch($0) }
         let history = try model.train(
             inputs: training.images, targets: try training.oneHotLabels(classes: classes), options: options, optimizer: &optimizer, using: &random)
+        // book: end classifier-training
         let seconds = (clock.now - start) / .seconds(1)
         let predictions = try model.predict(test.images).predictedClasses()
         return ClassifierRun(

@@ -72,6 +72,7 @@ public final class GraphNode: CustomStringConvertible {
         return order
     }
 
+    // book: graph-backward
     /// Sets every gradient in the graph to `∂self/∂node`: 1 for this node, then the chain rule
     /// backwards, summing over every path.
     public func backward() {
@@ -82,6 +83,7 @@ public final class GraphNode: CustomStringConvertible {
             for input in node.inputs { input.node.gradient += input.localDerivative * node.gradient }
         }
     }
+    // book: end graph-backward
 
     /// `name = value`, e.g. `(a − b) = 2.0`.
     public var description: String { "\(name) = \(value)" }

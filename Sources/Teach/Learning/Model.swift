@@ -135,6 +135,7 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
         let output = try forward(x, mode: .training, using: &generator)
         var outputGradient: Matrix<Scalar>
         var below = layers.count
+        // book: softmax-cross-entropy-gradient
         if loss == .crossEntropy, layers[layers.count - 1] is Softmax<Scalar> {
             try loss.check(output, targets)
             let scale = 1 / Scalar(output.rows)
@@ -143,6 +144,7 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
         } else {
             outputGradient = try loss.gradient(output, targets)
         }
+        // book: end softmax-cross-entropy-gradient
         var gradients = try layers.backward(outputGradient: outputGradient, through: below, needsInputGradient: false).parameters
         var penaltyValue: Scalar = 0
         if penalty != .none {

@@ -170,6 +170,7 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
         case .binaryCrossEntropyWithLogits:
             let scale = 1 / Scalar(outputs.count)
             return try outputs.zipMap(targets) { z, y in (Activation.sigmoid(z) - y) * scale }
+        // book: cross-entropy-with-logits-gradient
         case .crossEntropyWithLogits(let ignoreIndex):
             let classes = try classIndices(outputs, targets, ignoreIndex: ignoreIndex)
             let scale = 1 / Scalar(classes.count(where: { $0 != nil }))
@@ -183,6 +184,7 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
                 }
             }
             return gradient
+            // book: end cross-entropy-with-logits-gradient
         }
     }
 

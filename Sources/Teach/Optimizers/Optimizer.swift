@@ -223,10 +223,13 @@ public struct Optimizer<Scalar: MatrixScalar>: Sendable, CustomStringConvertible
 
     /// The rule, one pass over the elements.
     @inlinable func apply(to theta: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeBufferPointer<Scalar>, state: inout SlotState) {
+        // book: optimizer-decay
         let lr = Scalar(learningRate), decay = Scalar(weightDecay)
         let t = state.step
         @inline(__always) func decayed(_ i: Int) -> Scalar { decay == 0 ? gradient[i] : gradient[i] + decay * theta[i] }
+        // book: end optimizer-decay
         switch rule {
+        // book: optimizer-sgd
         case .sgd(let momentum, let dampening, let nesterov):
             let mu = Scalar(momentum), keep = 1 - Scalar(dampening)
             if momentum == 0 {
@@ -240,6 +243,8 @@ public struct Optimizer<Scalar: MatrixScalar>: Sendable, CustomStringConvertible
                     }
                 }
             }
+        // book: end optimizer-sgd
+        // book: optimizer-adagrad
         case .adagrad(let learningRateDecay, _, let epsilon):
             let rate = lr / (1 + Scalar(t - 1) * Scalar(learningRateDecay)), eps = Scalar(epsilon)
             state.first.withUnsafeMutableBufferPointer { sum in
@@ -249,6 +254,8 @@ public struct Optimizer<Scalar: MatrixScalar>: Sendable, CustomStringConvertible
                     theta[i] -= rate * g / (sum[i].squareRoot() + eps)
                 }
             }
+        // book: end optimizer-adagrad
+        // book: optimizer-rmsprop
         case .rmsprop(let alpha, let epsilon, let momentum, let centered):
             let a = Scalar(alpha), eps = Scalar(epsilon), mu = Scalar(momentum)
             state.second.withUnsafeMutableBufferPointer { v in
@@ -273,6 +280,8 @@ public struct Optimizer<Scalar: MatrixScalar>: Sendable, CustomStringConvertible
                     }
                 }
             }
+        // book: end optimizer-rmsprop
+        // book: optimizer-adadelta
         case .adadelta(let rho, let epsilon):
             let r = Scalar(rho), eps = Scalar(epsilon)
             state.second.withUnsafeMutableBufferPointer { v in
@@ -286,14 +295,17 @@ public struct Optimizer<Scalar: MatrixScalar>: Sendable, CustomStringConvertible
                     }
                 }
             }
+        // book: end optimizer-adadelta
         case .adam(let beta1, let beta2, let epsilon):
             adam(theta, gradient: gradient, state: &state, beta1: beta1, beta2: beta2, epsilon: epsilon, decay: decay)
+        // book: optimizer-adamw
         case .adamW(let beta1, let beta2, let epsilon):
             if weightDecay != 0 {
                 let shrink = Scalar(1 - learningRate * weightDecay)
                 for i in theta.indices { theta[i] *= shrink }
             }
             adam(theta, gradient: gradient, state: &state, beta1: beta1, beta2: beta2, epsilon: epsilon, decay: 0)
+            // book: end optimizer-adamw
         }
     }
 
@@ -303,9 +315,11 @@ public struct Optimizer<Scalar: MatrixScalar>: Sendable, CustomStringConvertible
         _ theta: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeBufferPointer<Scalar>, state: inout SlotState, beta1: Double,
         beta2: Double, epsilon: Double, decay: Scalar
     ) {
+        // book: optimizer-adam-corrections
         let lr = Scalar(learningRate), t = state.step
         let b1 = Scalar(beta1), b2 = Scalar(beta2), eps = Scalar(epsilon)
         let correction1 = 1 - Scalar.pow(b1, Scalar(t)), correction2 = 1 - Scalar.pow(b2, Scalar(t))
+        // book: end optimizer-adam-corrections
         state.first.withUnsafeMutableBufferPointer { mBuffer in
             state.second.withUnsafeMutableBufferPointer { vBuffer in
                 // raw pointers and no branch in the loop, so the compiler can vectorise it
@@ -322,6 +336,7 @@ public struct Optimizer<Scalar: MatrixScalar>: Sendable, CustomStringConvertible
                         correction2: Float(correction2), decay: Float(decay))
                     return
                 }
+                // book: optimizer-adam
                 let keep1 = 1 - b1, keep2 = 1 - b2
                 for i in 0..<theta.count {
                     let g = gradient[i] + decay * p[i]
@@ -330,6 +345,7 @@ public struct Optimizer<Scalar: MatrixScalar>: Sendable, CustomStringConvertible
                     let mHat = m[i] / correction1, vHat = v[i] / correction2
                     p[i] -= lr * mHat / (vHat.squareRoot() + eps)
                 }
+                // book: end optimizer-adam
             }
         }
     }
