@@ -1,7 +1,27 @@
 // Chapter 11: convolutional networks, shape arithmetic (article 004).
+import ArgumentParser
 import Teach
 
-Chapter.run("cnn-shapes") { chapter in
+/// The chapter's choices: the first example's image and filters (the article's 32×32×3 and 5×5).
+struct Knobs: ChapterKnobs {
+    @Option(help: "Height and width N of the first example's square image.")
+    var imageSize = 32
+    @Option(help: "Channels D of the first example's image (3 for colour).")
+    var channels = 3
+    @Option(help: "Size F of the first example's square filters.")
+    var filterSize = 5
+    @Option(help: "Filters K of the first example's layer.")
+    var filters = 10
+
+    func validate() throws {
+        try KnobCheck.within(1...4096, imageSize, "--image-size", "an image size")
+        try KnobCheck.within(1...512, channels, "--channels", "a channel count")
+        try KnobCheck.within(1...imageSize, filterSize, "--filter-size", "a filter size")
+        try KnobCheck.within(1...4096, filters, "--filters", "a filter count")
+    }
+}
+
+Chapter.run("cnn-shapes", knobs: Knobs.self) { chapter, knobs in
     chapter.text(
         """
         A dense layer connects every input to every unit, so a 227×227 colour image fed to 4,096 \
@@ -47,25 +67,30 @@ Chapter.run("cnn-shapes") { chapter in
 
     chapter.section("The article's examples, computed")
     var random = chapter.random
-    let colour = ImageShape(32, 3)
-    let one = try Conv2D<Double>(inputShape: colour, filters: 1, filterSize: 5, using: &random)
-    let ten = try Conv2D<Double>(inputShape: colour, filters: 10, filterSize: 5, using: &random)
+    let colour = ImageShape(knobs.imageSize, knobs.channels)
+    let f = knobs.filterSize, d = knobs.channels, k = knobs.filters
+    let filterWindow = "\(f)×\(f)×\(d)"
+    let one = try Conv2D<Double>(inputShape: colour, filters: 1, filterSize: f, using: &random)
+    let ten = try Conv2D<Double>(inputShape: colour, filters: k, filterSize: f, using: &random)
+    let many = k == 1 ? "One such filter gives" : "\(k.spelledOut.prefix(1).uppercased() + k.spelledOut.dropFirst()) such filters give"
     chapter.text(
         """
-        A \(colour) image and one 5×5×3 filter: the filter has 5·5·3 = \(one.weights.rows) weights \
-        and a bias, \(one.parameterCount) in all, and fits (32 − 5)/1 + 1 = \(one.outputShape.height) \
-        times across and down, so the output is \(one.outputShape). Ten such filters give \
+        A \(colour) image and one \(filterWindow) filter: the filter has \(f)·\(f)·\(d) = \(one.weights.rows) weights \
+        and a bias, \(one.parameterCount) in all, and fits (\(knobs.imageSize) − \(f))/1 + 1 = \(one.outputShape.height) \
+        times across and down, so the output is \(one.outputShape). \(many) \
         \(ten.outputShape), with \(ten.parameterCount) parameters.
         """)
+    let firstMaps = k == 1 ? "the one map" : k == 10 ? "the ten maps" : "the \(k) maps"
     try chapter.figure(
         Figure.volumes(
-            name: "volumes", title: "A \(colour) image, one 5×5×3 window, and the \(ten.outputShape) output of ten filters",
-            [Volume("input", shape: .image(colour))!, Volume("10 feature maps", shape: .image(ten.outputShape))!], window: 5),
-        caption: "Each filter spans the input's whole depth: one 5×5×3 window (orange) gives one number of each of the ten maps")
-    let first = try Conv2D<Double>(inputShape: colour, filters: 10, filterSize: 7, using: &random)
+            name: "volumes", title: "A \(colour) image, one \(filterWindow) window, and the \(ten.outputShape) output of \(k.spelledOut) filter\(k == 1 ? "" : "s")",
+            [Volume("input", shape: .image(colour))!, Volume("\(k) feature map\(k == 1 ? "" : "s")", shape: .image(ten.outputShape))!], window: f),
+        caption: "Each filter spans the input's whole depth: one \(filterWindow) window (orange) gives one number of each of \(firstMaps)")
+    let articleImage = ImageShape(32, 3)
+    let first = try Conv2D<Double>(inputShape: articleImage, filters: 10, filterSize: 7, using: &random)
     chapter.text(
         """
-        The article's exercise: from \(colour), first 10 filters of 7×7 with stride 1, then 6 \
+        The article's exercise: from \(articleImage), first 10 filters of 7×7 with stride 1, then 6 \
         filters of 5×5 with stride 2. What depth does each filter have, and what size is each \
         output? The first filters are 7×7×3 (the input's depth), the output is \
         (32 − 7)/1 + 1 = \(first.outputShape.height): \(first.outputShape), with \
