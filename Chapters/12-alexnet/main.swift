@@ -1,7 +1,17 @@
 // Chapter 12: AlexNet layer by layer, and article 000's VGG sub-network (articles 004 and 000).
+import ArgumentParser
 import Teach
 
-Chapter.run("alexnet") { chapter in
+/// The chapter's choices. The architecture is the paper's; what a reader can turn is the length of
+/// the training whose cost on this machine the chapter estimates.
+struct Knobs: ChapterKnobs {
+    @Option(help: "Epochs of ImageNet training in the estimate of its time on this machine (the paper's 90).")
+    var trainingEpochs = 90
+
+    func validate() throws { try KnobCheck.within(1...10_000, trainingEpochs, "--training-epochs", "a number of epochs") }
+}
+
+Chapter.run("alexnet", knobs: Knobs.self) { chapter, knobs in
     chapter.text(
         """
         AlexNet won the ImageNet challenge of 2012, the first time a deep network did, and article \
@@ -206,14 +216,16 @@ Chapter.run("alexnet") { chapter in
         """)
     let imagesPerEpoch = 1_281_167.0
     let trainingSeconds = 3 * forwardMS / 1000 * imagesPerEpoch
+    let trainingDays = String(format: "%.0f", Double(knobs.trainingEpochs) * trainingSeconds / 86400)
     chapter.timings(
         """
         At the speed measured above (\(String(format: "%.0f", forwardMS)) ms per AlexNet image forward), \
         one epoch of ImageNet's \(Int(imagesPerEpoch).grouped) training images would take about \
         3 × \(String(format: "%.3f", forwardMS / 1000)) s × \(Int(imagesPerEpoch).grouped) ≈ \
-        \(String(format: "%.0f", trainingSeconds / 3600)) hours on this machine, and the ninety epochs of the \
-        paper about \(String(format: "%.0f", 90 * trainingSeconds / 86400)) days. A GPU of 2012 did \
-        about 1.5 TFLOP/s; the paper's two took five to six days.
+        \(String(format: "%.0f", trainingSeconds / 3600)) hours on this machine, and \
+        \(knobs.trainingEpochs == 90 ? "the ninety epochs of the paper" : "\(knobs.trainingEpochs.spelledOut) epoch\(knobs.trainingEpochs == 1 ? "" : "s") (the paper trained ninety)") \
+        about \(trainingDays) day\(trainingDays == "1" ? "" : "s"). A GPU of 2012 did \
+        about 1.5 TFLOP/s; the paper's two took five to six days for its ninety.
         """)
     chapter.text("The VGG sub-network of article 000's Keras listing, from the same layers (`Architectures.vggSubnetwork`):")
     let vggSummary = vgg.summary
