@@ -45,42 +45,19 @@ public struct GRU<Scalar: MatrixScalar>: Sendable, Equatable {
     public init(
         inputWeights: Matrix<Scalar>, hiddenWeights: Matrix<Scalar>, inputBias: Matrix<Scalar>, hiddenBias: Matrix<Scalar>, length: Int
     ) throws {
-        try Matrix.checkRecurrentParameters(
-            "GRU", gates: 3, inputWeights: inputWeights, hiddenWeights: hiddenWeights, inputBias: inputBias, hiddenBias: hiddenBias,
-            length: length)
+        try Self.checkParameters(
+            inputWeights: inputWeights, hiddenWeights: hiddenWeights, inputBias: inputBias, hiddenBias: hiddenBias, length: length)
         self.inputWeights = inputWeights
         self.hiddenWeights = hiddenWeights
         self.inputBias = inputBias
         self.hiddenBias = hiddenBias
         self.length = length
     }
-
-    /// A layer for sequences of `length` steps of `inputs` features, with `hidden` units, every
-    /// parameter drawn from `U(−1/√H, 1/√H)` as PyTorch does.
-    /// - Throws: ``InvalidArgument`` for sizes below 1.
-    public init(inputs: Int, hidden: Int, length: Int, using generator: inout SeededGenerator) throws {
-        guard inputs >= 1, hidden >= 1 else { throw InvalidArgument("GRU: \(inputs) inputs and \(hidden) hidden units; expected at least 1 of each") }
-        let (wih, whh, bih, bhh) = Matrix<Scalar>.recurrentParameters(gates: 3, inputs: inputs, hidden: hidden, using: &generator)
-        try self.init(inputWeights: wih, hiddenWeights: whh, inputBias: bih, hiddenBias: bhh, length: length)
-    }
-
-    /// `H`, the hidden units.
-    public var hiddenCount: Int { inputWeights.rows / 3 }
-    /// `I`, the features of each step's input.
-    public var inputCount: Int { inputWeights.columns }
 }
 
-extension GRU: Layer {
-    /// `GRU 64`.
-    public var name: String { "GRU \(hiddenCount)" }
-
-    public var requiredInputShape: RecordShape? { .sequence(SequenceShape(length: length, features: inputCount)) }
-
-    /// `T steps × H`.
-    public func outputShape(for input: RecordShape) throws -> RecordShape {
-        guard input.count == length * inputCount else { throw shapeError(input, needs: "\(length) steps × \(inputCount)") }
-        return .sequence(SequenceShape(length: length, features: hiddenCount))
-    }
+extension GRU: RecurrentLayer {
+    public static var gates: Int { 3 }
+    public static var kind: String { "GRU" }
 
     /// Every step's state `h_t`, `B×(T·H)`, from the first step to the last.
     /// - Throws: ``ShapeError`` when `x` is not `B×(T·I)`.
@@ -162,22 +139,4 @@ extension GRU: Layer {
         }
         return LayerGradients(input: dx, parameters: [dInputWeights, dHiddenWeights, dInputBias, dHiddenBias])
     }
-
-    public var parameters: [Matrix<Scalar>] { [inputWeights, hiddenWeights, inputBias, hiddenBias] }
-
-    /// PyTorch's names for a one-layer GRU.
-    public var parameterNames: [String] { ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"] }
-
-    /// The two weight matrices.
-    public var penalizedParameters: [Int] { [0, 1] }
-
-    public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {
-        try update(&inputWeights, 0)
-        try update(&hiddenWeights, 1)
-        try update(&inputBias, 2)
-        try update(&hiddenBias, 3)
-    }
-
-    /// `T·3H·(I + H)` per sequence.
-    public func multiplyAdds(for input: RecordShape) -> Int { length * 3 * hiddenCount * (inputCount + hiddenCount) }
 }

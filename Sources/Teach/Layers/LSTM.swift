@@ -52,42 +52,19 @@ public struct LSTM<Scalar: MatrixScalar>: Sendable, Equatable {
     public init(
         inputWeights: Matrix<Scalar>, hiddenWeights: Matrix<Scalar>, inputBias: Matrix<Scalar>, hiddenBias: Matrix<Scalar>, length: Int
     ) throws {
-        try Matrix.checkRecurrentParameters(
-            "LSTM", gates: 4, inputWeights: inputWeights, hiddenWeights: hiddenWeights, inputBias: inputBias, hiddenBias: hiddenBias,
-            length: length)
+        try Self.checkParameters(
+            inputWeights: inputWeights, hiddenWeights: hiddenWeights, inputBias: inputBias, hiddenBias: hiddenBias, length: length)
         self.inputWeights = inputWeights
         self.hiddenWeights = hiddenWeights
         self.inputBias = inputBias
         self.hiddenBias = hiddenBias
         self.length = length
     }
-
-    /// A layer for sequences of `length` steps of `inputs` features, with `hidden` units, every
-    /// parameter drawn from `U(−1/√H, 1/√H)` as PyTorch does.
-    /// - Throws: ``InvalidArgument`` for sizes below 1.
-    public init(inputs: Int, hidden: Int, length: Int, using generator: inout SeededGenerator) throws {
-        guard inputs >= 1, hidden >= 1 else { throw InvalidArgument("LSTM: \(inputs) inputs and \(hidden) hidden units; expected at least 1 of each") }
-        let (wih, whh, bih, bhh) = Matrix<Scalar>.recurrentParameters(gates: 4, inputs: inputs, hidden: hidden, using: &generator)
-        try self.init(inputWeights: wih, hiddenWeights: whh, inputBias: bih, hiddenBias: bhh, length: length)
-    }
-
-    /// `H`, the hidden units.
-    public var hiddenCount: Int { inputWeights.rows / 4 }
-    /// `I`, the features of each step's input.
-    public var inputCount: Int { inputWeights.columns }
 }
 
-extension LSTM: Layer {
-    /// `LSTM 64`.
-    public var name: String { "LSTM \(hiddenCount)" }
-
-    public var requiredInputShape: RecordShape? { .sequence(SequenceShape(length: length, features: inputCount)) }
-
-    /// `T steps × H`.
-    public func outputShape(for input: RecordShape) throws -> RecordShape {
-        guard input.count == length * inputCount else { throw shapeError(input, needs: "\(length) steps × \(inputCount)") }
-        return .sequence(SequenceShape(length: length, features: hiddenCount))
-    }
+extension LSTM: RecurrentLayer {
+    public static var gates: Int { 4 }
+    public static var kind: String { "LSTM" }
 
     /// Every step's state `h_t`, `B×(T·H)`, from the first step to the last.
     /// - Throws: ``ShapeError`` when `x` is not `B×(T·I)`.
@@ -169,22 +146,4 @@ extension LSTM: Layer {
         }
         return LayerGradients(input: dx, parameters: [dInputWeights, dHiddenWeights, dBias, dBias])
     }
-
-    public var parameters: [Matrix<Scalar>] { [inputWeights, hiddenWeights, inputBias, hiddenBias] }
-
-    /// PyTorch's names for a one-layer LSTM.
-    public var parameterNames: [String] { ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"] }
-
-    /// The two weight matrices.
-    public var penalizedParameters: [Int] { [0, 1] }
-
-    public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {
-        try update(&inputWeights, 0)
-        try update(&hiddenWeights, 1)
-        try update(&inputBias, 2)
-        try update(&hiddenBias, 3)
-    }
-
-    /// `T·4H·(I + H)` per sequence.
-    public func multiplyAdds(for input: RecordShape) -> Int { length * 4 * hiddenCount * (inputCount + hiddenCount) }
 }

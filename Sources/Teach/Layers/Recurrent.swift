@@ -44,42 +44,19 @@ public struct RNN<Scalar: MatrixScalar>: Sendable, Equatable {
     public init(
         inputWeights: Matrix<Scalar>, hiddenWeights: Matrix<Scalar>, inputBias: Matrix<Scalar>, hiddenBias: Matrix<Scalar>, length: Int
     ) throws {
-        try Matrix.checkRecurrentParameters(
-            "RNN", gates: 1, inputWeights: inputWeights, hiddenWeights: hiddenWeights, inputBias: inputBias, hiddenBias: hiddenBias,
-            length: length)
+        try Self.checkParameters(
+            inputWeights: inputWeights, hiddenWeights: hiddenWeights, inputBias: inputBias, hiddenBias: hiddenBias, length: length)
         self.inputWeights = inputWeights
         self.hiddenWeights = hiddenWeights
         self.inputBias = inputBias
         self.hiddenBias = hiddenBias
         self.length = length
     }
-
-    /// A layer for sequences of `length` steps of `inputs` features, with `hidden` units, every
-    /// parameter drawn from `U(−1/√H, 1/√H)` as PyTorch does.
-    /// - Throws: ``InvalidArgument`` for sizes below 1.
-    public init(inputs: Int, hidden: Int, length: Int, using generator: inout SeededGenerator) throws {
-        guard inputs >= 1, hidden >= 1 else { throw InvalidArgument("RNN: \(inputs) inputs and \(hidden) hidden units; expected at least 1 of each") }
-        let (wih, whh, bih, bhh) = Matrix<Scalar>.recurrentParameters(gates: 1, inputs: inputs, hidden: hidden, using: &generator)
-        try self.init(inputWeights: wih, hiddenWeights: whh, inputBias: bih, hiddenBias: bhh, length: length)
-    }
-
-    /// `H`, the hidden units.
-    public var hiddenCount: Int { inputWeights.rows }
-    /// `I`, the features of each step's input.
-    public var inputCount: Int { inputWeights.columns }
 }
 
-extension RNN: Layer {
-    /// `RNN 64`.
-    public var name: String { "RNN \(hiddenCount)" }
-
-    public var requiredInputShape: RecordShape? { .sequence(SequenceShape(length: length, features: inputCount)) }
-
-    /// `T steps × H`.
-    public func outputShape(for input: RecordShape) throws -> RecordShape {
-        guard input.count == length * inputCount else { throw shapeError(input, needs: "\(length) steps × \(inputCount)") }
-        return .sequence(SequenceShape(length: length, features: hiddenCount))
-    }
+extension RNN: RecurrentLayer {
+    public static var gates: Int { 1 }
+    public static var kind: String { "RNN" }
 
     /// Every step's state, `B×(T·H)`, from the first step to the last.
     /// - Throws: ``ShapeError`` when `x` is not `B×(T·I)`.
@@ -139,24 +116,6 @@ extension RNN: Layer {
         }
         return LayerGradients(input: dx, parameters: [dInputWeights, dHiddenWeights, dBias, dBias])
     }
-
-    public var parameters: [Matrix<Scalar>] { [inputWeights, hiddenWeights, inputBias, hiddenBias] }
-
-    /// PyTorch's names for a one-layer RNN.
-    public var parameterNames: [String] { ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"] }
-
-    /// The two weight matrices.
-    public var penalizedParameters: [Int] { [0, 1] }
-
-    public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {
-        try update(&inputWeights, 0)
-        try update(&hiddenWeights, 1)
-        try update(&inputBias, 2)
-        try update(&hiddenBias, 3)
-    }
-
-    /// `T·H·(I + H)` per sequence.
-    public func multiplyAdds(for input: RecordShape) -> Int { length * hiddenCount * (inputCount + hiddenCount) }
 }
 
 extension Matrix {
@@ -172,28 +131,87 @@ extension Matrix {
     }
 }
 
-extension Matrix {
-    /// The four parameters of a recurrent layer with `gates` blocks of `hidden` rows (1 for
-    /// ``RNN``, 4 for ``LSTM``, 3 for ``GRU``), each number drawn from `U(−1/√H, 1/√H)` in
-    /// PyTorch's order: `weight_ih` `(gates·H)×I`, `weight_hh` `(gates·H)×H`, `bias_ih`, `bias_hh`.
-    static func recurrentParameters(gates: Int, inputs: Int, hidden: Int, using generator: inout SeededGenerator)
-        -> (Matrix, Matrix, Matrix, Matrix)
-    {
-        let bound = 1 / Double(hidden).squareRoot()
-        func draw(_ rows: Int, _ columns: Int) -> Matrix {
-            Matrix(rows: rows, columns: columns) { _, _ in Scalar(generator.uniform(in: -bound..<bound)) }
-        }
-        let wih = draw(gates * hidden, inputs), whh = draw(gates * hidden, hidden)
-        return (wih, whh, draw(1, gates * hidden), draw(1, gates * hidden))
-    }
+/// What ``RNN``, ``LSTM`` and ``GRU`` share: PyTorch's four parameters with `gates` blocks of `H`
+/// rows stacked in each (1, 4 and 3), batch-first sequences of ``length`` steps in and every
+/// step's state out. Each layer's forward and backward pass are its own; the rest (shapes, the
+/// parameters' names and order, PyTorch's initialization) is written once here.
+public protocol RecurrentLayer: Layer {
+    /// The blocks of `H` rows stacked in each weight: 1 for ``RNN``, 4 for ``LSTM``, 3 for ``GRU``.
+    static var gates: Int { get }
+    /// The layer's kind in its name: `RNN`, `LSTM`, `GRU`.
+    static var kind: String { get }
+    /// `W_ih`, `(gates·H)×I` (PyTorch's `weight_ih_l0`).
+    var inputWeights: Matrix<Scalar> { get set }
+    /// `W_hh`, `(gates·H)×H` (PyTorch's `weight_hh_l0`).
+    var hiddenWeights: Matrix<Scalar> { get set }
+    /// `b_ih`, `1×(gates·H)` (PyTorch's `bias_ih_l0`).
+    var inputBias: Matrix<Scalar> { get set }
+    /// `b_hh`, `1×(gates·H)` (PyTorch's `bias_hh_l0`).
+    var hiddenBias: Matrix<Scalar> { get set }
+    /// `T`, the steps of each sequence.
+    var length: Int { get }
+    /// A layer with the given parameters, in PyTorch's layout.
+    /// - Throws: ``ShapeError`` when the four do not fit one `H` and `I`; ``InvalidArgument`` for
+    ///   fewer than one step.
+    init(inputWeights: Matrix<Scalar>, hiddenWeights: Matrix<Scalar>, inputBias: Matrix<Scalar>, hiddenBias: Matrix<Scalar>, length: Int) throws
 }
 
-extension Matrix {
-    /// Checks that a recurrent layer's four parameters fit one `H` and `I` with `gates` blocks of
-    /// `H` rows, and that its sequences have at least one step.
+extension RecurrentLayer {
+    /// A layer for sequences of `length` steps of `inputs` features, with `hidden` units, every
+    /// parameter drawn from `U(−1/√H, 1/√H)` as PyTorch does.
+    /// - Throws: ``InvalidArgument`` for sizes below 1.
+    public init(inputs: Int, hidden: Int, length: Int, using generator: inout SeededGenerator) throws {
+        guard inputs >= 1, hidden >= 1 else {
+            throw InvalidArgument("\(Self.kind): \(inputs) inputs and \(hidden) hidden units; expected at least 1 of each")
+        }
+        let bound = 1 / Double(hidden).squareRoot()
+        func draw(_ rows: Int, _ columns: Int) -> Matrix<Scalar> {
+            Matrix(rows: rows, columns: columns) { _, _ in Scalar(generator.uniform(in: -bound..<bound)) }
+        }
+        let rows = Self.gates * hidden
+        let wih = draw(rows, inputs), whh = draw(rows, hidden), bih = draw(1, rows), bhh = draw(1, rows)
+        try self.init(inputWeights: wih, hiddenWeights: whh, inputBias: bih, hiddenBias: bhh, length: length)
+    }
+
+    /// `H`, the hidden units.
+    public var hiddenCount: Int { inputWeights.rows / Self.gates }
+    /// `I`, the features of each step's input.
+    public var inputCount: Int { inputWeights.columns }
+
+    /// `LSTM 64`.
+    public var name: String { "\(Self.kind) \(hiddenCount)" }
+
+    public var requiredInputShape: RecordShape? { .sequence(SequenceShape(length: length, features: inputCount)) }
+
+    /// `T steps × H`.
+    public func outputShape(for input: RecordShape) throws -> RecordShape {
+        guard input.count == length * inputCount else { throw shapeError(input, needs: "\(length) steps × \(inputCount)") }
+        return .sequence(SequenceShape(length: length, features: hiddenCount))
+    }
+
+    public var parameters: [Matrix<Scalar>] { [inputWeights, hiddenWeights, inputBias, hiddenBias] }
+
+    /// PyTorch's names for a one-layer `nn.RNN`, `nn.LSTM` or `nn.GRU`.
+    public var parameterNames: [String] { ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"] }
+
+    /// The two weight matrices.
+    public var penalizedParameters: [Int] { [0, 1] }
+
+    public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {
+        try update(&inputWeights, 0)
+        try update(&hiddenWeights, 1)
+        try update(&inputBias, 2)
+        try update(&hiddenBias, 3)
+    }
+
+    /// `T·gates·H·(I + H)` per sequence.
+    public func multiplyAdds(for input: RecordShape) -> Int { length * Self.gates * hiddenCount * (inputCount + hiddenCount) }
+
+    /// Checks that the four parameters fit one `H` and `I` with ``gates`` blocks of `H` rows, and
+    /// that sequences have at least one step.
     /// - Throws: ``ShapeError`` naming the four shapes; ``InvalidArgument`` for no steps.
-    static func checkRecurrentParameters(
-        _ layer: String, gates: Int, inputWeights: Matrix, hiddenWeights: Matrix, inputBias: Matrix, hiddenBias: Matrix, length: Int
+    static func checkParameters(
+        inputWeights: Matrix<Scalar>, hiddenWeights: Matrix<Scalar>, inputBias: Matrix<Scalar>, hiddenBias: Matrix<Scalar>, length: Int
     ) throws {
         let rows = inputWeights.rows, h = rows / gates
         guard h >= 1, rows == gates * h, inputWeights.columns >= 1, hiddenWeights.shape == Shape(rows, h),
@@ -201,9 +219,9 @@ extension Matrix {
         else {
             let stacked = gates == 1 ? "H" : "\(gates)H"
             throw ShapeError(
-                operation: layer, shapes: [inputWeights.shape, hiddenWeights.shape, inputBias.shape, hiddenBias.shape],
+                operation: kind, shapes: [inputWeights.shape, hiddenWeights.shape, inputBias.shape, hiddenBias.shape],
                 expected: "weight_ih \(stacked)×I, weight_hh \(stacked)×H, bias_ih 1×\(stacked) and bias_hh 1×\(stacked)")
         }
-        guard length >= 1 else { throw InvalidArgument("\(layer): sequences of \(length) steps; expected at least 1") }
+        guard length >= 1 else { throw InvalidArgument("\(kind): sequences of \(length) steps; expected at least 1") }
     }
 }
