@@ -402,7 +402,7 @@ Chapter.run("training", knobs: Knobs.self) { chapter, knobs in
     }
     chapter.text(
         """
-        Why does the deep network disappoint? Not, it seems, by vanishing gradients: chapter 4 \
+        \(verdicts[1] == .holds ? "Why does the deep network disappoint? Not, it seems, by vanishing gradients" : "Here the deep network does not fall behind wide beyond the seed spread; still, do its gradients vanish? It seems not"): chapter 4 \
         traced them to saturating sigmoids and measured ReLU layers passing the error terms back \
         nearly undiminished, and these layers are ReLU. The size \
         of each layer's weight gradient at the start, for the first batch of \(firstBatch.count) \
@@ -442,7 +442,7 @@ Chapter.run("training", knobs: Knobs.self) { chapter, knobs in
         after \(longEpochs) epochs \(abs(wideGap) > wideLimit ? (wideGap > 0 ? "wide is still ahead by \(wideGap.fixed(3)), more than the seed spread (\(wideLimit.fixed(3)))" : "the deep network is ahead of wide by \((-wideGap).fixed(3)), more than the seed spread (\(wideLimit.fixed(3)))") : "the deep and the wide network are within the seed spread of each other (\(wideGap.signed(3)) against \(wideLimit.fixed(3)))"). \
         \(deepGain > deepLimit ? "So too few updates is part of the answer." : "So on these numbers more updates do not clearly help the deep network either; the gradients, at least, do not vanish.") \
         Five layers of \(knobs.hiddenUnits) also have \(runs[2].model.parameterCount < runs[1].model.parameterCount ? "fewer" : runs[2].model.parameterCount > runs[1].model.parameterCount ? "more" : "as many") parameters \(runs[2].model.parameterCount == runs[1].model.parameterCount ? "as" : "than") one of \(knobs.wideUnits) \
-        (\(runs[2].model.parameterCount.grouped) against \(runs[1].model.parameterCount.grouped)). \(verdicts[2] == .holds && verdicts[3] == .holds ? "Why dropout first hurts: it hides a fifth of the units in every batch, so the network learns more slowly, and \(experiments[3].epochs) epochs are not enough; it pays off when there is time to train and a tendency to overfit, which is the \(experiments[4].epochs)-epoch run." : "Dropout hides a fifth of the units in every batch, so the network learns more slowly; the article expects that to cost accuracy after \(experiments[3].epochs) epochs and to pay off after \(experiments[4].epochs), and the verdicts above do not both hold here.")
+        (\(runs[2].model.parameterCount.grouped) against \(runs[1].model.parameterCount.grouped)). \(verdicts[2] == .holds && verdicts[3] == .holds ? "Why dropout first hurts: it hides a fifth of the units in every batch, so the network learns more slowly, and \(experiments[3].epochs) epochs are not enough; it pays off when there is time to train and a tendency to overfit, which is the \(experiments[4].epochs)-epoch run." : "Dropout hides a fifth of the units in every batch, so the network learns more slowly; the article expects that to cost accuracy after \(experiments[3].epochs) epoch\(experiments[3].epochs == 1 ? "" : "s") and to pay off after \(experiments[4].epochs), and the verdicts above do not both hold here.")
         """)
 
     chapter.section("A convolutional network")
