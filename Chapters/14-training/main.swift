@@ -615,12 +615,13 @@ func accuracyPanels(_ runs: [ClassifierRun]) -> Figure {
     figure.panels = runs.enumerated().map { index, run in
         let epochs = run.history.map { Double($0.epoch) }
         let count = run.history.count
+        let style: Series.Style = count == 1 ? .points : .lines  // a run of one epoch has no line to draw
         return Figure(
             name: "run\(index + 1)", title: run.name, xLabel: "epoch", yLabel: "accuracy",
             xRange: 1...max(2, Double(count)), yRange: lowest...1, xTickStep: count <= 10 ? 1 : count <= 25 ? 5 : 10, yTickStep: 0.1,
             series: [
-                Series("training", x: epochs, y: run.history.map { $0.accuracy ?? 0 }, color: "#1f77b4"),
-                Series("validation", x: epochs, y: run.history.map { $0.validationAccuracy ?? 0 }, color: "#d62728"),
+                Series("training", x: epochs, y: run.history.map { $0.accuracy ?? 0 }, style: style, color: "#1f77b4"),
+                Series("validation", x: epochs, y: run.history.map { $0.validationAccuracy ?? 0 }, style: style, color: "#d62728"),
             ], keyPosition: .bottomRight)
     }
     return figure
