@@ -34,8 +34,8 @@ public struct ClassifierRun: Sendable {
         self.imagesPerSecond = imagesPerSecond
     }
 
-    /// Trains `model` on `training` for `epochs` epochs, shows a ``TrainingProgress`` on standard
-    /// error when `progress`, and measures it on `validation` and `test`.
+    /// Trains `model` on `training` for `epochs` epochs with Adam at `learningRate` (Keras's and PyTorch's default 0.001) in
+    /// batches of `batchSize`, shows a ``TrainingProgress`` on standard error when `progress`, and measures it on `validation` and `test`.
     ///
     /// - Throws: ``TrainingDiverged`` when the loss stops being a number, ``ShapeError`` when the
     ///   images do not fit the model, ``InvalidArgument`` for a bad batch size or epoch count.
@@ -43,11 +43,11 @@ public struct ClassifierRun: Sendable {
     /// Inlinable, so that the training loop is compiled (and optimised) in the calling chapter.
     @inlinable public static func train(
         _ name: String, model: Model<Float>, training: LabeledImages, validation: LabeledImages, test: LabeledImages, epochs: Int,
-        batchSize: Int = 128, classes: Int = 10, seed: UInt64, progress: Bool = true
+        batchSize: Int = 128, learningRate: Double = 0.001, classes: Int = 10, seed: UInt64, progress: Bool = true
     ) throws -> ClassifierRun {
         // book: classifier-training
         var model = model
-        var optimizer = try Optimizer<Float>.adam()
+        var optimizer = try Optimizer<Float>.adam(learningRate: learningRate)
         var random = SeededGenerator(seed: seed)
         let display = progress ? TrainingProgress(epochs: epochs, title: "\(name): \(model.parameterCount.grouped) parameters, \(training.count.grouped) training images") : nil
         let clock = ContinuousClock()

@@ -31,6 +31,27 @@ import Testing
         #expect(again.history == run.history)
     }
 
+    /// The learning rate reaches Adam: 0.001 is the default (the same run bit for bit), and a
+    /// learning rate of 10⁻⁹ leaves the weights where they started, so the run stays near chance
+    /// while the default learns.
+    @Test func theLearningRateIsAdams() throws {
+        let (model, training, validation, test) = try firstNetwork(on: .embeddedSample)
+        func train(_ learningRate: Double?) throws -> ClassifierRun {
+            try learningRate.map {
+                try ClassifierRun.train(
+                    "784-50-10", model: model, training: training, validation: validation, test: test, epochs: 1, learningRate: $0, seed: 7,
+                    progress: false)
+            } ?? ClassifierRun.train("784-50-10", model: model, training: training, validation: validation, test: test, epochs: 1, seed: 7, progress: false)
+        }
+        let byDefault = try train(nil), explicit = try train(0.001), frozen = try train(1e-9)
+        #expect(explicit.history == byDefault.history)
+        #expect(explicit.testPredictions == byDefault.testPredictions)
+        let start = try #require(model.layers.first as? Dense<Float>), moved = try #require(frozen.model.layers.first as? Dense<Float>)
+        #expect(try moved.weights.relativeDistance(to: start.weights) < 1e-4)
+        #expect(frozen.testAccuracy < 0.3, "test accuracy \(frozen.testAccuracy)")
+        #expect(byDefault.testAccuracy > 0.55)
+    }
+
     /// With Debian's full Fashion-MNIST installed: article 004's first network, trained as the
     /// chapter trains it (42,000 images, 5 epochs), lands within a point of PyTorch's 0.853.
     @Test(.enabled(if: ImageDataset.source(for: nil) == .debianFashionMNIST))
