@@ -21,12 +21,12 @@ struct Knobs: ChapterKnobs {
     var epochs = 20
 
     func validate() throws {
-        for (flag, rate) in [("--neuron-learning-rate", neuronLearningRate), ("--learning-rate", learningRate)] {
-            guard rate.isFinite, rate > 0 else { throw ValidationError("\(flag) must be a number > 0, got \(rate)") }
-        }
-        for (flag, count) in [("--neuron-epochs", neuronEpochs), ("--hidden-units", hiddenUnits), ("--batch-size", batchSize), ("--epochs", epochs)] {
-            guard count >= 1 else { throw ValidationError("\(flag) must be at least 1, got \(count)") }
-        }
+        try KnobCheck.positive(neuronLearningRate, "--neuron-learning-rate", "a learning rate")
+        try KnobCheck.positive(learningRate, "--learning-rate", "a learning rate")
+        try KnobCheck.atLeast(1, neuronEpochs, "--neuron-epochs", "a number of epochs")
+        try KnobCheck.atLeast(1, hiddenUnits, "--hidden-units", "a number of hidden units")
+        try KnobCheck.atLeast(1, batchSize, "--batch-size", "a batch size")
+        try KnobCheck.atLeast(1, epochs, "--epochs", "a number of epochs")
     }
 }
 

@@ -181,3 +181,15 @@ extension Matrix: CustomStringConvertible {
             + (rows - 3..<rows).map(rowText).joined(separator: ", ") + "]"
     }
 }
+
+extension Matrix {
+    /// Rows `row ..< row + rowCount`, columns `column ..< column + columnCount`, as a matrix.
+    func block(rows row: Int, _ rowCount: Int, columns column: Int, _ columnCount: Int) -> Matrix {
+        Matrix(rows: rowCount, columns: columnCount) { r, c in self[row + r, column + c] }
+    }
+
+    /// Writes `value` with its top-left element at (`row`, `column`).
+    mutating func setBlock(rows row: Int, columns column: Int, _ value: Matrix) {
+        for r in 0..<value.rows { for c in 0..<value.columns { self[row + r, column + c] = value[r, c] } }
+    }
+}

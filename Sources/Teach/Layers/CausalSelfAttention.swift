@@ -117,7 +117,7 @@ extension CausalSelfAttention: Layer {
             throw ShapeError(operation: name, shapes: [x.shape], expected: "B×(T·E) with T·E = \(t)·\(e) = \(t * e) columns")
         }
         let rows = try x.reshaped(rows: b * t, columns: e)
-        let projections = try rows.matmulTransposed(inputWeights).addingRow(inputBias)
+        let projections = try rows.matmulTransposed(inputWeights).addingToEachRow(inputBias)
         var mixed = Matrix<Scalar>(rows: b * t, columns: e)
         var weights: [Matrix<Scalar>] = []
         let scale = 1 / Scalar(d).squareRoot()
@@ -135,7 +135,7 @@ extension CausalSelfAttention: Layer {
         }
         saved.value = (x, projections, mixed, weights)
         attentionWeights = weights
-        return try mixed.matmulTransposed(outputWeights).addingRow(outputBias).reshaped(rows: b, columns: t * e)
+        return try mixed.matmulTransposed(outputWeights).addingToEachRow(outputBias).reshaped(rows: b, columns: t * e)
     }
 
     /// `∂E/∂X` and the gradients of `in_proj_weight`, `in_proj_bias`, `out_proj.weight`,
@@ -188,24 +188,4 @@ extension CausalSelfAttention: Layer {
 
     /// Per sequence: the projections `T·4E²` and the scores and mixing `2·T²·E`.
     public func multiplyAdds(for input: RecordShape) -> Int { length * 4 * dimension * dimension + 2 * length * length * dimension }
-}
-
-extension Matrix {
-    /// Rows `row ..< row + rowCount`, columns `column ..< column + columnCount`, as a matrix.
-    func block(rows row: Int, _ rowCount: Int, columns column: Int, _ columnCount: Int) -> Matrix {
-        Matrix(rows: rowCount, columns: columnCount) { r, c in self[row + r, column + c] }
-    }
-
-    /// Writes `value` with its top-left element at (`row`, `column`).
-    mutating func setBlock(rows row: Int, columns column: Int, _ value: Matrix) {
-        for r in 0..<value.rows { for c in 0..<value.columns { self[row + r, column + c] = value[r, c] } }
-    }
-
-    /// `self` with the `1×columns` row `bias` added to every row.
-    func addingRow(_ bias: Matrix) throws -> Matrix {
-        guard bias.rows == 1, bias.columns == columns else {
-            throw ShapeError(operation: "addingRow", shapes: [shape, bias.shape], expected: "a 1×\(columns) row")
-        }
-        return Matrix(rows: rows, columns: columns) { r, c in self[r, c] + bias[0, c] }
-    }
 }

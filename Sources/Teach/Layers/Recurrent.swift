@@ -122,12 +122,12 @@ extension Matrix {
     /// Step `t` of a batch of sequences stored `B×(T·width)`: columns `t·width ..< (t+1)·width` of
     /// every row, as a `B×width` matrix.
     func timeStep(_ t: Int, width: Int) -> Matrix {
-        Matrix(rows: rows, columns: width) { r, c in self[r, t * width + c] }
+        block(rows: 0, rows, columns: t * width, width)
     }
 
     /// Writes `value` (`B×width`) as step `t` of this `B×(T·width)` batch of sequences.
     mutating func setTimeStep(_ t: Int, _ value: Matrix) {
-        for r in 0..<rows { for c in 0..<value.columns { self[r, t * value.columns + c] = value[r, c] } }
+        setBlock(rows: 0, columns: t * value.columns, value)
     }
 }
 

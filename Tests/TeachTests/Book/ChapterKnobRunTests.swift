@@ -30,9 +30,9 @@ import Testing
 
     @Test func chapter13RefusesKnobsOutOfRange() throws {
         for (arguments, message) in [
-            (["--epochs", "0"], "--epochs must be at least 1, got 0"),
-            (["--neuron-learning-rate=-1"], "--neuron-learning-rate must be a number > 0, got -1.0"),
-            (["--hidden-units", "0"], "--hidden-units must be at least 1, got 0"),
+            (["--epochs", "0"], "--epochs 0: expected a number of epochs of at least 1"),
+            (["--neuron-learning-rate=-1"], "--neuron-learning-rate -1.0: expected a learning rate above 0"),
+            (["--hidden-units", "0"], "--hidden-units 0: expected a number of hidden units of at least 1"),
         ] {
             let result = try run("classification", arguments)
             #expect(result.status == 64, "\(arguments)")
