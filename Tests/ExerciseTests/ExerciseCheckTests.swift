@@ -35,7 +35,8 @@ import Testing
     @Test(arguments: BookContents.exercises.map(\.id))
     func anUntouchedStubFailsWithItsEvidence(_ id: String) throws {
         let entry = try #require(ExerciseCatalogue.entry(id))
-        try #require(Self.isAsShipped("Exercises/\(entry.file)"), "Exercises/\(entry.file) holds your answers")
+        // Your own answers in Exercises/ are not stubs: their file is left out (CI checks a clean clone).
+        guard Self.isAsShipped("Exercises/\(entry.file)") else { return }
         let report = try #require(ExerciseCatalogue.check(id, answers: MyAnswers.self))
         #expect(!report.passed, "\(id)'s stub passes its check: \(report.text)")
         #expect(report.summary.hasPrefix("Not yet"))
@@ -48,8 +49,8 @@ import Testing
     }
 
     @Test func aWrongGradientShowsTheGradientChecksTable() throws {
+        guard Self.isAsShipped("Exercises/04-backprop.swift") else { return }
         let report = try #require(ExerciseCatalogue.check("4.3", answers: MyAnswers.self))
-        try #require(Self.isAsShipped("Exercises/04-backprop.swift"))
         #expect(report.headers == ["parameter", "expected", "yours", ""])
         // 4×2 weights, 2 biases and 3×4 inputs, each compared with its central difference.
         #expect(report.rows.count == 8 + 2 + 12)
