@@ -1,7 +1,39 @@
 // Chapter 10: overfitting and regularization (articles 000 and 001).
+import ArgumentParser
 import Teach
 
-Chapter.run("regularization") { chapter in
+/// The choices the chapter's runs turn on, with the book's values as defaults.
+struct Knobs: ChapterKnobs {
+    @Option(parsing: .unconditional, help: "Training points per ring (the validation set keeps 200 per ring).")
+    var pointsPerRing = 30
+    @Option(parsing: .unconditional, help: "Units in each of the two hidden layers of the 2-h-h-1 network.")
+    var hiddenUnits = 64
+    @Option(parsing: .unconditional, help: "Epochs of every run (with --quick: a fifth).")
+    var epochs = 300
+    @Option(parsing: .unconditional, help: "Adam's learning rate in every run.")
+    var learningRate = 0.01
+    @Option(parsing: .unconditional, help: "Strength λ of the L2 penalty.")
+    var l2Lambda = 0.001
+    @Option(parsing: .unconditional, help: "Strength λ of the L1 penalty.")
+    var l1Lambda = 0.0003
+    @Option(parsing: .unconditional, help: "Share of each hidden layer's units dropout switches off.")
+    var dropoutRate = 0.5
+    @Option(parsing: .unconditional, help: "Largest global gradient norm of the clipped run.")
+    var clipNorm = 0.1
+
+    func validate() throws {
+        try KnobCheck.atLeast(1, pointsPerRing, "--points-per-ring", "a number of points")
+        try KnobCheck.atLeast(1, hiddenUnits, "--hidden-units", "a number of hidden units")
+        try KnobCheck.atLeast(1, epochs, "--epochs", "a number of epochs")
+        try KnobCheck.positive(learningRate, "--learning-rate", "a learning rate")
+        try KnobCheck.within(0...10, l2Lambda, "--l2-lambda", "a penalty strength")
+        try KnobCheck.within(0...10, l1Lambda, "--l1-lambda", "a penalty strength")
+        try KnobCheck.within(0...0.99, dropoutRate, "--dropout-rate", "a share of units")
+        try KnobCheck.positive(clipNorm, "--clip-norm", "a gradient norm")
+    }
+}
+
+Chapter.run("regularization", knobs: Knobs.self) { chapter, knobs in
     chapter.text(
         """
         A network with enough weights can memorise its training data, noise included, and then does \
@@ -23,11 +55,11 @@ Chapter.run("regularization") { chapter in
     }
     var dataRandom = SeededGenerator(seed: chapter.options.seed &+ 1)
     let noise = 0.1
-    let training = centred(try SyntheticData.circles(perClass: 30, noise: noise, using: &dataRandom))
+    let training = centred(try SyntheticData.circles(perClass: knobs.pointsPerRing, noise: noise, using: &dataRandom))
     let validation = centred(try SyntheticData.circles(perClass: 200, noise: noise, using: &dataRandom))
-    let hidden = 64
-    let epochs = chapter.options.quick ? 60 : 300
-    let learningRate = 0.01
+    let hidden = knobs.hiddenUnits
+    let epochs = chapter.options.epochs(knobs.epochs)
+    let learningRate = knobs.learningRate
     chapter.text(
         """
         The data: chapter 6's two rings with more noise (0.1, so they overlap a little and no \
@@ -65,7 +97,7 @@ Chapter.run("regularization") { chapter in
             return options
         }
     }
-    let dropoutRate = 0.5, clipNorm = 0.1
+    let dropoutRate = knobs.dropoutRate, clipNorm = knobs.clipNorm
     func makeSettings(_ first: Dense<Double>, _ second: Dense<Double>, _ output: Dense<Double>) throws -> [Setting] {
         var linearFirst = first, linearSecond = second
         linearFirst.activation = .identity
@@ -73,8 +105,8 @@ Chapter.run("regularization") { chapter in
         let plain = try Model<Double>([first, second, output])
         return [
             Setting(name: "no regularization", model: plain),
-            Setting(name: "L2 (λ 0.001)", model: plain, penalty: .l2(0.001)),
-            Setting(name: "L1 (λ 0.0003)", model: plain, penalty: .l1(0.0003)),
+            Setting(name: "L2 (λ \(knobs.l2Lambda))", model: plain, penalty: .l2(knobs.l2Lambda)),
+            Setting(name: "L1 (λ \(knobs.l1Lambda))", model: plain, penalty: .l1(knobs.l1Lambda)),
             Setting(
                 name: "dropout \(dropoutRate)",
                 model: try Model([first, Dropout(rate: dropoutRate), second, Dropout(rate: dropoutRate), output])),
@@ -131,12 +163,20 @@ Chapter.run("regularization") { chapter in
                 Series("validation loss", x: baseline.map { Double($0.epoch) }, y: baseline.map { $0.validationLoss! }, color: "#a50f15"),
             ], keyPosition: .topRight),
         caption: "Training and validation loss per epoch, no regularization")
+    let climbs = bestEpoch.epoch < baseline.last!.epoch
     chapter.text(
         """
         The training loss falls towards \(baseline.last!.loss.scientific(1)); the validation loss \
-        is lowest at epoch \(bestEpoch.epoch) (\(bestEpoch.validationLoss!.fixed(4))) and then \
-        climbs to \(baseline.last!.validationLoss!.fixed(4)) as the network bends its boundary \
-        around individual noisy points. Stopping at the best validation epoch (*early stopping*) is \
+        \(climbs
+            ? """
+              is lowest at epoch \(bestEpoch.epoch) (\(bestEpoch.validationLoss!.fixed(4))) and then \
+              climbs to \(baseline.last!.validationLoss!.fixed(4)) as the network bends its boundary \
+              around individual noisy points.
+              """
+            : """
+              is lowest at the last epoch (\(bestEpoch.validationLoss!.fixed(4))): this run ends \
+              before the network starts to bend its boundary around individual noisy points.
+              """) Stopping at the best validation epoch (*early stopping*) is \
         the simplest remedy; the others change the training itself.
         """)
 
@@ -178,8 +218,9 @@ Chapter.run("regularization") { chapter in
         After the runs below, the share of weights with `|w| < 0.001` is \
         \(String(format: "%.1f%%", 100 * smallShare(trained[0]))) without a penalty, \
         \(String(format: "%.1f%%", 100 * smallShare(l2Model))) with L2 and \
-        \(String(format: "%.1f%%", 100 * smallShare(l1Model))) with L1. That L2 zeroes so many here \
-        is Adam's doing: Adam divides each weight's gradient by that weight's own gradient scale, \
+        \(String(format: "%.1f%%", 100 * smallShare(l1Model))) with L1. \
+        \(smallShare(l2Model) > smallShare(trained[0]) ? "That L2 zeroes so many here is Adam's doing:" : "With Adam, L2 can zero weights too:") \
+        Adam divides each weight's gradient by that weight's own gradient scale, \
         so for a weight the data barely uses, the penalty's `λw` is the whole gradient and Adam \
         steps it towards zero at full speed. With plain SGD, L2 is what PyTorch calls \
         `weight_decay`: the step `−γλw` decays every weight by the same fraction (AdamW brings that \
@@ -282,7 +323,7 @@ Chapter.run("regularization") { chapter in
     var probeRandom = SeededGenerator(seed: chapter.options.seed &+ 3)
     let pass = try probe.backpropagate(training.inputs, targets: training.targets, loss: .halfSquaredError, using: &probeRandom)
     var gradients = pass.gradients
-    let before = try clipByGlobalNorm(&gradients, maxNorm: 0.1)
+    let before = try clipByGlobalNorm(&gradients, maxNorm: clipNorm)
     let after = globalNorm(gradients)
     chapter.text(
         """
@@ -290,8 +331,10 @@ Chapter.run("regularization") { chapter in
         treat all gradients as one long vector, and if its length `‖g‖` exceeds a maximum, scale \
         every gradient by `max / (‖g‖ + 10⁻⁶)`. The direction of the step is kept; only its size \
         is capped. The untrained network's gradient on the whole training set has \
-        `‖g‖ = \(before.fixed(4))`; clipped to 0.1 it has \(after.fixed(6)), and a gradient already \
-        shorter than the maximum is left exactly as it is. Clipping is a guard against the rare \
+        `‖g‖ = \(before.fixed(4))`; \
+        \(before > clipNorm
+            ? "clipped to \(clipNorm) it has \(after.fixed(6)), and a gradient already shorter than the maximum is left exactly as it is."
+            : "that is no longer than \(clipNorm), so clipping leaves it exactly as it is (\(after.fixed(6))).") Clipping is a guard against the rare \
         huge step (in recurrent networks above all), not a regularizer, and the run below shows \
         what it does to Adam. What makes gradients explode is the product of many large weights \
         along the backward pass, each layer multiplying the gradient by its `Wᵀ`; the usual \
@@ -381,6 +424,19 @@ Chapter.run("regularization") { chapter in
     // a lowest one only if its mean is below every other's by more than the larger spread
     let lowest = settings.indices.min { means[$0] < means[$1] }!
     let clearlyLowest = settings.indices.allSatisfy { $0 == lowest || means[$0] - means[lowest] > max(spreads[$0], spreads[lowest]) }
+    // which of the remedies that end lower fit the training points less closely than no regularization
+    let finalTrainingLoss = histories.map { $0.last!.loss }
+    let fitLess = lower.filter { finalTrainingLoss[$0] > finalTrainingLoss[0] }
+    let fitAsClosely = lower.filter { finalTrainingLoss[$0] <= finalTrainingLoss[0] }
+    let tradeOff =
+        lower.isEmpty
+        ? "A remedy that helps gives up training loss (the network fits the training points less closely) to gain on the points it has not seen; here none gains by more than the spread."
+        : fitAsClosely.isEmpty
+        ? "The remedies that help give up training loss (the network fits the training points less closely) to gain on the points it has not seen, which is the whole idea."
+        : """
+          \(fitLess.isEmpty ? "None of the remedies that help gives up training loss here" : names(fitLess) + " give\(fitLess.count == 1 ? "s" : "") up training loss (the network fits the training points less closely) to gain on the points it has not seen, which is the whole idea"); \
+          \(names(fitAsClosely)) end\(fitAsClosely.count == 1 ? "s" : "") lower while fitting the training points as closely or more.
+          """
     chapter.text(
         """
         The first columns are the chapter's run; the last two repeat every setting from \(extraSeeds.count) \
@@ -391,8 +447,7 @@ Chapter.run("regularization") { chapter in
         \(higher.isEmpty ? "" : "; " + names(higher) + " end\(higher.count == 1 ? "s" : "") higher")\
         \(unclear.isEmpty ? "" : "; " + names(unclear) + (unclear.count == 1 ? " is" : " are") + " within the seed spread"). \
         \(clearlyLowest ? "\(settings[lowest].name) ends lowest, by more than the spread." : "No setting ends lowest by more than the spread: \(settings[lowest].name)'s mean is the lowest, \(means[lowest].fixed(4)).") \
-        The remedies that help give up training loss (the network fits the training points less \
-        closely) to gain on the points it has not seen, which is the whole idea. The strengths (λ, \
+        \(tradeOff) The strengths (λ, \
         the dropout rate, the amount of shift) are hyper-parameters like the learning rate: too \
         little does nothing, too much and the network underfits. Choose them on validation data, \
         never on the test set.
@@ -402,21 +457,50 @@ Chapter.run("regularization") { chapter in
             total + zip(pair.0.elements, pair.1.elements).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
         }.squareRoot()
     }
+    func comparedWithNone(_ i: Int) -> String {
+        switch verdict(i) {
+        case "lower": "lower than"
+        case "higher": "higher than"
+        default: "within the seed spread of"
+        }
+    }
     let clipped = clippedRunNorms.filter { $0 > clipNorm }.count
-    chapter.text(
-        """
-        Clipping is the odd one: its validation loss is \(verdict(clipping)) of the unclipped run's, \
-        but its training loss ends at \(histories[clipping].last!.loss.fixed(4)) against \
-        \(histories[0].last!.loss.fixed(4)). \(clipped) of its \(clippedRunNorms.count) updates had a \
-        gradient longer than \(clipNorm) and were clipped (the longest \
-        \(clippedRunNorms.max()!.fixed(3))). A likely reason: Adam divides each step by a running \
-        root-mean-square of the gradients that remembers about 1/(1 − β₂) = 1,000 updates, longer \
-        than this whole run, and the shortened gradients keep that average smaller, so Adam's \
-        steps are larger. The weights agree: the clipped run's end \
-        \(distanceFromStart(trained[clipping]).fixed(2)) from where they started, the unclipped \
-        run's \(distanceFromStart(trained[0]).fixed(2)). With this optimizer, clipping fits the \
-        training points more closely, not less.
-        """)
+    let clippedLoss = histories[clipping].last!.loss, unclippedLoss = histories[0].last!.loss
+    let clippedDistance = distanceFromStart(trained[clipping]), unclippedDistance = distanceFromStart(trained[0])
+    let memory = 1 / (1 - 0.999)  // Adam's β₂ = 0.999
+    if clipped == 0 {
+        chapter.text(
+            """
+            Clipping changed nothing here: none of its \(clippedRunNorms.count) updates had a gradient \
+            longer than \(clipNorm) (the longest \(clippedRunNorms.max()!.fixed(3))), so the clipped \
+            run is the unclipped run.
+            """)
+    } else if clippedLoss < unclippedLoss {
+        chapter.text(
+            """
+            Clipping is the odd one: its validation loss is \(comparedWithNone(clipping)) the unclipped run's, \
+            but its training loss ends at \(clippedLoss.fixed(4)) against \
+            \(unclippedLoss.fixed(4)). \(clipped) of its \(clippedRunNorms.count) updates had a \
+            gradient longer than \(clipNorm) and were clipped (the longest \
+            \(clippedRunNorms.max()!.fixed(3))). A likely reason: Adam divides each step by a running \
+            root-mean-square of the gradients that remembers about 1/(1 − β₂) = \(Int(memory.rounded()).grouped) updates, \
+            \(Double(clippedRunNorms.count) < memory ? "longer than this whole run" : "a good part of this run"), and the shortened gradients keep that average smaller, so Adam's \
+            steps are larger. The weights \(clippedDistance > unclippedDistance ? "agree" : "do not bear this out"): the clipped run's end \
+            \(clippedDistance.fixed(2)) from where they started, the unclipped \
+            run's \(unclippedDistance.fixed(2)). With this optimizer, clipping fits the \
+            training points more closely, not less.
+            """)
+    } else {
+        chapter.text(
+            """
+            Clipping shortens the steps: \(clipped) of its \(clippedRunNorms.count) updates had a \
+            gradient longer than \(clipNorm) and were clipped (the longest \
+            \(clippedRunNorms.max()!.fixed(3))), its training loss ends at \(clippedLoss.fixed(4)) \
+            against \(unclippedLoss.fixed(4)) and its validation loss is \(comparedWithNone(clipping)) the \
+            unclipped run's. Its weights end \(clippedDistance.fixed(2)) from where they started, \
+            the unclipped run's \(unclippedDistance.fixed(2)).
+            """)
+    }
 
     chapter.section("The boundary it memorises, and a smoother one")
     let dropoutIndex = settings.firstIndex { $0.name.hasPrefix("dropout") }!
@@ -443,15 +527,34 @@ Chapter.run("regularization") { chapter in
     }
     boundaries.width = 1300
     boundaries.height = 620
-    try chapter.figure(boundaries, caption: "Left: no regularization bends its boundary around single points; right: dropout's smoother boundary (targets: blue circles 0, red squares 1)")
-    chapter.text(
-        """
-        Without regularization the boundary makes detours to put single noisy training points on \
-        their side, islands and bays that the validation points do not follow; with dropout it \
-        stays closer to the circle the rings were drawn around. The validation accuracies are the \
-        table's: \(String(format: "%.1f%%", 100 * accuracies[0])) against \
-        \(String(format: "%.1f%%", 100 * accuracies[1])).
-        """)
+    // The book's reading of the picture holds when the unregularised network fits its training
+    // points better than its validation points and dropout does better on the validation points.
+    let trainingAccuracies = try [0, dropoutIndex].map { binaryAccuracy(try trained[$0].predict(training.inputs), targets: training.targets) }
+    let memorises = trainingAccuracies[0] > accuracies[0] && accuracies[1] > accuracies[0]
+    try chapter.figure(
+        boundaries,
+        caption: memorises
+            ? "Left: no regularization bends its boundary around single points; right: dropout's smoother boundary (targets: blue circles 0, red squares 1)"
+            : "Left: no regularization; right: dropout (targets: blue circles 0, red squares 1)")
+    if memorises {
+        chapter.text(
+            """
+            Without regularization the boundary makes detours to put single noisy training points on \
+            their side, islands and bays that the validation points do not follow; with dropout it \
+            stays closer to the circle the rings were drawn around. The validation accuracies are the \
+            table's: \(String(format: "%.1f%%", 100 * accuracies[0])) against \
+            \(String(format: "%.1f%%", 100 * accuracies[1])).
+            """)
+    } else {
+        chapter.text(
+            """
+            In this run the two pictures are harder to tell apart by their numbers: \
+            dropout's validation accuracy is \(String(format: "%.1f%%", 100 * accuracies[1])) against \
+            \(String(format: "%.1f%%", 100 * accuracies[0])) without regularization, which classifies \
+            \(String(format: "%.1f%%", 100 * trainingAccuracies[0])) of its training points right \
+            (dropout: \(String(format: "%.1f%%", 100 * trainingAccuracies[1]))).
+            """)
+    }
 
     chapter.section("Dropout as an ensemble")
     let dropoutModel = trained[dropoutIndex]

@@ -18,6 +18,18 @@ struct BookOptions: ParsableArguments {
 
     @Flag(help: "Run the chapters' quick versions (fewer epochs or less data), as the tests do.")
     var quick = false
+
+    @Option(help: ArgumentHelp(
+        "Chapters run at once (default: 1 when writing, so that the timings the book prints are measured alone; 2 with --check, which ignores timings).",
+        valueName: "n"))
+    var jobs: Int?
+
+    /// The number of chapters to run at once.
+    var chapterJobs: Int { jobs ?? (check ? 2 : 1) }
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs \(jobs): expected at least 1 chapter at a time") }
+    }
 }
 
 func fail(_ message: String) -> Never {
@@ -29,9 +41,9 @@ func note(_ message: String) {
     FileHandle.standardError.write(Data("book: \(message)\n".utf8))
 }
 
-/// The chapter running now (its process id, which is also its process group's: Foundation starts
-/// each child in a group of its own), so that an interrupt can stop it; 0 when none runs.
-nonisolated(unsafe) var runningChapter: pid_t = 0
+/// The chapters running now (each one's process id, which is also its process group's: Foundation
+/// starts each child in a group of its own), so that an interrupt can stop them.
+nonisolated(unsafe) var runningChapters: Set<pid_t> = []
 /// Set when an interrupt arrives: the chapter's end is then the interrupt's doing, not a failure.
 nonisolated(unsafe) var interrupted = false
 let runningChapterLock = NSLock()
@@ -45,14 +57,16 @@ func forwardInterrupts() -> [DispatchSourceSignal] {
         let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
         source.setEventHandler {
             runningChapterLock.lock()
-            let chapter = runningChapter
+            let chapters = runningChapters
             interrupted = true
             runningChapterLock.unlock()
-            if chapter > 0 {
+            for chapter in chapters {
                 kill(-chapter, number)
                 kill(chapter, number)
-                // a chapter that ignores or outlives the signal is stopped for good after a second
-                for _ in 0..<20 where kill(chapter, 0) == 0 { usleep(50_000) }
+            }
+            // a chapter that ignores or outlives the signal is stopped for good after a second
+            for _ in 0..<20 where chapters.contains(where: { kill($0, 0) == 0 }) { usleep(50_000) }
+            for chapter in chapters {
                 kill(-chapter, SIGKILL)
                 kill(chapter, SIGKILL)
             }
@@ -83,12 +97,13 @@ func runChapter(_ entry: ChapterEntry, binaries: URL, in directory: URL, options
         runningChapterLock.unlock()
         fail("could not start \(binary.path): \(error)")
     }
-    runningChapter = process.processIdentifier
+    let pid = process.processIdentifier
+    runningChapters.insert(pid)
     runningChapterLock.unlock()
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     runningChapterLock.lock()
-    runningChapter = 0
+    runningChapters.remove(pid)
     let stopping = interrupted
     runningChapterLock.unlock()
     // stopped by an interrupt: the handler reports it and exits with its status
@@ -137,13 +152,41 @@ if options.check {
     runDirectory = workingDirectory
 }
 
-var outputs: [String] = []
-for entry in BookContents.chapters {
-    let start = Date()
-    outputs.append(runChapter(entry, binaries: binaries, in: runDirectory, options: options))
-    note("chapter \(entry.number) (\(entry.name)) done in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+/// Every chapter's output, in book order. With more than one job the chapters are taken from the
+/// last to the first, since the later ones run longest; each writes figures of its own names.
+func runChapters(jobs: Int) -> [String] {
+    let chapters = BookContents.chapters
+    nonisolated(unsafe) var outputs = [String](repeating: "", count: chapters.count)
+    nonisolated(unsafe) var next = jobs == 1 ? 0 : chapters.count - 1
+    let lock = NSLock()
+    let group = DispatchGroup()
+    for _ in 0..<min(jobs, chapters.count) {
+        group.enter()
+        Thread.detachNewThread {
+            defer { group.leave() }
+            runEach()
+        }
+    }
+    group.wait()
+    return outputs
+
+    @Sendable func runEach() {
+        while true {
+            lock.lock()
+            let index = next
+            next += jobs == 1 ? 1 : -1
+            lock.unlock()
+            guard chapters.indices.contains(index) else { return }
+            let entry = chapters[index], start = Date()
+            let output = runChapter(entry, binaries: binaries, in: runDirectory, options: options)
+            lock.lock()
+            outputs[index] = output
+            lock.unlock()
+            note("chapter \(entry.number) (\(entry.name)) done in \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        }
+    }
 }
-let book = BookContents.assemble(outputs)
+let book = BookContents.assemble(runChapters(jobs: options.chapterJobs))
 
 if options.check {
     var problems: [String] = []

@@ -40,6 +40,42 @@ import Testing
         }
     }
 
+    /// Chapter 10: the book's run climbs after its best validation epoch and clips 178 of its
+    /// updates (the committed book, checked against the chapter by `BookTests`, says so); five
+    /// epochs stop before the climb, and a maximum norm of 100 clips nothing, and the text says both.
+    @Test func chapter10sClaimsFollowTheEpochsAndTheClipNorm() throws {
+        let book = try String(contentsOf: ProgramRunner.packageRoot.appendingPathComponent("book.md"), encoding: .utf8)
+        #expect(book.contains("and then climbs to"))
+        #expect(book.contains("Clipping is the odd one"))
+        #expect(book.contains("clipped to 0.1 it has"))
+
+        let short = try run("regularization", ["--epochs", "25"])
+        #expect(short.status == 0, "\(short.error)")
+        #expect(short.output.contains("differ from the book's: `--epochs 25` (the book: 300)."))
+        #expect(short.output.contains("is lowest at the last epoch"))
+        #expect(!short.output.contains("and then climbs to"))
+
+        let unclipped = try run("regularization", ["--clip-norm", "100"])
+        #expect(unclipped.status == 0, "\(unclipped.error)")
+        #expect(unclipped.output.contains("Clipping changed nothing here: none of its"))
+        #expect(unclipped.output.contains("that is no longer than 100.0, so clipping leaves it exactly as it is"))
+        #expect(!unclipped.output.contains("Clipping is the odd one"))
+        #expect(unclipped.output.contains("clipping (max norm 100.0)"))
+    }
+
+    @Test func chapter10RefusesKnobsOutOfRange() throws {
+        for (arguments, message) in [
+            (["--dropout-rate", "1"], "--dropout-rate 1.0: expected a share of units from 0.0 to 0.99"),
+            (["--clip-norm", "0"], "--clip-norm 0.0: expected a gradient norm above 0"),
+            (["--l1-lambda=-1"], "--l1-lambda -1.0: expected a penalty strength from 0.0 to 10.0"),
+            (["--points-per-ring", "0"], "--points-per-ring 0: expected a number of points of at least 1"),
+        ] {
+            let result = try run("regularization", arguments)
+            #expect(result.status == 64, "\(arguments)")
+            #expect(result.error.contains(message), "\(result.error)")
+        }
+    }
+
     /// Chapter 14 with narrow networks: at the book's settings the article's CNN has fewer
     /// parameters than the first dense network and five layers of 50 fewer than one of 500, and
     /// PyTorch's accuracies are quoted; with 8 and 16 hidden units both comparisons turn, and
