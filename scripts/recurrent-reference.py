@@ -43,3 +43,17 @@ print("ATTENTION", "out", [repr(v) for v in out.flatten().tolist()])
 print("ATTENTION", "dx", [repr(v) for v in xa.grad.flatten().tolist()])
 for pn, p in attention.named_parameters():
     print("ATTENTION", pn, [repr(v) for v in p.grad.flatten().tolist()])
+
+# Cross-attention: the same parameters, 2 query positions (xa's first two) looking at a memory of 3
+# positions whose last is padding (key_padding_mask).
+xq = torch.tensor([[[1.0, -0.5, 0.25, 2.0], [-1.0, 0.5, 1.5, -2.0]]], dtype=torch.float64, requires_grad=True)
+mem = torch.tensor([[[0.3, 0.7, -0.2, 1.1], [0.5, -1.5, 1.0, 0.2], [2.0, 2.0, -2.0, 2.0]]], dtype=torch.float64, requires_grad=True)
+cq = torch.tensor([[[1.0, -2.0, 0.5, 1.5], [-1.0, 3.0, 0.25, -0.5]]], dtype=torch.float64)
+attention.zero_grad()
+out, _ = attention(xq, mem, mem, key_padding_mask=torch.tensor([[False, False, True]]), need_weights=False)
+(out*cq).sum().backward()
+print("CROSS", "out", [repr(v) for v in out.flatten().tolist()])
+print("CROSS", "dquery", [repr(v) for v in xq.grad.flatten().tolist()])
+print("CROSS", "dmemory", [repr(v) for v in mem.grad.flatten().tolist()])
+for pn, p in attention.named_parameters():
+    print("CROSS", pn, [repr(v) for v in p.grad.flatten().tolist()])
