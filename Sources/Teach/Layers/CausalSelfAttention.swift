@@ -111,6 +111,7 @@ extension CausalSelfAttention: Layer {
 
     /// `Y`, `B×(T·E)` (formulas in the type's documentation).
     /// - Throws: ``ShapeError`` when `x` is not `B×(T·E)`.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
         let b = x.rows, t = length, e = dimension, d = e / heads
         guard x.columns == t * e else {
@@ -141,6 +142,7 @@ extension CausalSelfAttention: Layer {
     /// `∂E/∂X` and the gradients of `in_proj_weight`, `in_proj_bias`, `out_proj.weight`,
     /// `out_proj.bias`, in that order (formulas in the type's documentation).
     /// - Throws: ``ShapeError`` when `outputGradient` is not `B×(T·E)`.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
         let (x, projections, mixed, weights) = try saved.take(for: name)
         let b = x.rows, t = length, e = dimension, d = e / heads

@@ -118,6 +118,7 @@ public struct CrossAttention<Scalar: MatrixScalar>: Sendable, Equatable {
     /// - Throws: ``ShapeError`` when the widths are not whole sequences of `E` numbers, the batch
     ///   sizes differ, or `padding` is not `B` rows of `Tk`; ``InvalidArgument`` when a record's
     ///   memory is all padding.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func forward(queries: Matrix<Scalar>, memory: Matrix<Scalar>, padding: [[Bool]]? = nil) throws -> Matrix<Scalar> {
         let e = dimension, d = e / heads, b = queries.rows
         let (tq, tk) = try lengths(queries: queries, memory: memory, padding: padding)
@@ -152,6 +153,7 @@ public struct CrossAttention<Scalar: MatrixScalar>: Sendable, Equatable {
     /// parameters in ``parameters``' order (formulas in the type's documentation).
     /// - Throws: ``ShapeError`` when `outputGradient` is not the output's shape; ``InvalidArgument``
     ///   without a forward pass before.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func backward(outputGradient: Matrix<Scalar>) throws -> (queries: Matrix<Scalar>, memory: Matrix<Scalar>, parameters: [Matrix<Scalar>]) {
         let (x, m, q, keysAndValues, mixed, weights) = try saved.take(for: "CrossAttention")
         let e = dimension, d = e / heads

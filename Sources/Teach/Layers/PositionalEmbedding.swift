@@ -52,6 +52,7 @@ extension PositionalEmbedding: Layer {
 
     /// `x` with position `t`'s vector added to its step `t`.
     /// - Throws: ``ShapeError`` when `x` is not `B×(T·E)`.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
         guard x.columns == weight.count else {
             throw ShapeError(operation: name, shapes: [x.shape], expected: "B×(T·E) with T·E = \(length)·\(dimension) = \(weight.count) columns")
@@ -62,6 +63,7 @@ extension PositionalEmbedding: Layer {
 
     /// `∂E/∂x = ∂E/∂y` and `∂E/∂W`, each position's gradient summed over the batch.
     /// - Throws: ``ShapeError`` when `outputGradient` is not `B×(T·E)`.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
         guard outputGradient.columns == weight.count else {
             throw ShapeError(operation: "\(name).backward", shapes: [outputGradient.shape], expected: "the output's shape B×(T·E)")

@@ -108,6 +108,7 @@ public struct EncoderDecoder<Scalar: MatrixScalar>: Sendable {
     /// The logits `B×(Tt·Vt)` for the source ids `B×Ts` and the decoder's inputs `B×Tt` (the
     /// target shifted right behind a start token).
     /// - Throws: ``ShapeError`` or ``InvalidArgument`` for ids of the wrong shape or out of range.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func forward(source: Matrix<Scalar>, decoderInputs: Matrix<Scalar>) throws -> Matrix<Scalar> {
         var unused = SeededGenerator(seed: 0)  // no layer here draws random numbers
         guard decoderInputs.rows == source.rows else {
@@ -137,6 +138,7 @@ public struct EncoderDecoder<Scalar: MatrixScalar>: Sendable {
 
     /// The gradients of every parameter, in ``parameters``' order, for `∂E/∂logits` (`B×(Tt·Vt)`).
     /// - Throws: ``ShapeError`` for a gradient of another shape; ``InvalidArgument`` without a forward pass.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func backward(logitsGradient: Matrix<Scalar>) throws -> [Matrix<Scalar>] {
         _ = try savedPadding.take(for: "EncoderDecoder")
         let h = hiddenCount, tt = targetLength
@@ -174,6 +176,7 @@ public struct EncoderDecoder<Scalar: MatrixScalar>: Sendable {
     /// backward, and `optimizer`'s update of every parameter. Returns the batch's loss.
     /// - Throws: as ``forward(source:decoderInputs:)`` and the loss do.
     @discardableResult
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func trainStep(
         source: Matrix<Scalar>, decoderInputs: Matrix<Scalar>, targets: Matrix<Scalar>, optimizer: inout Optimizer<Scalar>,
         ignoreIndex: Int = -100
@@ -188,6 +191,7 @@ public struct EncoderDecoder<Scalar: MatrixScalar>: Sendable {
 
     /// The mean cross-entropy per target token of a batch, without training.
     /// - Throws: as ``forward(source:decoderInputs:)`` and the loss do.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public func loss(source: Matrix<Scalar>, decoderInputs: Matrix<Scalar>, targets: Matrix<Scalar>, ignoreIndex: Int = -100) throws -> Scalar {
         var model = self
         return try Loss.crossEntropyWithLogits(ignoreIndex: ignoreIndex).value(try model.forward(source: source, decoderInputs: decoderInputs), targets)
@@ -198,6 +202,7 @@ public struct EncoderDecoder<Scalar: MatrixScalar>: Sendable {
     /// ``CrossAttention/attentionWeights`` are then those of the last step's pass, whose rows are
     /// the positions decoded.
     /// - Throws: as ``forward(source:decoderInputs:)`` does, or for a start id outside the target vocabulary.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func translate(source: Matrix<Scalar>, start: Int) throws -> [[Int]] {
         guard (0..<targetVocabulary).contains(start) else {
             throw InvalidArgument("EncoderDecoder.translate: start id \(start); expected one of the \(targetVocabulary) target ids")
