@@ -58,4 +58,7 @@ public protocol ExerciseAnswers {
     // Chapter 14: training.
     static func accuracy(outputs: Matrix<Double>, labels: [Int]) -> Double
     static func confusionMatrix(predicted: [Int], labels: [Int], classes: Int) -> [[Int]]
+    // Chapter 18: encoder-decoder networks and attention.
+    static func attentionWeights(query: [Double], keys: [[Double]], padding: [Bool]) -> [Double]
+    static func decoderInputs(targets: [Int], start: Int) -> [Int]
 }

@@ -43,6 +43,7 @@ public enum ExerciseCatalogue {
         "12.1": convolutionParameters, "12.2": convolutionMultiplyAdds,
         "13.1": softmax, "13.2": crossEntropyGradient,
         "14.1": accuracy, "14.2": confusionMatrix,
+        "18.1": attentionWeights, "18.2": decoderInputs,
     ]
 
     /// The same random numbers for every check, so a report reads the same on every run.
@@ -525,5 +526,39 @@ public enum ExerciseCatalogue {
             comparisons.exactly(["\(t)"], expected: (0..<3).map { core.counts[t * 3 + $0] }, got: t < yours.count ? yours[t] : [])
         }
         return comparisons.report("7 records of 3 classes: row the true label, column the prediction, against the core's ConfusionMatrix")
+    }
+
+    static func attentionWeights(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["case", "key"])
+        // the core's CrossAttention with every projection the identity and one head computes the same weights
+        let d = 3
+        var identity = Matrix<Double>(rows: 3 * d, columns: d)
+        for block in 0..<3 { for i in 0..<d { identity[block * d + i, i] = 1 } }
+        var attention = try CrossAttention<Double>(
+            inputWeights: identity, inputBias: Matrix(rows: 1, columns: 3 * d), outputWeights: Matrix(rows: d, columns: d) { r, c in r == c ? 1 : 0 },
+            outputBias: Matrix(rows: 1, columns: d), heads: 1)
+        let query = [0.5, -1.0, 2.0]
+        let keys = [[1.0, 0.0, 0.5], [-0.3, 0.8, 1.2], [2.0, 2.0, -1.0], [0.0, -1.5, 0.4]]
+        for (name, padding) in [("no padding", [false, false, false, false]), ("the first key is padding", [true, false, false, false])] {
+            _ = try attention.forward(queries: Matrix(row: query), memory: Matrix(row: keys.flatMap { $0 }), padding: [padding])
+            let expected = attention.attentionWeights[0]
+            let yours = answers.attentionWeights(query: query, keys: keys, padding: padding)
+            guard yours.count == keys.count else {
+                comparisons.problem("\(yours.count) weights for \(keys.count) keys")
+                continue
+            }
+            for j in keys.indices { comparisons.number([name, "\(j)"], expected: expected[0, j], got: yours[j], tolerance: 1e-12) }
+        }
+        return comparisons.report("a query of 3 numbers against 4 keys, against the core's CrossAttention with identity projections")
+    }
+
+    static func decoderInputs(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["targets"])
+        for targets in [[1, 9, 9, 8, 10, 0, 3, 10, 0, 3], [4], [2, 2, 5]] {
+            // what the decoder reads at step j is the target of step j − 1, the start token first
+            let expected = (0..<targets.count).map { $0 == 0 ? 11 : targets[$0 - 1] }
+            comparisons.exactly(["\(targets)"], expected: expected, got: answers.decoderInputs(targets: targets, start: 11))
+        }
+        return comparisons.report("the start token 11, then each target one step late")
     }
 }

@@ -34,6 +34,7 @@ public enum BookContents {
         ChapterEntry(
             number: 13, name: "classification", directory: "13-classification", title: "Classification: softmax and cross-entropy"),
         ChapterEntry(number: 14, name: "training", directory: "14-training", title: "Training for real: Fashion-MNIST"),
+        ChapterEntry(number: 18, name: "attention", directory: "18-attention", title: "Encoder-decoder networks and attention"),
     ]
 
     /// The entry for the executable `name`, if it is a chapter.

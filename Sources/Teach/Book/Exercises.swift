@@ -149,6 +149,14 @@ extension BookContents {
             id: "14.2", chapter: 14, title: "The confusion matrix",
             task: "Return the `classes`×`classes` counts, row the true label and column the prediction, as the chapter's table prints them.",
             function: "confusionMatrix(predicted:labels:classes:)"),
+        ExerciseEntry(
+            id: "18.1", chapter: 18, title: "Attention weights",
+            task: "Return the weights one query gives each key: the scaled dot products `q · k / √d` (d, the numbers per key), a softmax over them, and 0 for a key marked as padding (leave it out of the softmax).",
+            function: "attentionWeights(query:keys:padding:)"),
+        ExerciseEntry(
+            id: "18.2", chapter: 18, title: "Teacher forcing",
+            task: "Return what the decoder reads at each step in training: the start token at step 0, then at step j the target of step j − 1.",
+            function: "decoderInputs(targets:start:)"),
     ]
 
     /// The exercises of chapter `number`, in order.

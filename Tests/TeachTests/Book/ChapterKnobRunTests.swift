@@ -76,6 +76,22 @@ import Testing
         }
     }
 
+    /// Chapter 18: the book's three seeds give a spread and a verdict (the committed book, checked
+    /// against the chapter by `BookTests`, calls attention the winner); with one seed there is no
+    /// spread, and the text says so instead of naming a winner.
+    @Test func chapter18sVerdictNeedsASpread() throws {
+        let book = try String(contentsOf: ProgramRunner.packageRoot.appendingPathComponent("book.md"), encoding: .utf8)
+        #expect(book.contains("Attention wins: "))
+        let single = try run("attention", ["--seeds", "1", "--test-dates", "20"])
+        #expect(single.status == 0, "\(single.error)")
+        #expect(single.output.contains("differ from the book's: `--seeds 1` (the book: 3) and `--test-dates 20` (the book: 200)."))
+        #expect(single.output.contains("With one seed there is no spread to weigh the difference against"))
+        #expect(!single.output.contains("Attention wins: "))
+        let refused = try run("attention", ["--seeds", "0"])
+        #expect(refused.status == 64)
+        #expect(refused.error.contains("--seeds 0: expected a number of seeds from 1 to 10"), "\(refused.error)")
+    }
+
     /// Chapter 14 with narrow networks: at the book's settings the article's CNN has fewer
     /// parameters than the first dense network and five layers of 50 fewer than one of 500, and
     /// PyTorch's accuracies are quoted; with 8 and 16 hidden units both comparisons turn, and
