@@ -61,6 +61,7 @@ extension GRU: RecurrentLayer {
 
     /// Every step's state `h_t`, `B×(T·H)`, from the first step to the last.
     /// - Throws: ``ShapeError`` when `x` is not `B×(T·I)`.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
         let b = x.rows, t = length, i = inputCount, h = hiddenCount
         guard x.columns == t * i else {
@@ -76,10 +77,12 @@ extension GRU: RecurrentLayer {
                 for k in 0..<h {
                     func a(_ gate: Int) -> Scalar { inputTerms[r * t + step, gate * h + k] + inputBias[0, gate * h + k] }
                     func u(_ gate: Int) -> Scalar { recurrent[r, gate * h + k] + hiddenBias[0, gate * h + k] }
+                    // book: gru-step
                     let reset = Activation.sigmoid(a(0) + u(0)), update = Activation.sigmoid(a(1) + u(1))
                     let recurrentContent = u(2)
                     let content = Scalar.tanh(a(2) + reset * recurrentContent)
                     state[r, k] = (1 - update) * content + update * previous[r, k]
+                    // book: end gru-step
                     let base = step * 4 * h + k
                     gates[r, base] = reset
                     gates[r, base + h] = update
@@ -97,6 +100,7 @@ extension GRU: RecurrentLayer {
     /// Backpropagation through time (formulas in the type's documentation): `∂E/∂x` and the
     /// gradients of `W_ih`, `W_hh`, `b_ih`, `b_hh`, in that order.
     /// - Throws: ``ShapeError`` when `outputGradient` is not `B×(T·H)`.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
         let (x, gates, states) = try saved.take(for: name)
         let b = x.rows, t = length, i = inputCount, h = hiddenCount

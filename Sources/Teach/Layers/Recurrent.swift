@@ -60,6 +60,7 @@ extension RNN: RecurrentLayer {
 
     /// Every step's state, `B×(T·H)`, from the first step to the last.
     /// - Throws: ``ShapeError`` when `x` is not `B×(T·I)`.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
         let b = x.rows, t = length, i = inputCount, h = hiddenCount
         guard x.columns == t * i else {
@@ -67,6 +68,7 @@ extension RNN: RecurrentLayer {
         }
         // Every step's input term at once: (B·T)×I times W_ihᵀ, one row per step of each sequence.
         let inputTerms = try x.reshaped(rows: b * t, columns: i).matmulTransposed(inputWeights)
+        // book: rnn-forward
         var states = Matrix<Scalar>(rows: b, columns: t * h)
         var previous = Matrix<Scalar>(rows: b, columns: h)
         for step in 0..<t {
@@ -81,6 +83,7 @@ extension RNN: RecurrentLayer {
             }
             previous = state
         }
+        // book: end rnn-forward
         saved.value = (x, states)
         return states
     }
@@ -88,6 +91,7 @@ extension RNN: RecurrentLayer {
     /// Backpropagation through time (formulas in the type's documentation): `∂E/∂x` and the
     /// gradients of `W_ih`, `W_hh`, `b_ih`, `b_hh`, in that order.
     /// - Throws: ``ShapeError`` when `outputGradient` is not `B×(T·H)`.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
         let (x, states) = try saved.take(for: name)
         let b = x.rows, t = length, i = inputCount, h = hiddenCount
@@ -97,6 +101,7 @@ extension RNN: RecurrentLayer {
         var dInputWeights = Matrix<Scalar>(rows: h, columns: i), dHiddenWeights = Matrix<Scalar>(rows: h, columns: h)
         var dBias = Matrix<Scalar>(rows: 1, columns: h)
         var dx = needsInputGradient ? Matrix<Scalar>(rows: b, columns: t * i) : Matrix<Scalar>(rows: 0, columns: 0)
+        // book: rnn-backward
         var carried = Matrix<Scalar>(rows: b, columns: h)  // ∂E/∂h_t reaching back from step t + 1
         for step in stride(from: t - 1, through: 0, by: -1) {
             // δ_t = (∂E/∂h_t) ⊙ (1 − h_t²), the gradient of the step's weighted sum.
@@ -114,6 +119,7 @@ extension RNN: RecurrentLayer {
             }
             carried = try delta.matmul(hiddenWeights)
         }
+        // book: end rnn-backward
         return LayerGradients(input: dx, parameters: [dInputWeights, dHiddenWeights, dBias, dBias])
     }
 }
