@@ -149,9 +149,9 @@ Chapter.run("gated", knobs: Knobs.self) { chapter, knobs in
         """
         With `z` near 1 the state passes to the next step unchanged (`∂h_t/∂h_{t−1}` has the term \
         `z_t`, again no weight and no squashing), which plays the part of the LSTM's forget gate. \
-        Note which way round: in PyTorch (and here) `z` multiplies the *old* state; Cho et al.'s \
-        paper writes it the other way, `h_t = z ⊙ h_{t−1} + (1 − z) ⊙ n` with the roles named the \
-        same, and some texts swap `z` and `1 − z`.
+        Note which way round: in PyTorch (and here), as in Cho et al.'s paper, `z` multiplies the \
+        *old* state; other texts (Chung et al., 2014, among them) write `h_t = (1 − z) ⊙ h_{t−1} + z ⊙ n`, \
+        so that their `z` is one minus PyTorch's.
         """)
 
     chapter.section("A task that needs memory")
