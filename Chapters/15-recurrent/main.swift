@@ -213,8 +213,8 @@ Chapter.run("recurrent", knobs: Knobs.self) { chapter, knobs in
         error at the end of a sequence can teach the network anything about its beginning. Measured: \
         sequences of `T = \(length)` steps of \(features) inputs drawn from N(0, 1), a layer of \
         `H = \(h)` units with PyTorch's initialization (every weight and bias from \
-        `U(−1/√H, 1/√H)`), and an error read at the last step only, `E = u · h_T` for a fixed random \
-        direction `u` of length 1. The backward pass then gives `∂E/∂x_{T−t}`, how much the input \
+        `U(−1/√H, 1/√H)`), and an error read at the last step only, `E = u · h_T` for a random \
+        direction `u` of length 1 (one per seed). The backward pass then gives `∂E/∂x_{T−t}`, how much the input \
         `t` steps before the end moves the error. Its length, averaged over 16 sequences, for the \
         tanh RNN, the LSTM and the GRU (chapter 16), each from \(seeds.count) seeds:
         """)
