@@ -25,6 +25,8 @@ let chapters: [(directory: String, name: String)] = [
     ("12-alexnet", "alexnet"),
     ("13-classification", "classification"),
     ("14-training", "training"),
+    ("15-recurrent", "recurrent"),
+    ("16-gated", "gated"),
     ("18-attention", "attention"),
 ]
 

@@ -58,6 +58,23 @@ public protocol ExerciseAnswers {
     // Chapter 14: training.
     static func accuracy(outputs: Matrix<Double>, labels: [Int]) -> Double
     static func confusionMatrix(predicted: [Int], labels: [Int], classes: Int) -> [[Int]]
+    // Chapter 15: recurrent networks.
+    static func rnnStep(
+        input: Matrix<Double>, state: Matrix<Double>, inputWeights: Matrix<Double>, hiddenWeights: Matrix<Double>, inputBias: Matrix<Double>,
+        hiddenBias: Matrix<Double>
+    ) throws -> Matrix<Double>
+    static func rnnGradients(
+        inputs: Matrix<Double>, target: Matrix<Double>, inputWeights: Matrix<Double>, hiddenWeights: Matrix<Double>, bias: Matrix<Double>
+    ) throws -> (inputWeights: Matrix<Double>, hiddenWeights: Matrix<Double>, bias: Matrix<Double>)
+    // Chapter 16: LSTM and GRU.
+    static func lstmStep(
+        input: Matrix<Double>, state: Matrix<Double>, memory: Matrix<Double>, inputWeights: Matrix<Double>, hiddenWeights: Matrix<Double>,
+        inputBias: Matrix<Double>, hiddenBias: Matrix<Double>
+    ) throws -> (state: Matrix<Double>, memory: Matrix<Double>)
+    static func gruStep(
+        input: Matrix<Double>, state: Matrix<Double>, inputWeights: Matrix<Double>, hiddenWeights: Matrix<Double>, inputBias: Matrix<Double>,
+        hiddenBias: Matrix<Double>
+    ) throws -> Matrix<Double>
     // Chapter 18: encoder-decoder networks and attention.
     static func attentionWeights(query: [Double], keys: [[Double]], padding: [Bool]) -> [Double]
     static func decoderInputs(targets: [Int], start: Int) -> [Int]

@@ -43,6 +43,8 @@ public enum ExerciseCatalogue {
         "12.1": convolutionParameters, "12.2": convolutionMultiplyAdds,
         "13.1": softmax, "13.2": crossEntropyGradient,
         "14.1": accuracy, "14.2": confusionMatrix,
+        "15.1": rnnStep, "15.2": rnnGradients,
+        "16.1": lstmStep, "16.2": gruStep,
         "18.1": attentionWeights, "18.2": decoderInputs,
     ]
 
@@ -528,6 +530,85 @@ public enum ExerciseCatalogue {
         return comparisons.report("7 records of 3 classes: row the true label, column the prediction, against the core's ConfusionMatrix")
     }
 
+    // MARK: Chapter 15
+
+    /// Step `t` (`H` columns) of a `1×(T·H)` output as a `1×H` row.
+    static func step(_ output: Matrix<Double>, _ t: Int, width: Int) -> Matrix<Double> {
+        Matrix(rows: 1, columns: width) { _, k in output[0, t * width + k] }
+    }
+
+    /// A recurrent layer's parameters drawn as PyTorch draws them, for `inputs` features and `hidden` units.
+    static func recurrentParameters<L: RecurrentLayer>(_ type: L.Type, inputs: Int, hidden: Int, seed: UInt64) throws -> L where L.Scalar == Double {
+        var generator = random(seed)
+        return try L(inputs: inputs, hidden: hidden, length: 2, using: &generator)
+    }
+
+    static func rnnStep(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["element"])
+        var generator = random(15)
+        var rnn = try recurrentParameters(RNN<Double>.self, inputs: 3, hidden: 4, seed: 15)
+        let x = randomMatrix(1, 6, &generator)
+        let output = try rnn(x)
+        // The layer's second step from its first: the answer gets h_1 and x_2 and must give h_2.
+        let yours = try answers.rnnStep(
+            input: step(x, 1, width: 3), state: step(output, 0, width: 4), inputWeights: rnn.inputWeights, hiddenWeights: rnn.hiddenWeights,
+            inputBias: rnn.inputBias, hiddenBias: rnn.hiddenBias)
+        compareElements(&comparisons, "h_2", expected: step(output, 1, width: 4), got: yours, tolerance: 1e-12)
+        return comparisons.report("a 3-input, 4-unit RNN's second step, from its first, against the core's RNN run over both steps")
+    }
+
+    static func rnnGradients(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["parameter"])
+        var generator = random(16)
+        let (i, h, t) = (2, 3, 2)
+        let inputWeights = randomMatrix(h, i, &generator), hiddenWeights = randomMatrix(h, h, &generator), bias = randomMatrix(1, h, &generator)
+        let inputs = randomMatrix(t, i, &generator), target = randomMatrix(1, h, &generator)
+        // E through the core's RNN, with the one bias as b_ih and b_hh = 0.
+        func error(_ wih: Matrix<Double>, _ whh: Matrix<Double>, _ b: Matrix<Double>) throws -> Double {
+            var rnn = try RNN<Double>(inputWeights: wih, hiddenWeights: whh, inputBias: b, hiddenBias: Matrix(rows: 1, columns: h), length: t)
+            let last = step(try rnn(inputs.reshaped(rows: 1, columns: t * i)), t - 1, width: h)
+            return 0.5 * (try last - target).elements.map { $0 * $0 }.reduce(0, +)
+        }
+        let yours = try answers.rnnGradients(inputs: inputs, target: target, inputWeights: inputWeights, hiddenWeights: hiddenWeights, bias: bias)
+        compareElements(
+            &comparisons, "∂E/∂W_ih", expected: try numericGradient({ try error($0, hiddenWeights, bias) }, at: inputWeights), got: yours.inputWeights,
+            tolerance: 1e-8)
+        compareElements(
+            &comparisons, "∂E/∂W_hh", expected: try numericGradient({ try error(inputWeights, $0, bias) }, at: hiddenWeights), got: yours.hiddenWeights,
+            tolerance: 1e-8)
+        compareElements(
+            &comparisons, "∂E/∂b", expected: try numericGradient({ try error(inputWeights, hiddenWeights, $0) }, at: bias), got: yours.bias,
+            tolerance: 1e-8)
+        return comparisons.report("the gradient check: a 2-input, 3-unit RNN over two steps, against central differences of E")
+    }
+
+    // MARK: Chapter 16
+
+    static func lstmStep(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["element"])
+        var generator = random(17)
+        let lstm = try recurrentParameters(LSTM<Double>.self, inputs: 3, hidden: 4, seed: 17)
+        let x = randomMatrix(1, 6, &generator)
+        let trace = try lstm.trace(x)
+        let yours = try answers.lstmStep(
+            input: step(x, 1, width: 3), state: step(trace.state, 0, width: 4), memory: step(trace.memory, 0, width: 4),
+            inputWeights: lstm.inputWeights, hiddenWeights: lstm.hiddenWeights, inputBias: lstm.inputBias, hiddenBias: lstm.hiddenBias)
+        compareElements(&comparisons, "h_2", expected: step(trace.state, 1, width: 4), got: yours.state, tolerance: 1e-12)
+        compareElements(&comparisons, "c_2", expected: step(trace.memory, 1, width: 4), got: yours.memory, tolerance: 1e-12)
+        return comparisons.report("a 3-input, 4-unit LSTM's second step, from its first, against the core's LSTM run over both steps")
+    }
+
+    static func gruStep(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["element"])
+        var generator = random(18)
+        var gru = try recurrentParameters(GRU<Double>.self, inputs: 3, hidden: 4, seed: 18)
+        let x = randomMatrix(1, 6, &generator)
+        let output = try gru(x)
+        let yours = try answers.gruStep(
+            input: step(x, 1, width: 3), state: step(output, 0, width: 4), inputWeights: gru.inputWeights, hiddenWeights: gru.hiddenWeights,
+            inputBias: gru.inputBias, hiddenBias: gru.hiddenBias)
+        compareElements(&comparisons, "h_2", expected: step(output, 1, width: 4), got: yours, tolerance: 1e-12)
+        return comparisons.report("a 3-input, 4-unit GRU's second step, from its first, against the core's GRU run over both steps")
     static func attentionWeights(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
         var comparisons = Comparisons(["case", "key"])
         // the core's CrossAttention with every projection the identity and one head computes the same weights

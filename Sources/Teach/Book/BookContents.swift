@@ -34,6 +34,9 @@ public enum BookContents {
         ChapterEntry(
             number: 13, name: "classification", directory: "13-classification", title: "Classification: softmax and cross-entropy"),
         ChapterEntry(number: 14, name: "training", directory: "14-training", title: "Training for real: Fashion-MNIST"),
+        ChapterEntry(
+            number: 15, name: "recurrent", directory: "15-recurrent", title: "Recurrent networks and backpropagation through time"),
+        ChapterEntry(number: 16, name: "gated", directory: "16-gated", title: "LSTM and GRU: gates that remember"),
         ChapterEntry(number: 18, name: "attention", directory: "18-attention", title: "Encoder-decoder networks and attention"),
     ]
 

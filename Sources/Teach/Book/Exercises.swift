@@ -150,6 +150,21 @@ extension BookContents {
             task: "Return the `classes`×`classes` counts, row the true label and column the prediction, as the chapter's table prints them.",
             function: "confusionMatrix(predicted:labels:classes:)"),
         ExerciseEntry(
+            id: "15.1", chapter: 15, title: "One step of an RNN",
+            task: "Return the next state `h = tanh(x W_ihᵀ + b_ih + h_prev W_hhᵀ + b_hh)` of a tanh RNN cell, for one step's input `x` (1×I), the state before (1×H) and the weights in PyTorch's layout (`W_ih` H×I, `W_hh` H×H, biases 1×H).",
+            function: "rnnStep(input:state:inputWeights:hiddenWeights:inputBias:hiddenBias:)"),
+        ExerciseEntry(
+            id: "15.2", chapter: 15, title: "Backpropagation through time",
+            task: "A tanh RNN with one bias `b` reads the steps of `inputs` (one row per step, T×I) from `h_0 = 0`: `h_t = tanh(x_t W_ihᵀ + h_{t−1} W_hhᵀ + b)`. For `E = ½‖h_T − y‖²` return ∂E/∂W_ih, ∂E/∂W_hh and ∂E/∂b, every step's share summed.",
+            function: "rnnGradients(inputs:target:inputWeights:hiddenWeights:bias:)"),
+        ExerciseEntry(
+            id: "16.1", chapter: 16, title: "One step of an LSTM",
+            task: "Return the next state `h` and memory `c` of an LSTM cell as `torch.nn.LSTM` computes them, from one step's input (1×I), the state and memory before (1×H each) and the weights, the four gates stacked in PyTorch's order (`W_ih` 4H×I, `W_hh` 4H×H, biases 1×4H).",
+            function: "lstmStep(input:state:memory:inputWeights:hiddenWeights:inputBias:hiddenBias:)"),
+        ExerciseEntry(
+            id: "16.2", chapter: 16, title: "One step of a GRU",
+            task: "Return the next state of a GRU cell as `torch.nn.GRU` computes it, from one step's input (1×I), the state before (1×H) and the weights in PyTorch's order `r, z, n` (`W_ih` 3H×I, `W_hh` 3H×H, biases 1×3H). Mind which of the state and the new content the update gate keeps.",
+            function: "gruStep(input:state:inputWeights:hiddenWeights:inputBias:hiddenBias:)"),
             id: "18.1", chapter: 18, title: "Attention weights",
             task: "Return the weights one query gives each key: the scaled dot products `q · k / √d` (d, the numbers per key), a softmax over them, and 0 for a key marked as padding (leave it out of the softmax).",
             function: "attentionWeights(query:keys:padding:)"),

@@ -77,10 +77,12 @@ extension GRU: RecurrentLayer {
                 for k in 0..<h {
                     func a(_ gate: Int) -> Scalar { inputTerms[r * t + step, gate * h + k] + inputBias[0, gate * h + k] }
                     func u(_ gate: Int) -> Scalar { recurrent[r, gate * h + k] + hiddenBias[0, gate * h + k] }
+                    // book: gru-step
                     let reset = Activation.sigmoid(a(0) + u(0)), update = Activation.sigmoid(a(1) + u(1))
                     let recurrentContent = u(2)
                     let content = Scalar.tanh(a(2) + reset * recurrentContent)
                     state[r, k] = (1 - update) * content + update * previous[r, k]
+                    // book: end gru-step
                     let base = step * 4 * h + k
                     gates[r, base] = reset
                     gates[r, base + h] = update

@@ -87,10 +87,12 @@ extension LSTM: RecurrentLayer {
                         let column = gate * h + k
                         return inputTerms[r * t + step, column] + inputBias[0, column] + recurrent[r, column] + hiddenBias[0, column]
                     }
+                    // book: lstm-step
                     let input = Activation.sigmoid(sum(0)), forget = Activation.sigmoid(sum(1))
                     let content = Scalar.tanh(sum(2)), output = Activation.sigmoid(sum(3))
                     let memory = forget * previousMemory[r, k] + input * content
                     let state = output * Scalar.tanh(memory)
+                    // book: end lstm-step
                     let base = step * 4 * h + k
                     gates[r, base] = input
                     gates[r, base + h] = forget
@@ -130,6 +132,7 @@ extension LSTM: RecurrentLayer {
                     let input = gates[r, base], forget = gates[r, base + h], content = gates[r, base + 2 * h], output = gates[r, base + 3 * h]
                     let squashed = Scalar.tanh(memories[r, step * h + k])
                     let previousMemory = step == 0 ? 0 : memories[r, (step - 1) * h + k]
+                    // book: lstm-backward-step
                     let dState = outputGradient[r, step * h + k] + carriedState[r, k]
                     let dMemory = carriedMemory[r, k] + dState * output * (1 - squashed * squashed)
                     dSums[r, k] = dMemory * content * input * (1 - input)
@@ -137,6 +140,7 @@ extension LSTM: RecurrentLayer {
                     dSums[r, 2 * h + k] = dMemory * input * (1 - content * content)
                     dSums[r, 3 * h + k] = dState * squashed * output * (1 - output)
                     carriedMemory[r, k] = dMemory * forget
+                    // book: end lstm-backward-step
                 }
             }
             let previous = step == 0 ? Matrix<Scalar>(rows: b, columns: h) : states.timeStep(step - 1, width: h)

@@ -68,6 +68,7 @@ extension RNN: RecurrentLayer {
         }
         // Every step's input term at once: (B·T)×I times W_ihᵀ, one row per step of each sequence.
         let inputTerms = try x.reshaped(rows: b * t, columns: i).matmulTransposed(inputWeights)
+        // book: rnn-forward
         var states = Matrix<Scalar>(rows: b, columns: t * h)
         var previous = Matrix<Scalar>(rows: b, columns: h)
         for step in 0..<t {
@@ -82,6 +83,7 @@ extension RNN: RecurrentLayer {
             }
             previous = state
         }
+        // book: end rnn-forward
         saved.value = (x, states)
         return states
     }
@@ -99,6 +101,7 @@ extension RNN: RecurrentLayer {
         var dInputWeights = Matrix<Scalar>(rows: h, columns: i), dHiddenWeights = Matrix<Scalar>(rows: h, columns: h)
         var dBias = Matrix<Scalar>(rows: 1, columns: h)
         var dx = needsInputGradient ? Matrix<Scalar>(rows: b, columns: t * i) : Matrix<Scalar>(rows: 0, columns: 0)
+        // book: rnn-backward
         var carried = Matrix<Scalar>(rows: b, columns: h)  // ∂E/∂h_t reaching back from step t + 1
         for step in stride(from: t - 1, through: 0, by: -1) {
             // δ_t = (∂E/∂h_t) ⊙ (1 − h_t²), the gradient of the step's weighted sum.
@@ -116,6 +119,7 @@ extension RNN: RecurrentLayer {
             }
             carried = try delta.matmul(hiddenWeights)
         }
+        // book: end rnn-backward
         return LayerGradients(input: dx, parameters: [dInputWeights, dHiddenWeights, dBias, dBias])
     }
 }

@@ -130,4 +130,43 @@ import Testing
             #expect(result.error.contains(message), "\(result.error)")
         }
     }
+
+    /// Chapter 15: with small recurrent weights the "exploding" RNN's gradient does not grow, and
+    /// the text says so instead of the book's warning.
+    @Test func chapter15sExplodingClaimFollowsTheRecurrentScale() throws {
+        let book = try run("recurrent", [])
+        #expect(book.status == 0, "\(book.error)")
+        #expect(book.output.contains("In training such a gradient makes a step far too long"))
+        #expect(!book.output.contains("In this run it does not grow"))
+
+        let small = try run("recurrent", ["--recurrent-scale", "0.5", "--length", "20", "--seeds", "2"])
+        #expect(small.status == 0, "\(small.error)")
+        #expect(small.output.contains("In this run it does not grow"))
+        #expect(!small.output.contains("In training such a gradient makes a step far too long"))
+        #expect(small.output.contains("`--length 20` (the book: 50), `--seeds 2` (the book: 5) and `--recurrent-scale 0.5` (the book: 3.0)"))
+    }
+
+    /// Chapter 16 with a single training step: no cell learns, and no verdict is claimed.
+    @Test func chapter16ClaimsNoWinnerWhenNothingIsTrained() throws {
+        let result = try run("gated", ["--steps", "1", "--lengths", "5", "10"])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("neither gated cell beats it by more than the spread at any length"))
+        #expect(result.output.contains("Every seed of the plain RNN stays near chance"))
+        #expect(result.output.contains("for the RNN at none of the lengths; the LSTM at none of the lengths; the GRU at none of the lengths"))
+        #expect(result.output.contains("This is the quick version (`--quick`): 1 steps."))
+    }
+
+    @Test func chapters15And16RefuseKnobsOutOfRange() throws {
+        for (chapter, arguments, message) in [
+            ("gated", ["--lengths", "1"], "--lengths 1: expected a sequence length from 2 to 1000"),
+            ("gated", ["--symbols", "1"], "--symbols 1: expected a number of symbols from 2 to 64"),
+            ("gated", ["--steps", "0"], "--steps 0: expected a number of training steps of at least 1"),
+            ("recurrent", ["--length", "1"], "--length 1: expected a sequence length from 2 to 2000"),
+            ("recurrent", ["--clip-norm", "0"], "--clip-norm 0.0: expected a gradient norm above 0"),
+        ] {
+            let result = try run(chapter, arguments)
+            #expect(result.status == 64, "\(chapter) \(arguments)")
+            #expect(result.error.contains(message), "\(result.error)")
+        }
+    }
 }
