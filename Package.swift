@@ -25,6 +25,7 @@ let chapters: [(directory: String, name: String)] = [
     ("12-alexnet", "alexnet"),
     ("13-classification", "classification"),
     ("14-training", "training"),
+    ("17-language-model", "language-model"),
 ]
 
 let numerics = Target.Dependency.product(name: "Numerics", package: "swift-numerics")

@@ -58,4 +58,8 @@ public protocol ExerciseAnswers {
     // Chapter 14: training.
     static func accuracy(outputs: Matrix<Double>, labels: [Int]) -> Double
     static func confusionMatrix(predicted: [Int], labels: [Int], classes: Int) -> [[Int]]
+    // Chapter 17: a character-level language model.
+    static func bigramNegativeLogLikelihood(word: String, counts: [[Int]], smoothing: Double) -> Double
+    static func sampleIndex(probabilities: [Double], uniform: Double) -> Int
+    static func sequenceCrossEntropy(logits: Matrix<Double>, targets: [Int], ignoreIndex: Int) -> Double
 }

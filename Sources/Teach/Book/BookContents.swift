@@ -34,6 +34,8 @@ public enum BookContents {
         ChapterEntry(
             number: 13, name: "classification", directory: "13-classification", title: "Classification: softmax and cross-entropy"),
         ChapterEntry(number: 14, name: "training", directory: "14-training", title: "Training for real: Fashion-MNIST"),
+        ChapterEntry(
+            number: 17, name: "language-model", directory: "17-language-model", title: "A character-level language model on real words"),
     ]
 
     /// The entry for the executable `name`, if it is a chapter.

@@ -61,6 +61,7 @@ extension GRU: RecurrentLayer {
 
     /// Every step's state `h_t`, `B×(T·H)`, from the first step to the last.
     /// - Throws: ``ShapeError`` when `x` is not `B×(T·I)`.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
         let b = x.rows, t = length, i = inputCount, h = hiddenCount
         guard x.columns == t * i else {
@@ -97,6 +98,7 @@ extension GRU: RecurrentLayer {
     /// Backpropagation through time (formulas in the type's documentation): `∂E/∂x` and the
     /// gradients of `W_ih`, `W_hh`, `b_ih`, `b_hh`, in that order.
     /// - Throws: ``ShapeError`` when `outputGradient` is not `B×(T·H)`.
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
         let (x, gates, states) = try saved.take(for: name)
         let b = x.rows, t = length, i = inputCount, h = hiddenCount
