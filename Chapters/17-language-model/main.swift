@@ -221,23 +221,24 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
         \(training.count.grouped) training words, the validation NLL measured after every pass:
         """)
     // book: training
-    func train(_ kind: String, seed: UInt64) throws -> (model: Model<Float>, history: [EpochRecord], untrained: Double, seconds: Double) {
+    func train(_ kind: String, seed: UInt64) throws -> (model: Model<Float>, history: [EpochRecord], batchLosses: [Double], untrained: Double, seconds: Double) {
         var random = SeededGenerator(seed: seed)
         var model = try languageModel(kind, using: &random)
         let untrained = Double(try model.loss(validationBatch.inputs, targets: validationBatch.targets, loss: .crossEntropyWithLogits()))
         var options = TrainingOptions<Float>(
             epochs: knobs.epochs, batchSize: knobs.batchSize, loss: .crossEntropyWithLogits(),  // ignore index −100, PyTorch's default
             validation: (validationBatch.inputs, validationBatch.targets), lossReport: .batchAverage)
-        options.shuffle = true
+        var batchLosses: [Double] = []
+        options.afterBatch = { batchLosses.append($0.loss) }  // each update's batch loss, for the learning curve
         var adam = try Optimizer<Float>.adam(learningRate: knobs.learningRate)
         let start = Date()
         let history = try model.train(inputs: trainingBatch.inputs, targets: trainingBatch.targets, options: options, optimizer: &adam, using: &random)
-        return (model, history, untrained, Date().timeIntervalSince(start))
+        return (model, history, batchLosses, untrained, Date().timeIntervalSince(start))
     }
     // book: end training
     try chapter.quote("training")
     let seeds = (0..<knobs.seeds).map { chapter.options.seed &+ UInt64(1000 * $0) }
-    var runs: [[(model: Model<Float>, history: [EpochRecord], untrained: Double, seconds: Double)]] = []
+    var runs: [[(model: Model<Float>, history: [EpochRecord], batchLosses: [Double], untrained: Double, seconds: Double)]] = []
     for (index, kind) in kinds.enumerated() {
         runs.append(try seeds.map { try train(kind, seed: $0 &+ UInt64(index)) })
     }
@@ -254,19 +255,35 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
     func spread(_ values: [Double]) -> Double { values.max()! - values.min()! }
     let colors = ["#1f77b4", "#d62728", "#2ca02c"]
     let epochAxis = (0...knobs.epochs).map(Double.init)
-    var series = kinds.indices.map { index in
+    var validationSeries = kinds.indices.map { index in
         Series(
-            "\(kinds[index]) (mean of \(knobs.seeds) seeds)", x: epochAxis,
+            kinds[index], x: epochAxis,
             y: (0...knobs.epochs).map { epoch in
                 mean(runs[index].map { epoch == 0 ? $0.untrained : $0.history[epoch - 1].validationLoss ?? .nan })
             }, style: .linesPoints, color: colors[index], pointType: 7, pointSize: 0.8)
     }
-    series.append(Series("bigram model", x: [0, Double(knobs.epochs)], y: [bigramNLL.validation, bigramNLL.validation], color: "#7f7f7f", dashed: true))
-    try chapter.figure(
+    validationSeries.append(Series("bigram model", x: [0, Double(knobs.epochs)], y: [bigramNLL.validation, bigramNLL.validation], color: "#7f7f7f", dashed: true))
+    // each update's batch loss, the mean over the seeds, then over a window of `window` updates
+    let updates = runs[0][0].batchLosses.count, window = max(1, min(10, updates / 10))
+    var trainingSeries = kinds.indices.map { index in
+        let perUpdate = (0..<updates).map { u in mean(runs[index].map { $0.batchLosses[u] }) }
+        let ends = Array(stride(from: window, through: updates, by: window))
+        return Series(
+            kinds[index], x: ends.map(Double.init), y: ends.map { end in mean(Array(perUpdate[(end - window)..<end])) }, color: colors[index])
+    }
+    trainingSeries.append(Series("bigram model", x: [0, Double(updates)], y: [bigramNLL.training, bigramNLL.training], color: "#7f7f7f", dashed: true))
+    var curves = Figure(name: "learning-curves", title: "", xLabel: "", yLabel: "", width: 1100, height: 460)
+    curves.panels = [
         Figure(
-            name: "learning-curves", title: "Validation NLL per character", xLabel: "epoch (passes over the training words)",
-            yLabel: "NLL per character (nats)", xTickStep: knobs.epochs <= 12 ? 1 : nil, series: series),
-        caption: "Validation negative log-likelihood per character after each epoch (epoch 0: untrained), each model the mean of its seeds; the dashed line is the bigram model")
+            name: "training", title: "training batches (mean of \(window) updates)", xLabel: "weight updates", yLabel: "NLL per character (nats)",
+            series: trainingSeries),
+        Figure(
+            name: "validation", title: "validation words, after each epoch", xLabel: "epoch (0: untrained)", yLabel: "NLL per character (nats)",
+            xTickStep: knobs.epochs <= 12 ? 1 : nil, series: validationSeries),
+    ]
+    try chapter.figure(
+        curves,
+        caption: "Learning curves, each model the mean of its \(knobs.seeds) seeds: the loss of the training batches as the updates go (left) and the validation NLL per character after each epoch (right); the dashed line is the bigram model")
     chapter.text(
         """
         Untrained, each network guesses about uniformly (validation NLL \
