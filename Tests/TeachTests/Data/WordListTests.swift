@@ -44,7 +44,7 @@ import Testing
         expectProblem(.file("\(directory)/missing.txt"), "no such file")
         expectProblem(.file(directory), "is a directory")
         expectProblem(.file(try write([], name: "empty.txt")), "is empty")
-        expectProblem(.file(try write([0x1f, 0x8b, 0x08, 0x00, 0x41]), name: "binary.gz")), "NUL byte")
+        expectProblem(.file(try write([0x1f, 0x8b, 0x08, 0x00, 0x41], name: "binary.gz")), "NUL byte")
         expectProblem(.file(try write([0x61, 0xff, 0xfe, 0x0a], name: "latin.txt")), "not UTF-8")
         expectProblem(.file(try write(Array("Paris\nO'Brien\n\n".utf8), name: "capitals.txt")), "no word of lowercase letters")
     }
