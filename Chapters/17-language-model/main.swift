@@ -36,6 +36,16 @@ struct Knobs: ChapterKnobs {
     }
 }
 
+/// One recurrent model trained from one seed: the model, its epochs (the validation NLL after
+/// each), every update's batch loss, the validation NLL before training, and the training time.
+struct Run {
+    var model: Model<Float>
+    var history: [EpochRecord]
+    var batchLosses: [Double]
+    var untrained: Double
+    var seconds: Double
+}
+
 /// The same split for every seed, so that `--seed` changes the models and not the words.
 let splitSeed: UInt64 = 2026
 
@@ -43,7 +53,7 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
     let source = WordList.source(for: chapter.options.data)
     let list = try WordList.load(source)
     guard knobs.words <= list.words.count else {
-        throw ValidationError("--words \(knobs.words): \(source) has \(list.words.count) words after cleaning; expected at most that many")
+        throw ValidationError("--words \(knobs.words): \(source.path) has \(list.words.count) words after cleaning; expected at most that many")
     }
     let (training, validation, test) = try list.split(count: knobs.words, seed: splitSeed)
     let vocabulary = CharacterVocabulary.lowercase
@@ -221,7 +231,7 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
         \(training.count.grouped) training words, the validation NLL measured after every pass:
         """)
     // book: training
-    func train(_ kind: String, seed: UInt64) throws -> (model: Model<Float>, history: [EpochRecord], batchLosses: [Double], untrained: Double, seconds: Double) {
+    func train(_ kind: String, seed: UInt64) throws -> Run {
         var random = SeededGenerator(seed: seed)
         var model = try languageModel(kind, using: &random)
         let untrained = Double(try model.loss(validationBatch.inputs, targets: validationBatch.targets, loss: .crossEntropyWithLogits()))
@@ -233,12 +243,12 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
         var adam = try Optimizer<Float>.adam(learningRate: knobs.learningRate)
         let start = Date()
         let history = try model.train(inputs: trainingBatch.inputs, targets: trainingBatch.targets, options: options, optimizer: &adam, using: &random)
-        return (model, history, batchLosses, untrained, Date().timeIntervalSince(start))
+        return Run(model: model, history: history, batchLosses: batchLosses, untrained: untrained, seconds: Date().timeIntervalSince(start))
     }
     // book: end training
     try chapter.quote("training")
     let seeds = (0..<knobs.seeds).map { chapter.options.seed &+ UInt64(1000 * $0) }
-    var runs: [[(model: Model<Float>, history: [EpochRecord], batchLosses: [Double], untrained: Double, seconds: Double)]] = []
+    var runs: [[Run]] = []
     for (index, kind) in kinds.enumerated() {
         runs.append(try seeds.map { try train(kind, seed: $0 &+ UInt64(index)) })
     }
@@ -289,8 +299,8 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
         Untrained, each network guesses about uniformly (validation NLL \
         \(kinds.indices.map { "\(kinds[$0]) \(mean(runs[$0].map(\.untrained)).fixed(3))" }.listed), near log 27 = \
         \(uniform.fixed(3))). Then, on the test words\(testFits ? "" : " (here the validation words: a test word is longer than any training word, which the models' T positions cannot hold)"), \
-        each model from \(knobs.seeds) seeds (\(seeds.map(String.init).listed) for the RNN, one more \
-        for the LSTM and two more for the GRU), shown as mean ± half the spread (max − min):
+        each model from \(knobs.seeds) seeds (\(seeds.map(String.init).listed); the LSTM's and the \
+        GRU's are one and two higher), shown as mean ± half the spread (max − min):
         """)
     // A verdict only when the difference of the means exceeds the larger of the two spreads
     // (the bigram model has no seed: its spread is 0).
@@ -326,7 +336,13 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
         \(gatedLosses.isEmpty ? "" : "\(gatedLosses.listed) \(gatedLosses.count == 1 ? "does" : "do") worse than the plain RNN")\
         \(!gatedLosses.isEmpty && !gatedTies.isEmpty ? " and " : "")\
         \(gatedTies.isEmpty ? "" : "\(gatedTies.listed) \(gatedTies.count == 1 ? "is" : "are") within the seed spread of the plain RNN")\
-        \(gatedWins.count == 2 ? ": on these words the gates pay." : gatedWins.isEmpty ? ": in this short run the gates do not show an advantage the seeds cannot explain. Words are short (\(lengths(training).mean.fixed(1)) letters on average), so the long memory that gates protect matters little, and a gated cell has more to learn in the same few epochs." : ".")
+        \(gatedWins.count == 2 ? ": on these words the gates pay" : gatedWins.isEmpty ? ": in this short run the gates do not show an advantage the seeds cannot explain" : "") \
+        (mean test NLL minus the RNN's: \(gated.map { "\(kinds[$0.index]) \((mean(testNLL[$0.index]) - mean(testNLL[0])).signed(4))" }.listed); \
+        the larger spreads: \(gated.map { max(spread(testNLL[0]), spread(testNLL[$0.index])).fixed(4) }.listed)). \
+        The comparison is at the same hidden size, not the same size: the gated cells have \
+        \((Double(parameterCounts[1]) / Double(parameterCounts[0])).fixed(1)) (LSTM) and \
+        \((Double(parameterCounts[2]) / Double(parameterCounts[0])).fixed(1)) (GRU) times the \
+        RNN's parameters.
         """)
     let overfit = kinds.indices.map { mean(testNLL[$0]) - mean(trainingNLL[$0]) }
     chapter.text(
@@ -335,7 +351,10 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
         words (as many as there are test words); the gap \
         to the test NLL (\(kinds.indices.map { "\(kinds[$0]) \(overfit[$0].signed(4))" }.listed); the \
         bigram model \(((testFits ? bigramNLL.test : bigramNLL.validation) - bigramSampleNLL).signed(4))) \
-        is how much each has memorised rather than learnt about spelling.
+        is what each has memorised of its own training words rather than learnt about spelling, \
+        though on \(test.count.grouped) words a side it is a noisy measure: the bigram model, \
+        which has nothing but \(vocabulary.count * vocabulary.count) pair counts to remember \
+        with, shows a gap too.
         """)
     chapter.text(
         """
