@@ -9,7 +9,7 @@ import Teach
 struct Knobs: ChapterKnobs {
     @Option(help: "Words taken from the list (shuffled, then 80% training, 10% validation, 10% test); the sample has 5,000, wamerican 63,875.")
     var words = 2000
-    @Option(help: "Passes over the training words for each recurrent model.")
+    @Option(help: "Passes over the training words for each recurrent model (with --quick: a third, at least 1).")
     var epochs = 3
     @Option(help: "Hidden units of each recurrent layer (the state's size).")
     var hiddenUnits = 32
@@ -57,6 +57,7 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
     }
     let (training, validation, test) = try list.split(count: knobs.words, seed: splitSeed)
     let vocabulary = CharacterVocabulary.lowercase
+    let epochs = chapter.options.epochs(knobs.epochs, quickDividedBy: 3)
     let uniform = log(Double(vocabulary.count))
     chapter.text(
         """
@@ -77,7 +78,8 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
         made of the 26 lowercase letters a–z, so that every word is spelt with the same \
         alphabet. Capitalised names (*Paris*), possessives with an apostrophe (*cat's*) and words \
         with accents (*café*) are dropped: here \(list.dropped.grouped) lines, and \
-        \(list.duplicates.grouped) repeats, which leaves \(list.words.count.grouped) words.
+        \(list.duplicates.grouped) repeats\(source == .embeddedSample ? " (the sample was drawn from the cleaned list)" : ""), \
+        which leaves \(list.words.count.grouped) words.
         """)
     func lengths(_ words: [String]) -> (mean: Double, longest: Int) {
         (Double(words.reduce(0) { $0 + $1.count }) / Double(words.count), words.map(\.count).max()!)
@@ -227,7 +229,7 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
         """
         The three models differ only in the cell: \(zip(kinds, parameterCounts).map { "\($0) \($1.grouped) parameters" }.listed). \
         Each trains in Float with Adam (η = \(knobs.learningRate), PyTorch's other \
-        defaults) in batches of \(knobs.batchSize) words for \(knobs.epochs) passes over the \
+        defaults) in batches of \(knobs.batchSize) words for \(epochs) passes over the \
         \(training.count.grouped) training words, the validation NLL measured after every pass:
         """)
     // book: training
@@ -236,7 +238,7 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
         var model = try languageModel(kind, using: &random)
         let untrained = Double(try model.loss(validationBatch.inputs, targets: validationBatch.targets, loss: .crossEntropyWithLogits()))
         var options = TrainingOptions<Float>(
-            epochs: knobs.epochs, batchSize: knobs.batchSize, loss: .crossEntropyWithLogits(),  // ignore index −100, PyTorch's default
+            epochs: epochs, batchSize: knobs.batchSize, loss: .crossEntropyWithLogits(),  // ignore index −100, PyTorch's default
             validation: (validationBatch.inputs, validationBatch.targets), lossReport: .batchAverage)
         var batchLosses: [Double] = []
         options.afterBatch = { batchLosses.append($0.loss) }  // each update's batch loss, for the learning curve
@@ -264,15 +266,15 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
     func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
     func spread(_ values: [Double]) -> Double { values.max()! - values.min()! }
     let colors = ["#1f77b4", "#d62728", "#2ca02c"]
-    let epochAxis = (0...knobs.epochs).map(Double.init)
+    let epochAxis = (0...epochs).map(Double.init)
     var validationSeries = kinds.indices.map { index in
         Series(
             kinds[index], x: epochAxis,
-            y: (0...knobs.epochs).map { epoch in
+            y: (0...epochs).map { epoch in
                 mean(runs[index].map { epoch == 0 ? $0.untrained : $0.history[epoch - 1].validationLoss ?? .nan })
             }, style: .linesPoints, color: colors[index], pointType: 7, pointSize: 0.8)
     }
-    validationSeries.append(Series("bigram model", x: [0, Double(knobs.epochs)], y: [bigramNLL.validation, bigramNLL.validation], color: "#7f7f7f", dashed: true))
+    validationSeries.append(Series("bigram model", x: [0, Double(epochs)], y: [bigramNLL.validation, bigramNLL.validation], color: "#7f7f7f", dashed: true))
     // each update's batch loss, the mean over the seeds, then over a window of `window` updates
     let updates = runs[0][0].batchLosses.count, window = max(1, min(10, updates / 10))
     var trainingSeries = kinds.indices.map { index in
@@ -289,7 +291,7 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
             series: trainingSeries),
         Figure(
             name: "validation", title: "validation words, after each epoch", xLabel: "epoch (0: untrained)", yLabel: "NLL per character (nats)",
-            xTickStep: knobs.epochs <= 12 ? 1 : nil, series: validationSeries),
+            xTickStep: epochs <= 12 ? 1 : nil, series: validationSeries),
     ]
     try chapter.figure(
         curves,
@@ -358,11 +360,12 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
         """)
     chapter.text(
         """
-        **This is the book's short run**: \(knobs.words.grouped) words, \(knobs.epochs) epochs, \
-        \(knobs.hiddenUnits) hidden units, \(knobs.seeds) seeds per model, chosen so that the whole \
-        chapter runs in seconds (the times are at the chapter's end). Every number above is this \
-        run's, and a longer run may well change the verdicts. The knobs make it longer: with wamerican installed, `swift run -c release \
-        language-model --words 40000 --epochs 20 --hidden-units 128` trains on 40,000 of its \
+        **This run is short**: \(knobs.words.grouped) words, \(epochs) epoch\(epochs == 1 ? "" : "s")\(chapter.options.quick ? " (`--quick`: a third of \(knobs.epochs))" : ""), \
+        \(knobs.hiddenUnits) hidden units, \(knobs.seeds) seeds per model: the book's values are \
+        chosen so that the whole chapter runs in seconds (the times are at the chapter's end). \
+        Every number above is this run's, and a longer run may well change the verdicts. The \
+        knobs make it longer: with wamerican installed, `swift run -c release language-model \
+        --words 40000 --epochs 20 --hidden-units 128` trains on 40,000 of its \
         words, for 20 epochs, with 128 hidden units; `--help` lists them all.
         """)
 
