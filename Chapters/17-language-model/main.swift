@@ -118,14 +118,15 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
          ["target"] + (0..<exampleLength).map { t in String(vocabulary.tokens[Int(encodedExample.targets[0, t])]) },
          ["target id"] + (0..<exampleLength).map { t in String(Int(encodedExample.targets[0, t])) }],
         alignments: [.left] + Array(repeating: .right, count: exampleLength))
-    let trainingBatch = try EncodedWords<Float>(training)
-    let length = trainingBatch.length
+    // one T for all three sets, so that the models read every word
+    let length = [training, validation, test].map { lengths($0).longest }.max()! + 1
+    let trainingBatch = try EncodedWords<Float>(training, length: length)
     let validationBatch = try EncodedWords<Float>(validation, length: length)
-    let testBatch = try EncodedWords<Float>(test, length: max(length, lengths(test).longest + 1))
+    let testBatch = try EncodedWords<Float>(test, length: length)
     chapter.text(
         """
         A batch of words becomes two `B×T` matrices of ids, one word per row, with `T` the longest \
-        training word's \(length - 1) letters plus one (T = \(length)). Shorter words are padded: \
+        word's \(length - 1) letters plus one (T = \(length), the same for the three sets). Shorter words are padded: \
         their inputs with `.`, a real token the embedding can look up, and their targets with \
         −100, PyTorch's `ignore_index`, which `Loss.crossEntropyWithLogits()` leaves out of the \
         loss. The loss is then the mean over real predictions only: the \
@@ -257,9 +258,7 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
     func nll(_ model: Model<Float>, _ batch: EncodedWords<Float>) throws -> Double {
         Double(try model.loss(batch.inputs, targets: batch.targets, loss: .crossEntropyWithLogits()))
     }
-    // the test words may be longer than the longest training word: the models read T positions
-    let testFits = testBatch.length == length
-    let testNLL = try runs.map { seedRuns in try seedRuns.map { try nll($0.model, testFits ? testBatch : validationBatch) } }
+    let testNLL = try runs.map { seedRuns in try seedRuns.map { try nll($0.model, testBatch) } }
     // on as many training words as there are test words: the same estimate, at a fraction of the cost
     let trainingSample = try EncodedWords<Float>(Array(training.prefix(test.count)), length: length)
     let trainingNLL = try runs.map { seedRuns in try seedRuns.map { try nll($0.model, trainingSample) } }
@@ -300,7 +299,7 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
         """
         Untrained, each network guesses about uniformly (validation NLL \
         \(kinds.indices.map { "\(kinds[$0]) \(mean(runs[$0].map(\.untrained)).fixed(3))" }.listed), near log 27 = \
-        \(uniform.fixed(3))). Then, on the test words\(testFits ? "" : " (here the validation words: a test word is longer than any training word, which the models' T positions cannot hold)"), \
+        \(uniform.fixed(3))). Then, on the test words, \
         each model from \(knobs.seeds) seeds (\(seeds.map(String.init).listed); the LSTM's and the \
         GRU's are one and two higher), shown as mean ± half the spread (max − min):
         """)
@@ -311,10 +310,10 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
         return (difference > noise, -difference > noise)
     }
     let bigramSampleNLL = try bigram.negativeLogLikelihood(words: Array(training.prefix(test.count)))
-    let againstBigram = testNLL.map { verdict($0, [testFits ? bigramNLL.test : bigramNLL.validation]) }
+    let againstBigram = testNLL.map { verdict($0, [bigramNLL.test]) }
     chapter.table(
         ["model", "parameters", "test NLL per seed", "test NLL", "training NLL (\(test.count.grouped) words)", "against the bigram model"],
-        [["bigram counts", (vocabulary.count * vocabulary.count).grouped, "no seed", (testFits ? bigramNLL.test : bigramNLL.validation).fixed(4),
+        [["bigram counts", (vocabulary.count * vocabulary.count).grouped, "no seed", bigramNLL.test.fixed(4),
           bigramSampleNLL.fixed(4), ""]]
             + kinds.indices.map { i in
                 [kinds[i], parameterCounts[i].grouped, testNLL[i].map { $0.fixed(4) }.joined(separator: ", "),
@@ -332,7 +331,7 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
         A model is called better only when its mean test NLL is lower by more than the larger of \
         the two spreads. On that rule: \
         \(beatBigram.count == kinds.count ? "every recurrent model beats the bigram model" : beatBigram.isEmpty ? "no recurrent model beats the bigram model in this run" : "\(beatBigram.map { kinds[$0] }.listed) \(beatBigram.count == 1 ? "beats" : "beat") the bigram model, \(kinds.indices.filter { !beatBigram.contains($0) }.map { kinds[$0] }.listed) \(kinds.count - beatBigram.count == 1 ? "does" : "do") not") \
-        (\(kinds.indices.map { "\(kinds[$0]) by \((mean([testFits ? bigramNLL.test : bigramNLL.validation]) - mean(testNLL[$0])).fixed(4))" }.listed) nats per character); \
+        (\(kinds.indices.map { "\(kinds[$0]) by \((mean([bigramNLL.test]) - mean(testNLL[$0])).fixed(4))" }.listed) nats per character); \
         \(gatedWins.isEmpty ? "" : "\(gatedWins.listed) \(gatedWins.count == 1 ? "beats" : "beat") the plain RNN")\
         \(gatedWins.isEmpty || (gatedLosses.isEmpty && gatedTies.isEmpty) ? "" : ", while ")\
         \(gatedLosses.isEmpty ? "" : "\(gatedLosses.listed) \(gatedLosses.count == 1 ? "does" : "do") worse than the plain RNN")\
@@ -352,7 +351,7 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
         The training NLL is measured after training, on the first \(test.count.grouped) training \
         words (as many as there are test words); the gap \
         to the test NLL (\(kinds.indices.map { "\(kinds[$0]) \(overfit[$0].signed(4))" }.listed); the \
-        bigram model \(((testFits ? bigramNLL.test : bigramNLL.validation) - bigramSampleNLL).signed(4))) \
+        bigram model \((bigramNLL.test - bigramSampleNLL).signed(4))) \
         is what each has memorised of its own training words rather than learnt about spelling, \
         though on \(test.count.grouped) words a side it is a noisy measure: the bigram model, \
         which has nothing but \(vocabulary.count * vocabulary.count) pair counts to remember \
