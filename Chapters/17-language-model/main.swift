@@ -386,6 +386,7 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
         sampled.append(try ids.map { try vocabulary.decode($0) })
     }
     let known = Set(list.words), trainingSet = Set(training)
+    func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
     chapter.table(
         ["bigram"] + kinds,
         (0..<20).map { row in sampled.map { words in words[row].isEmpty ? "(empty)" : words[row] } },
@@ -395,7 +396,7 @@ Chapter.run("language-model", knobs: Knobs.self) { chapter, knobs in
     let bigramWidest = kinds.indices.allSatisfy { lengthRange(sampled[0]) > lengthRange(sampled[$0 + 1]) }
     chapter.text(
         """
-        Of each twenty: \(names.indices.map { i in "\(names[i]) \(sampled[i].filter { known.contains($0) }.count) real words of the list (\(sampled[i].filter { trainingSet.contains($0) }.count) of them training words), mean length \((Double(sampled[i].reduce(0) { $0 + $1.count }) / 20).fixed(1))" }.listed). \
+        Of each twenty: \(names.indices.map { i in "\(names[i]) \(plural(sampled[i].filter { known.contains($0) }.count, "real word")) of the list (\(sampled[i].filter { trainingSet.contains($0) }.count) of them training words), mean length \((Double(sampled[i].reduce(0) { $0 + $1.count }) / 20).fixed(1))" }.listed). \
         Their lengths run from \(names.indices.map { i in "\(sampled[i].map(\.count).min()!) to \(sampled[i].map(\.count).max()!) letters (\(names[i]))" }.listed), \
         against \(training.map(\.count).min()!) to \(lengths(training).longest) in the training words. \
         The bigram model knows which letter may follow which, but not how far into a word it \
