@@ -27,6 +27,7 @@ let chapters: [(directory: String, name: String)] = [
     ("14-training", "training"),
     ("15-recurrent", "recurrent"),
     ("16-gated", "gated"),
+    ("17-language-model", "language-model"),
     ("18-attention", "attention"),
 ]
 

@@ -78,4 +78,8 @@ public protocol ExerciseAnswers {
     // Chapter 18: encoder-decoder networks and attention.
     static func attentionWeights(query: [Double], keys: [[Double]], padding: [Bool]) -> [Double]
     static func decoderInputs(targets: [Int], start: Int) -> [Int]
+    // Chapter 17: a character-level language model.
+    static func bigramNegativeLogLikelihood(word: String, counts: [[Int]], smoothing: Double) -> Double
+    static func sampleIndex(probabilities: [Double], uniform: Double) -> Int
+    static func sequenceCrossEntropy(logits: Matrix<Double>, targets: [Int], ignoreIndex: Int) -> Double
 }

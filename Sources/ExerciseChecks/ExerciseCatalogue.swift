@@ -46,6 +46,7 @@ public enum ExerciseCatalogue {
         "15.1": rnnStep, "15.2": rnnGradients,
         "16.1": lstmStep, "16.2": gruStep,
         "18.1": attentionWeights, "18.2": decoderInputs,
+        "17.1": bigramNegativeLogLikelihood, "17.2": sampleIndex, "17.3": sequenceCrossEntropy,
     ]
 
     /// The same random numbers for every check, so a report reads the same on every run.
@@ -641,5 +642,48 @@ public enum ExerciseCatalogue {
             comparisons.exactly(["\(targets)"], expected: expected, got: answers.decoderInputs(targets: targets, start: 11))
         }
         return comparisons.report("the start token 11, then each target one step late")
+    // MARK: Chapter 17
+
+    static func bigramNegativeLogLikelihood(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["word", "α"])
+        let training = ["emma", "olivia", "ava", "isabella", "sophia", "mia", "amelia"]
+        for smoothing in [1.0, 0.5] {
+            let model = try BigramModel(words: training, smoothing: smoothing)
+            for word in ["ava", "mila", "zoe", "a"] {
+                let (total, characters) = try model.negativeLogLikelihood(of: word)
+                comparisons.number(
+                    [word, "\(smoothing)"], expected: total / Double(characters),
+                    got: answers.bigramNegativeLogLikelihood(word: word, counts: model.counts, smoothing: smoothing), tolerance: 1e-12)
+            }
+        }
+        return comparisons.report("per character, the end counted, against the core's BigramModel counted from 7 names")
+    }
+
+    static func sampleIndex(_ answers: any ExerciseAnswers.Type) -> CheckReport {
+        var comparisons = Comparisons(["probabilities", "u"])
+        for probabilities in [[0.1, 0.2, 0.7], [0.5, 0, 0.25, 0.25], [1.0]] {
+            // the index k is right when the cumulative probability before it is ≤ u and through it is > u
+            var cumulative = [0.0]
+            for p in probabilities { cumulative.append(cumulative.last! + p) }
+            for u in [0.0, 0.05, 0.1, 0.29, 0.31, 0.5, 0.74, 0.75, 0.999] {
+                let expected = (0..<probabilities.count).first { cumulative[$0] <= u && u < cumulative[$0 + 1] }!
+                comparisons.exactly(["\(probabilities)", "\(u)"], expected: expected, got: answers.sampleIndex(probabilities: probabilities, uniform: u))
+            }
+        }
+        return comparisons.report("the index whose slice of [0, 1) holds u: cumulative sum before it ≤ u < cumulative sum through it")
+    }
+
+    static func sequenceCrossEntropy(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["targets"])
+        var generator = random(17)
+        let logits = randomMatrix(5, 4, &generator).map { 3 * $0 }
+        for targets in [[1, 3, 0, 2, 2], [2, 0, 1, -100, -100], [3, -1, -1, 0, -1]] {
+            let ignoreIndex = targets.contains(-1) ? -1 : -100
+            let core = try Loss.crossEntropyWithLogits(ignoreIndex: ignoreIndex).value(logits, Matrix(column: targets.map(Double.init)))
+            comparisons.number(
+                ["\(targets)"], expected: core, got: answers.sequenceCrossEntropy(logits: logits, targets: targets, ignoreIndex: ignoreIndex),
+                tolerance: 1e-12)
+        }
+        return comparisons.report("5 positions of 4 classes, some ignored, against the core's Loss.crossEntropyWithLogits(ignoreIndex:)")
     }
 }

@@ -37,6 +37,8 @@ public enum BookContents {
         ChapterEntry(
             number: 15, name: "recurrent", directory: "15-recurrent", title: "Recurrent networks and backpropagation through time"),
         ChapterEntry(number: 16, name: "gated", directory: "16-gated", title: "LSTM and GRU: gates that remember"),
+        ChapterEntry(
+            number: 17, name: "language-model", directory: "17-language-model", title: "A character-level language model on real words"),
         ChapterEntry(number: 18, name: "attention", directory: "18-attention", title: "Encoder-decoder networks and attention"),
     ]
 

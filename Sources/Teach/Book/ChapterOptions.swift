@@ -21,12 +21,14 @@ public struct ChapterOptions: ParsableArguments, Sendable {
     @Flag(help: "Run the quick version where a chapter has one (fewer epochs or less data); the text says so.")
     public var quick = false
 
-    /// Where a chapter that trains on real images reads them: a directory of MNIST-format IDX files,
-    /// or `embedded` for the sample shipped in the package. By default: Debian's full Fashion-MNIST
-    /// when it is installed, else the sample (see ``ImageDataset/source(for:fileManager:)``).
+    /// Where a chapter that trains on real data reads it, or `embedded` for the sample shipped in
+    /// the package: for chapter 14 a directory of MNIST-format IDX files (by default Debian's full
+    /// Fashion-MNIST when it is installed, else the sample: ``ImageDataset/source(for:fileManager:)``),
+    /// for chapter 17 a word list file (by default Debian's wamerican list when it is installed,
+    /// else the sample: ``WordList/source(for:fileManager:)``).
     @Option(help: ArgumentHelp(
-        "For chapters that train on real images: a directory of MNIST-format IDX files, or 'embedded' for the sample shipped in the package (default: /usr/share/datasets/fashion-mnist if installed, else the sample).",
-        valueName: "dir"))
+        "For chapters that train on real data, or 'embedded' for the sample shipped in the package: a directory of MNIST-format IDX files (chapter 14; default: /usr/share/datasets/fashion-mnist if installed) or a word list, one word per line (chapter 17; default: /usr/share/dict/american-english if installed); else the sample.",
+        valueName: "path"))
     public var data: String?
 
     /// `epochs` for the full run, `epochs / factor` (at least 1) under `--quick`: how a chapter

@@ -172,6 +172,17 @@ extension BookContents {
             id: "18.2", chapter: 18, title: "Teacher forcing",
             task: "Return what the decoder reads at each step in training: the start token at step 0, then at step j the target of step j − 1.",
             function: "decoderInputs(targets:start:)"),
+            id: "17.1", chapter: 17, title: "A word's bigram NLL by hand",
+            task: "`counts[a][b]` is how often token `b` followed token `a` (ids: `.` = 0, `a` = 1, …, `z` = 26). With add-α smoothing, return the word's negative log-likelihood per character: −log P(b | a) summed over the pairs of `.word.`, divided by the number of predictions (the letters plus the end).",
+            function: "bigramNegativeLogLikelihood(word:counts:smoothing:)"),
+        ExerciseEntry(
+            id: "17.2", chapter: 17, title: "Sampling from a probability row",
+            task: "Given probabilities that sum to 1 and one uniform number `u` in [0, 1), return the index drawn: the first `k` whose cumulative probability `p₀ + … + p_k` is greater than `u` (so index `k` is drawn with probability `p_k`).",
+            function: "sampleIndex(probabilities:uniform:)"),
+        ExerciseEntry(
+            id: "17.3", chapter: 17, title: "The cross-entropy of a sequence",
+            task: "Each row of `logits` is one position's scores for the next token, and `targets` the token that came, or `ignoreIndex` for padding. Return the loss a language model trains on: −log softmax(row)[target], averaged over the positions that are not ignored.",
+            function: "sequenceCrossEntropy(logits:targets:ignoreIndex:)"),
     ]
 
     /// The exercises of chapter `number`, in order.

@@ -41,3 +41,59 @@ public enum Sampling {
         return weights.lastIndex { $0 > 0 }!  // rounding left the target at the very top
     }
 }
+
+extension Sampling {
+    /// `count` token sequences drawn from a causal language model, all at once: the model reads
+    /// `B×T` token ids and gives `B×(T·V)` scores, the scores at position `t` being its guess at
+    /// the token after position `t` (an `Embedding`, a recurrent layer and a `Dense` layer at
+    /// every position, as chapter 17 trains).
+    ///
+    /// Every sequence starts as the `boundary` token at position 0. At step `t` the model reads the
+    /// `count` rows (the tokens drawn so far, the boundary after them), and for each sequence not
+    /// yet finished one token is drawn from position `t`'s scores with ``index(logits:temperature:using:)``,
+    /// sequence by sequence in order: the boundary ends the sequence, any other token is kept and
+    /// written at position `t + 1`. A sequence still going after `T` tokens stops there.
+    ///
+    /// The model must be **causal**: its scores at position `t` may depend only on the positions up
+    /// to `t` (true of the recurrent layers; a transformer needs its causal mask), since the
+    /// positions after `t` hold the boundary, not what will be drawn there.
+    ///
+    /// - Returns: the tokens of each sequence, without the boundary.
+    /// - Throws: ``InvalidArgument`` for a `count` below 1, a boundary outside `0..<V`, a model
+    ///   whose input is not `T` steps of one id or whose output is not `T` steps of `V ≥ 2`
+    ///   scores, or a bad temperature.
+    public static func sequences<Scalar: MatrixScalar>(
+        from model: Model<Scalar>, count: Int, boundary: Int = 0, temperature: Double = 1, using generator: inout SeededGenerator
+    ) throws -> [[Int]] {
+        guard count >= 1 else { throw InvalidArgument("Sampling.sequences: count \(count); expected at least 1") }
+        guard let input = model.inputShape.sequence, input.features == 1, let output = model.outputShape.sequence,
+            output.length == input.length, output.features >= 2
+        else {
+            throw InvalidArgument(
+                "Sampling.sequences: the model reads \(model.inputShape) and gives \(model.outputShape); expected T steps × 1 id in and T steps × V ≥ 2 scores out")
+        }
+        let (length, vocabulary) = (input.length, output.features)
+        guard (0..<vocabulary).contains(boundary) else {
+            throw InvalidArgument("Sampling.sequences: boundary token \(boundary); expected 0 to \(vocabulary - 1)")
+        }
+        // book: sequences
+        var ids = Matrix<Scalar>(rows: count, columns: length) { _, _ in Scalar(boundary) }
+        var sequences = [[Int]](repeating: [], count: count)
+        var finished = [Bool](repeating: false, count: count)
+        for t in 0..<length where finished.contains(false) {
+            let scores = try model.predict(ids)
+            for row in 0..<count where !finished[row] {
+                let logits = (0..<vocabulary).map { scores[row, t * vocabulary + $0] }
+                let token = try index(logits: logits, temperature: temperature, using: &generator)
+                if token == boundary {
+                    finished[row] = true
+                } else {
+                    sequences[row].append(token)
+                    if t + 1 < length { ids[row, t + 1] = Scalar(token) } else { finished[row] = true }
+                }
+            }
+        }
+        // book: end sequences
+        return sequences
+    }
+}

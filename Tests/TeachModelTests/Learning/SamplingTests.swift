@@ -46,4 +46,40 @@ import Testing
         // very large logits do not overflow
         #expect(try Sampling.index(logits: [1000.0, 0], temperature: 1, using: &generator) == 0)
     }
+
+    /// A model over 3 tokens whose scores at each position favour (id + 1) mod 3 by a margin of
+    /// `margin`, and `boundaryScore` added to token 0 (the boundary).
+    func successorModel(length: Int, boundaryScore: Double = 0, margin: Double = 50) throws -> Model<Double> {
+        let weights = Matrix<Double>(rows: 3, columns: 3) { i, j in j == (i + 1) % 3 ? margin : 0 }
+        return try Model<Double>([
+            Embedding<Double>(weight: Matrix(rows: 3, columns: 3) { i, j in i == j ? 1 : 0 }, length: length),
+            Dense<Double>(weights: weights, bias: Matrix(row: [boundaryScore, 0, 0]), activation: .identity),
+        ])
+    }
+
+    @Test func sequencesFeedEachDrawBackAndStopAtTheBoundary() throws {
+        var generator = SeededGenerator(seed: 54)
+        // . → 1 → 2 → . : every sequence is [1, 2]
+        let model = try successorModel(length: 5)
+        #expect(try Sampling.sequences(from: model, count: 4, using: &generator) == Array(repeating: [1, 2], count: 4))
+        // no margin and the boundary's score at −100: tokens 1 and 2 tie everywhere, τ = 0 takes
+        // the first, and a sequence that never ends stops when the T = 4 positions are used
+        let endless = try successorModel(length: 4, boundaryScore: -100, margin: 0)
+        let drawn = try Sampling.sequences(from: endless, count: 3, temperature: 0, using: &generator)
+        #expect(drawn == Array(repeating: [1, 1, 1, 1], count: 3))
+    }
+
+    @Test func sequencesAreSeededAndCheckTheModel() throws {
+        let model = try successorModel(length: 6, margin: 1)  // soft: every token has some probability
+        var a = SeededGenerator(seed: 55), b = SeededGenerator(seed: 55)
+        let first = try Sampling.sequences(from: model, count: 10, using: &a)
+        #expect(first == (try Sampling.sequences(from: model, count: 10, using: &b)))
+        #expect(first.allSatisfy { $0.count <= 6 && !$0.contains(0) })
+        #expect(Set(first.map(\.count)).count > 1)  // not all the same length
+        #expect(throws: InvalidArgument.self) { try Sampling.sequences(from: model, count: 0, using: &a) }
+        #expect(throws: InvalidArgument.self) { try Sampling.sequences(from: model, count: 1, boundary: 3, using: &a) }
+        var random = SeededGenerator(seed: 1)
+        let dense = try Model<Double>([Dense<Double>(inputs: 3, units: 3, activation: .identity, using: &random)])
+        #expect(throws: InvalidArgument.self) { try Sampling.sequences(from: dense, count: 1, using: &a) }
+    }
 }

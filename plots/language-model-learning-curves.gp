@@ -1,0 +1,106 @@
+# 
+# Written by Teach. Draw it again from the package's root with: gnuplot <this file>
+set encoding utf8
+set terminal pngcairo size 1100,460 noenhanced font 'DejaVu Sans,11'
+set output 'plots/language-model-learning-curves.png'
+set multiplot layout 1,2 title ''
+reset
+set title 'training batches (mean of 10 updates)'
+set xlabel 'weight updates'
+set ylabel 'NLL per character (nats)'
+set grid lc rgb '#dddddd'
+set key top right
+$p0data0 << EOD
+10 3.0012861808141076
+20 2.701750898361206
+30 2.610995244979858
+40 2.514243229230245
+50 2.4825797637303673
+60 2.426717686653137
+70 2.3959108591079716
+80 2.394803031285604
+90 2.3804957071940103
+100 2.349448355038961
+110 2.306810593605042
+120 2.322533917427063
+130 2.313670452435811
+140 2.326939304669698
+150 2.3218169927597048
+EOD
+$p0data1 << EOD
+10 3.083369628588359
+20 2.7811038096745806
+30 2.630674433708191
+40 2.5671663602193195
+50 2.4911133368810017
+60 2.44613250096639
+70 2.398188575108846
+80 2.3893916686375936
+90 2.352706917126974
+100 2.352940090497335
+110 2.3058357795079547
+120 2.3041073799133303
+130 2.279188799858093
+140 2.2692692995071413
+150 2.2891637086868286
+EOD
+$p0data2 << EOD
+10 3.018538983662923
+20 2.7593980471293134
+30 2.6019166866938273
+40 2.5461906671524046
+50 2.4654012123743696
+60 2.419237772623698
+70 2.3968504428863526
+80 2.361308201154073
+90 2.3596789916356404
+100 2.3587892214457193
+110 2.284094977378845
+120 2.2988532463709515
+130 2.29238285223643
+140 2.2923410654067995
+150 2.2753807067871095
+EOD
+$p0data3 << EOD
+0 2.4745559859483204
+150 2.4745559859483204
+EOD
+plot $p0data0 using 1:2 with lines lc rgb '#1f77b4' lw 2 title 'RNN', \
+     $p0data1 using 1:2 with lines lc rgb '#d62728' lw 2 title 'LSTM', \
+     $p0data2 using 1:2 with lines lc rgb '#2ca02c' lw 2 title 'GRU', \
+     $p0data3 using 1:2 with lines lc rgb '#7f7f7f' lw 2 dt 2 title 'bigram model'
+reset
+set title 'validation words, after each epoch'
+set xlabel 'epoch (0: untrained)'
+set ylabel 'NLL per character (nats)'
+set xtics 1
+set grid lc rgb '#dddddd'
+set key top right
+$p1data0 << EOD
+0 3.350318431854248
+1 2.4374938011169434
+2 2.328902324040731
+3 2.2919647693634033
+EOD
+$p1data1 << EOD
+0 3.3083295027414956
+1 2.437159299850464
+2 2.32507586479187
+3 2.2644668420155845
+EOD
+$p1data2 << EOD
+0 3.2986929416656494
+1 2.425437609354655
+2 2.3189891974131265
+3 2.268446127573649
+EOD
+$p1data3 << EOD
+0 2.481137596914599
+3 2.481137596914599
+EOD
+plot $p1data0 using 1:2 with linespoints lc rgb '#1f77b4' lw 2 pt 7 ps 0.8 title 'RNN', \
+     $p1data1 using 1:2 with linespoints lc rgb '#d62728' lw 2 pt 7 ps 0.8 title 'LSTM', \
+     $p1data2 using 1:2 with linespoints lc rgb '#2ca02c' lw 2 pt 7 ps 0.8 title 'GRU', \
+     $p1data3 using 1:2 with lines lc rgb '#7f7f7f' lw 2 dt 2 title 'bigram model'
+unset multiplot
+unset output
