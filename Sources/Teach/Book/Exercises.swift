@@ -165,13 +165,7 @@ extension BookContents {
             id: "16.2", chapter: 16, title: "One step of a GRU",
             task: "Return the next state of a GRU cell as `torch.nn.GRU` computes it, from one step's input (1×I), the state before (1×H) and the weights in PyTorch's order `r, z, n` (`W_ih` 3H×I, `W_hh` 3H×H, biases 1×3H). Mind which of the state and the new content the update gate keeps.",
             function: "gruStep(input:state:inputWeights:hiddenWeights:inputBias:hiddenBias:)"),
-            id: "18.1", chapter: 18, title: "Attention weights",
-            task: "Return the weights one query gives each key: the scaled dot products `q · k / √d` (d, the numbers per key), a softmax over them, and 0 for a key marked as padding (leave it out of the softmax).",
-            function: "attentionWeights(query:keys:padding:)"),
         ExerciseEntry(
-            id: "18.2", chapter: 18, title: "Teacher forcing",
-            task: "Return what the decoder reads at each step in training: the start token at step 0, then at step j the target of step j − 1.",
-            function: "decoderInputs(targets:start:)"),
             id: "17.1", chapter: 17, title: "A word's bigram NLL by hand",
             task: "`counts[a][b]` is how often token `b` followed token `a` (ids: `.` = 0, `a` = 1, …, `z` = 26). With add-α smoothing, return the word's negative log-likelihood per character: −log P(b | a) summed over the pairs of `.word.`, divided by the number of predictions (the letters plus the end).",
             function: "bigramNegativeLogLikelihood(word:counts:smoothing:)"),
@@ -183,6 +177,14 @@ extension BookContents {
             id: "17.3", chapter: 17, title: "The cross-entropy of a sequence",
             task: "Each row of `logits` is one position's scores for the next token, and `targets` the token that came, or `ignoreIndex` for padding. Return the loss a language model trains on: −log softmax(row)[target], averaged over the positions that are not ignored.",
             function: "sequenceCrossEntropy(logits:targets:ignoreIndex:)"),
+        ExerciseEntry(
+            id: "18.1", chapter: 18, title: "Attention weights",
+            task: "Return the weights one query gives each key: the scaled dot products `q · k / √d` (d, the numbers per key), a softmax over them, and 0 for a key marked as padding (leave it out of the softmax).",
+            function: "attentionWeights(query:keys:padding:)"),
+        ExerciseEntry(
+            id: "18.2", chapter: 18, title: "Teacher forcing",
+            task: "Return what the decoder reads at each step in training: the start token at step 0, then at step j the target of step j − 1.",
+            function: "decoderInputs(targets:start:)"),
     ]
 
     /// The exercises of chapter `number`, in order.
