@@ -610,6 +610,8 @@ public enum ExerciseCatalogue {
             inputBias: gru.inputBias, hiddenBias: gru.hiddenBias)
         compareElements(&comparisons, "h_2", expected: step(output, 1, width: 4), got: yours, tolerance: 1e-12)
         return comparisons.report("a 3-input, 4-unit GRU's second step, from its first, against the core's GRU run over both steps")
+    }
+
     static func attentionWeights(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
         var comparisons = Comparisons(["case", "key"])
         // the core's CrossAttention with every projection the identity and one head computes the same weights
@@ -642,6 +644,8 @@ public enum ExerciseCatalogue {
             comparisons.exactly(["\(targets)"], expected: expected, got: answers.decoderInputs(targets: targets, start: 11))
         }
         return comparisons.report("the start token 11, then each target one step late")
+    }
+
     // MARK: Chapter 17
 
     static func bigramNegativeLogLikelihood(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
