@@ -108,8 +108,11 @@ Chapter.run("attention", knobs: Knobs.self) { chapter, knobs in
         state, the scores become weights that sum to 1, and the context `c_j` is the weighted \
         average, a different one at every output step. The comparison is the scaled dot product \
         of the transformer, with PyTorch's `nn.MultiheadAttention` projections and one \
-        head. `CrossAttention.forward` in `Sources/Teach/Layers/CrossAttention.swift`:
+        head. One head's attention, which the transformer's causal self-attention shares, in \
+        `Sources/Teach/Layers/ScaledDotProductAttention.swift`:
         """)
+    try chapter.quote("attention-head", from: "Sources/Teach/Layers/ScaledDotProductAttention.swift")
+    chapter.text("`CrossAttention.forward` in `Sources/Teach/Layers/CrossAttention.swift` projects, masks the padding and calls it per head:")
     try chapter.quote("cross-attention-forward", from: "Sources/Teach/Layers/CrossAttention.swift")
     chapter.text(
         """

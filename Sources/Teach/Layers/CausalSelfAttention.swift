@@ -60,17 +60,9 @@ public struct CausalSelfAttention<Scalar: MatrixScalar>: Sendable, Equatable {
         inputWeights: Matrix<Scalar>, inputBias: Matrix<Scalar>, outputWeights: Matrix<Scalar>, outputBias: Matrix<Scalar>, heads: Int,
         length: Int
     ) throws {
-        let e = inputWeights.columns
-        guard e >= 1, inputWeights.rows == 3 * e, inputBias.shape == Shape(1, 3 * e), outputWeights.shape == Shape(e, e),
-            outputBias.shape == Shape(1, e)
-        else {
-            throw ShapeError(
-                operation: "CausalSelfAttention", shapes: [inputWeights.shape, inputBias.shape, outputWeights.shape, outputBias.shape],
-                expected: "in_proj_weight 3E×E, in_proj_bias 1×3E, out_proj.weight E×E and out_proj.bias 1×E")
-        }
-        guard heads >= 1, e % heads == 0 else {
-            throw InvalidArgument("CausalSelfAttention: \(heads) heads must divide the embedding's \(e) numbers")
-        }
+        try ScaledDotProductAttention.checkParameters(
+            "CausalSelfAttention", inputWeights: inputWeights, inputBias: inputBias, outputWeights: outputWeights, outputBias: outputBias,
+            heads: heads)
         guard length >= 1 else { throw InvalidArgument("CausalSelfAttention: sequences of \(length) positions; expected at least 1") }
         self.inputWeights = inputWeights
         self.inputBias = inputBias
@@ -84,10 +76,8 @@ public struct CausalSelfAttention<Scalar: MatrixScalar>: Sendable, Equatable {
     /// initialized as PyTorch initializes `nn.MultiheadAttention`.
     /// - Throws: ``InvalidArgument`` as ``init(inputWeights:inputBias:outputWeights:outputBias:heads:length:)``.
     public init(dimension: Int, heads: Int, length: Int, using generator: inout SeededGenerator) throws {
-        guard dimension >= 1 else { throw InvalidArgument("CausalSelfAttention: embedding of \(dimension) numbers; expected at least 1") }
-        let xavier = (6 / Double(dimension + 3 * dimension)).squareRoot(), linear = 1 / Double(dimension).squareRoot()
-        let wIn = Matrix<Scalar>(rows: 3 * dimension, columns: dimension) { _, _ in Scalar(generator.uniform(in: -xavier..<xavier)) }
-        let wOut = Matrix<Scalar>(rows: dimension, columns: dimension) { _, _ in Scalar(generator.uniform(in: -linear..<linear)) }
+        let (wIn, wOut): (Matrix<Scalar>, Matrix<Scalar>) = try ScaledDotProductAttention.drawWeights(
+            "CausalSelfAttention", dimension: dimension, using: &generator)
         try self.init(
             inputWeights: wIn, inputBias: Matrix(rows: 1, columns: 3 * dimension), outputWeights: wOut,
             outputBias: Matrix(rows: 1, columns: dimension), heads: heads, length: length)
@@ -121,16 +111,14 @@ extension CausalSelfAttention: Layer {
         let projections = try rows.matmulTransposed(inputWeights).addingToEachRow(inputBias)
         var mixed = Matrix<Scalar>(rows: b * t, columns: e)
         var weights: [Matrix<Scalar>] = []
-        let scale = 1 / Scalar(d).squareRoot()
         for sequence in 0..<b {
             for head in 0..<heads {
-                let q = projections.block(rows: sequence * t, t, columns: head * d, d)
-                let k = projections.block(rows: sequence * t, t, columns: e + head * d, d)
-                let v = projections.block(rows: sequence * t, t, columns: 2 * e + head * d, d)
-                var scores = try q.matmulTransposed(k) * scale
-                for i in 0..<t { for j in (i + 1)..<max(t, i + 1) { scores[i, j] = -Scalar.infinity } }
-                let p = Softmax<Scalar>.forward(scores)
-                mixed.setBlock(rows: sequence * t, columns: head * d, try p.matmul(v))
+                let (p, o) = try ScaledDotProductAttention.forward(
+                    queries: projections.block(rows: sequence * t, t, columns: head * d, d),
+                    keys: projections.block(rows: sequence * t, t, columns: e + head * d, d),
+                    values: projections.block(rows: sequence * t, t, columns: 2 * e + head * d, d)
+                ) { scores in for i in 0..<t { for j in (i + 1)..<max(t, i + 1) { scores[i, j] = -Scalar.infinity } } }
+                mixed.setBlock(rows: sequence * t, columns: head * d, o)
                 weights.append(p)
             }
         }
@@ -153,18 +141,16 @@ extension CausalSelfAttention: Layer {
         let dOutputWeights = try g.transposedMatmul(mixed), dOutputBias = g.columnSums()
         let dMixed = try g.matmul(outputWeights)
         var dProjections = Matrix<Scalar>(rows: b * t, columns: 3 * e)
-        let scale = 1 / Scalar(d).squareRoot()
         for sequence in 0..<b {
             for head in 0..<heads {
-                let p = weights[sequence * heads + head]
-                let q = projections.block(rows: sequence * t, t, columns: head * d, d)
-                let k = projections.block(rows: sequence * t, t, columns: e + head * d, d)
-                let v = projections.block(rows: sequence * t, t, columns: 2 * e + head * d, d)
-                let dO = dMixed.block(rows: sequence * t, t, columns: head * d, d)
-                let dScores = try Softmax<Scalar>.backward(output: p, outputGradient: try dO.matmulTransposed(v)) * scale
-                dProjections.setBlock(rows: sequence * t, columns: head * d, try dScores.matmul(k))
-                dProjections.setBlock(rows: sequence * t, columns: e + head * d, try dScores.transposedMatmul(q))
-                dProjections.setBlock(rows: sequence * t, columns: 2 * e + head * d, try p.transposedMatmul(dO))
+                let gradients = try ScaledDotProductAttention.backward(
+                    weights: weights[sequence * heads + head], queries: projections.block(rows: sequence * t, t, columns: head * d, d),
+                    keys: projections.block(rows: sequence * t, t, columns: e + head * d, d),
+                    values: projections.block(rows: sequence * t, t, columns: 2 * e + head * d, d),
+                    outputGradient: dMixed.block(rows: sequence * t, t, columns: head * d, d))
+                dProjections.setBlock(rows: sequence * t, columns: head * d, gradients.queries)
+                dProjections.setBlock(rows: sequence * t, columns: e + head * d, gradients.keys)
+                dProjections.setBlock(rows: sequence * t, columns: 2 * e + head * d, gradients.values)
             }
         }
         let rows = try x.reshaped(rows: b * t, columns: e)

@@ -63,17 +63,8 @@ public struct CrossAttention<Scalar: MatrixScalar>: Sendable, Equatable {
     /// - Throws: ``ShapeError`` when they do not fit one `E`; ``InvalidArgument`` when `heads`
     ///   does not divide `E`.
     public init(inputWeights: Matrix<Scalar>, inputBias: Matrix<Scalar>, outputWeights: Matrix<Scalar>, outputBias: Matrix<Scalar>, heads: Int) throws {
-        let e = inputWeights.columns
-        guard e >= 1, inputWeights.rows == 3 * e, inputBias.shape == Shape(1, 3 * e), outputWeights.shape == Shape(e, e),
-            outputBias.shape == Shape(1, e)
-        else {
-            throw ShapeError(
-                operation: "CrossAttention", shapes: [inputWeights.shape, inputBias.shape, outputWeights.shape, outputBias.shape],
-                expected: "in_proj_weight 3E×E, in_proj_bias 1×3E, out_proj.weight E×E and out_proj.bias 1×E")
-        }
-        guard heads >= 1, e % heads == 0 else {
-            throw InvalidArgument("CrossAttention: \(heads) heads must divide the embedding's \(e) numbers")
-        }
+        try ScaledDotProductAttention.checkParameters(
+            "CrossAttention", inputWeights: inputWeights, inputBias: inputBias, outputWeights: outputWeights, outputBias: outputBias, heads: heads)
         self.inputWeights = inputWeights
         self.inputBias = inputBias
         self.outputWeights = outputWeights
@@ -85,10 +76,8 @@ public struct CrossAttention<Scalar: MatrixScalar>: Sendable, Equatable {
     /// initializes `nn.MultiheadAttention`.
     /// - Throws: ``InvalidArgument`` for a dimension below 1 or heads that do not divide it.
     public init(dimension: Int, heads: Int, using generator: inout SeededGenerator) throws {
-        guard dimension >= 1 else { throw InvalidArgument("CrossAttention: embedding of \(dimension) numbers; expected at least 1") }
-        let xavier = (6 / Double(dimension + 3 * dimension)).squareRoot(), linear = 1 / Double(dimension).squareRoot()
-        let wIn = Matrix<Scalar>(rows: 3 * dimension, columns: dimension) { _, _ in Scalar(generator.uniform(in: -xavier..<xavier)) }
-        let wOut = Matrix<Scalar>(rows: dimension, columns: dimension) { _, _ in Scalar(generator.uniform(in: -linear..<linear)) }
+        let (wIn, wOut): (Matrix<Scalar>, Matrix<Scalar>) = try ScaledDotProductAttention.drawWeights(
+            "CrossAttention", dimension: dimension, using: &generator)
         try self.init(
             inputWeights: wIn, inputBias: Matrix(rows: 1, columns: 3 * dimension), outputWeights: wOut,
             outputBias: Matrix(rows: 1, columns: dimension), heads: heads)
@@ -128,18 +117,17 @@ public struct CrossAttention<Scalar: MatrixScalar>: Sendable, Equatable {
             .addingToEachRow(inputBias.block(rows: 0, 1, columns: e, 2 * e))
         var mixed = Matrix<Scalar>(rows: b * tq, columns: e)
         var weights: [Matrix<Scalar>] = []
-        let scale = 1 / Scalar(d).squareRoot()
         for record in 0..<b {
             for head in 0..<heads {
-                let qh = q.block(rows: record * tq, tq, columns: head * d, d)
-                let kh = keysAndValues.block(rows: record * tk, tk, columns: head * d, d)
-                let vh = keysAndValues.block(rows: record * tk, tk, columns: e + head * d, d)
-                var scores = try qh.matmulTransposed(kh) * scale
-                if let padding {
+                let (p, o) = try ScaledDotProductAttention.forward(
+                    queries: q.block(rows: record * tq, tq, columns: head * d, d),
+                    keys: keysAndValues.block(rows: record * tk, tk, columns: head * d, d),
+                    values: keysAndValues.block(rows: record * tk, tk, columns: e + head * d, d)
+                ) { scores in
+                    guard let padding else { return }
                     for j in 0..<tk where padding[record][j] { for i in 0..<tq { scores[i, j] = -Scalar.infinity } }
                 }
-                let p = Softmax<Scalar>.forward(scores)
-                mixed.setBlock(rows: record * tq, columns: head * d, try p.matmul(vh))
+                mixed.setBlock(rows: record * tq, columns: head * d, o)
                 weights.append(p)
             }
         }
@@ -166,18 +154,16 @@ public struct CrossAttention<Scalar: MatrixScalar>: Sendable, Equatable {
         let dOutputWeights = try g.transposedMatmul(mixed), dOutputBias = g.columnSums()
         let dMixed = try g.matmul(outputWeights)
         var dq = Matrix<Scalar>(rows: b * tq, columns: e), dKeysAndValues = Matrix<Scalar>(rows: b * tk, columns: 2 * e)
-        let scale = 1 / Scalar(d).squareRoot()
         for record in 0..<b {
             for head in 0..<heads {
-                let p = weights[record * heads + head]
-                let qh = q.block(rows: record * tq, tq, columns: head * d, d)
-                let kh = keysAndValues.block(rows: record * tk, tk, columns: head * d, d)
-                let vh = keysAndValues.block(rows: record * tk, tk, columns: e + head * d, d)
-                let dO = dMixed.block(rows: record * tq, tq, columns: head * d, d)
-                let dScores = try Softmax<Scalar>.backward(output: p, outputGradient: try dO.matmulTransposed(vh)) * scale
-                dq.setBlock(rows: record * tq, columns: head * d, try dScores.matmul(kh))
-                dKeysAndValues.setBlock(rows: record * tk, columns: head * d, try dScores.transposedMatmul(qh))
-                dKeysAndValues.setBlock(rows: record * tk, columns: e + head * d, try p.transposedMatmul(dO))
+                let gradients = try ScaledDotProductAttention.backward(
+                    weights: weights[record * heads + head], queries: q.block(rows: record * tq, tq, columns: head * d, d),
+                    keys: keysAndValues.block(rows: record * tk, tk, columns: head * d, d),
+                    values: keysAndValues.block(rows: record * tk, tk, columns: e + head * d, d),
+                    outputGradient: dMixed.block(rows: record * tq, tq, columns: head * d, d))
+                dq.setBlock(rows: record * tq, columns: head * d, gradients.queries)
+                dKeysAndValues.setBlock(rows: record * tk, columns: head * d, gradients.keys)
+                dKeysAndValues.setBlock(rows: record * tk, columns: e + head * d, gradients.values)
             }
         }
         let wq = inputWeights.block(rows: 0, e, columns: 0, e), wkv = inputWeights.block(rows: e, 2 * e, columns: 0, e)

@@ -23,7 +23,7 @@
 /// ``Loss/crossEntropyWithLogits(ignoreIndex:)`` against the `B×Tt` targets. The source's padding
 /// is masked out of the attention (PyTorch's `key_padding_mask`).
 ///
-/// Differences from PyTorch's `nn.Transformer`-style models and from the papers: the decoder starts
+/// Differences from the papers: the decoder starts
 /// from a zero state (Cho et al. start it from `tanh(V h_T)`); Luong et al. pass `[s_j; c_j]`
 /// through a `tanh` layer before the output, this model feeds it to the output layer directly.
 public struct EncoderDecoder<Scalar: MatrixScalar>: Sendable {
@@ -41,8 +41,8 @@ public struct EncoderDecoder<Scalar: MatrixScalar>: Sendable {
     public var output: Dense<Scalar>
     /// The source id that marks padding.
     public let paddingID: Int
-    /// What the forward pass keeps for the backward pass: the encoder's states `B×(Ts·H)` are
-    /// kept by the layers themselves; this keeps the padding mask and the batch size.
+    /// The source's padding mask of the last forward pass, `B` rows of `Ts` flags: a backward pass
+    /// needs a forward pass first (each layer keeps its own saved values).
     private var savedPadding = Saved<[[Bool]]>()
 
     /// A model for sources of `sourceLength` tokens of `sourceVocabulary` ids and targets of

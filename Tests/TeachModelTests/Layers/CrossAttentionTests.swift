@@ -120,22 +120,18 @@ import Testing
                 worst = max(worst, abs(numeric - analytic.parameters[p].elements[e]))
             }
         }
-        for r in 0..<queries.rows {
-            for c in 0..<queries.columns {
-                var plus = queries, minus = queries
-                plus[r, c] += epsilon
-                minus[r, c] -= epsilon
-                let numeric = (try energy(attention, plus, memory) - energy(attention, minus, memory)) / (2 * epsilon)
-                worst = max(worst, abs(numeric - analytic.queries[r, c]))
-            }
-        }
-        for r in 0..<memory.rows {
-            for c in 0..<memory.columns {
-                var plus = memory, minus = memory
-                plus[r, c] += epsilon
-                minus[r, c] -= epsilon
-                let numeric = (try energy(attention, queries, plus) - energy(attention, queries, minus)) / (2 * epsilon)
-                worst = max(worst, abs(numeric - analytic.memory[r, c]))
+        // the queries' elements (input 0), then the memory's (input 1)
+        for (input, gradient) in [(0, analytic.queries), (1, analytic.memory)] {
+            for r in 0..<gradient.rows {
+                for c in 0..<gradient.columns {
+                    func energyNudged(_ delta: Double) throws -> Double {
+                        var q = queries, m = memory
+                        if input == 0 { q[r, c] += delta } else { m[r, c] += delta }
+                        return try energy(attention, q, m)
+                    }
+                    let numeric = (try energyNudged(epsilon) - energyNudged(-epsilon)) / (2 * epsilon)
+                    worst = max(worst, abs(numeric - gradient[r, c]))
+                }
             }
         }
         #expect(worst < 1e-8, "largest difference from central differences: \(worst)")
