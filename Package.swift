@@ -63,14 +63,6 @@ let documentationPlugin: [Package.Dependency] =
 
 let optimizedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
-/// The tests of the core's matrices, the data, the plots and the book spend their time in the
-/// library and in the chapters' programs they run (the book check above all), not in their own
-/// code; so in the release build of `./run-tests` they are compiled without optimization, which
-/// keeps the longest single compile of the test command short.
-let unoptimizedInRelease: [SwiftSetting] = [
-    .unsafeFlags(["-O"], .when(configuration: .debug)), .unsafeFlags(["-Onone"], .when(configuration: .release)),
-]
-
 let package = Package(
     name: "Teach",
     products: [
@@ -115,7 +107,7 @@ let package = Package(
         // core, data, persistence and the book check; and the layers, models and training.
         .testTarget(
             name: "TeachTests", dependencies: ["Teach", "TeachKernels", numerics], path: "Tests/TeachTests",
-            swiftSettings: unoptimizedInRelease),
+            swiftSettings: optimizedInDebug),
         .testTarget(
             name: "ExerciseTests", dependencies: ["ExerciseChecks", "Exercises", "Solutions", "Teach"], path: "Tests/ExerciseTests",
             swiftSettings: optimizedInDebug),
