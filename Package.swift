@@ -3,7 +3,8 @@
 // Teach: neural networks from scratch, as a runnable book.
 //
 // - `Teach` is the core library: matrices, activations, layers, losses, initializers, optimizers,
-//   data loading, plotting and the book helpers. The chapters and real training use this same code.
+//   data loading, plotting and the book's Markdown. The chapters and real training use this same code.
+// - `TeachBook` runs a chapter as a program (`Chapter.run`, its flags and knobs).
 // - Every chapter is an executable under `Chapters/NN-name/` (`swift run name`).
 // - `book` runs every chapter in order and writes `book.md` and `plots/` (`swift run book`).
 import PackageDescription
@@ -84,7 +85,11 @@ let package = Package(
         // The kernels' Swift face: the choice of instruction set, the split over two cores.
         .target(name: "TeachKernels", dependencies: ["CKernels"], path: "Sources/TeachKernels"),
         .target(
-            name: "Teach", dependencies: [numerics, argumentParser, "CZlib", "CKernels", "TeachKernels"], path: "Sources/Teach"),
+            name: "Teach", dependencies: [numerics, "CZlib", "CKernels", "TeachKernels"], path: "Sources/Teach"),
+        // What makes a chapter a program: `Chapter.run`, the common flags and a chapter's knobs
+        // (swift-argument-parser). Apart from `Teach`, so that the library depends on nothing but
+        // swift-numerics and compiles while ArgumentParser does.
+        .target(name: "TeachBook", dependencies: ["Teach", argumentParser], path: "Sources/TeachBook"),
         // The book depends on every chapter so that `swift run book` builds them all first.
         .executableTarget(
             name: "book", dependencies: ["Teach", argumentParser] + chapters.map { .target(name: $0.name) },
@@ -106,7 +111,7 @@ let package = Package(
         // Two test targets, so that a release build compiles them side by side on two cores: the
         // core, data, persistence and the book check; and the layers, models and training.
         .testTarget(
-            name: "TeachTests", dependencies: ["Teach", "TeachKernels", numerics], path: "Tests/TeachTests",
+            name: "TeachTests", dependencies: ["Teach", "TeachBook", "TeachKernels", numerics, argumentParser], path: "Tests/TeachTests",
             swiftSettings: optimizedInDebug),
         .testTarget(
             name: "ExerciseTests", dependencies: ["ExerciseChecks", "Exercises", "Solutions", "Teach"], path: "Tests/ExerciseTests",
@@ -117,6 +122,7 @@ let package = Package(
     ]
         + chapters.map {
             .executableTarget(
-                name: $0.name, dependencies: ["Teach", argumentParser], path: "Chapters/\($0.directory)", swiftSettings: optimizedInDebug)
+                name: $0.name, dependencies: ["Teach", "TeachBook", argumentParser], path: "Chapters/\($0.directory)",
+                swiftSettings: optimizedInDebug)
         }
 )

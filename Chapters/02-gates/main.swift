@@ -1,6 +1,7 @@
 // Chapter 2: logic gates as networks (article 004).
 import ArgumentParser
 import Teach
+import TeachBook
 
 /// The choices the chapter turns on, with the book's values as defaults.
 struct Knobs: ChapterKnobs {

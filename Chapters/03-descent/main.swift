@@ -1,6 +1,7 @@
 // Chapter 3: one step of gradient descent (article 003).
 import ArgumentParser
 import Teach
+import TeachBook
 
 /// The choices the chapter turns on, with the book's values as defaults.
 struct Knobs: ChapterKnobs {

@@ -1,6 +1,7 @@
 // Chapter 4: backpropagation with delta terms (articles 003, 004 and 000).
 import ArgumentParser
 import Teach
+import TeachBook
 
 /// The choices the chapter turns on, with the book's values as defaults.
 struct Knobs: ChapterKnobs {

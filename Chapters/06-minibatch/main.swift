@@ -1,6 +1,7 @@
 // Chapter 6: minibatches and epochs (article 003).
 import ArgumentParser
 import Teach
+import TeachBook
 
 /// The choices the chapter turns on, with the book's values as defaults.
 struct Knobs: ChapterKnobs {

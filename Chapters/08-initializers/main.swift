@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import Teach
+import TeachBook
 
 /// The choices the chapter turns on, with the book's values as defaults.
 struct Knobs: ChapterKnobs {

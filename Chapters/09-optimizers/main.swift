@@ -1,6 +1,7 @@
 // Chapter 9: optimizers (articles 000, 001 and 003).
 import ArgumentParser
 import Teach
+import TeachBook
 
 /// The choices the chapter's network sections turn on, with the book's values as defaults.
 struct Knobs: ChapterKnobs {

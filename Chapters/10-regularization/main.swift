@@ -1,6 +1,7 @@
 // Chapter 10: overfitting and regularization (articles 000 and 001).
 import ArgumentParser
 import Teach
+import TeachBook
 
 /// The choices the chapter's runs turn on, with the book's values as defaults.
 struct Knobs: ChapterKnobs {

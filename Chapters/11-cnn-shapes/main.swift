@@ -1,6 +1,7 @@
 // Chapter 11: convolutional networks, shape arithmetic (article 004).
 import ArgumentParser
 import Teach
+import TeachBook
 
 /// The chapter's choices: the first example's image and filters (the article's 32×32×3 and 5×5).
 struct Knobs: ChapterKnobs {

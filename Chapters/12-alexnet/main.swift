@@ -1,6 +1,7 @@
 // Chapter 12: AlexNet layer by layer, and article 000's VGG sub-network (articles 004 and 000).
 import ArgumentParser
 import Teach
+import TeachBook
 
 /// The chapter's choices. The architecture is the paper's; what a reader can turn is the length of
 /// the training whose cost on this machine the chapter estimates.

@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import Teach
+import TeachBook
 
 /// The chapter's choices: the single neuron's training, and the ten-class network's.
 struct Knobs: ChapterKnobs {

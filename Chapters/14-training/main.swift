@@ -2,6 +2,7 @@
 // Fashion-MNIST, with the same core that every chapter before used.
 import Foundation
 import Teach
+import TeachBook
 
 Chapter.run("training", knobs: Knobs.self) { chapter, knobs in
     let quick = chapter.options.quick, bookSettings = chapter.knobDifferences.allSatisfy { $0.flag == "--seed" }  // the seed aside, the book's choices

@@ -5,6 +5,7 @@
 import ArgumentParser
 import Foundation
 import Teach
+import TeachBook
 
 /// The chapter's choices: the layers whose gradients are followed back in time.
 struct Knobs: ChapterKnobs {

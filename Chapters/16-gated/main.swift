@@ -4,6 +4,7 @@
 import ArgumentParser
 import Foundation
 import Teach
+import TeachBook
 
 /// The chapter's choices: the memory task and its training.
 struct Knobs: ChapterKnobs {

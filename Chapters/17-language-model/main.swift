@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import Teach
+import TeachBook
 
 /// The chapter's choices, the book's values as defaults: a short run (about a second per model
 /// and seed); the help says how to make it longer.

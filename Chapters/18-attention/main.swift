@@ -1,6 +1,7 @@
 // Chapter 18: encoder-decoder networks and attention (article 001).
 import ArgumentParser
 import Teach
+import TeachBook
 
 /// The choices the chapter's training turns on, with the book's values as defaults.
 struct Knobs: ChapterKnobs {

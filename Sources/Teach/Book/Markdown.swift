@@ -67,7 +67,8 @@ public enum Markdown {
 }
 
 extension String {
-    func trimmingTrailingNewlines() -> String {
+    /// The string without the line breaks at its end; the book's blocks end in exactly one.
+    package func trimmingTrailingNewlines() -> String {
         var s = Substring(self)
         while s.last == "\n" { s = s.dropLast() }
         return String(s)

@@ -17,7 +17,7 @@ import Foundation
 /// quote. The quote is the lines between the two markers with their common indentation removed;
 /// ``firstLine`` and ``lastLine`` are the file's line numbers (from 1) of its first and last line.
 ///
-/// A chapter quotes with ``Chapter/quote(_:from:)``.
+/// A chapter quotes with `Chapter.quote(_:from:)` (module `TeachBook`).
 public struct SourceQuote: Sendable, Equatable {
     /// The file, as the caller named it (relative to the package's root, e.g.
     /// `Sources/Teach/Layers/Dense.swift`).
@@ -172,16 +172,5 @@ public struct SourceQuoteError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         if let marker { return "\(file): the quoted region `\(marker)` \(problem)" }
         return "\(file) \(problem)"
-    }
-}
-
-extension Chapter {
-    /// Prints the region `marker` of `file` (relative to the package's root; by default this
-    /// chapter's own `Chapters/<directory>/main.swift`): a line naming the file and the lines,
-    /// then the code (``SourceQuote/markdown``).
-    /// - Throws: ``SourceQuoteError`` naming the file and the marker when the region cannot be
-    ///   quoted.
-    public func quote(_ marker: String, from file: String? = nil) throws {
-        emit(try SourceQuote.read(marker, from: file ?? "Chapters/\(entry.directory)/main.swift").markdown)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import Teach
+@testable import TeachBook
 
 @Suite struct BookTests {
     @Test func contentsListsExactlyTheChapterDirectoriesAndTheirPrograms() throws {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Testing
 
 @testable import Teach
+@testable import TeachBook
 
 @Suite struct ChapterOptionsTests {
     /// `--plots ""` used to write the figures into the working directory.

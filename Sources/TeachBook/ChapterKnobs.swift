@@ -1,4 +1,5 @@
 import ArgumentParser
+import Teach
 
 /// A chapter's own command-line options: the choices its lesson turns on (learning rate, hidden
 /// units, epochs, activation, …), each with the book's value as its default.
