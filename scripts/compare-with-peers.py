@@ -232,6 +232,74 @@ def torch_alexnet():
         return median_time(lambda: model(image), 2, 7)
 
 
+class TorchTransformer(torch.nn.Module if torch else object):
+    """Architectures.characterTransformer in PyTorch: token and learned position embeddings, pre-norm blocks (LayerNorm,
+    causal nn.MultiheadAttention, residual; LayerNorm, Linear 4E, exact GELU, Linear E, residual), a final LayerNorm
+    and a Linear layer to the vocabulary."""
+
+    def __init__(self, vocabulary, width, heads, blocks, length):
+        super().__init__()
+        nn = torch.nn
+        self.tokens, self.positions = nn.Embedding(vocabulary, width), nn.Parameter(torch.randn(length, width) * 0.02)
+        self.blocks = nn.ModuleList()
+        for _ in range(blocks):
+            block = nn.Module()
+            block.norm1, block.norm2 = nn.LayerNorm(width), nn.LayerNorm(width)
+            block.attention = nn.MultiheadAttention(width, heads, batch_first=True)
+            block.mlp = nn.Sequential(nn.Linear(width, 4 * width), nn.GELU(), nn.Linear(4 * width, width))
+            self.blocks.append(block)
+        self.norm, self.head = nn.LayerNorm(width), nn.Linear(width, vocabulary)
+        self.register_buffer("mask", torch.triu(torch.ones(length, length, dtype=torch.bool), diagonal=1))
+
+    def forward(self, ids):
+        x = self.tokens(ids) + self.positions
+        for block in self.blocks:
+            y = block.norm1(x)
+            x = x + block.attention(y, y, y, attn_mask=self.mask, need_weights=False)[0]
+            x = x + block.mlp(block.norm2(x))
+        return self.head(self.norm(x))
+
+
+class TorchLSTMModel(torch.nn.Module if torch else object):
+    """Embedding, one nn.LSTM layer (batch first), a Linear layer at every position."""
+
+    def __init__(self, vocabulary, width, hidden):
+        super().__init__()
+        self.tokens = torch.nn.Embedding(vocabulary, width)
+        self.lstm = torch.nn.LSTM(width, hidden, batch_first=True)
+        self.head = torch.nn.Linear(hidden, vocabulary)
+
+    def forward(self, ids):
+        return self.head(self.lstm(self.tokens(ids))[0])
+
+
+def torch_sequence(row):
+    """The benchmark's language-model row: `batches` updates of Adam on random ids, cross-entropy over every position;
+    seconds for them after one update to warm up."""
+    vocabulary, width, length, batch = int(row["vocabulary"]), int(row["width"]), int(row["length"]), int(row["batch"])
+    if row["model"] == "LSTM":
+        model = TorchLSTMModel(vocabulary, width, int(row["hidden"]))
+    else:
+        model = TorchTransformer(vocabulary, width, int(row["heads"]), int(row["blocks"]), length)
+    model.train()
+    optimizer = torch.optim.Adam(model.parameters())
+    loss = torch.nn.CrossEntropyLoss()
+    count = batch * int(row["batches"])
+    ids, targets = torch.randint(0, vocabulary, (count, length)), torch.randint(0, vocabulary, (count, length))
+
+    def update(x, y):
+        optimizer.zero_grad()
+        loss(model(x).reshape(-1, vocabulary), y.reshape(-1)).backward()
+        optimizer.step()
+    update(ids[:batch], targets[:batch])
+    start = time.perf_counter()
+    order = torch.randperm(count)
+    for s in range(0, count, batch):
+        index = order[s:s + batch]
+        update(ids[index], targets[index])
+    return time.perf_counter() - start
+
+
 MILLISECOND_KINDS = ("alexnet", "step", "convolution")
 
 
@@ -262,6 +330,8 @@ def peer_row(row):
         return None, (torch_convolution(row) * 1000 if torch else None)
     if row["kind"] == "fashion":
         return None, None
+    if row["kind"] == "sequence":
+        return None, (torch_sequence(row) if torch else None)
     if row.get("network"):
         return None, (torch_cnn_training(row["network"]) if torch else None)
     sizes = [784, 50, 10] if row["name"].startswith("784-50-10") else [784, 500, 500, 500, 500, 500, 10]
@@ -318,6 +388,8 @@ for row, (numpy_value, torch_value) in zip(teach, peers):
         label, digits = f"{row['name']} (ms)", 3
     elif row["kind"] == "fashion":
         label, digits = f"{row['name']} (s; test accuracy {row['accuracy']})", 2
+    elif row["kind"] == "sequence":
+        label, digits = f"{row['name']} (s for {int(row['batch']) * int(row['batches']) * int(row['length']):,} tokens)", 3
     else:
         label, digits = f"{row['name']} (s)", 2
     line = f"| {label} |"

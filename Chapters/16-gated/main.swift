@@ -121,7 +121,7 @@ Chapter.run("gated", knobs: Knobs.self) { chapter, knobs in
     try chapter.quote("lstm-backward-step", from: "Sources/Teach/Layers/LSTM.swift")
     chapter.text(
         """
-        `carriedMemory[r, k] = dMemory * forget` is that product. PyTorch initializes every bias \
+        `carriedMemory[k] = dMemory * forget` is that product. PyTorch initializes every bias \
         uniformly, the forget gate's included, so at the start `f ≈ σ(0) = ½` and a memory halves at \
         every step. Keras starts the forget gate's bias at 1 (`unit_forget_bias=True`, after \
         Jozefowicz, Zaremba and Sutskever, 2015), and PyTorch users commonly do the same by hand \

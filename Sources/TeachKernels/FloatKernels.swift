@@ -164,6 +164,19 @@ public enum FloatKernels {
         }
     }
 
+    /// Runs `body(first, count)` over `0 ..< count` in two halves, the first here and the second on
+    /// the product's worker thread, and returns when both are done; whole here when `split` is
+    /// false or `count` is below 2. For element-wise work whose parts write apart (a recurrent
+    /// layer's cells, row by row): each number is computed as it would be on one core.
+    public static func inTwoHalves(_ count: Int, split: Bool, _ body: @escaping (_ first: Int, _ count: Int) -> Void) {
+        if split && count >= 2 {
+            let half = count / 2
+            ProductWorker.shared.run({ body(0, half) }, { body(half, count - half) })
+        } else {
+            body(0, count)
+        }
+    }
+
     /// Up to this many rows of `op(A)`, a ``product(m:n:k:a:aRow:aColumn:b:bRow:bColumn:c:accumulate:twoCores:instructions:)``
     /// with a row-major `B` streams `B` without packing, and each number is one chain of
     /// multiply-adds over the whole depth instead of one per depth block of at most 256.

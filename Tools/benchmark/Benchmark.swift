@@ -130,6 +130,9 @@ struct Benchmark: ParsableCommand {
         if !productsOnly {
             try convolutionRows(wanted: wanted, emit: emit, median: { budget, body in try median(budget: budget, body) }, random: &random)
         }
+        if !productsOnly {
+            try sequenceRows(wanted: wanted, emit: emit, random: &random)
+        }
         if !productsOnly, wanted("784-50-10 on Fashion-MNIST, Adam, batch 128, 5 epochs"),
             FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
         {
@@ -168,6 +171,7 @@ struct Benchmark: ParsableCommand {
                     case "product": ["\(row["name"]!) (\(row["layout"]!))", "\(row["ms"]!) ms", "\(row["gflops"]!) GFLOP/s"]
                     case "alexnet", "step", "convolution": [row["name"]!, "\(row["ms"]!) ms", ""]
                     case "fashion": [row["name"]!, "\(row["seconds"]!) s", "\(row["samples_per_second"]!) samples/s, test accuracy \(row["accuracy"]!)"]
+                    case "sequence": [row["name"]!, "\(row["seconds"]!) s", "\(row["tokens_per_second"]!) tokens/s"]
                     default: [row["name"]!, "\(row["seconds"]!) s", "\(row["samples_per_second"]!) samples/s"]
                     }
                 }, alignments: [.left, .right, .right]))
@@ -219,6 +223,55 @@ struct Benchmark: ParsableCommand {
             emit(geometry.merging(["kind": "convolution", "pass": "backward", "name": "\(name), backward", "ms": String(format: "%.3f", backward * 1000)]) { $1 })
         }
     }
+
+    /// Character language models trained on random token ids: an LSTM (embedding, LSTM, a dense
+    /// layer at every position) and a GPT-2-shaped transformer (``Architectures/characterTransformer``),
+    /// each at chapter 17's small size and at a larger one, with Adam (PyTorch's defaults) and the
+    /// cross-entropy over every position. The rate is tokens (positions) per second of training.
+    func sequenceRows(wanted: (String) -> Bool, emit: ([String: String]) -> Void, random: inout SeededGenerator) throws {
+        for model in Self.sequenceModels where wanted(model.name) {
+            var network: Model<Float>
+            if model.kind == "LSTM" {
+                network = try Model<Float>([
+                    Embedding<Float>(count: model.vocabulary, dimension: model.width, length: model.length, using: &random),
+                    LSTM<Float>(inputs: model.width, hidden: model.hidden, length: model.length, using: &random),
+                    Dense<Float>(inputs: model.hidden, units: model.vocabulary, activation: .identity, using: &random),
+                ])
+            } else {
+                network = try Architectures.characterTransformer(
+                    vocabulary: model.vocabulary, length: model.length, dimension: model.width, heads: model.heads, blocks: model.blocks,
+                    using: &random)
+            }
+            let count = model.batch * model.batches
+            let ids = Matrix<Float>(rows: count, columns: model.length) { _, _ in Float(random.integer(below: model.vocabulary)) }
+            let next = Matrix<Float>(rows: count, columns: model.length) { _, _ in Float(random.integer(below: model.vocabulary)) }
+            var optimizer = try Optimizer<Float>.adam()
+            let options = TrainingOptions<Float>(epochs: 1, batchSize: model.batch, loss: .crossEntropyWithLogits(), lossReport: .batchAverage)
+            // one update first, so that buffers and the second core's thread are ready
+            var warm = network, warmOptimizer = optimizer
+            let firstIds = Matrix<Float>(rows: model.batch, columns: model.length) { r, c in ids[r, c] }
+            let firstNext = Matrix<Float>(rows: model.batch, columns: model.length) { r, c in next[r, c] }
+            try warm.train(inputs: firstIds, targets: firstNext, options: options, optimizer: &warmOptimizer, using: &random)
+            let clock = ContinuousClock(), start = clock.now
+            try network.train(inputs: ids, targets: next, options: options, optimizer: &optimizer, using: &random)
+            let elapsed = clock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            emit(["kind": "sequence", "name": model.name, "model": model.kind, "vocabulary": "\(model.vocabulary)", "width": "\(model.width)",
+                  "hidden": "\(model.hidden)", "heads": "\(model.heads)", "blocks": "\(model.blocks)", "length": "\(model.length)",
+                  "batch": "\(model.batch)", "batches": "\(model.batches)", "seconds": String(format: "%.3f", seconds),
+                  "tokens_per_second": String(format: "%.0f", Double(count * model.length) / seconds)])
+        }
+    }
+
+    /// The language models of ``sequenceRows``: `width` is the LSTM's embedding or the transformer's
+    /// dimension; `batches` updates are timed.
+    static let sequenceModels:
+        [(name: String, kind: String, vocabulary: Int, width: Int, hidden: Int, heads: Int, blocks: Int, length: Int, batch: Int, batches: Int)] = [
+            ("LSTM language model, V 27, E 16, H 32, T 16, Adam, batch 32", "LSTM", 27, 16, 32, 0, 0, 16, 32, 200),
+            ("LSTM language model, V 96, E 64, H 256, T 64, Adam, batch 32", "LSTM", 96, 64, 256, 0, 0, 64, 32, 20),
+            ("transformer language model, V 27, E 64, 4 heads, 2 blocks, T 16, Adam, batch 32", "transformer", 27, 64, 0, 4, 2, 16, 32, 100),
+            ("transformer language model, V 96, E 128, 4 heads, 4 blocks, T 64, Adam, batch 32", "transformer", 96, 128, 0, 4, 4, 64, 32, 10),
+        ]
 
     /// Seconds for `epochs` epochs of Adam (batch 128, softmax cross-entropy) on `count` random
     /// 784-number records (uniform in [0, 1)) with random labels of 10 classes.

@@ -123,7 +123,8 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
             return Matrix(unchecked: h.rows, h.columns, unsafeBitCast(floatReLU(unsafeBitCast(h.storage, to: [Float].self)), to: [Scalar].self))
         case .relu: return h.map { $0 <= zero ? zero : $0 }
         case .identity: return h
-        default: return h.map { self($0) }
+        // exponentials, erf, tanh: dear enough per element to share with the second core
+        default: return Matrix(unchecked: h.rows, h.columns, mapOnTwoCores(h.storage) { self($0) })
         }
     }
 
@@ -147,7 +148,7 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .relu: return h.map { $0 <= zero ? zero : one }
         case .identity: return h.map { _ in one }
-        default: return h.map { derivative($0) }
+        default: return Matrix(unchecked: h.rows, h.columns, mapOnTwoCores(h.storage) { derivative($0) })
         }
     }
 }

@@ -28,3 +28,27 @@ func floatReLUGradient(_ g: [Float], _ h: [Float]) -> [Float] {
         initialized = g.count
     }
 }
+
+/// `f` applied to every element, in two halves on both cores when there are enough of them to pay
+/// for the second core: for functions that cost tens of nanoseconds an element (exponentials,
+/// `erf`, `tanh`). Each element is computed as it is on one core, so the numbers do not depend on
+/// the split.
+@usableFromInline
+@_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+func mapOnTwoCores<Scalar: MatrixScalar>(_ elements: [Scalar], _ f: @escaping (Scalar) -> Scalar) -> [Scalar] {
+    let count = elements.count
+    return [Scalar](unsafeUninitializedCapacity: count) { output, initialized in
+        elements.withUnsafeBufferPointer { input in
+            if let source = input.baseAddress, let target = output.baseAddress {
+                FloatKernels.inTwoHalves(count, split: count >= elementsWorthTwoCores) { first, count in
+                    for index in first..<(first + count) { (target + index).initialize(to: f(source[index])) }
+                }
+            }
+        }
+        initialized = count
+    }
+}
+
+/// The elements from which ``mapOnTwoCores(_:_:)`` splits its work: some tens of microseconds of
+/// exponentials, where handing half to the second core costs a few.
+@usableFromInline let elementsWorthTwoCores = 4096

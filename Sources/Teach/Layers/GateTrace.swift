@@ -26,7 +26,7 @@ extension LSTM {
         var layer = self
         var unused = SeededGenerator(seed: 0)
         _ = try layer.forward(x, mode: .inference, using: &unused)
-        let (_, gates, memories, states) = try layer.saved.take(for: name)
+        let (_, gates, memories, _, states) = try layer.saved.take(for: name)
         let h = hiddenCount, t = length
         // The forward pass keeps the gates as B×(T·4H), step after step, each step's block i, f, g, o.
         func gate(_ index: Int) -> Matrix<Scalar> {

@@ -1,3 +1,5 @@
+import TeachKernels
+
 /// A long short-term memory layer (Hochreiter and Schmidhuber, 1997), as PyTorch's
 /// `torch.nn.LSTM(input_size, hidden_size, batch_first=True)` with one layer.
 ///
@@ -43,8 +45,10 @@ public struct LSTM<Scalar: MatrixScalar>: Sendable, Equatable {
     /// `T`, the steps of each sequence.
     public let length: Int
     /// What the forward pass keeps: the input `B×(T·I)`; the gates after their functions,
-    /// `B×(T·4H)`; the memories `c_t` and the states `h_t`, each `B×(T·H)`.
-    @usableFromInline var saved = Saved<(input: Matrix<Scalar>, gates: Matrix<Scalar>, memories: Matrix<Scalar>, states: Matrix<Scalar>)>()
+    /// `B×(T·4H)`; the memories `c_t`, their `tanh(c_t)` and the states `h_t`, each `B×(T·H)`.
+    @usableFromInline var saved = Saved<
+        (input: Matrix<Scalar>, gates: Matrix<Scalar>, memories: Matrix<Scalar>, squashedMemories: Matrix<Scalar>, states: Matrix<Scalar>)
+    >()
 
     /// A layer with the given parameters, in PyTorch's layout.
     /// - Throws: ``ShapeError`` when the four do not fit one `H` and `I`; ``InvalidArgument`` for
@@ -67,6 +71,11 @@ extension LSTM: RecurrentLayer {
     public static var kind: String { "LSTM" }
 
     /// Every step's state `h_t`, `B×(T·H)`, from the first step to the last.
+    ///
+    /// Each step is one product for the recurrent terms of all four gates, then the cells, row by
+    /// row, in two halves on both cores when the batch is large enough to pay for it
+    /// (``RecurrentLayer/cellsWorthTwoCores``): every cell is computed as it is on one core, so the
+    /// numbers do not depend on the split.
     /// - Throws: ``ShapeError`` when `x` is not `B×(T·I)`.
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
@@ -76,45 +85,59 @@ extension LSTM: RecurrentLayer {
         }
         // Every step's input term at once: (B·T)×I times W_ihᵀ, one row per step of each sequence.
         let inputTerms = try x.reshaped(rows: b * t, columns: i).matmulTransposed(inputWeights)
+        let biases = inputBias.elements + hiddenBias.elements  // b_ih, then b_hh
         var gates = Matrix<Scalar>(rows: b, columns: t * 4 * h)
-        var memories = Matrix<Scalar>(rows: b, columns: t * h), states = Matrix<Scalar>(rows: b, columns: t * h)
-        var previousState = Matrix<Scalar>(rows: b, columns: h), previousMemory = Matrix<Scalar>(rows: b, columns: h)
+        var memories = Matrix<Scalar>(rows: b, columns: t * h), squashedMemories = Matrix<Scalar>(rows: b, columns: t * h)
+        var states = Matrix<Scalar>(rows: b, columns: t * h)
+        var previousState = Matrix<Scalar>(rows: b, columns: h)
+        let split = b * h >= Self.cellsWorthTwoCores
         for step in 0..<t {
-            let recurrent = try previousState.matmulTransposed(hiddenWeights)
-            for r in 0..<b {
-                for k in 0..<h {
-                    func sum(_ gate: Int) -> Scalar {
-                        let column = gate * h + k
-                        return inputTerms[r * t + step, column] + inputBias[0, column] + recurrent[r, column] + hiddenBias[0, column]
+            let recurrent = try previousState.matmulTransposed(hiddenWeights)  // B×4H
+            Matrix.withMutableStorage(&gates, &memories, &squashedMemories, &states) { gates, memories, squashedMemories, states in
+                Matrix.withStorage(inputTerms, recurrent, Matrix(unchecked: 1, biases.count, biases)) { inputTerms, recurrent, biases in
+                    FloatKernels.inTwoHalves(b, split: split) { first, count in
+                        for r in first..<(first + count) {
+                            // row r's numbers at this step: its gates, cells, input and recurrent terms
+                            let cell = (r * t + step) * h, rowGates = gates + 4 * cell
+                            let (inputTerms, recurrent) = (inputTerms + 4 * cell, recurrent + r * 4 * h)
+                            for k in 0..<h {
+                                func sum(_ gate: Int) -> Scalar {
+                                    let column = gate * h + k
+                                    return inputTerms[column] + biases[column] + recurrent[column] + biases[4 * h + column]
+                                }
+                                let previousMemory = step == 0 ? 0 : memories[cell - h + k]
+                                // book: lstm-step
+                                let input = Activation.sigmoid(sum(0)), forget = Activation.sigmoid(sum(1))
+                                let content = Scalar.tanh(sum(2)), output = Activation.sigmoid(sum(3))
+                                let memory = forget * previousMemory + input * content
+                                let squashedMemory = Scalar.tanh(memory)
+                                let state = output * squashedMemory
+                                // book: end lstm-step
+                                rowGates[k] = input
+                                rowGates[h + k] = forget
+                                rowGates[2 * h + k] = content
+                                rowGates[3 * h + k] = output
+                                memories[cell + k] = memory
+                                squashedMemories[cell + k] = squashedMemory
+                                states[cell + k] = state
+                            }
+                        }
                     }
-                    // book: lstm-step
-                    let input = Activation.sigmoid(sum(0)), forget = Activation.sigmoid(sum(1))
-                    let content = Scalar.tanh(sum(2)), output = Activation.sigmoid(sum(3))
-                    let memory = forget * previousMemory[r, k] + input * content
-                    let state = output * Scalar.tanh(memory)
-                    // book: end lstm-step
-                    let base = step * 4 * h + k
-                    gates[r, base] = input
-                    gates[r, base + h] = forget
-                    gates[r, base + 2 * h] = content
-                    gates[r, base + 3 * h] = output
-                    memories[r, step * h + k] = memory
-                    states[r, step * h + k] = state
-                    previousMemory[r, k] = memory
-                    previousState[r, k] = state
                 }
             }
+            previousState = states.timeStep(step, width: h)
         }
-        saved.value = (x, gates, memories, states)
+        saved.value = (x, gates, memories, squashedMemories, states)
         return states
     }
 
     /// Backpropagation through time (formulas in the type's documentation): `∂E/∂x` and the
-    /// gradients of `W_ih`, `W_hh`, `b_ih`, `b_hh`, in that order.
+    /// gradients of `W_ih`, `W_hh`, `b_ih`, `b_hh`, in that order. The cells of a step are split
+    /// over both cores as in the forward pass.
     /// - Throws: ``ShapeError`` when `outputGradient` is not `B×(T·H)`.
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
-        let (x, gates, memories, states) = try saved.take(for: name)
+        let (x, gates, memories, squashedMemories, states) = try saved.take(for: name)
         let b = x.rows, t = length, i = inputCount, h = hiddenCount
         guard outputGradient.shape == states.shape else {
             throw ShapeError(operation: "\(name).backward", shapes: [outputGradient.shape, states.shape], expected: "the output's shape B×(T·H)")
@@ -123,29 +146,40 @@ extension LSTM: RecurrentLayer {
         var dBias = Matrix<Scalar>(rows: 1, columns: 4 * h)
         var dx = needsInputGradient ? Matrix<Scalar>(rows: b, columns: t * i) : Matrix<Scalar>(rows: 0, columns: 0)
         var carriedState = Matrix<Scalar>(rows: b, columns: h), carriedMemory = Matrix<Scalar>(rows: b, columns: h)
+        // ∂E/∂a for the four gates' weighted sums at one step, B×4H in the order i, f, g, o.
+        var dSums = Matrix<Scalar>(rows: b, columns: 4 * h)
+        let split = b * h >= Self.cellsWorthTwoCores
         for step in stride(from: t - 1, through: 0, by: -1) {
-            // ∂E/∂a for the four gates' weighted sums, B×4H in the order i, f, g, o.
-            var dSums = Matrix<Scalar>(rows: b, columns: 4 * h)
-            for r in 0..<b {
-                for k in 0..<h {
-                    let base = step * 4 * h + k
-                    let input = gates[r, base], forget = gates[r, base + h], content = gates[r, base + 2 * h], output = gates[r, base + 3 * h]
-                    let squashed = Scalar.tanh(memories[r, step * h + k])
-                    let previousMemory = step == 0 ? 0 : memories[r, (step - 1) * h + k]
-                    // book: lstm-backward-step
-                    let dState = outputGradient[r, step * h + k] + carriedState[r, k]
-                    let dMemory = carriedMemory[r, k] + dState * output * (1 - squashed * squashed)
-                    dSums[r, k] = dMemory * content * input * (1 - input)
-                    dSums[r, h + k] = dMemory * previousMemory * forget * (1 - forget)
-                    dSums[r, 2 * h + k] = dMemory * input * (1 - content * content)
-                    dSums[r, 3 * h + k] = dState * squashed * output * (1 - output)
-                    carriedMemory[r, k] = dMemory * forget
-                    // book: end lstm-backward-step
+            Matrix.withMutableStorage(&dSums, &carriedMemory) { dSums, carriedMemory in
+                Matrix.withStorage(gates, memories, squashedMemories) { gates, memories, squashedMemories in
+                    Matrix.withStorage(outputGradient, carriedState) { outputGradient, carriedState in
+                        FloatKernels.inTwoHalves(b, split: split) { first, count in
+                            for r in first..<(first + count) {
+                                let cell = (r * t + step) * h, rowGates = gates + 4 * cell
+                                // row r's numbers at this step, each indexed by its unit k (by gate·H + k for dSums)
+                                let (dSums, carriedState, carriedMemory) = (dSums + r * 4 * h, carriedState + r * h, carriedMemory + r * h)
+                                let outputGradient = outputGradient + cell
+                                for k in 0..<h {
+                                    let input = rowGates[k], forget = rowGates[h + k], content = rowGates[2 * h + k]
+                                    let output = rowGates[3 * h + k], squashed = squashedMemories[cell + k]
+                                    let previousMemory = step == 0 ? 0 : memories[cell - h + k]
+                                    // book: lstm-backward-step
+                                    let dState = outputGradient[k] + carriedState[k]
+                                    let dMemory = carriedMemory[k] + dState * output * (1 - squashed * squashed)
+                                    dSums[k] = dMemory * content * input * (1 - input)
+                                    dSums[h + k] = dMemory * previousMemory * forget * (1 - forget)
+                                    dSums[2 * h + k] = dMemory * input * (1 - content * content)
+                                    dSums[3 * h + k] = dState * squashed * output * (1 - output)
+                                    carriedMemory[k] = dMemory * forget
+                                    // book: end lstm-backward-step
+                                }
+                            }
+                        }
+                    }
                 }
             }
-            let previous = step == 0 ? Matrix<Scalar>(rows: b, columns: h) : states.timeStep(step - 1, width: h)
             try dInputWeights.add(try dSums.transposedMatmul(x.timeStep(step, width: i)), scaledBy: 1)
-            try dHiddenWeights.add(try dSums.transposedMatmul(previous), scaledBy: 1)
+            if step > 0 { try dHiddenWeights.add(try dSums.transposedMatmul(states.timeStep(step - 1, width: h)), scaledBy: 1) }
             try dBias.add(dSums.columnSums(), scaledBy: 1)
             if needsInputGradient { dx.setTimeStep(step, try dSums.matmul(inputWeights)) }
             carriedState = try dSums.matmul(hiddenWeights)

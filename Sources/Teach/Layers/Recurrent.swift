@@ -125,6 +125,34 @@ extension RNN: RecurrentLayer {
 }
 
 extension Matrix {
+    /// Calls `body` with pointers to the elements of two matrices, writable, for loops that index
+    /// them by hand (the elements are row-major; the shapes cannot change).
+    static func withMutableStorage<R>(
+        _ a: inout Matrix, _ b: inout Matrix, _ body: (UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>) throws -> R
+    ) rethrows -> R {
+        try a.withUnsafeMutableBufferPointer { a in try b.withUnsafeMutableBufferPointer { b in try body(a.baseAddress!, b.baseAddress!) } }
+    }
+
+    /// ``withMutableStorage(_:_:_:)`` for four matrices.
+    static func withMutableStorage<R>(
+        _ a: inout Matrix, _ b: inout Matrix, _ c: inout Matrix, _ d: inout Matrix,
+        _ body: (UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>, UnsafeMutablePointer<Scalar>) throws -> R
+    ) rethrows -> R {
+        try withMutableStorage(&a, &b) { a, b in try withMutableStorage(&c, &d) { c, d in try body(a, b, c, d) } }
+    }
+
+    /// Calls `body` with pointers to the elements of two matrices, read-only.
+    static func withStorage<R>(_ a: Matrix, _ b: Matrix, _ body: (UnsafePointer<Scalar>, UnsafePointer<Scalar>) throws -> R) rethrows -> R {
+        try a.withUnsafeBufferPointer { a in try b.withUnsafeBufferPointer { b in try body(a.baseAddress!, b.baseAddress!) } }
+    }
+
+    /// ``withStorage(_:_:_:)`` for three matrices.
+    static func withStorage<R>(
+        _ a: Matrix, _ b: Matrix, _ c: Matrix, _ body: (UnsafePointer<Scalar>, UnsafePointer<Scalar>, UnsafePointer<Scalar>) throws -> R
+    ) rethrows -> R {
+        try withStorage(a, b) { a, b in try c.withUnsafeBufferPointer { c in try body(a, b, c.baseAddress!) } }
+    }
+
     /// Step `t` of a batch of sequences stored `B×(T·width)`: columns `t·width ..< (t+1)·width` of
     /// every row, as a `B×width` matrix.
     func timeStep(_ t: Int, width: Int) -> Matrix {
@@ -178,6 +206,11 @@ extension RecurrentLayer {
         let wih = draw(rows, inputs), whh = draw(rows, hidden), bih = draw(1, rows), bhh = draw(1, rows)
         try self.init(inputWeights: wih, hiddenWeights: whh, inputBias: bih, hiddenBias: bhh, length: length)
     }
+
+    /// The cells (batch rows × hidden units) of one step from which a layer computes them in two
+    /// halves, one on each core: about a hundred microseconds of exponentials and tanh, where
+    /// handing half to the second core costs a few.
+    public static var cellsWorthTwoCores: Int { 1024 }
 
     /// `H`, the hidden units.
     public var hiddenCount: Int { inputWeights.rows / Self.gates }

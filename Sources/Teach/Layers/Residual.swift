@@ -40,12 +40,14 @@ extension Residual: Layer {
         return main
     }
 
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     @inlinable public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
         var sum = try body.forward(x, mode: mode, using: &generator)
         try sum.add(shortcut.forward(x, mode: mode, using: &generator), scaledBy: 1)
         return sum
     }
 
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     @inlinable public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
         let main = try body.backward(outputGradient: outputGradient, needsInputGradient: true)
         let side = try shortcut.backward(outputGradient: outputGradient, needsInputGradient: true)

@@ -33,10 +33,12 @@ extension Sequential: Layer {
         try layers.chainedShapes(from: input).last ?? input
     }
 
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     @inlinable public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
         try layers.forward(x, mode: mode, using: &generator)
     }
 
+    @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     @inlinable public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
         try layers.backward(outputGradient: outputGradient, through: layers.count, needsInputGradient: needsInputGradient)
     }
