@@ -113,6 +113,13 @@ Chapter.run("gated", knobs: Knobs.self) { chapter, knobs in
     try chapter.quote("lstm-step", from: "Sources/Teach/Layers/LSTM.swift")
     chapter.text(
         """
+        That loop is what a `Double` layer runs. A `Float` layer, the one this chapter trains, runs the \
+        same lines eight units at a time in a vector kernel (`lstm_cells_v8f` in \
+        `Sources/CKernels/vectors.h`), where the sigmoid and tanh are polynomials within a few units \
+        in the last place of the C library's functions: the same equations, several times faster.
+        """)
+    chapter.text(
+        """
         The line that matters for memory is `c_t = f_t ⊙ c_{t−1} + i_t ⊙ g_t`: no weight matrix and no \
         squashing function stands between `c_{t−1}` and `c_t`. Going back through it, the gradient of \
         the memory is multiplied by the forget gate alone, `∂c_t/∂c_{t−1} = f_t`, so with `f` near 1 \

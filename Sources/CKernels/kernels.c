@@ -89,6 +89,20 @@ void teach_few_rows_product(teach_instructions instructions, long m, long n, lon
     teach_few_rows_product_baseline(m, n, k, a, a_row, a_column, b, b_row, c, c_row);
 }
 
+void teach_lstm_cells(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
+                      const float *bias_hh, const float *previous, long memory_row, float *gates, long gates_row, float *memories,
+                      float *squashed, float *states) {
+#if defined(__x86_64__)
+    if (teach_best_instructions() >= TEACH_AVX2) {
+        teach_lstm_cells_avx2(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, memory_row, gates, gates_row, memories,
+                              squashed, states);
+        return;
+    }
+#endif
+    teach_lstm_cells_baseline(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, memory_row, gates, gates_row, memories,
+                              squashed, states);
+}
+
 void teach_relu(long count, const float *input, float *output) {
 #if defined(__x86_64__)
     if (teach_best_instructions() >= TEACH_AVX2) {

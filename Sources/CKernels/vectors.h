@@ -474,4 +474,120 @@ TEACH_INLINE void adam_loop(long count, float *p, const float *g, float *m, floa
     }
 }
 
+// MARK: The LSTM's cells
+
+/// `eˣ`, 8 lanes: `x = n·ln 2 + r` with `|r| ≤ ln 2 / 2`, `eʳ` from a polynomial of degree 7 (the
+/// Cephes library's single-precision coefficients), times `2ⁿ` built in the exponent bits. Within
+/// 2 units in the last place of `expf` for `x` in [−87.3, 88.3]; `x` is clamped to that range (so
+/// the result is never 0 or infinite), and a NaN stays NaN.
+TEACH_INLINE v8f exp_v8f(v8f x) {
+    const v8f clamped = __builtin_elementwise_min(__builtin_elementwise_max(x, (v8f)-87.3f), (v8f)88.3f);
+    // n = round(x / ln 2): adding and subtracting 1.5·2²³ rounds to the nearest integer, ties to even
+    const v8f n = (clamped * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+    const v8f r = fma(n, (v8f)2.12194440e-4f, fma(n, (v8f)-0.693359375f, clamped));
+    v8f p = fma((v8f)1.9875691500e-4f, r, (v8f)1.3981999507e-3f);
+    p = fma(p, r, (v8f)8.3334519073e-3f);
+    p = fma(p, r, (v8f)4.1665795894e-2f);
+    p = fma(p, r, (v8f)1.6666665459e-1f);
+    p = fma(p, r, (v8f)5.0000001201e-1f);
+    const v8f y = fma(p, r * r, r) + 1.0f;
+    const v8f scale = (v8f)((__builtin_convertvector(n, v8i) + 127) << 23);
+    const v8i nan = x != x;
+    return (v8f)((nan & (v8i)x) | (~nan & (v8i)(y * scale)));
+}
+
+/// The logistic sigmoid `1 / (1 + e⁻ˣ)`, 8 lanes, as the scalar rule computes it: `e = e^(−|x|)`,
+/// then `1 / (1 + e)` for `x ≥ 0` and `e / (1 + e)` below (no cancellation on either side).
+TEACH_INLINE v8f sigmoid_v8f(v8f x) {
+    const v8f e = exp_v8f(-__builtin_elementwise_abs(x));
+    const v8f s = 1.0f / (1.0f + e);
+    const v8i positive = x >= 0.0f;
+    const v8f y = (v8f)((positive & (v8i)s) | (~positive & (v8i)(e * s)));
+    const v8i nan = x != x;
+    return (v8f)((nan & (v8i)x) | (~nan & (v8i)y));
+}
+
+/// `tanh x`, 8 lanes: below |x| = 0.55 its Taylor series to x¹⁵ (the next term is under half a unit
+/// in the last place there), above it `1 − 2 / (e^(2|x|) + 1)` with the sign of `x`. Within about
+/// 3 units in the last place of the exact value; a NaN stays NaN.
+TEACH_INLINE v8f tanh_v8f(v8f x) {
+    const v8f a = __builtin_elementwise_abs(x), a2 = a * a;
+    v8f p = fma(a2, (v8f)(-929569.0f / 638512875.0f), (v8f)(21844.0f / 6081075.0f));
+    p = fma(p, a2, (v8f)(-1382.0f / 155925.0f));
+    p = fma(p, a2, (v8f)(62.0f / 2835.0f));
+    p = fma(p, a2, (v8f)(-17.0f / 315.0f));
+    p = fma(p, a2, (v8f)(2.0f / 15.0f));
+    p = fma(p, a2, (v8f)(-1.0f / 3.0f));
+    const v8f small = fma(p * a2, a, a);
+    const v8f large = 1.0f - 2.0f / (exp_v8f(a + a) + 1.0f);
+    const v8i below = a < 0.55f;
+    const v8i sign = (v8i)x & (v8i)0x80000000;
+    const v8f y = (v8f)(((below & (v8i)small) | (~below & (v8i)large)) | sign);
+    const v8i nan = x != x;
+    return (v8f)((nan & (v8i)x) | (~nan & (v8i)y));
+}
+
+/// One LSTM step of 8 cells (units `k ..< k + 8` of one row): the gates' sums in PyTorch's
+/// order i, f, g, o, `((input term + b_ih) + recurrent term) + b_hh`, through their functions, then
+/// `c = f·c₋₁ + i·g` and `h = o·tanh c`. `terms`, `recurrent`, the biases and `gates` hold the four
+/// gates' blocks of `hidden` numbers one after another, offset to unit `k`.
+TEACH_INLINE void lstm_cells_v8f(long hidden, const float *terms, const float *recurrent, const float *bias_ih, const float *bias_hh,
+                                 v8f previous, float *gates, float *memory, float *squashed, float *state) {
+    v8f sums[4];
+    for (int gate = 0; gate < 4; gate++) {
+        const long at = gate * hidden;
+        sums[gate] = ((load_v8f(terms + at) + load_v8f(bias_ih + at)) + load_v8f(recurrent + at)) + load_v8f(bias_hh + at);
+    }
+    const v8f input = sigmoid_v8f(sums[0]), forget = sigmoid_v8f(sums[1]), content = tanh_v8f(sums[2]), output = sigmoid_v8f(sums[3]);
+    const v8f c = forget * previous + input * content, t = tanh_v8f(c);
+    store_v8f(gates, input);
+    store_v8f(gates + hidden, forget);
+    store_v8f(gates + 2 * hidden, content);
+    store_v8f(gates + 3 * hidden, output);
+    store_v8f(memory, c);
+    store_v8f(squashed, t);
+    store_v8f(state, output * t);
+}
+
+/// One LSTM step for `rows` rows of `hidden` cells (see teach_lstm_cells in CKernels.h).
+TEACH_INLINE void lstm_cells_loop(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
+                                  const float *bias_hh, const float *previous, long memory_row, float *gates, long gates_row,
+                                  float *memories, float *squashed, float *states) {
+    for (long r = 0; r < rows; r++) {
+        const float *row_terms = terms + r * terms_row, *row_recurrent = recurrent + r * 4 * hidden;
+        float *row_gates = gates + r * gates_row;
+        const long m = r * memory_row;
+        long k = 0;
+        for (; k + 8 <= hidden; k += 8) {
+            const v8f before = previous ? load_v8f(previous + m + k) : (v8f)0.0f;
+            lstm_cells_v8f(hidden, row_terms + k, row_recurrent + k, bias_ih + k, bias_hh + k, before, row_gates + k, memories + m + k,
+                           squashed + m + k, states + m + k);
+        }
+        if (k < hidden) {
+            // the last units, fewer than 8: through buffers of 8 (padded with zeros), so that they
+            // are computed by the same vector code as the others
+            const long rest = hidden - k;
+            float t[32] = {0}, u[32] = {0}, bi[32] = {0}, bh[32] = {0}, g[32], before[8] = {0}, c[8], q[8], h[8];
+            for (int gate = 0; gate < 4; gate++) {
+                for (long j = 0; j < rest; j++) {
+                    t[gate * 8 + j] = row_terms[gate * hidden + k + j];
+                    u[gate * 8 + j] = row_recurrent[gate * hidden + k + j];
+                    bi[gate * 8 + j] = bias_ih[gate * hidden + k + j];
+                    bh[gate * 8 + j] = bias_hh[gate * hidden + k + j];
+                }
+            }
+            for (long j = 0; j < rest; j++) before[j] = previous ? previous[m + k + j] : 0.0f;
+            lstm_cells_v8f(8, t, u, bi, bh, load_v8f(before), g, c, q, h);
+            for (int gate = 0; gate < 4; gate++) {
+                for (long j = 0; j < rest; j++) row_gates[gate * hidden + k + j] = g[gate * 8 + j];
+            }
+            for (long j = 0; j < rest; j++) {
+                memories[m + k + j] = c[j];
+                squashed[m + k + j] = q[j];
+                states[m + k + j] = h[j];
+            }
+        }
+    }
+}
+
 #endif

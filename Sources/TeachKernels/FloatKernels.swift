@@ -177,6 +177,20 @@ public enum FloatKernels {
         }
     }
 
+    /// One time step of an LSTM's cells, for `rows` rows of `hidden` units (Teach's `LSTM`, for Float;
+    /// `teach_lstm_cells` in CKernels.h says where each number is): the four gates' sums through
+    /// their functions, the memory `c = f·c₋₁ + i·g` and the state `h = o·tanh c`, with the
+    /// sigmoid and tanh as vector polynomials within a few units in the last place of libm's.
+    /// `previous` is `nil` at the first step (the memories before it are 0).
+    public static func lstmCells(
+        rows: Int, hidden: Int, terms: UnsafePointer<Float>, termsRow: Int, recurrent: UnsafePointer<Float>, inputBias: UnsafePointer<Float>,
+        hiddenBias: UnsafePointer<Float>, previous: UnsafePointer<Float>?, memoryRow: Int, gates: UnsafeMutablePointer<Float>, gatesRow: Int,
+        memories: UnsafeMutablePointer<Float>, squashed: UnsafeMutablePointer<Float>, states: UnsafeMutablePointer<Float>
+    ) {
+        teach_lstm_cells(
+            rows, hidden, terms, termsRow, recurrent, inputBias, hiddenBias, previous, memoryRow, gates, gatesRow, memories, squashed, states)
+    }
+
     /// Up to this many rows of `op(A)`, a ``product(m:n:k:a:aRow:aColumn:b:bRow:bColumn:c:accumulate:twoCores:instructions:)``
     /// with a row-major `B` streams `B` without packing, and each number is one chain of
     /// multiply-adds over the whole depth instead of one per depth block of at most 256.

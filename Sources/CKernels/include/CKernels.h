@@ -142,6 +142,18 @@ void teach_max_pool_relu_sums(long images, long height, long width, long channel
 /// memory: every lane does exactly the scalar arithmetic of the Swift rule, in the same order,
 /// except that subnormal numbers (below 1.2e-38) are flushed to zero while it runs, to stay off the
 /// processor's slow path.
+/// One time step of an LSTM's cells (Teach's LSTM.swift, for Float), for `rows` rows of `hidden`
+/// units: for row `r`, the four gates' input terms at `terms + r·terms_row` and recurrent terms at
+/// `recurrent + r·4·hidden` (blocks of `hidden` in PyTorch's order i, f, g, o), the biases `b_ih`
+/// and `b_hh` (`4·hidden` each), the memories of the step before at `previous + r·memory_row` (or
+/// none, for the first step: `NULL`). Writes the gates after their functions to `gates +
+/// r·gates_row`, and `c`, `tanh c` and `h = o·tanh c` to `memories`, `squashed` and `states` (each
+/// `+ r·memory_row`). The sigmoid and tanh are vector polynomials (vectors.h), within a few units
+/// in the last place of libm's.
+void teach_lstm_cells(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
+                      const float *bias_hh, const float *previous, long memory_row, float *gates, long gates_row, float *memories,
+                      float *squashed, float *states);
+
 void teach_adam_float(size_t count, float *parameters, const float *gradients, float *first, float *second, float learning_rate,
                       float beta1, float beta2, float epsilon, float correction1, float correction2, float decay);
 
@@ -178,7 +190,10 @@ void teach_out_of_memory(size_t bytes) __attribute__((noreturn));
                                            long out_width, long size, long first, long count, const float *masked,         \
                                            const int *sources, float *sums);                                               \
     void teach_adam_##suffix(long count, float *p, const float *g, float *m, float *v, float lr, float beta1, float beta2, \
-                             float epsilon, float correction1, float correction2, float decay);
+                             float epsilon, float correction1, float correction2, float decay);                          \
+    void teach_lstm_cells_##suffix(long rows, long hidden, const float *terms, long terms_row, const float *recurrent,     \
+                                   const float *bias_ih, const float *bias_hh, const float *previous, long memory_row,     \
+                                   float *gates, long gates_row, float *memories, float *squashed, float *states);
 #define TEACH_THIN_DECLARATIONS(suffix)                                                                                 \
     void teach_thin_forward_##suffix(long windows, const float *const *patches, const long *offsets, long taps,           \
                                      const float *weights, long padded, float *sums);                                     \

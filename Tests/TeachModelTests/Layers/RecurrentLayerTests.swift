@@ -161,4 +161,67 @@ import Testing
         }
         #expect(throws: InvalidArgument.self) { try rnn.backward(outputGradient: Matrix(rows: 1, columns: 12), needsInputGradient: true) }
     }
+
+    /// A Float LSTM runs its cells in a vector kernel, with the sigmoid and tanh as polynomials; a
+    /// Double one runs the scalar code with libm's. Swept over sums from −30 to 30 (every gate's
+    /// input term is the sum, the recurrent and bias terms are 0 at the first step), each gate and
+    /// the state agree with the Double layer's within a few units in the last place of Float.
+    @Test func theFloatKernelsSigmoidAndTanhAreWithinAFewUnitsInTheLastPlace() throws {
+        let count = 6001, h = 1
+        let sums = (0..<count).map { -30 + 60 * Double($0) / Double(count - 1) }
+        // one step, one unit, input 1: W_ih = the four gates' 1s, no other terms
+        func layer<Scalar: MatrixScalar>(_: Scalar.Type) throws -> LSTM<Scalar> {
+            try LSTM<Scalar>(
+                inputWeights: Matrix(rows: 4 * h, columns: 1, repeating: 1), hiddenWeights: Matrix(rows: 4 * h, columns: h),
+                inputBias: Matrix(rows: 1, columns: 4 * h), hiddenBias: Matrix(rows: 1, columns: 4 * h), length: 1)
+        }
+        var float = try layer(Float.self), double = try layer(Double.self)
+        var random = SeededGenerator(seed: 1)
+        let floatStates = try float.forward(Matrix(rows: count, columns: 1) { r, _ in Float(sums[r]) }, mode: .training, using: &random)
+        let doubleStates = try double.forward(Matrix(rows: count, columns: 1) { r, _ in Double(Float(sums[r])) }, mode: .training, using: &random)
+        let floatGates = try #require(float.saved.value?.gates), doubleGates = try #require(double.saved.value?.gates)
+        // the worst error of each of i, f, g, o and h, in units in the last place of the Float nearest the reference
+        var worst = [Double](repeating: 0, count: 5)
+        for r in 0..<count {
+            for (index, (mine, reference)) in zip(floatGates.rowArray(r) + [floatStates[r, 0]], doubleGates.rowArray(r) + [doubleStates[r, 0]])
+                .enumerated()
+            {
+                worst[index] = max(worst[index], abs(Double(mine) - reference) / Double(Float(reference).ulp))
+            }
+        }
+        // the gates are one function each; h = o·tanh(i·g) rounds three more times
+        #expect(worst.prefix(4).allSatisfy { $0 <= 3 } && worst[4] <= 6, "worst errors (i, f, g, o, h): \(worst)")
+    }
+
+    /// The Float LSTM (vector kernel, split over two cores for large batches) against the Double
+    /// one on the same numbers, for hidden sizes with and without a part of fewer than 8 units, a
+    /// batch too small to split and one large enough, and several steps: within 1e-5.
+    @Test(arguments: [(1, 3), (37, 8), (64, 20), (40, 36)])
+    func theFloatLayerAgreesWithTheDoubleLayer(batch: Int, hidden: Int) throws {
+        var random = SeededGenerator(seed: 5)
+        var double = try LSTM<Double>(inputs: 3, hidden: hidden, length: 4, using: &random)
+        var float = try LSTM<Float>(
+            inputWeights: double.inputWeights.converted(), hiddenWeights: double.hiddenWeights.converted(),
+            inputBias: double.inputBias.converted(), hiddenBias: double.hiddenBias.converted(), length: 4)
+        let x = Matrix<Double>.gaussian(rows: batch, columns: 12, using: &random).map { Double(Float($0 * 2)) }
+        let g = Matrix<Double>.gaussian(rows: batch, columns: 4 * hidden, using: &random).map { Double(Float($0)) }
+        let expected = try double.forward(x, mode: .training, using: &random)
+        let states = try float.forward(x.converted(), mode: .training, using: &random)
+        for (mine, reference) in zip(states.elements, expected.elements) { #expect(abs(Double(mine) - reference) < 1e-5) }
+        let dExpected = try double.backward(outputGradient: g, needsInputGradient: true)
+        let dFloat = try float.backward(outputGradient: g.converted(), needsInputGradient: true)
+        for (mine, reference) in zip(dFloat.parameters + [dFloat.input], dExpected.parameters + [dExpected.input]) {
+            let scale = max(1, reference.elements.map(abs).max() ?? 0)
+            for (a, b) in zip(mine.elements, reference.elements) { #expect(abs(Double(a) - b) < 1e-5 * scale) }
+        }
+    }
+
+    /// A NaN in a gate's sum is not hidden by the Float kernel's clamping: the state is NaN.
+    @Test func aNaNReachesTheStateInTheFloatKernel() throws {
+        var random = SeededGenerator(seed: 6)
+        var layer = try LSTM<Float>(inputs: 1, hidden: 9, length: 2, using: &random)
+        let states = try layer.forward(Matrix(rows: 2, columns: 2, elements: [.nan, 1, 0.5, 1]), mode: .training, using: &random)
+        #expect(states.rowArray(0).allSatisfy { $0.isNaN })
+        #expect(states.rowArray(1).allSatisfy { $0.isFinite })
+    }
 }
