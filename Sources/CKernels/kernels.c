@@ -89,6 +89,26 @@ void teach_few_rows_product(teach_instructions instructions, long m, long n, lon
     teach_few_rows_product_baseline(m, n, k, a, a_row, a_column, b, b_row, c, c_row);
 }
 
+void teach_gelu(long count, const float *input, float *output) {
+#if defined(__x86_64__)
+    if (teach_best_instructions() >= TEACH_AVX2) {
+        teach_gelu_avx2(count, input, output);
+        return;
+    }
+#endif
+    teach_gelu_baseline(count, input, output);
+}
+
+void teach_gelu_gradient(long count, const float *gradient, const float *sums, float *output) {
+#if defined(__x86_64__)
+    if (teach_best_instructions() >= TEACH_AVX2) {
+        teach_gelu_gradient_avx2(count, gradient, sums, output);
+        return;
+    }
+#endif
+    teach_gelu_gradient_baseline(count, gradient, sums, output);
+}
+
 void teach_lstm_cells(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
                       const float *bias_hh, const float *previous, long memory_row, float *gates, long gates_row, float *memories,
                       float *squashed, float *states) {

@@ -173,6 +173,12 @@ void NAMED(teach_max_pool_relu_sums)(long images, long height, long width, long 
     max_pool_relu_sums_loop(images, height, width, channels, out_height, out_width, size, first, count, masked, sources, sums);
 }
 
+void NAMED(teach_gelu)(long count, const float *input, float *output) { gelu_loop(count, input, output); }
+
+void NAMED(teach_gelu_gradient)(long count, const float *gradient, const float *sums, float *output) {
+    gelu_gradient_loop(count, gradient, sums, output);
+}
+
 void NAMED(teach_lstm_cells)(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
                              const float *bias_hh, const float *previous, long memory_row, float *gates, long gates_row, float *memories,
                              float *squashed, float *states) {

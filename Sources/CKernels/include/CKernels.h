@@ -142,6 +142,13 @@ void teach_max_pool_relu_sums(long images, long height, long width, long channel
 /// memory: every lane does exactly the scalar arithmetic of the Swift rule, in the same order,
 /// except that subnormal numbers (below 1.2e-38) are flushed to zero while it runs, to stay off the
 /// processor's slow path.
+/// GELU, `output[i] = x·Φ(x)` for `x = input[i]` (PyTorch's exact GELU), with Φ from a vector
+/// polynomial for erfc (vectors.h), for `count` numbers.
+void teach_gelu(long count, const float *input, float *output);
+
+/// The gradient through GELU: `output[i] = gradient[i] · (Φ(x) + x·φ(x))` for `x = sums[i]`.
+void teach_gelu_gradient(long count, const float *gradient, const float *sums, float *output);
+
 /// One time step of an LSTM's cells (Teach's LSTM.swift, for Float), for `rows` rows of `hidden`
 /// units: for row `r`, the four gates' input terms at `terms + r·terms_row` and recurrent terms at
 /// `recurrent + r·4·hidden` (blocks of `hidden` in PyTorch's order i, f, g, o), the biases `b_ih`
@@ -191,6 +198,8 @@ void teach_out_of_memory(size_t bytes) __attribute__((noreturn));
                                            const int *sources, float *sums);                                               \
     void teach_adam_##suffix(long count, float *p, const float *g, float *m, float *v, float lr, float beta1, float beta2, \
                              float epsilon, float correction1, float correction2, float decay);                          \
+    void teach_gelu_##suffix(long count, const float *input, float *output);                                             \
+    void teach_gelu_gradient_##suffix(long count, const float *gradient, const float *sums, float *output);                \
     void teach_lstm_cells_##suffix(long rows, long hidden, const float *terms, long terms_row, const float *recurrent,     \
                                    const float *bias_ih, const float *bias_hh, const float *previous, long memory_row,     \
                                    float *gates, long gates_row, float *memories, float *squashed, float *states);

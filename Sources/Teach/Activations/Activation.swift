@@ -110,7 +110,8 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// `f` applied to every element.
+    /// `f` applied to every element. For a Float matrix, ReLU and GELU run in vector kernels (GELU's
+    /// `Φ` within a few units in the last place of the scalar rule's, which Double keeps).
     @inlinable public func callAsFunction<Scalar>(_ h: Matrix<Scalar>) -> Matrix<Scalar> {
         // The same arithmetic as the scalar function, with the choice of function made once, so
         // that the loop over the elements can be vectorised. The constants are `.zero` and `1`
@@ -123,13 +124,16 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
             return Matrix(unchecked: h.rows, h.columns, unsafeBitCast(floatReLU(unsafeBitCast(h.storage, to: [Float].self)), to: [Scalar].self))
         case .relu: return h.map { $0 <= zero ? zero : $0 }
         case .identity: return h
+        case .gelu(.none) where Scalar.self == Float.self:
+            return Matrix(unchecked: h.rows, h.columns, unsafeBitCast(floatGELU(unsafeBitCast(h.storage, to: [Float].self)), to: [Scalar].self))
         // exponentials, erf, tanh: dear enough per element to share with the second core
         default: return Matrix(unchecked: h.rows, h.columns, mapOnTwoCores(h.storage) { self($0) })
         }
     }
 
     /// `∂E/∂h = ∂E/∂a ⊙ f'(h)`: the gradient of the loss with respect to the weighted sums `h`,
-    /// from the gradient with respect to the outputs `a = f(h)` (one pass for a Float ReLU).
+    /// from the gradient with respect to the outputs `a = f(h)` (one pass for a Float ReLU or GELU,
+    /// in a vector kernel).
     /// - Throws: ``ShapeError`` (naming `operation`) when the two shapes differ.
     @inlinable public func gradient<Scalar>(
         _ outputGradient: Matrix<Scalar>, at h: Matrix<Scalar>, operation: String = "Activation.gradient"
@@ -138,6 +142,11 @@ public enum Activation: Sendable, Hashable, CustomStringConvertible {
             try outputGradient.checkSameShape(h, operation)
             let g = unsafeBitCast(outputGradient.storage, to: [Float].self), sums = unsafeBitCast(h.storage, to: [Float].self)
             return Matrix(unchecked: h.rows, h.columns, unsafeBitCast(floatReLUGradient(g, sums), to: [Scalar].self))
+        }
+        if case .gelu(.none) = self, Scalar.self == Float.self {
+            try outputGradient.checkSameShape(h, operation)
+            let g = unsafeBitCast(outputGradient.storage, to: [Float].self), sums = unsafeBitCast(h.storage, to: [Float].self)
+            return Matrix(unchecked: h.rows, h.columns, unsafeBitCast(floatGELUGradient(g, sums), to: [Scalar].self))
         }
         return try outputGradient.zipMap(derivative(h), operation: operation) { g, d in g * d }
     }

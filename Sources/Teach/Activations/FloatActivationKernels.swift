@@ -29,6 +29,33 @@ func floatReLUGradient(_ g: [Float], _ h: [Float]) -> [Float] {
     }
 }
 
+/// GELU (`x·Φ(x)`) element by element, through a vector kernel whose `Φ` is within a couple of
+/// units in the last place of the C library's `erfc`-based one (the scalar rule, which Double uses).
+@usableFromInline
+func floatGELU(_ h: [Float]) -> [Float] {
+    [Float](unsafeUninitializedCapacity: h.count) { output, initialized in
+        h.withUnsafeBufferPointer { input in
+            if let source = input.baseAddress, let target = output.baseAddress { FloatKernels.gelu(count: input.count, source, into: target) }
+        }
+        initialized = h.count
+    }
+}
+
+/// `g · GELU'(h)` element by element, through the vector kernel; `g` and `h` have the same count.
+@usableFromInline
+func floatGELUGradient(_ g: [Float], _ h: [Float]) -> [Float] {
+    [Float](unsafeUninitializedCapacity: g.count) { output, initialized in
+        g.withUnsafeBufferPointer { gradient in
+            h.withUnsafeBufferPointer { sums in
+                if let g = gradient.baseAddress, let h = sums.baseAddress, let target = output.baseAddress {
+                    FloatKernels.geluGradient(count: gradient.count, g, weightedSums: h, into: target)
+                }
+            }
+        }
+        initialized = g.count
+    }
+}
+
 /// `f` applied to every element, in two halves on both cores when there are enough of them to pay
 /// for the second core: for functions that cost tens of nanoseconds an element (exponentials,
 /// `erf`, `tanh`). Each element is computed as it is on one core, so the numbers do not depend on

@@ -92,6 +92,37 @@ import Testing
         }
     }
 
+    /// A Float matrix's GELU runs in a vector kernel (Φ from a polynomial for erfc); swept over −12
+    /// to 12 and at NaN, its values and its gradient agree with the Double rule's within a few units
+    /// in the last place.
+    @Test func floatGELUMatricesAreWithinAFewUnitsInTheLastPlace() throws {
+        let count = 24001
+        let h = Matrix<Double>(rows: 1, columns: count) { _, c in Double(Float(-12 + 24 * Double(c) / Double(count - 1))) }
+        let upstream = Matrix<Double>(rows: 1, columns: count) { _, c in Double(Float(1 + Double(c % 7) / 8)) }
+        let values = Activation.gelu()(h.converted(to: Float.self)), exact = Activation.gelu()(h)
+        let gradients = try Activation.gelu().gradient(upstream.converted(to: Float.self), at: h.converted(to: Float.self))
+        let exactGradients = try Activation.gelu().gradient(upstream, at: h)
+        // errors in units in the last place of the reference, or for the gradient of the larger of
+        // its two terms g·Φ(x) and g·x·φ(x), which cancel near x = −0.75, as in any rule for it
+        let scales = (0..<count).map { c in
+            let (x, g) = (h.elements[c], upstream.elements[c])
+            let cdf: Double = Double.erfc(-x / 2.0.squareRoot()) / 2
+            let density: Double = Double.exp(-x * x / 2) / (2 * Double.pi).squareRoot()
+            return abs(g) * max(cdf, abs(x) * density)
+        }
+        func worstUnits(_ mine: Matrix<Float>, _ reference: Matrix<Double>, scales: [Double]) -> Double {
+            zip(zip(mine.elements, reference.elements), scales).map { pair, scale in
+                abs(Double(pair.0) - pair.1) / Double(Float(max(abs(pair.1), scale)).ulp)
+            }.max() ?? 0
+        }
+        let valueError = worstUnits(values, exact, scales: exact.elements.map(abs))
+        let gradientError = worstUnits(gradients, exactGradients, scales: scales)
+        #expect(valueError <= 8, "values: \(valueError) units in the last place")
+        #expect(gradientError <= 8, "gradients: \(gradientError) units in the last place")
+        let nan = Activation.gelu()(Matrix<Float>(rows: 1, columns: 9, repeating: .nan))
+        #expect(nan.elements.allSatisfy { $0.isNaN })
+    }
+
     @Test func descriptions() {
         #expect(Self.smooth.map(\.description) == ["softplus", "ELU", "ELU (alpha 0.5)", "SiLU", "GELU", "GELU (tanh)"])
     }
