@@ -29,6 +29,10 @@ import TeachKernels
 ///     ∂E/∂W_ih += ∂aᵀ x_t    ∂E/∂W_hh += ∂aᵀ h_{t−1}    ∂E/∂b_ih = ∂E/∂b_hh += Σ_batch ∂a
 ///     ∂E/∂x_t = ∂a W_ih      carried ∂h ← ∂a W_hh
 ///
+/// Only the carried gradients need the steps in order; the sums over the steps (`∂E/∂W_ih`,
+/// `∂E/∂W_hh`, the biases) and `∂E/∂x` are one product each over all `B·T` rows once every step's
+/// `∂a` is known.
+///
 /// The memory's gradient passes from step to step multiplied only by the forget gate, not by a
 /// weight matrix and a squashing slope as in ``RNN``: with `f` near 1 it reaches far back.
 ///
@@ -158,12 +162,10 @@ extension LSTM: RecurrentLayer {
         guard outputGradient.shape == states.shape else {
             throw ShapeError(operation: "\(name).backward", shapes: [outputGradient.shape, states.shape], expected: "the output's shape B×(T·H)")
         }
-        var dInputWeights = Matrix<Scalar>(rows: 4 * h, columns: i), dHiddenWeights = Matrix<Scalar>(rows: 4 * h, columns: h)
-        var dBias = Matrix<Scalar>(rows: 1, columns: 4 * h)
-        var dx = needsInputGradient ? Matrix<Scalar>(rows: b, columns: t * i) : Matrix<Scalar>(rows: 0, columns: 0)
         var carriedState = Matrix<Scalar>(rows: b, columns: h), carriedMemory = Matrix<Scalar>(rows: b, columns: h)
-        // ∂E/∂a for the four gates' weighted sums at one step, B×4H in the order i, f, g, o.
-        var dSums = Matrix<Scalar>(rows: b, columns: 4 * h)
+        // ∂E/∂a for the four gates' weighted sums at one step, B×4H in the order i, f, g, o, and at
+        // every step, B×(T·4H), for the products that need no step-by-step order
+        var dSums = Matrix<Scalar>(rows: b, columns: 4 * h), everyDSums = Matrix<Scalar>(rows: b, columns: t * 4 * h)
         let split = b * h >= Self.cellsWorthTwoCores
         for step in stride(from: t - 1, through: 0, by: -1) {
             Matrix.withMutableStorage(&dSums, &carriedMemory) { dSums, carriedMemory in
@@ -194,12 +196,17 @@ extension LSTM: RecurrentLayer {
                     }
                 }
             }
-            try dInputWeights.add(try dSums.transposedMatmul(x.timeStep(step, width: i)), scaledBy: 1)
-            if step > 0 { try dHiddenWeights.add(try dSums.transposedMatmul(states.timeStep(step - 1, width: h)), scaledBy: 1) }
-            try dBias.add(dSums.columnSums(), scaledBy: 1)
-            if needsInputGradient { dx.setTimeStep(step, try dSums.matmul(inputWeights)) }
+            everyDSums.setTimeStep(step, dSums)
             carriedState = try dSums.matmul(hiddenWeights)
         }
+        // The rest in one product each over all B·T rows (row r·T + t is sequence r's step t):
+        // ∂E/∂W_ih = Σ ∂aᵀ x_t, ∂E/∂W_hh = Σ ∂aᵀ h_{t−1} (h_{−1} = 0), ∂E/∂b = Σ ∂a, ∂E/∂x_t = ∂a W_ih.
+        let rows = try everyDSums.reshaped(rows: b * t, columns: 4 * h)
+        let previousStates = Matrix<Scalar>(rows: b, columns: t * h) { r, c in c < h ? 0 : states[r, c - h] }
+        let dInputWeights = try rows.transposedMatmul(x.reshaped(rows: b * t, columns: i))
+        let dHiddenWeights = try rows.transposedMatmul(previousStates.reshaped(rows: b * t, columns: h))
+        let dBias = rows.columnSums()
+        let dx = needsInputGradient ? try rows.matmul(inputWeights).reshaped(rows: b, columns: t * i) : Matrix<Scalar>(rows: 0, columns: 0)
         return LayerGradients(input: dx, parameters: [dInputWeights, dHiddenWeights, dBias, dBias])
     }
 }
