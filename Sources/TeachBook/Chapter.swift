@@ -41,12 +41,12 @@ public final class Chapter {
     /// returns, 1 (with the error on standard error) when it throws.
     ///
     /// A chapter is a program that trains, so before `body` runs this asks for
-    /// ``Teach/ProcessTuning/forTraining()`` (freed memory kept for the next step, the second core's
+    /// `ProcessTuning.forTraining()` (freed memory kept for the next step, the second core's
     /// thread kept awake between products): faster, with the same numbers. Nothing else in the
     /// library changes the process.
     ///
     /// - Parameters:
-    ///   - name: the chapter's executable name, as in ``Teach/BookContents/chapters``.
+    ///   - name: the chapter's executable name, as in `BookContents.chapters`.
     ///   - arguments: the command-line arguments, without the program name.
     ///   - body: the chapter itself: it writes its text, tables and figures through the ``Chapter`` it is given.
     public static func run(
@@ -135,7 +135,7 @@ public final class Chapter {
         return Markdown.heading("Notes on the sources", level: 3) + "\n" + Markdown.list(sourceNotes)
     }
 
-    /// The "Exercises" section: the chapter's exercises from ``Teach/BookContents/exercises``, where to
+    /// The "Exercises" section: the chapter's exercises from `BookContents.exercises`, where to
     /// answer them and how to check an answer; `nil` when the chapter has none.
     func exercisesSection() -> String? {
         let exercises = BookContents.exercises(ofChapter: entry.number)
@@ -179,8 +179,8 @@ public final class Chapter {
         emit(Markdown.table(headers, rows, alignments: alignments))
     }
 
-    /// Measured times, which differ on every run: printed between the ``Teach/BookContents/timingsStart``
-    /// and ``Teach/BookContents/timingsEnd`` markers, which the drift check skips.
+    /// Measured times, which differ on every run: printed between the `BookContents.timingsStart`
+    /// and `BookContents.timingsEnd` markers, which the drift check skips.
     public func timings(_ block: String) {
         emit(BookContents.timingsStart + "\n" + block.trimmingCharacters(in: .newlines) + "\n" + BookContents.timingsEnd + "\n")
     }
@@ -216,8 +216,8 @@ public final class Chapter {
 extension Chapter {
     /// Prints the region `marker` of `file` (relative to the package's root; by default this
     /// chapter's own `Chapters/<directory>/main.swift`): a line naming the file and the lines,
-    /// then the code (``Teach/SourceQuote/markdown``).
-    /// - Throws: ``Teach/SourceQuoteError`` naming the file and the marker when the region cannot be
+    /// then the code (`SourceQuote.markdown`).
+    /// - Throws: `SourceQuoteError` naming the file and the marker when the region cannot be
     ///   quoted.
     public func quote(_ marker: String, from file: String? = nil) throws {
         emit(try SourceQuote.read(marker, from: file ?? "Chapters/\(entry.directory)/main.swift").markdown)

@@ -5,7 +5,7 @@ import Teach
 ///
 ///     swift run perceptron --seed 7 --plots /tmp/figures --no-terminal-plots
 public struct ChapterOptions: ParsableArguments, Sendable {
-    /// Seed of the chapter's random generator (``Teach/SeededGenerator``): the same seed gives the same
+    /// Seed of the chapter's random generator (`SeededGenerator`): the same seed gives the same
     /// numbers on every machine.
     @Option(help: "Seed of the random generator; the same seed gives the same numbers everywhere.")
     public var seed: UInt64 = 42
@@ -24,9 +24,9 @@ public struct ChapterOptions: ParsableArguments, Sendable {
 
     /// Where a chapter that trains on real data reads it, or `embedded` for the sample shipped in
     /// the package: for chapter 14 a directory of MNIST-format IDX files (by default Debian's full
-    /// Fashion-MNIST when it is installed, else the sample: ``Teach/ImageDataset/source(for:fileManager:)``),
+    /// Fashion-MNIST when it is installed, else the sample: `ImageDataset.source(for:fileManager:)`),
     /// for chapter 17 a word list file (by default Debian's wamerican list when it is installed,
-    /// else the sample: ``Teach/WordList/source(for:fileManager:)``).
+    /// else the sample: `WordList.source(for:fileManager:)`).
     @Option(help: ArgumentHelp(
         "For chapters that train on real data, or 'embedded' for the sample shipped in the package: a directory of MNIST-format IDX files (chapter 14; default: /usr/share/datasets/fashion-mnist if installed) or a word list, one word per line (chapter 17; default: /usr/share/dict/american-english if installed); else the sample.",
         valueName: "path"))
