@@ -109,6 +109,17 @@ void teach_gelu_gradient(long count, const float *gradient, const float *sums, f
     teach_gelu_gradient_baseline(count, gradient, sums, output);
 }
 
+void teach_gru_cells(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
+                     const float *bias_hh, const float *previous, long state_row, float *gates, long gates_row, float *states) {
+#if defined(__x86_64__)
+    if (teach_best_instructions() >= TEACH_AVX2) {
+        teach_gru_cells_avx2(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, state_row, gates, gates_row, states);
+        return;
+    }
+#endif
+    teach_gru_cells_baseline(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, state_row, gates, gates_row, states);
+}
+
 void teach_lstm_cells(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
                       const float *bias_hh, const float *previous, long memory_row, float *gates, long gates_row, float *memories,
                       float *squashed, float *states) {

@@ -186,6 +186,11 @@ void NAMED(teach_lstm_cells)(long rows, long hidden, const float *terms, long te
                     states);
 }
 
+void NAMED(teach_gru_cells)(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
+                            const float *bias_hh, const float *previous, long state_row, float *gates, long gates_row, float *states) {
+    gru_cells_loop(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, state_row, gates, gates_row, states);
+}
+
 void NAMED(teach_adam)(long count, float *p, const float *g, float *m, float *v, float lr, float beta1, float beta2, float epsilon,
                        float correction1, float correction2, float decay) {
     adam_loop(count, p, g, m, v, lr, beta1, beta2, epsilon, correction1, correction2, decay);

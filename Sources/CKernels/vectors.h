@@ -658,4 +658,61 @@ TEACH_INLINE void lstm_cells_loop(long rows, long hidden, const float *terms, lo
     }
 }
 
+// MARK: The GRU's cells
+
+/// One GRU step of 8 cells (units `k ..< k + 8` of one row), PyTorch's order r, z, n:
+/// `a = input term + b_ih`, `u = recurrent term + b_hh` per gate, `r = σ(a_r + u_r)`,
+/// `z = σ(a_z + u_z)`, `n = tanh(a_n + r·u_n)`, `h = (1 − z)·n + z·h₋₁`. `gates` receives r, z, n
+/// and `u_n` (four blocks of `hidden`), `state` the new h.
+TEACH_INLINE void gru_cells_v8f(long hidden, const float *terms, const float *recurrent, const float *bias_ih, const float *bias_hh,
+                                v8f previous, float *gates, float *state) {
+    v8f a[3], u[3];
+    for (int gate = 0; gate < 3; gate++) {
+        const long at = gate * hidden;
+        a[gate] = load_v8f(terms + at) + load_v8f(bias_ih + at);
+        u[gate] = load_v8f(recurrent + at) + load_v8f(bias_hh + at);
+    }
+    const v8f reset = sigmoid_v8f(a[0] + u[0]), update = sigmoid_v8f(a[1] + u[1]);
+    const v8f content = tanh_v8f(a[2] + reset * u[2]);
+    store_v8f(gates, reset);
+    store_v8f(gates + hidden, update);
+    store_v8f(gates + 2 * hidden, content);
+    store_v8f(gates + 3 * hidden, u[2]);
+    store_v8f(state, (1.0f - update) * content + update * previous);
+}
+
+/// One GRU step for `rows` rows of `hidden` cells (see teach_gru_cells in CKernels.h).
+TEACH_INLINE void gru_cells_loop(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
+                                 const float *bias_hh, const float *previous, long state_row, float *gates, long gates_row, float *states) {
+    for (long r = 0; r < rows; r++) {
+        const float *row_terms = terms + r * terms_row, *row_recurrent = recurrent + r * 3 * hidden;
+        float *row_gates = gates + r * gates_row;
+        const long m = r * state_row;
+        long k = 0;
+        for (; k + 8 <= hidden; k += 8) {
+            const v8f before = previous ? load_v8f(previous + m + k) : (v8f)0.0f;
+            gru_cells_v8f(hidden, row_terms + k, row_recurrent + k, bias_ih + k, bias_hh + k, before, row_gates + k, states + m + k);
+        }
+        if (k < hidden) {
+            // the last units, fewer than 8, through zero-padded buffers of 8 and the same vector code
+            const long rest = hidden - k;
+            float t[24] = {0}, u[24] = {0}, bi[24] = {0}, bh[24] = {0}, g[32], before[8] = {0}, h[8];
+            for (int gate = 0; gate < 3; gate++) {
+                for (long j = 0; j < rest; j++) {
+                    t[gate * 8 + j] = row_terms[gate * hidden + k + j];
+                    u[gate * 8 + j] = row_recurrent[gate * hidden + k + j];
+                    bi[gate * 8 + j] = bias_ih[gate * hidden + k + j];
+                    bh[gate * 8 + j] = bias_hh[gate * hidden + k + j];
+                }
+            }
+            for (long j = 0; j < rest; j++) before[j] = previous ? previous[m + k + j] : 0.0f;
+            gru_cells_v8f(8, t, u, bi, bh, load_v8f(before), g, h);
+            for (int gate = 0; gate < 4; gate++) {
+                for (long j = 0; j < rest; j++) row_gates[gate * hidden + k + j] = g[gate * 8 + j];
+            }
+            for (long j = 0; j < rest; j++) states[m + k + j] = h[j];
+        }
+    }
+}
+
 #endif

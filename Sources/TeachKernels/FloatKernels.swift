@@ -192,6 +192,17 @@ public enum FloatKernels {
         }
     }
 
+    /// One time step of a GRU's cells, for `rows` rows of `hidden` units (Teach's `GRU`, for Float;
+    /// `teach_gru_cells` in CKernels.h says where each number is), with the LSTM kernel's sigmoid
+    /// and tanh. `previous` is `nil` at the first step (the states before it are 0).
+    public static func gruCells(
+        rows: Int, hidden: Int, terms: UnsafePointer<Float>, termsRow: Int, recurrent: UnsafePointer<Float>, inputBias: UnsafePointer<Float>,
+        hiddenBias: UnsafePointer<Float>, previous: UnsafePointer<Float>?, stateRow: Int, gates: UnsafeMutablePointer<Float>, gatesRow: Int,
+        states: UnsafeMutablePointer<Float>
+    ) {
+        teach_gru_cells(rows, hidden, terms, termsRow, recurrent, inputBias, hiddenBias, previous, stateRow, gates, gatesRow, states)
+    }
+
     /// One time step of an LSTM's cells, for `rows` rows of `hidden` units (Teach's `LSTM`, for Float;
     /// `teach_lstm_cells` in CKernels.h says where each number is): the four gates' sums through
     /// their functions, the memory `c = f·c₋₁ + i·g` and the state `h = o·tanh c`, with the

@@ -161,6 +161,16 @@ void teach_lstm_cells(long rows, long hidden, const float *terms, long terms_row
                       const float *bias_hh, const float *previous, long memory_row, float *gates, long gates_row, float *memories,
                       float *squashed, float *states);
 
+/// One time step of a GRU's cells (Teach's GRU.swift, for Float), for `rows` rows of `hidden`
+/// units: for row `r`, the three gates' input terms at `terms + r·terms_row` and recurrent terms at
+/// `recurrent + r·3·hidden` (blocks of `hidden` in PyTorch's order r, z, n), the biases `b_ih` and
+/// `b_hh` (`3·hidden` each), the states of the step before at `previous + r·state_row` (`NULL` for
+/// the first step: 0). Writes r, z, n and the recurrent term of n (`u_n`, with its bias) to `gates
+/// + r·gates_row` (four blocks of `hidden`) and the new state to `states + r·state_row`, with the
+/// sigmoid and tanh of the LSTM's kernel.
+void teach_gru_cells(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
+                     const float *bias_hh, const float *previous, long state_row, float *gates, long gates_row, float *states);
+
 void teach_adam_float(size_t count, float *parameters, const float *gradients, float *first, float *second, float learning_rate,
                       float beta1, float beta2, float epsilon, float correction1, float correction2, float decay);
 
@@ -200,6 +210,9 @@ void teach_out_of_memory(size_t bytes) __attribute__((noreturn));
                              float epsilon, float correction1, float correction2, float decay);                          \
     void teach_gelu_##suffix(long count, const float *input, float *output);                                             \
     void teach_gelu_gradient_##suffix(long count, const float *gradient, const float *sums, float *output);                \
+    void teach_gru_cells_##suffix(long rows, long hidden, const float *terms, long terms_row, const float *recurrent,      \
+                                  const float *bias_ih, const float *bias_hh, const float *previous, long state_row,        \
+                                  float *gates, long gates_row, float *states);                                            \
     void teach_lstm_cells_##suffix(long rows, long hidden, const float *terms, long terms_row, const float *recurrent,     \
                                    const float *bias_ih, const float *bias_hh, const float *previous, long memory_row,     \
                                    float *gates, long gates_row, float *memories, float *squashed, float *states);

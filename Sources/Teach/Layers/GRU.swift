@@ -1,3 +1,5 @@
+import TeachKernels
+
 /// A gated recurrent unit layer (Cho et al., 2014), as PyTorch's
 /// `torch.nn.GRU(input_size, hidden_size, batch_first=True)` with one layer.
 ///
@@ -60,6 +62,12 @@ extension GRU: RecurrentLayer {
     public static var kind: String { "GRU" }
 
     /// Every step's state `h_t`, `B×(T·H)`, from the first step to the last.
+    ///
+    /// Each step is one product for the recurrent terms of the three gates, then the cells, row by
+    /// row, in two halves on both cores for a batch large enough (``RecurrentLayer/cellsWorthTwoCores``).
+    /// A Float layer runs the cells eight units at a time in a vector kernel
+    /// (`FloatKernels.gruCells`), with the sigmoid and tanh as polynomials within a few units in the
+    /// last place of the C library's; a Double layer runs the loop below with the C library's.
     /// - Throws: ``ShapeError`` when `x` is not `B×(T·I)`.
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
@@ -68,30 +76,49 @@ extension GRU: RecurrentLayer {
             throw ShapeError(operation: name, shapes: [x.shape], expected: "B×(T·I) with T·I = \(t)·\(i) = \(t * i) columns")
         }
         let inputTerms = try x.reshaped(rows: b * t, columns: i).matmulTransposed(inputWeights)
+        let biases = inputBias.elements + hiddenBias.elements  // b_ih, then b_hh
         var gates = Matrix<Scalar>(rows: b, columns: t * 4 * h), states = Matrix<Scalar>(rows: b, columns: t * h)
-        var previous = Matrix<Scalar>(rows: b, columns: h)
+        var previousState = Matrix<Scalar>(rows: b, columns: h)
+        let split = b * h >= Self.cellsWorthTwoCores
         for step in 0..<t {
-            let recurrent = try previous.matmulTransposed(hiddenWeights)
-            var state = Matrix<Scalar>(rows: b, columns: h)
-            for r in 0..<b {
-                for k in 0..<h {
-                    func a(_ gate: Int) -> Scalar { inputTerms[r * t + step, gate * h + k] + inputBias[0, gate * h + k] }
-                    func u(_ gate: Int) -> Scalar { recurrent[r, gate * h + k] + hiddenBias[0, gate * h + k] }
-                    // book: gru-step
-                    let reset = Activation.sigmoid(a(0) + u(0)), update = Activation.sigmoid(a(1) + u(1))
-                    let recurrentContent = u(2)
-                    let content = Scalar.tanh(a(2) + reset * recurrentContent)
-                    state[r, k] = (1 - update) * content + update * previous[r, k]
-                    // book: end gru-step
-                    let base = step * 4 * h + k
-                    gates[r, base] = reset
-                    gates[r, base + h] = update
-                    gates[r, base + 2 * h] = content
-                    gates[r, base + 3 * h] = recurrentContent
+            let recurrent = try previousState.matmulTransposed(hiddenWeights)  // B×3H
+            Matrix.withMutableStorage(&gates, &states) { gates, states in
+                Matrix.withStorage(inputTerms, recurrent, Matrix(unchecked: 1, biases.count, biases)) { inputTerms, recurrent, biases in
+                    FloatKernels.inTwoHalves(b, split: split) { first, count in
+                        if Scalar.self == Float.self {
+                            let cell = (first * t + step) * h
+                            FloatKernels.gruCells(
+                                rows: count, hidden: h, terms: floats(inputTerms + 3 * (first * t + step) * h), termsRow: t * 3 * h,
+                                recurrent: floats(recurrent + first * 3 * h), inputBias: floats(biases), hiddenBias: floats(biases + 3 * h),
+                                previous: step == 0 ? nil : floats(UnsafePointer(states) + cell - h), stateRow: t * h,
+                                gates: floats(gates + 4 * cell), gatesRow: t * 4 * h, states: floats(states + cell))
+                            return
+                        }
+                        for r in first..<(first + count) {
+                            // row r's numbers at this step: its gates, states, input and recurrent terms
+                            let cell = (r * t + step) * h, rowGates = gates + 4 * cell
+                            let (inputTerms, recurrent) = (inputTerms + 3 * cell, recurrent + r * 3 * h)
+                            for k in 0..<h {
+                                func a(_ gate: Int) -> Scalar { inputTerms[gate * h + k] + biases[gate * h + k] }
+                                func u(_ gate: Int) -> Scalar { recurrent[gate * h + k] + biases[3 * h + gate * h + k] }
+                                let previous = step == 0 ? 0 : states[cell - h + k]
+                                // book: gru-step
+                                let reset = Activation.sigmoid(a(0) + u(0)), update = Activation.sigmoid(a(1) + u(1))
+                                let recurrentContent = u(2)
+                                let content = Scalar.tanh(a(2) + reset * recurrentContent)
+                                let state = (1 - update) * content + update * previous
+                                // book: end gru-step
+                                rowGates[k] = reset
+                                rowGates[h + k] = update
+                                rowGates[2 * h + k] = content
+                                rowGates[3 * h + k] = recurrentContent
+                                states[cell + k] = state
+                            }
+                        }
+                    }
                 }
             }
-            states.setTimeStep(step, state)
-            previous = state
+            previousState = states.timeStep(step, width: h)
         }
         saved.value = (x, gates, states)
         return states

@@ -193,16 +193,29 @@ import Testing
         #expect(worst.prefix(4).allSatisfy { $0 <= 3 } && worst[4] <= 6, "worst errors (i, f, g, o, h): \(worst)")
     }
 
-    /// The Float LSTM (vector kernel, split over two cores for large batches) against the Double
-    /// one on the same numbers, for hidden sizes with and without a part of fewer than 8 units, a
-    /// batch too small to split and one large enough, and several steps: within 1e-5.
-    @Test(arguments: [(1, 3), (37, 8), (64, 20), (40, 36)])
-    func theFloatLayerAgreesWithTheDoubleLayer(batch: Int, hidden: Int) throws {
+    /// The Float LSTM and GRU (vector kernels, split over two cores for large batches) against the
+    /// Double layers on the same numbers, for hidden sizes with and without a part of fewer than 8
+    /// units, a batch too small to split and one large enough, and several steps: within 1e-5.
+    @Test(arguments: ["LSTM", "GRU"], [(1, 3), (37, 8), (64, 20), (40, 36)])
+    func theFloatLayerAgreesWithTheDoubleLayer(kind: String, size: (batch: Int, hidden: Int)) throws {
         var random = SeededGenerator(seed: 5)
-        var double = try LSTM<Double>(inputs: 3, hidden: hidden, length: 4, using: &random)
-        var float = try LSTM<Float>(
-            inputWeights: double.inputWeights.converted(), hiddenWeights: double.hiddenWeights.converted(),
-            inputBias: double.inputBias.converted(), hiddenBias: double.hiddenBias.converted(), length: 4)
+        let (batch, hidden) = size
+        func pair<Layer: RecurrentLayer>(_: Layer.Type, _ float: (Layer) throws -> any Teach.Layer<Float>) throws -> (any Teach.Layer<Double>, any Teach.Layer<Float>)
+        where Layer.Scalar == Double {
+            let double = try Layer(inputs: 3, hidden: hidden, length: 4, using: &random)
+            return (double, try float(double))
+        }
+        var (double, float) = kind == "LSTM"
+            ? try pair(LSTM<Double>.self) {
+                try LSTM<Float>(
+                    inputWeights: $0.inputWeights.converted(), hiddenWeights: $0.hiddenWeights.converted(), inputBias: $0.inputBias.converted(),
+                    hiddenBias: $0.hiddenBias.converted(), length: 4)
+            }
+            : try pair(GRU<Double>.self) {
+                try GRU<Float>(
+                    inputWeights: $0.inputWeights.converted(), hiddenWeights: $0.hiddenWeights.converted(), inputBias: $0.inputBias.converted(),
+                    hiddenBias: $0.hiddenBias.converted(), length: 4)
+            }
         let x = Matrix<Double>.gaussian(rows: batch, columns: 12, using: &random).map { Double(Float($0 * 2)) }
         let g = Matrix<Double>.gaussian(rows: batch, columns: 4 * hidden, using: &random).map { Double(Float($0)) }
         let expected = try double.forward(x, mode: .training, using: &random)
@@ -216,10 +229,13 @@ import Testing
         }
     }
 
-    /// A NaN in a gate's sum is not hidden by the Float kernel's clamping: the state is NaN.
-    @Test func aNaNReachesTheStateInTheFloatKernel() throws {
+    /// A NaN in a gate's sum is not hidden by the Float kernels' clamping: the state is NaN.
+    @Test(arguments: ["LSTM", "GRU"])
+    func aNaNReachesTheStateInTheFloatKernel(kind: String) throws {
         var random = SeededGenerator(seed: 6)
-        var layer = try LSTM<Float>(inputs: 1, hidden: 9, length: 2, using: &random)
+        var layer: any Layer<Float> =
+            kind == "LSTM"
+            ? try LSTM<Float>(inputs: 1, hidden: 9, length: 2, using: &random) : try GRU<Float>(inputs: 1, hidden: 9, length: 2, using: &random)
         let states = try layer.forward(Matrix(rows: 2, columns: 2, elements: [.nan, 1, 0.5, 1]), mode: .training, using: &random)
         #expect(states.rowArray(0).allSatisfy { $0.isNaN })
         #expect(states.rowArray(1).allSatisfy { $0.isFinite })
