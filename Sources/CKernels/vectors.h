@@ -595,6 +595,23 @@ TEACH_INLINE void gelu_gradient_loop(long count, const float *gradient, const fl
     }
 }
 
+/// Copies units `k ..< k + rest` of each of `blocks` blocks of `hidden` numbers at `source` to
+/// the start of blocks of 8 at `target`: how a row's last units (fewer than 8) go through the
+/// 8-lane code, in buffers padded with zeros.
+TEACH_INLINE void gather_units(int blocks, long hidden, long k, long rest, const float *source, float *target) {
+    for (int block = 0; block < blocks; block++) {
+        for (long j = 0; j < rest; j++) target[block * 8 + j] = source[block * hidden + k + j];
+    }
+}
+
+/// The way back: the first `rest` numbers of each block of 8 at `source` to units `k ..< k + rest`
+/// of the blocks of `hidden` at `target`.
+TEACH_INLINE void scatter_units(int blocks, long hidden, long k, long rest, const float *source, float *target) {
+    for (int block = 0; block < blocks; block++) {
+        for (long j = 0; j < rest; j++) target[block * hidden + k + j] = source[block * 8 + j];
+    }
+}
+
 /// One LSTM step of 8 cells (units `k ..< k + 8` of one row): the gates' sums in PyTorch's
 /// order i, f, g, o, `((input term + b_ih) + recurrent term) + b_hh`, through their functions, then
 /// `c = f·c₋₁ + i·g` and `h = o·tanh c`. `terms`, `recurrent`, the biases and `gates` hold the four
@@ -632,28 +649,19 @@ TEACH_INLINE void lstm_cells_loop(long rows, long hidden, const float *terms, lo
                            squashed + m + k, states + m + k);
         }
         if (k < hidden) {
-            // the last units, fewer than 8: through buffers of 8 (padded with zeros), so that they
-            // are computed by the same vector code as the others
+            // the last units, fewer than 8, through zero-padded buffers of 8 and the same vector code
             const long rest = hidden - k;
             float t[32] = {0}, u[32] = {0}, bi[32] = {0}, bh[32] = {0}, g[32], before[8] = {0}, c[8], q[8], h[8];
-            for (int gate = 0; gate < 4; gate++) {
-                for (long j = 0; j < rest; j++) {
-                    t[gate * 8 + j] = row_terms[gate * hidden + k + j];
-                    u[gate * 8 + j] = row_recurrent[gate * hidden + k + j];
-                    bi[gate * 8 + j] = bias_ih[gate * hidden + k + j];
-                    bh[gate * 8 + j] = bias_hh[gate * hidden + k + j];
-                }
-            }
-            for (long j = 0; j < rest; j++) before[j] = previous ? previous[m + k + j] : 0.0f;
+            gather_units(4, hidden, k, rest, row_terms, t);
+            gather_units(4, hidden, k, rest, row_recurrent, u);
+            gather_units(4, hidden, k, rest, bias_ih, bi);
+            gather_units(4, hidden, k, rest, bias_hh, bh);
+            if (previous) gather_units(1, hidden, k, rest, previous + m, before);
             lstm_cells_v8f(8, t, u, bi, bh, load_v8f(before), g, c, q, h);
-            for (int gate = 0; gate < 4; gate++) {
-                for (long j = 0; j < rest; j++) row_gates[gate * hidden + k + j] = g[gate * 8 + j];
-            }
-            for (long j = 0; j < rest; j++) {
-                memories[m + k + j] = c[j];
-                squashed[m + k + j] = q[j];
-                states[m + k + j] = h[j];
-            }
+            scatter_units(4, hidden, k, rest, g, row_gates);
+            scatter_units(1, hidden, k, rest, c, memories + m);
+            scatter_units(1, hidden, k, rest, q, squashed + m);
+            scatter_units(1, hidden, k, rest, h, states + m);
         }
     }
 }
@@ -697,20 +705,14 @@ TEACH_INLINE void gru_cells_loop(long rows, long hidden, const float *terms, lon
             // the last units, fewer than 8, through zero-padded buffers of 8 and the same vector code
             const long rest = hidden - k;
             float t[24] = {0}, u[24] = {0}, bi[24] = {0}, bh[24] = {0}, g[32], before[8] = {0}, h[8];
-            for (int gate = 0; gate < 3; gate++) {
-                for (long j = 0; j < rest; j++) {
-                    t[gate * 8 + j] = row_terms[gate * hidden + k + j];
-                    u[gate * 8 + j] = row_recurrent[gate * hidden + k + j];
-                    bi[gate * 8 + j] = bias_ih[gate * hidden + k + j];
-                    bh[gate * 8 + j] = bias_hh[gate * hidden + k + j];
-                }
-            }
-            for (long j = 0; j < rest; j++) before[j] = previous ? previous[m + k + j] : 0.0f;
+            gather_units(3, hidden, k, rest, row_terms, t);
+            gather_units(3, hidden, k, rest, row_recurrent, u);
+            gather_units(3, hidden, k, rest, bias_ih, bi);
+            gather_units(3, hidden, k, rest, bias_hh, bh);
+            if (previous) gather_units(1, hidden, k, rest, previous + m, before);
             gru_cells_v8f(8, t, u, bi, bh, load_v8f(before), g, h);
-            for (int gate = 0; gate < 4; gate++) {
-                for (long j = 0; j < rest; j++) row_gates[gate * hidden + k + j] = g[gate * 8 + j];
-            }
-            for (long j = 0; j < rest; j++) states[m + k + j] = h[j];
+            scatter_units(4, hidden, k, rest, g, row_gates);
+            scatter_units(1, hidden, k, rest, h, states + m);
         }
     }
 }

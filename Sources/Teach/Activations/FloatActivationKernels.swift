@@ -1,55 +1,44 @@
 import TeachKernels
 
-// ReLU on Float matrices, the training case, through TeachKernels' vector loops (optimised even in
-// debug builds). The arithmetic is the generic code's, so results are the same bit for bit.
+// ReLU and GELU on Float matrices, the training case, through TeachKernels' vector loops
+// (optimised even in debug builds). ReLU's arithmetic is the generic code's, so its results are the
+// same bit for bit; GELU's Φ is a vector polynomial within a few units in the last place of the
+// C library's erfc-based one (the scalar rule, which Double uses).
 
 /// `h <= 0 ? 0 : h` element by element (−0 gives +0, NaN gives NaN).
 @usableFromInline
-func floatReLU(_ h: [Float]) -> [Float] {
-    [Float](unsafeUninitializedCapacity: h.count) { output, initialized in
-        h.withUnsafeBufferPointer { input in
-            if let source = input.baseAddress, let target = output.baseAddress { FloatKernels.relu(count: input.count, source, into: target) }
-        }
-        initialized = h.count
-    }
-}
+func floatReLU(_ h: [Float]) -> [Float] { floatMap(h, FloatKernels.relu) }
 
 /// `g · (h <= 0 ? 0 : 1)` element by element (a NaN `h` passes `g` through); `g` and `h` have the same count.
 @usableFromInline
-func floatReLUGradient(_ g: [Float], _ h: [Float]) -> [Float] {
-    [Float](unsafeUninitializedCapacity: g.count) { output, initialized in
-        g.withUnsafeBufferPointer { gradient in
-            h.withUnsafeBufferPointer { sums in
-                if let g = gradient.baseAddress, let h = sums.baseAddress, let target = output.baseAddress {
-                    FloatKernels.reluGradient(count: gradient.count, g, weightedSums: h, into: target)
-                }
-            }
-        }
-        initialized = g.count
-    }
-}
+func floatReLUGradient(_ g: [Float], _ h: [Float]) -> [Float] { floatZipMap(g, h, FloatKernels.reluGradient) }
 
-/// GELU (`x·Φ(x)`) element by element, through a vector kernel whose `Φ` is within a couple of
-/// units in the last place of the C library's `erfc`-based one (the scalar rule, which Double uses).
+/// GELU, `x·Φ(x)`, element by element.
 @usableFromInline
-func floatGELU(_ h: [Float]) -> [Float] {
+func floatGELU(_ h: [Float]) -> [Float] { floatMap(h, FloatKernels.gelu) }
+
+/// `g · GELU'(h)` element by element; `g` and `h` have the same count.
+@usableFromInline
+func floatGELUGradient(_ g: [Float], _ h: [Float]) -> [Float] { floatZipMap(g, h, FloatKernels.geluGradient) }
+
+/// A new array from `kernel(count, source, target)` over the numbers of `h`.
+func floatMap(_ h: [Float], _ kernel: (Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> [Float] {
     [Float](unsafeUninitializedCapacity: h.count) { output, initialized in
         h.withUnsafeBufferPointer { input in
-            if let source = input.baseAddress, let target = output.baseAddress { FloatKernels.gelu(count: input.count, source, into: target) }
+            if let source = input.baseAddress, let target = output.baseAddress { kernel(input.count, source, target) }
         }
         initialized = h.count
     }
 }
 
-/// `g · GELU'(h)` element by element, through the vector kernel; `g` and `h` have the same count.
-@usableFromInline
-func floatGELUGradient(_ g: [Float], _ h: [Float]) -> [Float] {
+/// A new array from `kernel(count, gradient, weightedSums, target)` over `g` and `h` (the same count).
+func floatZipMap(
+    _ g: [Float], _ h: [Float], _ kernel: (Int, UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+) -> [Float] {
     [Float](unsafeUninitializedCapacity: g.count) { output, initialized in
         g.withUnsafeBufferPointer { gradient in
             h.withUnsafeBufferPointer { sums in
-                if let g = gradient.baseAddress, let h = sums.baseAddress, let target = output.baseAddress {
-                    FloatKernels.geluGradient(count: gradient.count, g, weightedSums: h, into: target)
-                }
+                if let g = gradient.baseAddress, let h = sums.baseAddress, let target = output.baseAddress { kernel(gradient.count, g, h, target) }
             }
         }
         initialized = g.count
