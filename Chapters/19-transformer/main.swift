@@ -12,13 +12,13 @@ struct Knobs: ChapterKnobs {
     @Option(help: "Words taken from the list, split as chapter 17 splits them (80/10/10 with seed 2026).")
     var words = 2000
     @Option(help: "Passes over the training words (with --quick: a third, at least 1).")
-    var wordEpochs = 3
+    var wordEpochs = Knobs.book.wordEpochs
     @Option(help: "Passes over the training text (with --quick: half, at least 1).")
-    var textEpochs = 2
+    var textEpochs = Knobs.book.textEpochs
     @Option(help: "The transformer's numbers per position (E) on the words.")
     var dimension = 16
     @Option(help: "The transformer's numbers per position (E) on the text.")
-    var textDimension = 16
+    var textDimension = Knobs.book.textDimension
     @Option(help: "The text LSTM's numbers per character in its embedding (its state is sized to match the transformer's parameters).")
     var textEmbedding = 16
     @Option(help: "Attention heads per block (they must divide the numbers per position).")
@@ -26,7 +26,7 @@ struct Knobs: ChapterKnobs {
     @Option(help: "Transformer blocks.")
     var blocks = 2
     @Option(help: "Characters per window of the text (T).")
-    var window = 16
+    var window = Knobs.book.window
     @Option(help: "Words per minibatch.")
     var batchSize = 32
     @Option(help: "Windows of text per minibatch.")
@@ -34,16 +34,18 @@ struct Knobs: ChapterKnobs {
     @Option(help: "Adam's learning rate η on the words (chapter 17's).")
     var learningRate = 0.01
     @Option(help: "Adam's learning rate η on the text.")
-    var textLearningRate = 0.01
+    var textLearningRate = Knobs.book.textLearningRate
     @Option(help: "Seeds per network (the first is --seed): the spread over them decides every verdict.")
     var seeds = 3
 
+    /// The book's values of the knobs `--full` sets.
+    static let book = (wordEpochs: 3, textEpochs: 2, window: 16, textDimension: 16, textLearningRate: 0.01)
     /// The full run's values of the knobs `--full` sets.
     static let fullRun = (wordEpochs: 20, textEpochs: 20, window: 64, textDimension: 32, textLearningRate: 0.003)
 
     func validate() throws {
         if full {
-            let book = Knobs()
+            let book = Knobs.book
             for (flag, changed) in [
                 ("--word-epochs", wordEpochs != book.wordEpochs), ("--text-epochs", textEpochs != book.textEpochs), ("--window", window != book.window),
                 ("--text-dimension", textDimension != book.textDimension), ("--text-learning-rate", textLearningRate != book.textLearningRate),
