@@ -9,7 +9,7 @@ import Foundation
 ///     let ids = try TextVocabulary.printableASCII.encode(TextCorpus.stream(parts.training))
 ///     let windows = try EncodedText<Float>(ids, length: 64)           // B×T inputs and targets
 ///
-/// **Splitting.** A line holding only `%` (after a `\r` is dropped) ends a text. A file without
+/// **Splitting.** A line holding only `%` ends a text (lines end with `\n` or `\r\n`). A file without
 /// any such line is read as paragraphs: texts separated by blank lines. Leading and trailing
 /// blank lines of each text are dropped, and so are texts left empty.
 ///
@@ -151,7 +151,8 @@ public struct TextCorpus: Sendable, Equatable {
     /// The texts of a file: separated by lines holding only `%`, or, when there is no such line,
     /// by blank lines. Not yet cleaned; empty texts are kept (``parse(_:source:)`` drops them).
     static func split(_ text: String) -> [String] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        // `\r\n` is one Character in Swift, so it is a line end of its own
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }.map(String.init)
         let isSeparator: (String) -> Bool =
             lines.contains(separator)
             ? { $0 == separator } : { $0.allSatisfy { $0 == " " || $0 == "\t" } }

@@ -95,12 +95,12 @@ import Testing
         let ids = [5, 6, 7, 8, 9, 10, 11]
         let windows = try EncodedText<Double>(ids, length: 3)
         // starts 0, 3: the second window runs past the end
-        #expect(windows.inputs == Matrix(rows: 2, columns: 3, elements: [5, 6, 7, 8, 9, 10]))
-        #expect(windows.targets == Matrix(rows: 2, columns: 3, elements: [6, 7, 8, 9, 10, 11]))
+        #expect(windows.inputs == (try Matrix(rows: 2, columns: 3, elements: [5, 6, 7, 8, 9, 10])))
+        #expect(windows.targets == (try Matrix(rows: 2, columns: 3, elements: [6, 7, 8, 9, 10, 11])))
         #expect(windows.characters == 6)  // every id after the first, once
         let padded = try EncodedText<Double>([1, 2, 3, 4, 5], length: 3, padding: 0)
-        #expect(padded.inputs == Matrix(rows: 2, columns: 3, elements: [1, 2, 3, 4, 5, 0]))
-        #expect(padded.targets == Matrix(rows: 2, columns: 3, elements: [2, 3, 4, 5, -100, -100]))
+        #expect(padded.inputs == (try Matrix(rows: 2, columns: 3, elements: [1, 2, 3, 4, 5, 0])))
+        #expect(padded.targets == (try Matrix(rows: 2, columns: 3, elements: [2, 3, 4, 5, -100, -100])))
         #expect(padded.characters == 4)
         let overlapping = try EncodedText<Float>(ids, length: 4, stride: 2)
         #expect(overlapping.inputs.rows == 3)  // starts 0, 2, 4
