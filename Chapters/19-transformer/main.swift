@@ -154,7 +154,7 @@ Chapter.run("transformer", knobs: Knobs.self) { chapter, knobs in
          ["3", "`matmul_forward` (qkv), `attention_forward`, `matmul_forward` (attproj)", "causal multi-head self-attention", "`CausalSelfAttention`"],
          ["4", "`residual_forward`", "the input added back", "`Residual`"],
          ["5", "`layernorm_forward` (ln2)", "normalised again", "`LayerNorm`"],
-         ["6", "`matmul_forward` (fc), `gelu_forward`, `matmul_forward` (fcproj)", "E → 4E, GELU, 4E → E, at every position", "`Dense`, `.gelu()`, `Dense`"],
+         ["6", "`matmul_forward` (fc), `gelu_forward`, `matmul_forward` (fcproj)", "E → 4E, GELU, 4E → E, at every position", "`Dense`, `.gelu()` (exact), `Dense`"],
          ["7", "`residual_forward`", "the input added back", "`Residual`"],
          ["8", "`layernorm_forward` (lnf)", "after the last block", "`LayerNorm`"],
          ["9", "`matmul_forward` (wte), `softmax_forward`, `crossentropy_forward`", "one logit per token, the cross-entropy", "`Dense`, `Loss.crossEntropyWithLogits()`"]],
@@ -164,8 +164,9 @@ Chapter.run("transformer", knobs: Knobs.self) { chapter, knobs in
         Steps 2 to 7 are one *block*, repeated `L` times (12 in the smallest GPT-2). The block \
         is *pre-norm*: each half normalises a copy of its input, transforms it, and adds the result \
         back to the input, so a clean path runs from the embeddings to the output through every \
-        block's additions, and the gradient comes back down the same path undiminished \
-        (chapter 12's residual connections). The block, in `Sources/Teach/Layers/TransformerBlock.swift`:
+        block's additions, and the gradient comes back down the same path undiminished (He et \
+        al.'s residual connections, 2015). The MLP's GELU is the exact one, `x·Φ(x)`; GPT-2 and \
+        llm.c use its tanh approximation, which differs from it by less than 5·10⁻⁴. The block, in `Sources/Teach/Layers/TransformerBlock.swift`:
         """)
     try chapter.quote("transformer-block", from: "Sources/Teach/Layers/TransformerBlock.swift")
     chapter.text(
@@ -241,8 +242,8 @@ Chapter.run("transformer", knobs: Knobs.self) { chapter, knobs in
         \(test.count.grouped) test words; each a row of T = \(length) positions, `.` first, the \
         targets shifted by one, the padding ignored; the measure the negative log-likelihood per \
         character (NLL, in nats) of the test words, the end of each word counted. Beside the \
-        transformer, chapter 17's bigram model (add-one smoothing) and its LSTM, with the same \
-        sizes, seeds and training, so that its numbers are chapter 17's:
+        transformer, chapter 17's bigram model (add-one smoothing) and its LSTM, with chapter \
+        17's sizes, seeds and training, so that at the book's settings its numbers are chapter 17's:
         """)
     try chapter.quote("word-models")
     var probe = SeededGenerator(seed: 0)

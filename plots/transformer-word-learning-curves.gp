@@ -1,0 +1,81 @@
+# 
+# Written by Teach. Draw it again from the package's root with: gnuplot <this file>
+set encoding utf8
+set terminal pngcairo size 1100,460 noenhanced font 'DejaVu Sans,11'
+set output 'plots/transformer-word-learning-curves.png'
+set multiplot layout 1,2 title ''
+reset
+set title 'training batches (mean of 10 updates)'
+set xlabel 'weight updates'
+set ylabel 'NLL per character (nats)'
+set grid lc rgb '#dddddd'
+set key top right
+$p0data0 << EOD
+10 3.083369628588359
+20 2.7811038096745806
+30 2.630674433708191
+40 2.5671663602193195
+50 2.4911133368810017
+60 2.44613250096639
+70 2.398188575108846
+80 2.3893916686375936
+90 2.352706917126974
+100 2.352940090497335
+110 2.3058357795079547
+120 2.3041073799133303
+130 2.279188799858093
+140 2.2692692995071413
+150 2.2891637086868286
+EOD
+$p0data1 << EOD
+10 3.1399920145670572
+20 2.8530542055765786
+30 2.773100781440735
+40 2.733592168490092
+50 2.694865981737773
+60 2.6269080797831217
+70 2.574635291099548
+80 2.586444497108459
+90 2.54872719446818
+100 2.5071139415105184
+110 2.4807336012522376
+120 2.4703240633010863
+130 2.4898959477742513
+140 2.460438887278239
+150 2.470603545506795
+EOD
+$p0data2 << EOD
+0 2.470312818257595
+150 2.470312818257595
+EOD
+plot $p0data0 using 1:2 with lines lc rgb '#d62728' lw 2 title 'LSTM', \
+     $p0data1 using 1:2 with lines lc rgb '#1f77b4' lw 2 title 'transformer', \
+     $p0data2 using 1:2 with lines lc rgb '#7f7f7f' lw 2 dt 2 title 'bigram model (test)'
+reset
+set title 'validation words, after each epoch'
+set xlabel 'epoch (0: untrained)'
+set ylabel 'NLL per character (nats)'
+set xtics 1
+set grid lc rgb '#dddddd'
+set key top right
+$p1data0 << EOD
+0 3.3083295027414956
+1 2.437159299850464
+2 2.32507586479187
+3 2.2644668420155845
+EOD
+$p1data1 << EOD
+0 3.7834450403849282
+1 2.6336564222971597
+2 2.509222428003947
+3 2.4472052256266275
+EOD
+$p1data2 << EOD
+0 2.470312818257595
+3 2.470312818257595
+EOD
+plot $p1data0 using 1:2 with linespoints lc rgb '#d62728' lw 2 pt 7 ps 0.8 title 'LSTM', \
+     $p1data1 using 1:2 with linespoints lc rgb '#1f77b4' lw 2 pt 7 ps 0.8 title 'transformer', \
+     $p1data2 using 1:2 with lines lc rgb '#7f7f7f' lw 2 dt 2 title 'bigram model (test)'
+unset multiplot
+unset output
