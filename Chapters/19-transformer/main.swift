@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import Teach
+import TeachBook
 
 /// The chapter's choices, the book's values as defaults: a short run, so that the chapter takes
 /// seconds; `--full` trains longer, and the text says which run it is.
