@@ -89,7 +89,7 @@ struct Run {
 /// measure them again.
 enum MeasuredFullRun {
     static let command = "swift run -c release transformer --full --data embedded"
-    static let when = "1 December 2026, in 42 s on the 2-core x86-64 machine the book is made on"
+    static let when = "1 December 2026, in under a minute on the 2-core x86-64 machine the book is made on"
     static let seeds = "42, 1042 and 2042"
     static let rows: [(data: String, model: String, parameters: Int, perSeed: [Double])] = [
         ("words", "bigram counts", 729, [2.4703]),
