@@ -30,6 +30,7 @@ let chapters: [(directory: String, name: String)] = [
     ("16-gated", "gated"),
     ("17-language-model", "language-model"),
     ("18-attention", "attention"),
+    ("19-transformer", "transformer"),
 ]
 
 let numerics = Target.Dependency.product(name: "Numerics", package: "swift-numerics")

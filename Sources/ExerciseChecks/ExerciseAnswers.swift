@@ -82,4 +82,8 @@ public protocol ExerciseAnswers {
     static func bigramNegativeLogLikelihood(word: String, counts: [[Int]], smoothing: Double) -> Double
     static func sampleIndex(probabilities: [Double], uniform: Double) -> Int
     static func sequenceCrossEntropy(logits: Matrix<Double>, targets: [Int], ignoreIndex: Int) -> Double
+    // Chapter 19: a small transformer.
+    static func causalAttentionWeights(_ x: Matrix<Double>) -> Matrix<Double>
+    static func transformerParameterCount(vocabulary: Int, length: Int, dimension: Int, blocks: Int) -> Int
+    static func textWindows(ids: [Int], length: Int) -> (inputs: [[Int]], targets: [[Int]])
 }

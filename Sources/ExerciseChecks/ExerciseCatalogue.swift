@@ -47,6 +47,7 @@ public enum ExerciseCatalogue {
         "16.1": lstmStep, "16.2": gruStep,
         "18.1": attentionWeights, "18.2": decoderInputs,
         "17.1": bigramNegativeLogLikelihood, "17.2": sampleIndex, "17.3": sequenceCrossEntropy,
+        "19.1": causalAttentionWeights, "19.2": transformerParameterCount, "19.3": textWindows,
     ]
 
     /// The same random numbers for every check, so a report reads the same on every run.
@@ -689,5 +690,53 @@ public enum ExerciseCatalogue {
                 tolerance: 1e-12)
         }
         return comparisons.report("5 positions of 4 classes, some ignored, against the core's Loss.crossEntropyWithLogits(ignoreIndex:)")
+    }
+
+    // MARK: Chapter 19
+
+    static func causalAttentionWeights(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["position", "reads"])
+        // the core's CausalSelfAttention with one head and every projection the identity: Q = K = V = X
+        let (t, e) = (4, 3)
+        var identity = Matrix<Double>(rows: 3 * e, columns: e)
+        for block in 0..<3 { for i in 0..<e { identity[block * e + i, i] = 1 } }
+        var attention = try CausalSelfAttention<Double>(
+            inputWeights: identity, inputBias: Matrix(rows: 1, columns: 3 * e), outputWeights: Matrix(rows: e, columns: e) { r, c in r == c ? 1 : 0 },
+            outputBias: Matrix(rows: 1, columns: e), heads: 1, length: t)
+        var generator = random(19)
+        let x = randomMatrix(t, e, &generator).map { 2 * $0 }
+        var unused = SeededGenerator(seed: 0)
+        _ = try attention.forward(x.reshaped(rows: 1, columns: t * e), mode: .inference, using: &unused)
+        let expected = attention.attentionWeights[0], yours = answers.causalAttentionWeights(x)
+        guard yours.shape == expected.shape else {
+            comparisons.problem("the weights are \(yours.shape); expected \(expected.shape), one row and one column per position")
+            return comparisons.report("4 positions of 3 numbers")
+        }
+        for i in 0..<t { for j in 0..<t { comparisons.number(["\(i)", "\(j)"], expected: expected[i, j], got: yours[i, j], tolerance: 1e-12) } }
+        return comparisons.report("4 positions of 3 numbers, against the core's CausalSelfAttention with one head and identity projections")
+    }
+
+    static func transformerParameterCount(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["V", "T", "E", "L"])
+        for (v, t, e, l) in [(27, 19, 16, 2), (96, 64, 32, 2), (5, 3, 4, 1), (65, 8, 8, 3)] {
+            var generator = SeededGenerator(seed: 0)
+            let model: Model<Float> = try Architectures.characterTransformer(vocabulary: v, length: t, dimension: e, heads: 2, blocks: l, using: &generator)
+            comparisons.exactly(
+                ["\(v)", "\(t)", "\(e)", "\(l)"], expected: model.parameterCount,
+                got: answers.transformerParameterCount(vocabulary: v, length: t, dimension: e, blocks: l))
+        }
+        return comparisons.report("the parameter count of the core's Architectures.characterTransformer")
+    }
+
+    static func textWindows(_ answers: any ExerciseAnswers.Type) throws -> CheckReport {
+        var comparisons = Comparisons(["ids", "T", "part"])
+        for (ids, length) in [([5, 6, 7, 8, 9, 10, 11], 3), ([1, 2, 3, 4, 5], 3), ([3, 1, 4, 1, 5, 9, 2, 6], 4), ([7, 8], 5)] {
+            let windows = try EncodedText<Double>(ids, length: length)
+            func rows(_ m: Matrix<Double>) -> [[Int]] { (0..<m.rows).map { r in (0..<m.columns).map { Int(m[r, $0]) } } }
+            let yours = answers.textWindows(ids: ids, length: length)
+            comparisons.exactly(["\(ids)", "\(length)", "inputs"], expected: rows(windows.inputs), got: yours.inputs)
+            comparisons.exactly(["\(ids)", "\(length)", "targets"], expected: rows(windows.targets), got: yours.targets)
+        }
+        return comparisons.report("against the core's EncodedText: windows every T ids, the targets one later, padded with 0 and −100")
     }
 }

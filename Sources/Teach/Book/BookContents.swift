@@ -40,6 +40,7 @@ public enum BookContents {
         ChapterEntry(
             number: 17, name: "language-model", directory: "17-language-model", title: "A character-level language model on real words"),
         ChapterEntry(number: 18, name: "attention", directory: "18-attention", title: "Encoder-decoder networks and attention"),
+        ChapterEntry(number: 19, name: "transformer", directory: "19-transformer", title: "A small transformer, by hand"),
     ]
 
     /// The entry for the executable `name`, if it is a chapter.

@@ -185,6 +185,18 @@ extension BookContents {
             id: "18.2", chapter: 18, title: "Teacher forcing",
             task: "Return what the decoder reads at each step in training: the start token at step 0, then at step j the target of step j − 1.",
             function: "decoderInputs(targets:start:)"),
+        ExerciseEntry(
+            id: "19.1", chapter: 19, title: "Causal attention weights",
+            task: "One head whose queries, keys and values are the rows of `x` themselves (T×d, one row per position): return the T×T attention weights, each row `i` a softmax of the scaled dot products `x_i · x_j / √d` over the positions `j ≤ i` only, and 0 for every later position (the causal mask).",
+            function: "causalAttentionWeights(_:)"),
+        ExerciseEntry(
+            id: "19.2", chapter: 19, title: "A transformer's parameters",
+            task: "Return the number of parameters of `Architectures.characterTransformer` for V tokens, T positions, E numbers per position and L blocks: token and position embeddings, per block two layer norms, the attention's query/key/value and output projections (with biases) and the 4E MLP, the final layer norm and the output layer (not tied to the embedding). The number of heads does not matter: why?",
+            function: "transformerParameterCount(vocabulary:length:dimension:blocks:)"),
+        ExerciseEntry(
+            id: "19.3", chapter: 19, title: "Next-character windows",
+            task: "Cut a stream of ids into windows of `length` for a causal language model, as `EncodedText` does: a window every `length` ids from the first, each target the id after its input, so every id but the first is a target once; past the end of the stream the input is 0 and the target −100 (ignored).",
+            function: "textWindows(ids:length:)"),
     ]
 
     /// The exercises of chapter `number`, in order.

@@ -57,8 +57,10 @@ extension PositionalEmbedding: Layer {
         guard x.columns == weight.count else {
             throw ShapeError(operation: name, shapes: [x.shape], expected: "B×(T·E) with T·E = \(length)·\(dimension) = \(weight.count) columns")
         }
+        // book: positional-embedding-forward
         let flat = weight.elements
         return Matrix(rows: x.rows, columns: x.columns) { r, c in x[r, c] + flat[c] }
+        // book: end positional-embedding-forward
     }
 
     /// `∂E/∂x = ∂E/∂y` and `∂E/∂W`, each position's gradient summed over the batch.

@@ -19,6 +19,7 @@ public enum TransformerBlock {
     public static func make<Scalar: MatrixScalar>(
         dimension: Int, heads: Int, length: Int, activation: Activation = .gelu(), using generator: inout SeededGenerator
     ) throws -> Sequential<Scalar> {
+        // book: transformer-block
         let attention = try CausalSelfAttention<Scalar>(dimension: dimension, heads: heads, length: length, using: &generator)
         let widen = try Dense<Scalar>(inputs: dimension, units: 4 * dimension, activation: activation, using: &generator)
         let narrow = try Dense<Scalar>(inputs: 4 * dimension, units: dimension, activation: .identity, using: &generator)
@@ -26,6 +27,7 @@ public enum TransformerBlock {
             Residual([try LayerNorm<Scalar>(features: dimension), attention]),
             Residual([try LayerNorm<Scalar>(features: dimension), widen, narrow]),
         ])
+        // book: end transformer-block
     }
 }
 
@@ -43,6 +45,7 @@ extension Architectures {
         vocabulary: Int, length: Int, dimension: Int, heads: Int, blocks: Int, using generator: inout SeededGenerator
     ) throws -> Model<Scalar> {
         guard blocks >= 1 else { throw InvalidArgument("characterTransformer: \(blocks) blocks; expected at least 1") }
+        // book: character-transformer
         var tokens = try Embedding<Scalar>(count: vocabulary, dimension: dimension, length: length, using: &generator)
         tokens.weight = tokens.weight * Scalar(0.02)
         var layers: [any Layer<Scalar>] = [
@@ -54,5 +57,6 @@ extension Architectures {
         layers.append(try LayerNorm<Scalar>(features: dimension))
         layers.append(try Dense<Scalar>(inputs: dimension, units: vocabulary, activation: .identity, using: &generator))
         return try Model(layers)
+        // book: end character-transformer
     }
 }

@@ -97,3 +97,51 @@ extension Sampling {
         return sequences
     }
 }
+
+extension Sampling {
+    /// `count` tokens drawn one after another from a causal language model with a window of `T`
+    /// positions, continuing `prompt` (nanoGPT's `generate`): at each step the model reads the last
+    /// `T` tokens so far (fewer at the start, the rest of the row `padding`), the next token is
+    /// drawn from the scores at the last real position with ``index(logits:temperature:using:)``,
+    /// and appended.
+    ///
+    /// The model must be **causal** (its scores at a position depend only on the positions up to
+    /// it), since the padding after the last real position is not text. Once the text is longer
+    /// than `T`, the window slides: the oldest token drops out, and every token moves one position
+    /// back, as nanoGPT crops its context to `block_size`.
+    ///
+    /// - Returns: the `count` tokens drawn, without the prompt.
+    /// - Throws: ``InvalidArgument`` for an empty prompt, a prompt or padding id outside `0..<V`, a
+    ///   negative `count`, a model whose input is not `T` steps of one id or whose output is not
+    ///   `T` steps of `V ≥ 2` scores, or a bad temperature.
+    public static func continuation<Scalar: MatrixScalar>(
+        from model: Model<Scalar>, prompt: [Int], count: Int, padding: Int = 0, temperature: Double = 1,
+        using generator: inout SeededGenerator
+    ) throws -> [Int] {
+        guard let input = model.inputShape.sequence, input.features == 1, let output = model.outputShape.sequence,
+            output.length == input.length, output.features >= 2
+        else {
+            throw InvalidArgument(
+                "Sampling.continuation: the model reads \(model.inputShape) and gives \(model.outputShape); expected T steps × 1 id in and T steps × V ≥ 2 scores out")
+        }
+        let (length, vocabulary) = (input.length, output.features)
+        guard !prompt.isEmpty else { throw InvalidArgument("Sampling.continuation: an empty prompt; expected at least one token to start from") }
+        if let bad = (prompt + [padding]).first(where: { !(0..<vocabulary).contains($0) }) {
+            throw InvalidArgument("Sampling.continuation: token \(bad); expected 0 to \(vocabulary - 1)")
+        }
+        guard count >= 0 else { throw InvalidArgument("Sampling.continuation: count \(count); expected at least 0") }
+        // book: continuation
+        var text = prompt, drawn: [Int] = []
+        for _ in 0..<count {
+            let window = Array(text.suffix(length))
+            let ids = Matrix<Scalar>(rows: 1, columns: length) { _, t in Scalar(t < window.count ? window[t] : padding) }
+            let scores = try model.predict(ids)
+            let last = window.count - 1
+            let token = try index(logits: (0..<vocabulary).map { scores[0, last * vocabulary + $0] }, temperature: temperature, using: &generator)
+            text.append(token)
+            drawn.append(token)
+        }
+        // book: end continuation
+        return drawn
+    }
+}

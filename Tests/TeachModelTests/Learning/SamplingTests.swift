@@ -83,3 +83,37 @@ import Testing
         #expect(throws: InvalidArgument.self) { try Sampling.sequences(from: dense, count: 1, using: &a) }
     }
 }
+
+@Suite struct SamplingContinuationTests {
+    /// A causal model whose scores at each position favour the token after that position's token
+    /// (mod 3): an embedding of one-hot vectors, and a dense layer at every position that turns
+    /// token `a` into a score of 10 for `(a + 1) mod 3` (the weights are `inputs×units`).
+    func nextTokenModel(length: Int) throws -> Model<Double> {
+        let oneHot = try Embedding<Double>(weight: Matrix(rows: 3, columns: 3) { r, c in r == c ? 1 : 0 }, length: length)
+        let next = try Dense<Double>(weights: Matrix(rows: 3, columns: 3) { r, c in c == (r + 1) % 3 ? 10 : 0 }, bias: Matrix(rows: 1, columns: 3), activation: .identity)
+        return try Model([oneHot, next])
+    }
+
+    /// Temperature 0 takes the likeliest token: from 0 the model counts 1, 2, 0, …, reading the
+    /// last real position of its window, which slides once the text is longer than T = 4.
+    @Test func continuesFromTheLastRealPositionAndSlides() throws {
+        let model = try nextTokenModel(length: 4)
+        var generator = SeededGenerator(seed: 1)
+        #expect(try Sampling.continuation(from: model, prompt: [0], count: 8, temperature: 0, using: &generator) == [1, 2, 0, 1, 2, 0, 1, 2])
+        #expect(try Sampling.continuation(from: model, prompt: [2, 2, 2, 2, 2, 1], count: 2, temperature: 0, using: &generator) == [2, 0])
+        #expect(try Sampling.continuation(from: model, prompt: [1], count: 0, using: &generator).isEmpty)
+        var a = SeededGenerator(seed: 2), b = SeededGenerator(seed: 2)
+        let first = try Sampling.continuation(from: model, prompt: [0], count: 20, temperature: 5, using: &a)
+        #expect(first == (try Sampling.continuation(from: model, prompt: [0], count: 20, temperature: 5, using: &b)))
+        #expect(Set(first).count > 1)  // hot enough to leave the cycle sometimes
+    }
+
+    @Test func badPromptsAreRefused() throws {
+        let model = try nextTokenModel(length: 4)
+        var generator = SeededGenerator(seed: 1)
+        #expect(throws: InvalidArgument.self) { try Sampling.continuation(from: model, prompt: [], count: 1, using: &generator) }
+        #expect(throws: InvalidArgument.self) { try Sampling.continuation(from: model, prompt: [3], count: 1, using: &generator) }
+        #expect(throws: InvalidArgument.self) { try Sampling.continuation(from: model, prompt: [0], count: 1, padding: -1, using: &generator) }
+        #expect(throws: InvalidArgument.self) { try Sampling.continuation(from: model, prompt: [0], count: -1, using: &generator) }
+    }
+}

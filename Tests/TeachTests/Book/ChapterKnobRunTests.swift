@@ -169,4 +169,50 @@ import Testing
             #expect(result.error.contains(message), "\(result.error)")
         }
     }
+
+    /// Chapter 19: every verdict sentence follows the table printed before it: a network beats the
+    /// bigram model, or the other network, only by more than the spread over its seeds; in the
+    /// committed book and in a run with other knobs (whose numbers differ). `--full` refuses the
+    /// knobs it sets itself.
+    @Test func chapter19sVerdictsFollowTheNumbers() throws {
+        let book = try String(contentsOf: ProgramRunner.packageRoot.appendingPathComponent("book.md"), encoding: .utf8)
+        let chapter = try #require(book.range(of: "## Chapter 19: A small transformer, by hand")).lowerBound
+        let other = try run("transformer", ["--words", "400", "--seeds", "2", "--text-batch-size", "32", "--dimension", "8"])
+        #expect(other.status == 0, "\(other.error)")
+        #expect(other.output.contains("differ from the book's: `--words 400` (the book: 2000)"))
+        for output in [String(book[chapter...]), other.output] {
+            let lines = output.components(separatedBy: "\n")
+            let tables = lines.indices.filter { lines[$0].hasPrefix("| bigram counts |") }
+            #expect(tables.count == 2)
+            for start in tables {
+                func cells(_ line: String) -> [String] { line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
+                let bigram = try #require(Double(cells(lines[start])[3]))
+                let lstm = cells(lines[start + 1])[2].components(separatedBy: ", ").compactMap(Double.init)
+                let transformer = cells(lines[start + 2])[2].components(separatedBy: ", ").compactMap(Double.init)
+                #expect(lstm.count >= 2 && lstm.count == transformer.count)
+                func mean(_ v: [Double]) -> Double { v.reduce(0, +) / Double(v.count) }
+                func spread(_ v: [Double]) -> Double { v.max()! - v.min()! }
+                let verdict = try #require(lines[(start + 3)...].first { !$0.isEmpty })
+                let beats = [lstm, transformer].map { bigram - mean($0) > spread($0) }
+                #expect(
+                    verdict.hasPrefix(
+                        beats == [true, true] ? "Both networks beat the bigram model" : beats == [false, false] ? "Neither network beats the bigram model"
+                            : beats[0] ? "Only the LSTM beats" : "Only the transformer beats"), "\(verdict)")
+                let gap = mean(lstm) - mean(transformer), noise = max(spread(lstm), spread(transformer))
+                #expect(
+                    verdict.contains(
+                        gap > noise ? "The transformer beats the LSTM" : -gap > noise ? "The LSTM beats the transformer" : "Neither network wins"),
+                    "\(verdict)")
+            }
+        }
+        for (arguments, message) in [
+            (["--full", "--window", "32"], "--full sets --window itself; expected one or the other"),
+            (["--heads", "3"], "--heads 3: expected a number of heads that divides --dimension 16"),
+            (["--seeds", "1"], "--seeds 1: expected a number of seeds from 2 to 10"),
+        ] {
+            let result = try run("transformer", arguments)
+            #expect(result.status == 64, "\(arguments)")
+            #expect(result.error.contains(message), "\(result.error)")
+        }
+    }
 }
