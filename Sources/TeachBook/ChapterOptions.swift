@@ -26,9 +26,10 @@ public struct ChapterOptions: ParsableArguments, Sendable {
     /// the package: for chapter 14 a directory of MNIST-format IDX files (by default Debian's full
     /// Fashion-MNIST when it is installed, else the sample: `ImageDataset.source(for:fileManager:)`),
     /// for chapter 17 a word list file (by default Debian's wamerican list when it is installed,
-    /// else the sample: `WordList.source(for:fileManager:)`).
+    /// else the sample: `WordList.source(for:fileManager:)`), for chapter 19 a text file (by
+    /// default Debian's fortunes when installed, else the sample: `TextCorpus.source(for:fileManager:)`).
     @Option(help: ArgumentHelp(
-        "For chapters that train on real data, or 'embedded' for the sample shipped in the package: a directory of MNIST-format IDX files (chapter 14; default: /usr/share/datasets/fashion-mnist if installed) or a word list, one word per line (chapter 17; default: /usr/share/dict/american-english if installed); else the sample.",
+        "For chapters that train on real data, or 'embedded' for the sample shipped in the package: a directory of MNIST-format IDX files (chapter 14; default: /usr/share/datasets/fashion-mnist if installed) or a word list, one word per line (chapter 17; default: /usr/share/dict/american-english if installed), or a text file: texts separated by lines holding '%' as in BSD fortune's collections, or paragraphs separated by blank lines (chapter 19; default: /usr/share/games/fortunes/fortunes if installed; its words then come from the default list, and 'embedded' uses both shipped samples); else the sample.",
         valueName: "path"))
     public var data: String?
 
