@@ -177,3 +177,33 @@ extension CausalSelfAttention: Layer {
     /// Per sequence: the projections `T·4E²` and the scores and mixing `2·T²·E`.
     public func multiplyAdds(for input: RecordShape) -> Int { length * 4 * dimension * dimension + 2 * length * length * dimension }
 }
+
+extension CausalSelfAttention: StorableLayer {
+    /// In a model file: kind `causal_self_attention` with `dimension`, `heads` and `length`; tensors
+    /// named and shaped as `nn.MultiheadAttention`'s: `in_proj_weight` `[3E, E]`, `in_proj_bias`
+    /// `[3E]`, `out_proj.weight` `[E, E]`, `out_proj.bias` `[E]`.
+    public static var kind: String { "causal_self_attention" }
+
+    public func store(into writer: inout LayerWriter) throws {
+        try writer.set("dimension", dimension)
+        try writer.set("heads", heads)
+        try writer.set("length", length)
+        try writer.tensor("in_proj_weight", inputWeights)
+        try writer.tensor("in_proj_bias", inputBias, vector: true)
+        try writer.tensor("out_proj.weight", outputWeights)
+        try writer.tensor("out_proj.bias", outputBias, vector: true)
+    }
+
+    public init(reading reader: inout LayerReader) throws {
+        let e = try reader.integer("dimension", atLeast: 1), heads = try reader.integer("heads", atLeast: 1)
+        let length = try reader.integer("length", atLeast: 1)
+        let wIn: Matrix<Scalar> = try reader.tensor("in_proj_weight", shape: [3 * e, e], "the queries', keys' and values' weights, 3E×E")
+        let bIn: Matrix<Scalar> = try reader.tensor("in_proj_bias", shape: [3 * e], "their biases")
+        let wOut: Matrix<Scalar> = try reader.tensor("out_proj.weight", shape: [e, e], "the output projection, E×E")
+        let bOut: Matrix<Scalar> = try reader.tensor("out_proj.bias", shape: [e], "its bias")
+        self = try reader.build {
+            try CausalSelfAttention(inputWeights: wIn, inputBias: bIn, outputWeights: wOut, outputBias: bOut, heads: heads, length: length)
+        }
+    }
+}
+

@@ -202,7 +202,8 @@ extension LSTM: RecurrentLayer {
         // The rest in one product each over all B·T rows (row r·T + t is sequence r's step t):
         // ∂E/∂W_ih = Σ ∂aᵀ x_t, ∂E/∂W_hh = Σ ∂aᵀ h_{t−1} (h_{−1} = 0), ∂E/∂b = Σ ∂a, ∂E/∂x_t = ∂a W_ih.
         let rows = try everyDSums.reshaped(rows: b * t, columns: 4 * h)
-        let previousStates = Matrix<Scalar>(rows: b, columns: t * h) { r, c in c < h ? 0 : states[r, c - h] }
+        var previousStates = Matrix<Scalar>(rows: b, columns: t * h)  // h_{t−1} at step t: the states moved one step on
+        if t > 1 { previousStates.setBlock(rows: 0, columns: h, states.block(rows: 0, b, columns: 0, (t - 1) * h)) }
         let dInputWeights = try rows.transposedMatmul(x.reshaped(rows: b * t, columns: i))
         let dHiddenWeights = try rows.transposedMatmul(previousStates.reshaped(rows: b * t, columns: h))
         let dBias = rows.columnSums()

@@ -64,3 +64,18 @@ extension LastStep: Layer {
     public var parameters: [Matrix<Scalar>] { [] }
     public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows {}
 }
+
+extension LastStep: StorableLayer {
+    /// In a model file: kind `last_step` with `features`; no tensors.
+    public static var kind: String { "last_step" }
+
+    public func store(into writer: inout LayerWriter) throws {
+        try writer.set("features", features)
+    }
+
+    public init(reading reader: inout LayerReader) throws {
+        let features = try reader.integer("features", atLeast: 1)
+        self = try reader.build { try LastStep(features: features) }
+    }
+}
+

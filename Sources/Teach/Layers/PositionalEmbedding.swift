@@ -81,3 +81,22 @@ extension PositionalEmbedding: Layer {
 
     public mutating func updateParameters(_ update: (inout Matrix<Scalar>, Int) throws -> Void) rethrows { try update(&weight, 0) }
 }
+
+extension PositionalEmbedding: StorableLayer {
+    /// In a model file: kind `positional_embedding` with `length` and `dimension`; tensor `weight`
+    /// (`[length, dimension]`, GPT-2's `wpe`).
+    public static var kind: String { "positional_embedding" }
+
+    public func store(into writer: inout LayerWriter) throws {
+        try writer.set("length", length)
+        try writer.set("dimension", dimension)
+        try writer.tensor("weight", weight)
+    }
+
+    public init(reading reader: inout LayerReader) throws {
+        let length = try reader.integer("length", atLeast: 1), dimension = try reader.integer("dimension", atLeast: 1)
+        let weight: Matrix<Scalar> = try reader.tensor("weight", shape: [length, dimension], "one vector per position, length×dimension")
+        self = try reader.build { try PositionalEmbedding(weight: weight) }
+    }
+}
+

@@ -264,3 +264,34 @@ extension RecurrentLayer {
         guard length >= 1 else { throw InvalidArgument("\(kind): sequences of \(length) steps; expected at least 1") }
     }
 }
+
+extension RecurrentLayer {
+    /// In a model file: kind `RNN`, `LSTM` or `GRU` (PyTorch's class names) with `inputs`,
+    /// `hidden` and `length`; tensors named and shaped as in PyTorch's state dict: `weight_ih_l0`
+    /// `[gates·H, I]`, `weight_hh_l0` `[gates·H, H]`, `bias_ih_l0` and `bias_hh_l0` `[gates·H]`.
+    public func store(into writer: inout LayerWriter) throws {
+        try writer.set("inputs", inputCount)
+        try writer.set("hidden", hiddenCount)
+        try writer.set("length", length)
+        try writer.tensor("weight_ih_l0", inputWeights)
+        try writer.tensor("weight_hh_l0", hiddenWeights)
+        try writer.tensor("bias_ih_l0", inputBias, vector: true)
+        try writer.tensor("bias_hh_l0", hiddenBias, vector: true)
+    }
+
+    public init(reading reader: inout LayerReader) throws {
+        let inputs = try reader.integer("inputs", atLeast: 1), hidden = try reader.integer("hidden", atLeast: 1)
+        let length = try reader.integer("length", atLeast: 1), rows = Self.gates * hidden
+        let stacked = Self.gates == 1 ? "H" : "\(Self.gates)H"
+        let wih: Matrix<Scalar> = try reader.tensor("weight_ih_l0", shape: [rows, inputs], "W_ih, \(stacked)×I")
+        let whh: Matrix<Scalar> = try reader.tensor("weight_hh_l0", shape: [rows, hidden], "W_hh, \(stacked)×H")
+        let bih: Matrix<Scalar> = try reader.tensor("bias_ih_l0", shape: [rows], "b_ih")
+        let bhh: Matrix<Scalar> = try reader.tensor("bias_hh_l0", shape: [rows], "b_hh")
+        self = try reader.build { try Self(inputWeights: wih, hiddenWeights: whh, inputBias: bih, hiddenBias: bhh, length: length) }
+    }
+}
+
+extension RNN: StorableLayer {}
+extension LSTM: StorableLayer {}
+extension GRU: StorableLayer {}
+

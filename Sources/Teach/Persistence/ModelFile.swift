@@ -57,6 +57,8 @@ public enum ModelFile {
             LayerKind(ZeroPadding<Scalar>.self), LayerKind(Flatten<Scalar>.self), LayerKind(Softmax<Scalar>.self),
             LayerKind(Sequential<Scalar>.self), LayerKind(Residual<Scalar>.self), LayerKind(Frozen<Scalar>.self),
             LayerKind(Embedding<Scalar>.self), LayerKind(LayerNorm<Scalar>.self), LayerKind(PReLU<Scalar>.self),
+            LayerKind(RNN<Scalar>.self), LayerKind(LSTM<Scalar>.self), LayerKind(GRU<Scalar>.self),
+            LayerKind(PositionalEmbedding<Scalar>.self), LayerKind(CausalSelfAttention<Scalar>.self), LayerKind(LastStep<Scalar>.self),
         ]
     }
 }

@@ -118,6 +118,53 @@ private struct Shift: StorableLayer, Equatable {
         #expect(try loaded.predict(ids) == model.predict(ids))
     }
 
+    /// The recurrent layers, a character transformer (positions and causal attention inside
+    /// residual blocks) and LastStep: saved, loaded, the same layers and the same predictions bit
+    /// for bit; the tensors carry PyTorch's names and shapes.
+    @Test(arguments: ["RNN", "LSTM", "GRU", "transformer"])
+    func sequenceModelsAreSavedAndLoaded(kind: String) throws {
+        var random = SeededGenerator(seed: 9)
+        let model: Model<Float>
+        if kind == "transformer" {
+            model = try Architectures.characterTransformer(vocabulary: 7, length: 5, dimension: 8, heads: 2, blocks: 2, using: &random)
+        } else {
+            let recurrent: any Layer<Float> = switch kind {
+            case "RNN": try RNN<Float>(inputs: 4, hidden: 3, length: 5, using: &random)
+            case "LSTM": try LSTM<Float>(inputs: 4, hidden: 3, length: 5, using: &random)
+            default: try GRU<Float>(inputs: 4, hidden: 3, length: 5, using: &random)
+            }
+            model = try Model<Float>([
+                try Embedding<Float>(count: 7, dimension: 4, length: 5, using: &random), recurrent, try LastStep<Float>(features: 3),
+                try Dense<Float>(inputs: 3, units: 2, activation: .identity, using: &random),
+            ])
+        }
+        let file = try model.safeTensors()
+        if kind == "transformer" {
+            let attention = file.tensors.filter { $0.key.hasSuffix(".in_proj_weight") }
+            #expect(attention.count == 2 && attention.values.allSatisfy { $0.shape == [24, 8] }, "\(attention.keys.sorted())")
+            #expect(file.tensors["layers.1.weight"]?.shape == [5, 8])
+        } else {
+            let rows = (kind == "RNN" ? 1 : kind == "LSTM" ? 4 : 3) * 3
+            #expect(file.tensors["layers.1.weight_ih_l0"]?.shape == [rows, 4])
+            #expect(file.tensors["layers.1.bias_hh_l0"]?.shape == [rows])
+        }
+        let loaded = try Model<Float>(file)
+        #expect(loaded == model)
+        let ids = try Matrix<Float>([[1, 0, 6, 2, 3], [3, 3, 2, 5, 4]])
+        #expect(try loaded.predict(ids) == model.predict(ids))
+    }
+
+    /// A recurrent layer's tensor of the wrong shape is named with the shape expected.
+    @Test func aRecurrentTensorOfTheWrongShapeIsNamed() throws {
+        var random = SeededGenerator(seed: 10)
+        let model = try Model<Float>([try LSTM<Float>(inputs: 2, hidden: 3, length: 4, using: &random)])
+        var file = try model.safeTensors()
+        file.tensors["layers.0.weight_hh_l0"] = try SafeTensors.Tensor(Matrix<Float>(rows: 12, columns: 2))
+        let error = #expect(throws: DataFileError.self) { try Model<Float>(file) }
+        #expect(error.map { "\($0)" }?.contains("weight_hh_l0") == true)
+        #expect(error.map { "\($0)" }?.contains("[12, 3]") == true)
+    }
+
     @Test func aLayerOfYourOwnIsSavedAndLoadedWhenItsKindIsGiven() throws {
         var random = SeededGenerator(seed: 3)
         let model = try Model<Float>([
