@@ -53,10 +53,10 @@ public struct TextCorpus: Sendable, Equatable {
 
     /// The copy shipped in the package (`Data/fortunes-small/fortunes.txt`), found next to the
     /// package's sources.
-    public static var embeddedSamplePath: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Data/fortunes-small/fortunes.txt").path
-    }
+    public static var embeddedSamplePath: String { TextFile.inPackage("Data/fortunes-small/fortunes.txt") }
+
+    /// A text file's format, as the errors name it.
+    static let format = "texts separated by lines holding '%'"
 
     /// The largest file the reader accepts, in bytes.
     public static let maximumBytes = 64 << 20
@@ -98,21 +98,7 @@ public struct TextCorpus: Sendable, Equatable {
     /// - Throws: ``DataFileError`` naming the file when it is missing, a directory, unreadable, or
     ///   as ``parse(_:source:)``.
     public static func load(_ source: Source) throws -> TextCorpus {
-        let path = source.path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw DataFileError(
-                path: path, problem: "no such file (expected a text file: texts separated by lines holding '%', as \(debianPath))")
-        }
-        guard !isDirectory.boolValue else {
-            throw DataFileError(path: path, problem: "is a directory; expected a text file (texts separated by lines holding '%')")
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw DataFileError(path: path, problem: "cannot be read: \(error.localizedDescription)")
-        }
+        let data = try TextFile.contents(of: source.path, what: "a text file", format: Self.format, example: debianPath)
         return try parse(data, source: source)
     }
 
@@ -122,17 +108,7 @@ public struct TextCorpus: Sendable, Equatable {
     ///   than 3 texts (a training, a validation and a test part need one each).
     public static func parse(_ data: Data, source: Source) throws -> TextCorpus {
         let path = source.path
-        guard !data.isEmpty else { throw DataFileError(path: path, problem: "is empty; expected texts separated by lines holding '%'") }
-        guard data.count <= maximumBytes else {
-            throw DataFileError(path: path, problem: "is \(data.count) bytes; a text file may be at most \(maximumBytes) bytes")
-        }
-        if let nul = data.firstIndex(of: 0) {
-            throw DataFileError(
-                path: path, problem: "holds a NUL byte at offset \(nul - data.startIndex): a binary file, not texts separated by lines holding '%'")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw DataFileError(path: path, problem: "is not UTF-8 text; expected texts separated by lines holding '%'")
-        }
+        let text = try TextFile.text(data, path: path, maximumBytes: maximumBytes, what: "a text file", format: Self.format)
         var tabs = 0, dropped = 0
         let texts = split(text).compactMap { raw -> String? in
             let (clean, replaced, removed) = cleaned(raw)

@@ -49,10 +49,10 @@ public struct WordList: Sendable, Equatable {
 
     /// The 5,000-word sample shipped in the package (`Data/words-small/words.txt`), found next to
     /// the package's sources.
-    public static var embeddedSamplePath: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Data/words-small/words.txt").path
-    }
+    public static var embeddedSamplePath: String { TextFile.inPackage("Data/words-small/words.txt") }
+
+    /// A word list's format, as the errors name it.
+    static let format = "one word per line"
 
     /// The largest file the reader accepts, in bytes (wamerican's list is about 1 MB).
     public static let maximumBytes = 64 << 20
@@ -96,20 +96,7 @@ public struct WordList: Sendable, Equatable {
     /// - Throws: ``DataFileError`` naming the file when it is missing, a directory, empty, larger
     ///   than ``maximumBytes``, not UTF-8 text, or holds no word of lowercase letters `a`–`z`.
     public static func load(_ source: Source) throws -> WordList {
-        let path = source.path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw DataFileError(path: path, problem: "no such file (expected a word list: one word per line, as /usr/share/dict/american-english)")
-        }
-        guard !isDirectory.boolValue else {
-            throw DataFileError(path: path, problem: "is a directory; expected a word list file (one word per line)")
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw DataFileError(path: path, problem: "cannot be read: \(error.localizedDescription)")
-        }
+        let data = try TextFile.contents(of: source.path, what: "a word list", format: Self.format, example: debianPath)
         return try parse(data, source: source)
     }
 
@@ -119,16 +106,7 @@ public struct WordList: Sendable, Equatable {
     ///   letters `a`–`z`.
     public static func parse(_ data: Data, source: Source) throws -> WordList {
         let path = source.path
-        guard !data.isEmpty else { throw DataFileError(path: path, problem: "is empty; expected a word list (one word per line)") }
-        guard data.count <= maximumBytes else {
-            throw DataFileError(path: path, problem: "is \(data.count) bytes; a word list may be at most \(maximumBytes) bytes")
-        }
-        if let nul = data.firstIndex(of: 0) {
-            throw DataFileError(path: path, problem: "holds a NUL byte at offset \(nul - data.startIndex): a binary file, not a word list (one word per line)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw DataFileError(path: path, problem: "is not UTF-8 text; expected a word list (one word per line)")
-        }
+        let text = try TextFile.text(data, path: path, maximumBytes: maximumBytes, what: "a word list", format: Self.format)
         let list = cleaned(text.split(whereSeparator: \.isNewline).map(String.init), source: source)
         guard !list.words.isEmpty else {
             throw DataFileError(

@@ -43,13 +43,7 @@ public struct BigramModel: Sendable, Equatable {
         self.vocabulary = vocabulary
         self.counts = counts
         self.smoothing = smoothing
-        var probabilities = Matrix<Double>(rows: v, columns: v)
-        for a in 0..<v {
-            let total = counts[a].reduce(0.0) { $0 + Double($1) + smoothing }
-            guard total > 0 else { continue }
-            for b in 0..<v { probabilities[a, b] = (Double(counts[a][b]) + smoothing) / total }
-        }
-        self.probabilities = probabilities
+        self.probabilities = smoothedBigramProbabilities(counts: counts, smoothing: smoothing)
     }
 
     /// How many bigrams were counted: the training words' letters plus one per word.
@@ -103,4 +97,17 @@ public struct BigramModel: Sendable, Equatable {
         }
         return try vocabulary.decode(ids)
     }
+}
+
+/// `P(b | a) = (count(a, b) + α) / Σ_c (count(a, c) + α)` for every pair of a `V×V` table of
+/// counts (row `a`, column `b`): add-α smoothing; a row with no count and α = 0 stays 0.
+func smoothedBigramProbabilities(counts: [[Int]], smoothing: Double) -> Matrix<Double> {
+    let v = counts.count
+    var probabilities = Matrix<Double>(rows: v, columns: v)
+    for a in 0..<v {
+        let total = counts[a].reduce(0.0) { $0 + Double($1) + smoothing }
+        guard total > 0 else { continue }
+        for b in 0..<v { probabilities[a, b] = (Double(counts[a][b]) + smoothing) / total }
+    }
+    return probabilities
 }

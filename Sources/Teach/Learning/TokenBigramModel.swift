@@ -39,13 +39,7 @@ public struct TokenBigramModel: Sendable, Equatable {
         self.vocabularySize = v
         self.counts = counts
         self.smoothing = smoothing
-        var probabilities = Matrix<Double>(rows: v, columns: v)
-        for a in 0..<v {
-            let total = counts[a].reduce(0.0) { $0 + Double($1) + smoothing }
-            guard total > 0 else { continue }
-            for b in 0..<v { probabilities[a, b] = (Double(counts[a][b]) + smoothing) / total }
-        }
-        self.probabilities = probabilities
+        self.probabilities = smoothedBigramProbabilities(counts: counts, smoothing: smoothing)
     }
 
     /// How many pairs were counted.
