@@ -211,13 +211,3 @@ extension LSTM: RecurrentLayer {
         return LayerGradients(input: dx, parameters: [dInputWeights, dHiddenWeights, dBias, dBias])
     }
 }
-
-/// A generic layer's pointer as the Float pointer it is, for a Float kernel (only where `Scalar` is `Float`).
-func floats<Scalar>(_ pointer: UnsafePointer<Scalar>) -> UnsafePointer<Float> {
-    UnsafeRawPointer(pointer).assumingMemoryBound(to: Float.self)
-}
-
-/// ``floats(_:)`` for a writable pointer.
-func floats<Scalar>(_ pointer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Float> {
-    UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Float.self)
-}

@@ -295,3 +295,13 @@ extension RNN: StorableLayer {}
 extension LSTM: StorableLayer {}
 extension GRU: StorableLayer {}
 
+/// A generic layer's pointer as the Float pointer it is, for a Float kernel (the LSTM's and GRU's
+/// cells; only where `Scalar` is `Float`).
+func floats<Scalar>(_ pointer: UnsafePointer<Scalar>) -> UnsafePointer<Float> {
+    UnsafeRawPointer(pointer).assumingMemoryBound(to: Float.self)
+}
+
+/// ``floats(_:)`` for a writable pointer.
+func floats<Scalar>(_ pointer: UnsafeMutablePointer<Scalar>) -> UnsafeMutablePointer<Float> {
+    UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Float.self)
+}
