@@ -4,17 +4,10 @@ import Testing
 @testable import Teach
 
 @Suite struct TextCorpusTests {
-    let directory: String = {
-        let path = NSTemporaryDirectory() + "text-corpus-tests-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }()
+    let scratch = ScratchDirectory("text-corpus-tests")
+    var directory: String { scratch.path }
 
-    func write(_ bytes: [UInt8], name: String) throws -> String {
-        let path = "\(directory)/\(name)"
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        return path
-    }
+    func write(_ bytes: [UInt8], name: String) throws -> String { try scratch.write(bytes, name: name) }
 
     @Test func fortuneFilesSplitAtPercentLinesAndAreCleaned() throws {
         let text = "A day for firm decisions!\r\n%\n\nTwo lines,\n\t\t-- with a tab\n\n%\n*__\u{8}\u{8}UN*lucky caf\u{e9}\n%\n%\nlast\n%\n"

@@ -4,17 +4,10 @@ import Testing
 @testable import Teach
 
 @Suite struct WordListTests {
-    let directory: String = {
-        let path = NSTemporaryDirectory() + "word-list-tests-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }()
+    let scratch = ScratchDirectory("word-list-tests")
+    var directory: String { scratch.path }
 
-    func write(_ bytes: [UInt8], name: String) throws -> String {
-        let path = "\(directory)/\(name)"
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        return path
-    }
+    func write(_ bytes: [UInt8], name: String) throws -> String { try scratch.write(bytes, name: name) }
 
     @Test func cleaningKeepsLowercaseWordsOnceAndCountsTheRest() throws {
         let text = "emma\r\nOlivia\n\n  ava  \ncat's\ncafé\nemma\nx2\nwell-known\nsophia\n"
