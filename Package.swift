@@ -118,7 +118,7 @@ let package = Package(
             name: "ExerciseTests", dependencies: ["ExerciseChecks", "Exercises", "Solutions", "Teach"], path: "Tests/ExerciseTests",
             swiftSettings: optimizedInDebug),
         .testTarget(
-            name: "TeachModelTests", dependencies: ["Teach", numerics], path: "Tests/TeachModelTests",
+            name: "TeachModelTests", dependencies: ["Teach", "TeachKernels", numerics], path: "Tests/TeachModelTests",
             swiftSettings: optimizedInDebug),
     ]
         + chapters.map {

@@ -47,6 +47,37 @@ void teach_packed_product(teach_instructions instructions, long m, long n, long 
     teach_packed_product_baseline(m, n, k, a, a_row, a_column, b, b_row, b_column, c, c_row, accumulate);
 }
 
+long teach_packed_factor_size(long n, long k) { return (n + 15) / 16 * 16 * k; }
+
+void teach_pack_factor(teach_instructions instructions, long n, long k, const float *b, long b_row, long b_column, float *packed) {
+#if defined(__x86_64__)
+    if (instructions >= TEACH_AVX512) {
+        teach_pack_factor_avx512(n, k, b, b_row, b_column, packed);
+        return;
+    }
+    if (instructions == TEACH_AVX2) {
+        teach_pack_factor_avx2(n, k, b, b_row, b_column, packed);
+        return;
+    }
+#endif
+    teach_pack_factor_baseline(n, k, b, b_row, b_column, packed);
+}
+
+void teach_packed_factor_product(teach_instructions instructions, long m, long n, long k, const float *a, long a_row, long a_column,
+                                 const float *packed, long first, long count, float *c, long c_row, int accumulate) {
+#if defined(__x86_64__)
+    if (instructions >= TEACH_AVX512) {
+        teach_packed_factor_product_avx512(m, n, k, a, a_row, a_column, packed, first, count, c, c_row, accumulate);
+        return;
+    }
+    if (instructions == TEACH_AVX2) {
+        teach_packed_factor_product_avx2(m, n, k, a, a_row, a_column, packed, first, count, c, c_row, accumulate);
+        return;
+    }
+#endif
+    teach_packed_factor_product_baseline(m, n, k, a, a_row, a_column, packed, first, count, c, c_row, accumulate);
+}
+
 void teach_thin_forward(teach_instructions instructions, long windows, const float *const *patches, const long *offsets, long taps,
                         const float *weights, long padded, float *sums) {
 #if defined(__x86_64__)
@@ -132,6 +163,20 @@ void teach_lstm_cells(long rows, long hidden, const float *terms, long terms_row
 #endif
     teach_lstm_cells_baseline(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, memory_row, gates, gates_row, memories,
                               squashed, states);
+}
+
+void teach_lstm_backward_cells(long rows, long hidden, const float *gates, long gates_row, const float *squashed, const float *previous,
+                               long memory_row, const float *output_gradient, const float *carried_state, float *carried_memory,
+                               float *sums, long sums_row) {
+#if defined(__x86_64__)
+    if (teach_best_instructions() >= TEACH_AVX2) {
+        teach_lstm_backward_cells_avx2(rows, hidden, gates, gates_row, squashed, previous, memory_row, output_gradient, carried_state,
+                                       carried_memory, sums, sums_row);
+        return;
+    }
+#endif
+    teach_lstm_backward_cells_baseline(rows, hidden, gates, gates_row, squashed, previous, memory_row, output_gradient, carried_state,
+                                       carried_memory, sums, sums_row);
 }
 
 void teach_relu(long count, const float *input, float *output) {

@@ -90,6 +90,82 @@ TEACH_INLINE void column_kernel(long columns, long rows, int four_panels, long k
 #undef TEACH_COLUMNS_CASE
 }
 
+enum { mr = 8, nr = 32, half = 16, mc_block = 192, nc_block = 1024 };
+
+/// The depth of each block: the 8-float kernel's depth blocks (bit-identical results), equal
+/// blocks of at most 256.
+TEACH_INLINE long depth_step(long k) {
+    const long depth_blocks = (k + 255) / 256;
+    return (k + depth_blocks - 1) / depth_blocks;
+}
+
+/// One block of B's columns, `nc` wide, packed for one depth block of `kc`: panels of 32, then
+/// panels of 16 for the rest, the panel starting at column j at j·kc.
+TEACH_INLINE void pack_block(long nc, long kc, const float *b_block, long b_row, long b_column, float *packed_b) {
+    const long wide = nc / nr * nr;
+    pack_panels(nr, wide, kc, b_block, b_column, b_row, packed_b);
+    pack_panels(half, nc - wide, kc, b_block + wide * b_column, b_column, b_row, packed_b + wide * kc);
+}
+
+/// C's columns `first ..< last` of one packed block of B (`nc` columns wide, `kc` deep) times the
+/// same depth block of A (`m` rows, read through its strides from `a`), stored into C or added to
+/// it (`add`); `c` is C at column `first`. `first` is a multiple of 32, and so is `last` unless it
+/// is `nc`.
+static void multiply_block(long m, long nc, long first, long last, long kc, const float *a, long a_row, long a_column,
+                           const float *packed_b, float *packed_a, float *c, long c_row, int add) {
+    const long wide = nc / nr * nr;
+    // the columns of a last 16-wide panel narrower than 8, if there is one (n = 50: 32 + 16 + 2)
+    const long thin_columns = last == nc && (nc - wide) % half < 8 ? (nc - wide) % half : 0;
+    float edge[mr * nr] __attribute__((aligned(64)));
+    for (long ic = 0; ic < m; ic += mc_block) {
+        const long mc_rows = min_long(mc_block, m - ic);
+        pack_panels(mr, mc_rows, kc, a + ic * a_row, a_row, a_column, packed_a);
+        // One 8-row panel of A stays in L1 while it meets every panel of B's block (in L2).
+        for (long ir = 0; ir < mc_rows; ir += mr) {
+            const long rows = min_long(mr, mc_rows - ir);
+            const float *a_panel = packed_a + ir * kc;
+            long jr = first;
+            while (jr < last - thin_columns) {
+                const long width = jr < wide ? nr : half;
+                const long columns = min_long(width, last - jr);
+                const float *b_panel = packed_b + jr * kc;
+                float *tile = c + (ic + ir) * c_row + jr - first;
+                jr += width;
+                // the kernel's width: 32, 16, or 8 for a last panel of 8 columns
+                const long kernel_width = width == nr ? nr : columns > 8 ? half : 8;
+                const int whole = rows == mr && columns == kernel_width;
+                // a partial tile goes whole into scratch, then the part that exists into C
+                float *target = whole ? tile : edge;
+                const long target_row = whole ? c_row : nr;
+                const int target_add = whole ? add : 0;
+                switch (kernel_width) {
+                case nr: tile_8x32(nr, kc, a_panel, b_panel, target, target_row, target_add); break;
+                case half: tile_8x16(half, kc, a_panel, b_panel, target, target_row, target_add); break;
+                default: tile_8x8(half, kc, a_panel, b_panel, target, target_row, target_add);
+                }
+                if (!whole) {
+                    for (long i = 0; i < rows; i++) {
+                        for (long j = 0; j < columns; j++) {
+                            tile[i * c_row + j] = add ? tile[i * c_row + j] + edge[i * nr + j] : edge[i * nr + j];
+                        }
+                    }
+                }
+            }
+        }
+        // a last panel of 1 to 7 columns: vectors along the rows, 32 rows (4 panels of A) at a time
+        if (thin_columns > 0) {
+            const float *b_panel = packed_b + (nc - thin_columns) * kc;
+            for (long ir = 0; ir < mc_rows;) {
+                const int four_panels = mc_rows - ir >= 4 * mr;
+                const long rows = four_panels ? 4 * mr : min_long(mr, mc_rows - ir);
+                column_kernel(thin_columns, rows, four_panels, kc, packed_a + ir * kc, b_panel,
+                              c + (ic + ir) * c_row + nc - thin_columns - first, c_row, add);
+                ir += rows;
+            }
+        }
+    }
+}
+
 // Without `accumulate` the first depth block stores its sums into C instead of adding them: no pass
 // of zeros over C first (for a weight gradient, 784×500 numbers, that pass took 15% of the time).
 // The numbers are the same: a sum that starts from +0 is never −0, and adding it to +0 gives it
@@ -97,80 +173,52 @@ TEACH_INLINE void column_kernel(long columns, long rows, int four_panels, long k
 void teach_packed_product_avx512(long m, long n, long k, const float *a, long a_row, long a_column, const float *b, long b_row,
                                  long b_column, float *c, long c_row, int accumulate) {
     if (m <= 0 || n <= 0 || k <= 0) return;
-    enum { mr = 8, nr = 32, half = 16, mc_block = 192, nc_block = 1024 };
-    // the 8-float kernel's depth blocks (bit-identical results): equal blocks of at most 256
-    const long depth_blocks = (k + 255) / 256;
-    const long kc_step = (k + depth_blocks - 1) / depth_blocks;
+    const long kc_step = depth_step(k);
     // B's block (256 × 1024 floats, 1 MiB) stays in the 2 MiB L2 while every panel of A passes by;
     // measured on one core at n = 2048: 124 GFLOP/s with the BLIS order (B's panel in L1, A's block
     // in L2, 2048 columns) and no prefetch of C, 145 with this order and the prefetch.
     const long mc_max = min_long(mc_block, (m + mr - 1) / mr * mr), nc_max = min_long(nc_block, (n + half - 1) / half * half);
     float *packed_a = teach_allocate_floats(mc_max * kc_step);
     float *packed_b = teach_allocate_floats(nc_max * kc_step);
-    float edge[mr * nr] __attribute__((aligned(64)));
     for (long jc = 0; jc < n; jc += nc_block) {
         const long nc = min_long(nc_block, n - jc);
-        const long wide = nc / nr * nr;
-        // the columns of a last 16-wide panel narrower than 8, if there is one (n = 50: 32 + 16 + 2)
-        const long thin_columns = (nc - wide) % half < 8 ? (nc - wide) % half : 0;
         for (long pc = 0; pc < k; pc += kc_step) {
             const long kc = min_long(kc_step, k - pc);
-            const int add = accumulate || pc > 0;
-            const float *b_block = b + pc * b_row + jc * b_column;
-            // panels of 32, then panels of 16 for the rest: the panel starting at column j is at j·kc
-            pack_panels(nr, wide, kc, b_block, b_column, b_row, packed_b);
-            pack_panels(half, nc - wide, kc, b_block + wide * b_column, b_column, b_row, packed_b + wide * kc);
-            for (long ic = 0; ic < m; ic += mc_block) {
-                const long mc_rows = min_long(mc_block, m - ic);
-                pack_panels(mr, mc_rows, kc, a + ic * a_row + pc * a_column, a_row, a_column, packed_a);
-                // One 8-row panel of A stays in L1 while it meets every panel of B's block (in L2).
-                for (long ir = 0; ir < mc_rows; ir += mr) {
-                    const long rows = min_long(mr, mc_rows - ir);
-                    const float *a_panel = packed_a + ir * kc;
-                    long jr = 0;
-                    while (jr < nc - thin_columns) {
-                        const long width = jr < wide ? nr : half;
-                        const long columns = min_long(width, nc - jr);
-                        const float *b_panel = packed_b + jr * kc;
-                        float *tile = c + (ic + ir) * c_row + jc + jr;
-                        jr += width;
-                        // the kernel's width: 32, 16, or 8 for a last panel of 8 columns
-                        const long kernel_width = width == nr ? nr : columns > 8 ? half : 8;
-                        const int whole = rows == mr && columns == kernel_width;
-                        // a partial tile goes whole into scratch, then the part that exists into C
-                        float *target = whole ? tile : edge;
-                        const long target_row = whole ? c_row : nr;
-                        const int target_add = whole ? add : 0;
-                        switch (kernel_width) {
-                        case nr: tile_8x32(nr, kc, a_panel, b_panel, target, target_row, target_add); break;
-                        case half: tile_8x16(half, kc, a_panel, b_panel, target, target_row, target_add); break;
-                        default: tile_8x8(half, kc, a_panel, b_panel, target, target_row, target_add);
-                        }
-                        if (!whole) {
-                            for (long i = 0; i < rows; i++) {
-                                for (long j = 0; j < columns; j++) {
-                                    tile[i * c_row + j] = add ? tile[i * c_row + j] + edge[i * nr + j] : edge[i * nr + j];
-                                }
-                            }
-                        }
-                    }
-                }
-                // a last panel of 1 to 7 columns: vectors along the rows, 32 rows (4 panels of A) at a time
-                if (thin_columns > 0) {
-                    const float *b_panel = packed_b + (nc - thin_columns) * kc;
-                    for (long ir = 0; ir < mc_rows;) {
-                        const int four_panels = mc_rows - ir >= 4 * mr;
-                        const long rows = four_panels ? 4 * mr : min_long(mr, mc_rows - ir);
-                        column_kernel(thin_columns, rows, four_panels, kc, packed_a + ir * kc, b_panel,
-                                      c + (ic + ir) * c_row + jc + nc - thin_columns, c_row, add);
-                        ir += rows;
-                    }
-                }
-            }
+            pack_block(nc, kc, b + pc * b_row + jc * b_column, b_row, b_column, packed_b);
+            multiply_block(m, nc, 0, nc, kc, a + pc * a_column, a_row, a_column, packed_b, packed_a, c + jc, c_row,
+                           accumulate || pc > 0);
         }
     }
     free(packed_a);
     free(packed_b);
+}
+
+// B packed once for many products (teach_pack_factor in CKernels.h): the blocks the product packs,
+// one after another, block (jc, pc) at jc·k + pc·(its columns rounded up to 16).
+void teach_pack_factor_avx512(long n, long k, const float *b, long b_row, long b_column, float *packed) {
+    const long kc_step = depth_step(k);
+    for (long jc = 0; jc < n; jc += nc_block) {
+        const long nc = min_long(nc_block, n - jc), padded = (nc + half - 1) / half * half;
+        for (long pc = 0; pc < k; pc += kc_step) {
+            pack_block(nc, min_long(kc_step, k - pc), b + pc * b_row + jc * b_column, b_row, b_column, packed + jc * k + pc * padded);
+        }
+    }
+}
+
+void teach_packed_factor_product_avx512(long m, long n, long k, const float *a, long a_row, long a_column, const float *packed, long first,
+                                        long count, float *c, long c_row, int accumulate) {
+    if (m <= 0 || count <= 0 || k <= 0) return;
+    const long kc_step = depth_step(k);
+    float *packed_a = teach_allocate_floats(min_long(mc_block, (m + mr - 1) / mr * mr) * kc_step);
+    for (long jc = first / nc_block * nc_block; jc < first + count; jc += nc_block) {
+        const long nc = min_long(nc_block, n - jc), padded = (nc + half - 1) / half * half;
+        const long from = first > jc ? first - jc : 0, to = min_long(nc, first + count - jc);
+        for (long pc = 0; pc < k; pc += kc_step) {
+            multiply_block(m, nc, from, to, min_long(kc_step, k - pc), a + pc * a_column, a_row, a_column, packed + jc * k + pc * padded,
+                           packed_a, c + jc + from - first, c_row, accumulate || pc > 0);
+        }
+    }
+    free(packed_a);
 }
 
 // the direct convolution of thin inputs, on 16-float vectors

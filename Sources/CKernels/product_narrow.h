@@ -28,58 +28,106 @@ TEACH_TILE_KERNEL(NAMED(tile_6x8), v8f, 6, 1)
 // Packing reads A and B through a row stride and a column stride, so a transposed operand
 // (Aᵀ·B and A·Bᵀ in backpropagation) costs nothing extra: it is packed straight from memory,
 // transposed in registers where needed.
+enum { NAMED(mr) = 6, NAMED(nr) = 16, NAMED(kc_block) = 256, NAMED(mc_block) = 120, NAMED(nc_block) = 1024 };
+
+/// Depth blocks of equal size (784 = 4 × 196, not 3 × 256 + 16: a thin last block costs a full
+/// pass of C loads and stores for little work).
+TEACH_INLINE long NAMED(depth_step)(long k) {
+    const long depth_blocks = (k + NAMED(kc_block) - 1) / NAMED(kc_block);
+    return (k + depth_blocks - 1) / depth_blocks;
+}
+
+/// Adds C's columns `first ..< last` (`first` a multiple of 16) of one packed block of B (`nc`
+/// columns, `kc` deep) times the same depth block of A (`m` rows through its strides) into C; `c`
+/// is C at column `first`.
+static void NAMED(multiply_block)(long m, long nc, long first, long last, long kc, const float *a, long a_row, long a_column,
+                                  const float *packed_b, float *packed_a, float *c, long c_row) {
+    enum { mr = NAMED(mr), nr = NAMED(nr), mc_block = NAMED(mc_block) };
+    float edge[mr * nr] __attribute__((aligned(64)));
+    for (long ic = 0; ic < m; ic += mc_block) {
+        const long mc_rows = min_long(mc_block, m - ic);
+        pack_panels(mr, mc_rows, kc, a + ic * a_row, a_row, a_column, packed_a);
+        for (long ir = 0; ir < mc_rows; ir += mr) {
+            const long rows = min_long(mr, mc_rows - ir);
+            for (long jr = first; jr < last; jr += nr) {
+                const long columns = min_long(nr, last - jr);
+                const float *b_panel = packed_b + jr * kc, *a_panel = packed_a + ir * kc;
+                float *tile = c + (ic + ir) * c_row + jr - first;
+                if (rows == mr && columns == nr) {
+                    NAMED(tile_6x16)(nr, kc, a_panel, b_panel, tile, c_row, 1);
+                    continue;
+                }
+                // a partial tile: the whole tile into scratch, then add the part that exists
+                // (a last panel of at most 8 columns takes the 6 × 8 kernel: half the work)
+                if (columns <= nr / 2) {
+                    NAMED(tile_6x8)(nr, kc, a_panel, b_panel, edge, nr, 0);
+                } else {
+                    NAMED(tile_6x16)(nr, kc, a_panel, b_panel, edge, nr, 0);
+                }
+                for (long i = 0; i < rows; i++) {
+                    for (long j = 0; j < columns; j++) tile[i * c_row + j] += edge[i * nr + j];
+                }
+            }
+        }
+    }
+}
+
 void NAMED(teach_packed_product)(long m, long n, long k, const float *a, long a_row, long a_column, const float *b, long b_row,
                                  long b_column, float *c, long c_row, int accumulate) {
     if (m <= 0 || n <= 0 || k <= 0) return;
-    enum { mr = 6, nr = 16, kc_block = 256, mc_block = 120, nc_block = 1024 };
+    enum { mr = NAMED(mr), nr = NAMED(nr), mc_block = NAMED(mc_block), nc_block = NAMED(nc_block) };
     // each core clears its own part of C
     if (!accumulate) {
         for (long i = 0; i < m; i++) memset(c + i * c_row, 0, (size_t)n * sizeof(float));
     }
-    // depth blocks of equal size (784 = 4 × 196, not 3 × 256 + 16: a thin last block costs a
-    // full pass of C loads and stores for little work)
-    const long depth_blocks = (k + kc_block - 1) / kc_block;
-    const long kc_step = (k + depth_blocks - 1) / depth_blocks;
+    const long kc_step = NAMED(depth_step)(k);
     const long mc_max = min_long(mc_block, (m + mr - 1) / mr * mr), nc_max = min_long(nc_block, (n + nr - 1) / nr * nr);
     // (8 numbers of room after A's panels: packing a 6-wide panel stores 8 numbers per step)
     float *packed_a = teach_allocate_floats(mc_max * kc_step + 8);
     float *packed_b = teach_allocate_floats(nc_max * kc_step);
-    float edge[mr * nr] __attribute__((aligned(64)));
     for (long jc = 0; jc < n; jc += nc_block) {
         const long nc = min_long(nc_block, n - jc);
         for (long pc = 0; pc < k; pc += kc_step) {
             const long kc = min_long(kc_step, k - pc);
             pack_panels(nr, nc, kc, b + pc * b_row + jc * b_column, b_column, b_row, packed_b);
-            for (long ic = 0; ic < m; ic += mc_block) {
-                const long mc_rows = min_long(mc_block, m - ic);
-                pack_panels(mr, mc_rows, kc, a + ic * a_row + pc * a_column, a_row, a_column, packed_a);
-                for (long ir = 0; ir < mc_rows; ir += mr) {
-                    const long rows = min_long(mr, mc_rows - ir);
-                    for (long jr = 0; jr < nc; jr += nr) {
-                        const long columns = min_long(nr, nc - jr);
-                        const float *b_panel = packed_b + jr * kc, *a_panel = packed_a + ir * kc;
-                        float *tile = c + (ic + ir) * c_row + jc + jr;
-                        if (rows == mr && columns == nr) {
-                            NAMED(tile_6x16)(nr, kc, a_panel, b_panel, tile, c_row, 1);
-                            continue;
-                        }
-                        // a partial tile: the whole tile into scratch, then add the part that exists
-                        // (a last panel of at most 8 columns takes the 6 × 8 kernel: half the work)
-                        if (columns <= nr / 2) {
-                            NAMED(tile_6x8)(nr, kc, a_panel, b_panel, edge, nr, 0);
-                        } else {
-                            NAMED(tile_6x16)(nr, kc, a_panel, b_panel, edge, nr, 0);
-                        }
-                        for (long i = 0; i < rows; i++) {
-                            for (long j = 0; j < columns; j++) tile[i * c_row + j] += edge[i * nr + j];
-                        }
-                    }
-                }
-            }
+            NAMED(multiply_block)(m, nc, 0, nc, kc, a + pc * a_column, a_row, a_column, packed_b, packed_a, c + jc, c_row);
         }
     }
     free(packed_a);
     free(packed_b);
+}
+
+// B packed once for many products (teach_pack_factor in CKernels.h): the blocks the product packs,
+// one after another, block (jc, pc) at jc·k + pc·(its columns rounded up to 16).
+void NAMED(teach_pack_factor)(long n, long k, const float *b, long b_row, long b_column, float *packed) {
+    enum { nr = NAMED(nr), nc_block = NAMED(nc_block) };
+    const long kc_step = NAMED(depth_step)(k);
+    for (long jc = 0; jc < n; jc += nc_block) {
+        const long nc = min_long(nc_block, n - jc), padded = (nc + nr - 1) / nr * nr;
+        for (long pc = 0; pc < k; pc += kc_step) {
+            pack_panels(nr, nc, min_long(kc_step, k - pc), b + pc * b_row + jc * b_column, b_column, b_row, packed + jc * k + pc * padded);
+        }
+    }
+}
+
+void NAMED(teach_packed_factor_product)(long m, long n, long k, const float *a, long a_row, long a_column, const float *packed, long first,
+                                        long count, float *c, long c_row, int accumulate) {
+    if (m <= 0 || count <= 0 || k <= 0) return;
+    enum { mr = NAMED(mr), nr = NAMED(nr), mc_block = NAMED(mc_block), nc_block = NAMED(nc_block) };
+    if (!accumulate) {
+        for (long i = 0; i < m; i++) memset(c + i * c_row, 0, (size_t)count * sizeof(float));
+    }
+    const long kc_step = NAMED(depth_step)(k);
+    float *packed_a = teach_allocate_floats(min_long(mc_block, (m + mr - 1) / mr * mr) * kc_step + 8);
+    for (long jc = first / nc_block * nc_block; jc < first + count; jc += nc_block) {
+        const long nc = min_long(nc_block, n - jc), padded = (nc + nr - 1) / nr * nr;
+        const long from = first > jc ? first - jc : 0, to = min_long(nc, first + count - jc);
+        for (long pc = 0; pc < k; pc += kc_step) {
+            NAMED(multiply_block)(m, nc, from, to, min_long(kc_step, k - pc), a + pc * a_column, a_row, a_column,
+                                  packed + jc * k + pc * padded, packed_a, c + jc + from - first, c_row);
+        }
+    }
+    free(packed_a);
 }
 
 // `C += A·B` for `m ≤ 4` rows and a row-major B: every row of C takes `A(i, p) · B(p, :)` for each
@@ -184,6 +232,13 @@ void NAMED(teach_lstm_cells)(long rows, long hidden, const float *terms, long te
                              float *squashed, float *states) {
     lstm_cells_loop(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, memory_row, gates, gates_row, memories, squashed,
                     states);
+}
+
+void NAMED(teach_lstm_backward_cells)(long rows, long hidden, const float *gates, long gates_row, const float *squashed, const float *previous,
+                                      long memory_row, const float *output_gradient, const float *carried_state, float *carried_memory,
+                                      float *sums, long sums_row) {
+    lstm_backward_cells_loop(rows, hidden, gates, gates_row, squashed, previous, memory_row, output_gradient, carried_state, carried_memory,
+                             sums, sums_row);
 }
 
 void NAMED(teach_gru_cells)(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,

@@ -666,6 +666,54 @@ TEACH_INLINE void lstm_cells_loop(long rows, long hidden, const float *terms, lo
     }
 }
 
+/// One LSTM step backward for 8 cells (units `k ..< k + 8` of one row), the arithmetic of
+/// LSTM.swift's loop in its order: `∂h = output gradient + carried ∂h`, `∂c = carried ∂c + ∂h·o·(1 −
+/// tanh²c)`, the four gates' `∂a` in the order i, f, g, o, and the carried `∂c ← ∂c·f`. `gates` and
+/// `sums` hold four blocks of `hidden` numbers, offset to unit `k`.
+TEACH_INLINE void lstm_backward_cells_v8f(long hidden, const float *gates, v8f squashed, v8f previous, v8f output_gradient,
+                                          v8f carried_state, float *carried_memory, float *sums) {
+    const v8f input = load_v8f(gates), forget = load_v8f(gates + hidden), content = load_v8f(gates + 2 * hidden);
+    const v8f output = load_v8f(gates + 3 * hidden);
+    const v8f d_state = output_gradient + carried_state;
+    const v8f d_memory = load_v8f(carried_memory) + d_state * output * (1.0f - squashed * squashed);
+    store_v8f(sums, d_memory * content * input * (1.0f - input));
+    store_v8f(sums + hidden, d_memory * previous * forget * (1.0f - forget));
+    store_v8f(sums + 2 * hidden, d_memory * input * (1.0f - content * content));
+    store_v8f(sums + 3 * hidden, d_state * squashed * output * (1.0f - output));
+    store_v8f(carried_memory, d_memory * forget);
+}
+
+/// One LSTM step backward for `rows` rows of `hidden` cells (see teach_lstm_backward_cells in CKernels.h).
+TEACH_INLINE void lstm_backward_cells_loop(long rows, long hidden, const float *gates, long gates_row, const float *squashed,
+                                           const float *previous, long memory_row, const float *output_gradient,
+                                           const float *carried_state, float *carried_memory, float *sums, long sums_row) {
+    for (long r = 0; r < rows; r++) {
+        const float *row_gates = gates + r * gates_row;
+        const long m = r * memory_row;
+        float *row_carried = carried_memory + r * hidden, *row_sums = sums + r * sums_row;
+        long k = 0;
+        for (; k + 8 <= hidden; k += 8) {
+            const v8f before = previous ? load_v8f(previous + m + k) : (v8f)0.0f;
+            lstm_backward_cells_v8f(hidden, row_gates + k, load_v8f(squashed + m + k), before, load_v8f(output_gradient + m + k),
+                                    load_v8f(carried_state + r * hidden + k), row_carried + k, row_sums + k);
+        }
+        if (k < hidden) {
+            // the last units, fewer than 8, through zero-padded buffers of 8 and the same vector code
+            const long rest = hidden - k;
+            float g[32] = {0}, q[8] = {0}, before[8] = {0}, o[8] = {0}, s[8] = {0}, c[8] = {0}, d[32];
+            gather_units(4, hidden, k, rest, row_gates, g);
+            gather_units(1, hidden, k, rest, squashed + m, q);
+            if (previous) gather_units(1, hidden, k, rest, previous + m, before);
+            gather_units(1, hidden, k, rest, output_gradient + m, o);
+            gather_units(1, hidden, k, rest, carried_state + r * hidden, s);
+            gather_units(1, hidden, k, rest, row_carried, c);
+            lstm_backward_cells_v8f(8, g, load_v8f(q), load_v8f(before), load_v8f(o), load_v8f(s), c, d);
+            scatter_units(4, hidden, k, rest, d, row_sums);
+            scatter_units(1, hidden, k, rest, c, row_carried);
+        }
+    }
+}
+
 // MARK: The GRU's cells
 
 /// One GRU step of 8 cells (units `k ..< k + 8` of one row), PyTorch's order r, z, n:

@@ -217,6 +217,20 @@ public enum FloatKernels {
             rows, hidden, terms, termsRow, recurrent, inputBias, hiddenBias, previous, memoryRow, gates, gatesRow, memories, squashed, states)
     }
 
+    /// One time step of an LSTM's cells backward, for `rows` rows of `hidden` units (Teach's `LSTM`,
+    /// for Float; `teach_lstm_backward_cells` in CKernels.h says where each number is): the four
+    /// gates' `∂E/∂a` into `sums`, and the memory's gradient carried on, replacing
+    /// `carriedMemory`. The Swift loop's arithmetic in its order, so the same numbers.
+    /// `previous` is `nil` at the first step (the memories before it are 0).
+    public static func lstmBackwardCells(
+        rows: Int, hidden: Int, gates: UnsafePointer<Float>, gatesRow: Int, squashed: UnsafePointer<Float>, previous: UnsafePointer<Float>?,
+        memoryRow: Int, outputGradient: UnsafePointer<Float>, carriedState: UnsafePointer<Float>,
+        carriedMemory: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>, sumsRow: Int
+    ) {
+        teach_lstm_backward_cells(
+            rows, hidden, gates, gatesRow, squashed, previous, memoryRow, outputGradient, carriedState, carriedMemory, sums, sumsRow)
+    }
+
     /// Up to this many rows of `op(A)`, a ``product(m:n:k:a:aRow:aColumn:b:bRow:bColumn:c:accumulate:twoCores:instructions:)``
     /// with a row-major `B` streams `B` without packing, and each number is one chain of
     /// multiply-adds over the whole depth instead of one per depth block of at most 256.

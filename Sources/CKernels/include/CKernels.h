@@ -161,6 +161,34 @@ void teach_lstm_cells(long rows, long hidden, const float *terms, long terms_row
                       const float *bias_hh, const float *previous, long memory_row, float *gates, long gates_row, float *memories,
                       float *squashed, float *states);
 
+/// One time step of an LSTM's cells backward (Teach's LSTM.swift, for Float), for `rows` rows of
+/// `hidden` units, with the Swift loop's arithmetic in its order (so the same numbers): for row `r`,
+/// the gates after their functions at `gates + r·gates_row` (blocks i, f, g, o), `tanh c` at
+/// `squashed + r·memory_row`, the memories of the step before at `previous + r·memory_row` (`NULL`
+/// at the first step), `∂E/∂h` from the output at `output_gradient + r·memory_row`, and the
+/// gradients carried from the step after, `∂h` at `carried_state + r·hidden` and `∂c` at
+/// `carried_memory + r·hidden` (read, then replaced by the one carried on). Writes the four
+/// gates' `∂E/∂a` to `sums + r·sums_row`.
+void teach_lstm_backward_cells(long rows, long hidden, const float *gates, long gates_row, const float *squashed, const float *previous,
+                               long memory_row, const float *output_gradient, const float *carried_state, float *carried_memory,
+                               float *sums, long sums_row);
+
+/// The floats `teach_pack_factor` writes for a `k×n` B: `n` rounded up to a multiple of 16, times `k`.
+long teach_packed_factor_size(long n, long k);
+
+/// B (`k×n`, `B(p, j) = b[p·b_row + j·b_column]`) packed once for many products by it (a recurrent
+/// layer's weights, once per time step): the blocks `teach_packed_product` with the same
+/// `instructions` packs on every call, one after another, into `packed` (64-byte aligned,
+/// `teach_packed_factor_size(n, k)` floats).
+void teach_pack_factor(teach_instructions instructions, long n, long k, const float *b, long b_row, long b_column, float *packed);
+
+/// C's columns `first ..< first + count` of `A·B` (stored, or added when `accumulate`), for a B
+/// packed by `teach_pack_factor` with the same `instructions`, `n` and `k`: the numbers
+/// `teach_packed_product` gives for those columns. `c` points at that first column, rows
+/// `c_row` apart; `first` is a multiple of 32, and so is `count` unless the columns run to `n`.
+void teach_packed_factor_product(teach_instructions instructions, long m, long n, long k, const float *a, long a_row, long a_column,
+                                 const float *packed, long first, long count, float *c, long c_row, int accumulate);
+
 /// One time step of a GRU's cells (Teach's GRU.swift, for Float), for `rows` rows of `hidden`
 /// units: for row `r`, the three gates' input terms at `terms + r·terms_row` and recurrent terms at
 /// `recurrent + r·3·hidden` (blocks of `hidden` in PyTorch's order r, z, n), the biases `b_ih` and
@@ -190,6 +218,14 @@ void teach_out_of_memory(size_t bytes) __attribute__((noreturn));
 #define TEACH_KERNEL_DECLARATIONS(suffix)                                                                               \
     void teach_packed_product_##suffix(long m, long n, long k, const float *a, long a_row, long a_column, const float *b, \
                                        long b_row, long b_column, float *c, long c_row, int accumulate);                  \
+    void teach_pack_factor_##suffix(long n, long k, const float *b, long b_row, long b_column, float *packed);              \
+    void teach_packed_factor_product_##suffix(long m, long n, long k, const float *a, long a_row, long a_column,          \
+                                              const float *packed, long first, long count, float *c, long c_row,          \
+                                              int accumulate);                                                             \
+    void teach_lstm_backward_cells_##suffix(long rows, long hidden, const float *gates, long gates_row,                   \
+                                            const float *squashed, const float *previous, long memory_row,                \
+                                            const float *output_gradient, const float *carried_state,                      \
+                                            float *carried_memory, float *sums, long sums_row);                            \
     void teach_few_rows_product_##suffix(long m, long n, long k, const float *a, long a_row, long a_column, const float *b, \
                                          long b_row, float *c, long c_row);                                               \
     void teach_relu_##suffix(long count, const float *input, float *output);                                              \
@@ -229,6 +265,9 @@ TEACH_THIN_DECLARATIONS(avx2)
 TEACH_THIN_DECLARATIONS(avx512)
 void teach_packed_product_avx512(long m, long n, long k, const float *a, long a_row, long a_column, const float *b, long b_row,
                                  long b_column, float *c, long c_row, int accumulate);
+void teach_pack_factor_avx512(long n, long k, const float *b, long b_row, long b_column, float *packed);
+void teach_packed_factor_product_avx512(long m, long n, long k, const float *a, long a_row, long a_column, const float *packed, long first,
+                                        long count, float *c, long c_row, int accumulate);
 #undef TEACH_KERNEL_DECLARATIONS
 #undef TEACH_THIN_DECLARATIONS
 

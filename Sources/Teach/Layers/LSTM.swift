@@ -98,11 +98,17 @@ extension LSTM: RecurrentLayer {
         var gates = Matrix<Scalar>(rows: b, columns: t * 4 * h)
         var memories = Matrix<Scalar>(rows: b, columns: t * h), squashedMemories = Matrix<Scalar>(rows: b, columns: t * h)
         var states = Matrix<Scalar>(rows: b, columns: t * h)
-        var previousState = Matrix<Scalar>(rows: b, columns: h)
+        // h_{t−1} W_hhᵀ, B×4H: 0 at the first step, where h_{−1} = 0; W_hhᵀ laid out once for every step
+        var recurrent = Matrix<Scalar>(rows: b, columns: 4 * h)
+        let recurrentWeights = RepeatedFactor(hiddenWeights, transposed: true, rows: b)
         let split = b * h >= Self.cellsWorthTwoCores
         for step in 0..<t {
-            let recurrent = try previousState.matmulTransposed(hiddenWeights)  // B×4H
             Matrix.withMutableStorage(&gates, &memories, &squashedMemories, &states) { gates, memories, squashedMemories, states in
+                if step > 0 {
+                    recurrent.withUnsafeMutableBufferPointer { recurrent in
+                        recurrentWeights.multiply(rows: b, states + (step - 1) * h, aRow: t * h, into: recurrent.baseAddress!)
+                    }
+                }
                 Matrix.withStorage(inputTerms, recurrent, Matrix(unchecked: 1, biases.count, biases)) { inputTerms, recurrent, biases in
                     FloatKernels.inTwoHalves(b, split: split) { first, count in
                         if Scalar.self == Float.self {
@@ -145,7 +151,6 @@ extension LSTM: RecurrentLayer {
                     }
                 }
             }
-            previousState = states.timeStep(step, width: h)
         }
         saved.value = (x, gates, memories, squashedMemories, states)
         return states
@@ -163,19 +168,30 @@ extension LSTM: RecurrentLayer {
             throw ShapeError(operation: "\(name).backward", shapes: [outputGradient.shape, states.shape], expected: "the output's shape B×(T·H)")
         }
         var carriedState = Matrix<Scalar>(rows: b, columns: h), carriedMemory = Matrix<Scalar>(rows: b, columns: h)
-        // ∂E/∂a for the four gates' weighted sums at one step, B×4H in the order i, f, g, o, and at
-        // every step, B×(T·4H), for the products that need no step-by-step order
-        var dSums = Matrix<Scalar>(rows: b, columns: 4 * h), everyDSums = Matrix<Scalar>(rows: b, columns: t * 4 * h)
+        // ∂E/∂a for the four gates' weighted sums, B×(T·4H) in the order i, f, g, o at each step:
+        // written step by step, and the products that need no step-by-step order take all of it
+        var everyDSums = Matrix<Scalar>(rows: b, columns: t * 4 * h)
+        let hiddenWeights = RepeatedFactor(self.hiddenWeights, transposed: false, rows: b)  // W_hh laid out once for every step
         let split = b * h >= Self.cellsWorthTwoCores
         for step in stride(from: t - 1, through: 0, by: -1) {
-            Matrix.withMutableStorage(&dSums, &carriedMemory) { dSums, carriedMemory in
+            Matrix.withMutableStorage(&everyDSums, &carriedMemory) { everyDSums, carriedMemory in
                 Matrix.withStorage(gates, memories, squashedMemories) { gates, memories, squashedMemories in
                     Matrix.withStorage(outputGradient, carriedState) { outputGradient, carriedState in
                         FloatKernels.inTwoHalves(b, split: split) { first, count in
+                            if Scalar.self == Float.self {
+                                // the same arithmetic in a vector kernel (vectors.h), in the same order
+                                let cell = (first * t + step) * h
+                                FloatKernels.lstmBackwardCells(
+                                    rows: count, hidden: h, gates: floats(gates + 4 * cell), gatesRow: t * 4 * h,
+                                    squashed: floats(squashedMemories + cell), previous: step == 0 ? nil : floats(memories + cell - h),
+                                    memoryRow: t * h, outputGradient: floats(outputGradient + cell), carriedState: floats(carriedState + first * h),
+                                    carriedMemory: floats(carriedMemory + first * h), sums: floats(everyDSums + 4 * cell), sumsRow: t * 4 * h)
+                                return
+                            }
                             for r in first..<(first + count) {
                                 let cell = (r * t + step) * h, rowGates = gates + 4 * cell
                                 // row r's numbers at this step, each indexed by its unit k (by gate·H + k for dSums)
-                                let (dSums, carriedState, carriedMemory) = (dSums + r * 4 * h, carriedState + r * h, carriedMemory + r * h)
+                                let (dSums, carriedState, carriedMemory) = (everyDSums + 4 * cell, carriedState + r * h, carriedMemory + r * h)
                                 let outputGradient = outputGradient + cell
                                 for k in 0..<h {
                                     let input = rowGates[k], forget = rowGates[h + k], content = rowGates[2 * h + k]
@@ -195,9 +211,13 @@ extension LSTM: RecurrentLayer {
                         }
                     }
                 }
+                // carried ∂h ← ∂a W_hh, for the step before (none before the first)
+                if step > 0 {
+                    carriedState.withUnsafeMutableBufferPointer { carried in
+                        hiddenWeights.multiply(rows: b, everyDSums + step * 4 * h, aRow: t * 4 * h, into: carried.baseAddress!)
+                    }
+                }
             }
-            everyDSums.setTimeStep(step, dSums)
-            carriedState = try dSums.matmul(hiddenWeights)
         }
         // The rest in one product each over all B·T rows (row r·T + t is sequence r's step t):
         // ∂E/∂W_ih = Σ ∂aᵀ x_t, ∂E/∂W_hh = Σ ∂aᵀ h_{t−1} (h_{−1} = 0), ∂E/∂b = Σ ∂a, ∂E/∂x_t = ∂a W_ih.

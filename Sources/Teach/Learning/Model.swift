@@ -133,7 +133,7 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
         using generator: inout SeededGenerator
     ) throws -> ModelGradients<Scalar> {
         let output = try forward(x, mode: .training, using: &generator)
-        var outputGradient: Matrix<Scalar>
+        var outputGradient: Matrix<Scalar>, lossValue: Scalar?
         var below = layers.count
         // book: softmax-cross-entropy-gradient
         if loss == .crossEntropy, layers[layers.count - 1] is Softmax<Scalar> {
@@ -142,7 +142,7 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
             outputGradient = try output.zipMap(targets) { ($0 - $1) * scale }
             below -= 1
         } else {
-            outputGradient = try loss.gradient(output, targets)
+            (lossValue, outputGradient) = try loss.valueAndGradient(output, targets)
         }
         // book: end softmax-cross-entropy-gradient
         var gradients = try layers.backward(outputGradient: outputGradient, through: below, needsInputGradient: false).parameters
@@ -158,7 +158,7 @@ public struct Model<Scalar: MatrixScalar>: Sendable, Equatable {
                 offset += parameters.count
             }
         }
-        return ModelGradients(loss: try loss.value(output, targets), penalty: penaltyValue, output: output, gradients: gradients)
+        return ModelGradients(loss: try lossValue ?? loss.value(output, targets), penalty: penaltyValue, output: output, gradients: gradients)
     }
 
     /// One optimizer step on every trainable parameter, with `gradients` in the order of

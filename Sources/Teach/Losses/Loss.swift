@@ -1,4 +1,5 @@
 import RealModule
+import TeachKernels
 
 /// A loss (cost, error) function: how far a network's outputs are from the targets, as one number,
 /// and its gradient with respect to the outputs, which starts backpropagation.
@@ -134,15 +135,7 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
             return sum / Scalar(outputs.count)
         case .crossEntropyWithLogits(let ignoreIndex):
             let classes = try classIndices(outputs, targets, ignoreIndex: ignoreIndex)
-            var sum: Scalar = 0
-            var count = 0
-            for (row, target) in classes.enumerated() {
-                guard let target else { continue }
-                let (largest, exponentialSum) = Loss.softmaxTerms(outputs, row: row)
-                sum += largest + Scalar.log(exponentialSum) - outputs[row, target]
-                count += 1
-            }
-            return sum / Scalar(count)
+            return Loss.softmaxCrossEntropy(outputs, classes: classes, gradientScale: nil).value
         }
     }
 
@@ -170,22 +163,78 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
         case .binaryCrossEntropyWithLogits:
             let scale = 1 / Scalar(outputs.count)
             return try outputs.zipMap(targets) { z, y in (Activation.sigmoid(z) - y) * scale }
-        // book: cross-entropy-with-logits-gradient
         case .crossEntropyWithLogits(let ignoreIndex):
             let classes = try classIndices(outputs, targets, ignoreIndex: ignoreIndex)
             let scale = 1 / Scalar(classes.count(where: { $0 != nil }))
-            var gradient = Matrix<Scalar>(rows: outputs.rows, columns: outputs.columns)
-            for (row, target) in classes.enumerated() {
-                guard let target else { continue }
-                let (largest, exponentialSum) = Loss.softmaxTerms(outputs, row: row)
-                for column in 0..<outputs.columns {
-                    let probability = Scalar.exp(outputs[row, column] - largest) / exponentialSum
-                    gradient[row, column] = (column == target ? probability - 1 : probability) * scale
+            return Loss.softmaxCrossEntropy(outputs, classes: classes, gradientScale: scale).gradient!
+        }
+    }
+
+    /// ``value(_:_:)`` and ``gradient(_:_:)`` together, the same numbers: for
+    /// ``crossEntropyWithLogits(ignoreIndex:)`` each row's softmax is computed once for both.
+    /// - Throws: as ``value(_:_:)``.
+    @inlinable public func valueAndGradient<Scalar: MatrixScalar>(
+        _ outputs: Matrix<Scalar>, _ targets: Matrix<Scalar>
+    ) throws -> (value: Scalar, gradient: Matrix<Scalar>) {
+        if let positions = try everyPosition(outputs, targets) {
+            let (value, gradient) = try valueAndGradient(positions.logits, positions.classes)
+            return (value, try gradient.reshaped(rows: outputs.rows, columns: outputs.columns))
+        }
+        guard case .crossEntropyWithLogits(let ignoreIndex) = self else { return (try value(outputs, targets), try gradient(outputs, targets)) }
+        try check(outputs, targets)
+        let classes = try classIndices(outputs, targets, ignoreIndex: ignoreIndex)
+        let scale = 1 / Scalar(classes.count(where: { $0 != nil }))
+        let both = Loss.softmaxCrossEntropy(outputs, classes: classes, gradientScale: scale)
+        return (both.value, both.gradient!)
+    }
+
+    /// Softmax cross-entropy from logits, `N×C`, against each row's class (`nil`: an ignored row,
+    /// which counts for nothing): the loss, the mean over the rows that count of
+    /// `log Σ_c e^(z_c) − z_target`, and, given the `scale` (1 over the rows that count), the
+    /// gradient `(softmax(z) − onehot(target))·scale` (zeros in ignored rows). Rows are
+    /// independent, so a large batch's rows go in two halves on both cores; the loss is then
+    /// summed row after row, as on one core.
+    @usableFromInline @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
+    static func softmaxCrossEntropy<Scalar: MatrixScalar>(
+        _ logits: Matrix<Scalar>, classes: [Int?], gradientScale scale: Scalar?
+    ) -> (value: Scalar, gradient: Matrix<Scalar>?) {
+        let columns = logits.columns
+        var rowLosses = [Scalar](repeating: 0, count: logits.rows)
+        var gradient = Matrix<Scalar>(rows: scale == nil ? 0 : logits.rows, columns: columns)
+        logits.withUnsafeBufferPointer { logits in
+            rowLosses.withUnsafeMutableBufferPointer { rowLosses in
+                gradient.withUnsafeMutableBufferPointer { gradient in
+                    let (logits, rowLosses, gradient) = (logits.baseAddress!, rowLosses.baseAddress!, scale == nil ? nil : gradient.baseAddress)
+                    FloatKernels.inTwoHalves(classes.count, split: classes.count * columns >= 1 << 15) { first, count in
+                        for row in first..<(first + count) {
+                            guard let target = classes[row] else { continue }
+                            let z = logits + row * columns
+                            // book: cross-entropy-with-logits-gradient
+                            // the largest score M, and Σ_c e^(z_c − M): no exponential can overflow
+                            var largest = z[0]
+                            for column in 1..<columns { largest = Swift.max(largest, z[column]) }
+                            var exponentialSum: Scalar = 0
+                            for column in 0..<columns { exponentialSum += Scalar.exp(z[column] - largest) }
+                            rowLosses[row] = largest + Scalar.log(exponentialSum) - z[target]  // log Σ_c e^(z_c) − z_target
+                            guard let scale, let gradient else { continue }
+                            let g = gradient + row * columns
+                            for column in 0..<columns {
+                                let probability = Scalar.exp(z[column] - largest) / exponentialSum
+                                g[column] = (column == target ? probability - 1 : probability) * scale
+                            }
+                            // book: end cross-entropy-with-logits-gradient
+                        }
+                    }
                 }
             }
-            return gradient
-            // book: end cross-entropy-with-logits-gradient
         }
+        var sum: Scalar = 0
+        var count = 0
+        for (row, target) in classes.enumerated() where target != nil {
+            sum += rowLosses[row]
+            count += 1
+        }
+        return (sum / Scalar(count), scale == nil ? nil : gradient)
     }
 
     /// For ``crossEntropyWithLogits(ignoreIndex:)`` over a batch of sequences, `B×(T·C)` logits and
@@ -239,15 +288,5 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
             }
             return Int(target)
         }
-    }
-
-    /// The row's largest logit `M` and `Σ_c e^(z_c − M)`, so that `log Σ_c e^(z_c) = M + log(sum)`
-    /// and `softmax(z)_c = e^(z_c − M) / sum`, with no exponential that can overflow.
-    @inlinable static func softmaxTerms<Scalar: MatrixScalar>(_ logits: Matrix<Scalar>, row: Int) -> (largest: Scalar, sum: Scalar) {
-        var largest = logits[row, 0]
-        for column in 1..<logits.columns { largest = Swift.max(largest, logits[row, column]) }
-        var sum: Scalar = 0
-        for column in 0..<logits.columns { sum += Scalar.exp(logits[row, column] - largest) }
-        return (largest, sum)
     }
 }

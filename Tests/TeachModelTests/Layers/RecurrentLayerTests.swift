@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TeachKernels
 
 @testable import Teach
 
@@ -191,6 +192,62 @@ import Testing
         }
         // the gates are one function each; h = o·tanh(i·g) rounds three more times
         #expect(worst.prefix(4).allSatisfy { $0 <= 3 } && worst[4] <= 6, "worst errors (i, f, g, o, h): \(worst)")
+    }
+
+    /// A Float LSTM's backward step runs in a vector kernel with the arithmetic of the Double
+    /// layer's loop (the one the book quotes) in its order: bit for bit the loop's numbers, here
+    /// written out in Float, for 13 units (8 in a vector, 5 through the padded part), rows apart by
+    /// more than a step, at the first step (no memory before) and a later one.
+    @Test(arguments: [false, true])
+    func theFloatBackwardCellsAreTheLoopBitForBit(firstStep: Bool) throws {
+        let (rows, h, steps) = (3, 13, 2)
+        var random = SeededGenerator(seed: 8)
+        func numbers(_ count: Int, in range: Range<Float>) -> [Float] { (0..<count).map { _ in Float.random(in: range, using: &random) } }
+        // every row holds `steps` steps; the kernel works on step 1 of each
+        let gates = numbers(rows * steps * 4 * h, in: 0.01..<0.99), squashed = numbers(rows * steps * h, in: -0.99..<0.99)
+        let memories = numbers(rows * steps * h, in: -2..<2), outputGradient = numbers(rows * steps * h, in: -1..<1)
+        let carriedState = numbers(rows * h, in: -1..<1), carriedMemoryBefore = numbers(rows * h, in: -1..<1)
+        var carriedMemory = carriedMemoryBefore, sums = [Float](repeating: .nan, count: rows * steps * 4 * h)
+        let cell = h  // step 1 of row 0
+        gates.withUnsafeBufferPointer { g in
+            squashed.withUnsafeBufferPointer { q in
+                memories.withUnsafeBufferPointer { c in
+                    outputGradient.withUnsafeBufferPointer { o in
+                        carriedState.withUnsafeBufferPointer { s in
+                            carriedMemory.withUnsafeMutableBufferPointer { m in
+                                sums.withUnsafeMutableBufferPointer { d in
+                                    FloatKernels.lstmBackwardCells(
+                                        rows: rows, hidden: h, gates: g.baseAddress! + 4 * cell, gatesRow: steps * 4 * h,
+                                        squashed: q.baseAddress! + cell, previous: firstStep ? nil : c.baseAddress!, memoryRow: steps * h,
+                                        outputGradient: o.baseAddress! + cell, carriedState: s.baseAddress!, carriedMemory: m.baseAddress!,
+                                        sums: d.baseAddress! + 4 * cell, sumsRow: steps * 4 * h)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for r in 0..<rows {
+            let at = r * steps * h + cell
+            for k in 0..<h {
+                let gate = { (index: Int) in gates[4 * at + index * h + k] }
+                let (input, forget, content, output) = (gate(0), gate(1), gate(2), gate(3))
+                let squashed = squashed[at + k], previousMemory: Float = firstStep ? 0 : memories[at - h + k]
+                let dState = outputGradient[at + k] + carriedState[r * h + k]
+                let dMemory = carriedMemoryBefore[r * h + k] + dState * output * (1 - squashed * squashed)
+                let expected = [
+                    dMemory * content * input * (1 - input), dMemory * previousMemory * forget * (1 - forget),
+                    dMemory * input * (1 - content * content), dState * squashed * output * (1 - output),
+                ]
+                for (index, value) in expected.enumerated() {
+                    #expect(sums[4 * at + index * h + k].bitPattern == value.bitPattern, "row \(r), unit \(k), gate \(index)")
+                }
+                #expect(carriedMemory[r * h + k].bitPattern == (dMemory * forget).bitPattern, "row \(r), unit \(k): carried ∂c")
+            }
+        }
+        // step 0 of every row is not written
+        #expect((0..<rows).allSatisfy { r in sums[(r * steps * h) * 4 ..< (r * steps * h + h) * 4].allSatisfy { $0.isNaN } })
     }
 
     /// The Float LSTM and GRU (vector kernels, split over two cores for large batches) against the

@@ -137,6 +137,69 @@ import TeachKernels
         }
     }
 
+    /// A factor packed once gives, for any rows of A, the numbers the product gives for the same
+    /// operands (packed path: more than 4 rows or a transposed B), bit for bit: on one core and two,
+    /// with every instruction set, stored and accumulated. The shapes include a recurrent layer's
+    /// (32 rows, 1024 columns), more than one block of 1024 columns, more than one depth block, and
+    /// odd widths whose last panel is thin.
+    @Test(arguments: [
+        (32, 256, 1024, "ABt"), (32, 1024, 256, "AB"), (5, 7, 3, "AB"), (2, 300, 50, "ABt"), (9, 513, 1100, "AB"),
+        (40, 70, 2100, "ABt"), (1100, 65, 33, "AB"), (17, 257, 2, "ABt"),
+    ])
+    func aPackedFactorGivesTheProductsNumbers(m: Int, k: Int, n: Int, layout: String) throws {
+        let a = Self.numbers(m * k, seed: UInt64(m * 11 + k)), b = Self.numbers(k * n, seed: UInt64(n * 17 + k))
+        let (bRow, bColumn) = layout == "ABt" ? (1, k) : (n, 1)
+        let start = Self.numbers(m * n, seed: 99)
+        for instructions in Self.instructionSets(m: m, k: k, n: n) {
+            let factor = b.withUnsafeBufferPointer { bp in
+                PackedFloatFactor(depth: k, columns: n, b: bp.baseAddress!, bRow: bRow, bColumn: bColumn, instructions: instructions)
+            }
+            for accumulate in [false, true] {
+                for twoCores in [false, true] {
+                    var expected = start, packed = accumulate ? start : [Float](repeating: .nan, count: m * n)
+                    a.withUnsafeBufferPointer { ap in
+                        b.withUnsafeBufferPointer { bp in
+                            expected.withUnsafeMutableBufferPointer { cp in
+                                FloatKernels.product(
+                                    m: m, n: n, k: k, a: ap.baseAddress!, aRow: k, aColumn: 1, b: bp.baseAddress!, bRow: bRow, bColumn: bColumn,
+                                    c: cp.baseAddress!, accumulate: accumulate, twoCores: twoCores, instructions: instructions)
+                            }
+                        }
+                        packed.withUnsafeMutableBufferPointer { cp in
+                            factor.product(m: m, a: ap.baseAddress!, aRow: k, aColumn: 1, c: cp.baseAddress!, accumulate: accumulate, twoCores: twoCores)
+                        }
+                    }
+                    let differing = zip(expected, packed).filter { $0.bitPattern != $1.bitPattern }.count
+                    #expect(
+                        differing == 0,
+                        "\(m)×\(k)·\(k)×\(n) \(layout), \(instructions), accumulate \(accumulate), two cores \(twoCores): \(differing) differ")
+                }
+            }
+        }
+    }
+
+    /// Rows of C apart by more than its width (a time step of a batch of sequences) and rows of A
+    /// apart by more than the depth: only those rows' columns are written.
+    @Test func aPackedFactorReadsAndWritesThroughStrides() throws {
+        let (m, k, n) = (6, 20, 40)
+        let a = Self.numbers(m * 3 * k, seed: 5), b = Self.numbers(k * n, seed: 6)
+        let factor = b.withUnsafeBufferPointer { PackedFloatFactor(depth: k, columns: n, b: $0.baseAddress!, bRow: n, bColumn: 1) }
+        var wide = [Float](repeating: -7, count: m * 2 * n)
+        a.withUnsafeBufferPointer { ap in
+            wide.withUnsafeMutableBufferPointer { cp in
+                factor.product(m: m, a: ap.baseAddress! + k, aRow: 3 * k, aColumn: 1, c: cp.baseAddress! + n, cRow: 2 * n, accumulate: false)
+            }
+        }
+        for i in 0..<m {
+            for j in 0..<n {
+                var exact = 0.0
+                for p in 0..<k { exact += Double(a[i * 3 * k + k + p]) * Double(b[p * n + j]) }
+                #expect(abs(Double(wide[i * 2 * n + n + j]) - exact) < 1e-5, "row \(i), column \(j)")
+                #expect(wide[i * 2 * n + j] == -7, "row \(i), column \(j) outside C was written")
+            }
+        }
+    }
+
     @Test func accumulateAddsToC() throws {
         let m = 37, k = 100, n = 70  // one depth block: C = 0 + S, then S + S
         let a = Self.numbers(m * k, seed: 1), b = Self.numbers(k * n, seed: 2)
