@@ -120,9 +120,13 @@ void teach_few_rows_product(teach_instructions instructions, long m, long n, lon
     teach_few_rows_product_baseline(m, n, k, a, a_row, a_column, b, b_row, c, c_row);
 }
 
-void teach_gelu(long count, const float *input, float *output) {
+void teach_gelu(teach_instructions instructions, long count, const float *input, float *output) {
 #if defined(__x86_64__)
-    if (teach_best_instructions() >= TEACH_AVX2) {
+    if (instructions >= TEACH_AVX512) {
+        teach_gelu_avx512(count, input, output);
+        return;
+    }
+    if (instructions == TEACH_AVX2) {
         teach_gelu_avx2(count, input, output);
         return;
     }
@@ -130,9 +134,13 @@ void teach_gelu(long count, const float *input, float *output) {
     teach_gelu_baseline(count, input, output);
 }
 
-void teach_gelu_gradient(long count, const float *gradient, const float *sums, float *output) {
+void teach_gelu_gradient(teach_instructions instructions, long count, const float *gradient, const float *sums, float *output) {
 #if defined(__x86_64__)
-    if (teach_best_instructions() >= TEACH_AVX2) {
+    if (instructions >= TEACH_AVX512) {
+        teach_gelu_gradient_avx512(count, gradient, sums, output);
+        return;
+    }
+    if (instructions == TEACH_AVX2) {
         teach_gelu_gradient_avx2(count, gradient, sums, output);
         return;
     }
@@ -140,10 +148,14 @@ void teach_gelu_gradient(long count, const float *gradient, const float *sums, f
     teach_gelu_gradient_baseline(count, gradient, sums, output);
 }
 
-void teach_gru_cells(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
+void teach_gru_cells(teach_instructions instructions, long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
                      const float *bias_hh, const float *previous, long state_row, float *gates, long gates_row, float *states) {
 #if defined(__x86_64__)
-    if (teach_best_instructions() >= TEACH_AVX2) {
+    if (instructions >= TEACH_AVX512) {
+        teach_gru_cells_avx512(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, state_row, gates, gates_row, states);
+        return;
+    }
+    if (instructions == TEACH_AVX2) {
         teach_gru_cells_avx2(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, state_row, gates, gates_row, states);
         return;
     }
@@ -151,11 +163,16 @@ void teach_gru_cells(long rows, long hidden, const float *terms, long terms_row,
     teach_gru_cells_baseline(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, state_row, gates, gates_row, states);
 }
 
-void teach_lstm_cells(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
+void teach_lstm_cells(teach_instructions instructions, long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
                       const float *bias_hh, const float *previous, long memory_row, float *gates, long gates_row, float *memories,
                       float *squashed, float *states) {
 #if defined(__x86_64__)
-    if (teach_best_instructions() >= TEACH_AVX2) {
+    if (instructions >= TEACH_AVX512) {
+        teach_lstm_cells_avx512(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, memory_row, gates, gates_row, memories,
+                                squashed, states);
+        return;
+    }
+    if (instructions == TEACH_AVX2) {
         teach_lstm_cells_avx2(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, memory_row, gates, gates_row, memories,
                               squashed, states);
         return;
@@ -165,11 +182,16 @@ void teach_lstm_cells(long rows, long hidden, const float *terms, long terms_row
                               squashed, states);
 }
 
-void teach_lstm_backward_cells(long rows, long hidden, const float *gates, long gates_row, const float *squashed, const float *previous,
+void teach_lstm_backward_cells(teach_instructions instructions, long rows, long hidden, const float *gates, long gates_row, const float *squashed, const float *previous,
                                long memory_row, const float *output_gradient, const float *carried_state, float *carried_memory,
                                float *sums, long sums_row) {
 #if defined(__x86_64__)
-    if (teach_best_instructions() >= TEACH_AVX2) {
+    if (instructions >= TEACH_AVX512) {
+        teach_lstm_backward_cells_avx512(rows, hidden, gates, gates_row, squashed, previous, memory_row, output_gradient, carried_state,
+                                       carried_memory, sums, sums_row);
+        return;
+    }
+    if (instructions == TEACH_AVX2) {
         teach_lstm_backward_cells_avx2(rows, hidden, gates, gates_row, squashed, previous, memory_row, output_gradient, carried_state,
                                        carried_memory, sums, sums_row);
         return;

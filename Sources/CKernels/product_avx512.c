@@ -221,6 +221,33 @@ void teach_packed_factor_product_avx512(long m, long n, long k, const float *a, 
     free(packed_a);
 }
 
+// The recurrent cells and GELU on 16-float vectors: the 8-float kernels' arithmetic, lane by lane
+// (vector_functions.h), so the same numbers.
+void teach_gelu_avx512(long count, const float *input, float *output) { gelu_loop_v16f(count, input, output); }
+
+void teach_gelu_gradient_avx512(long count, const float *gradient, const float *sums, float *output) {
+    gelu_gradient_loop_v16f(count, gradient, sums, output);
+}
+
+void teach_lstm_cells_avx512(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
+                             const float *bias_hh, const float *previous, long memory_row, float *gates, long gates_row, float *memories,
+                             float *squashed, float *states) {
+    lstm_cells_loop_v16f(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, memory_row, gates, gates_row, memories,
+                         squashed, states);
+}
+
+void teach_lstm_backward_cells_avx512(long rows, long hidden, const float *gates, long gates_row, const float *squashed,
+                                      const float *previous, long memory_row, const float *output_gradient, const float *carried_state,
+                                      float *carried_memory, float *sums, long sums_row) {
+    lstm_backward_cells_loop_v16f(rows, hidden, gates, gates_row, squashed, previous, memory_row, output_gradient, carried_state,
+                                  carried_memory, sums, sums_row);
+}
+
+void teach_gru_cells_avx512(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
+                            const float *bias_hh, const float *previous, long state_row, float *gates, long gates_row, float *states) {
+    gru_cells_loop_v16f(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, state_row, gates, gates_row, states);
+}
+
 // the direct convolution of thin inputs, on 16-float vectors
 #define NAMED(name) name##_avx512
 #define TEACH_THIN_V v16f

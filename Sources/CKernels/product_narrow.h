@@ -221,29 +221,29 @@ void NAMED(teach_max_pool_relu_sums)(long images, long height, long width, long 
     max_pool_relu_sums_loop(images, height, width, channels, out_height, out_width, size, first, count, masked, sources, sums);
 }
 
-void NAMED(teach_gelu)(long count, const float *input, float *output) { gelu_loop(count, input, output); }
+void NAMED(teach_gelu)(long count, const float *input, float *output) { gelu_loop_v8f(count, input, output); }
 
 void NAMED(teach_gelu_gradient)(long count, const float *gradient, const float *sums, float *output) {
-    gelu_gradient_loop(count, gradient, sums, output);
+    gelu_gradient_loop_v8f(count, gradient, sums, output);
 }
 
 void NAMED(teach_lstm_cells)(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
                              const float *bias_hh, const float *previous, long memory_row, float *gates, long gates_row, float *memories,
                              float *squashed, float *states) {
-    lstm_cells_loop(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, memory_row, gates, gates_row, memories, squashed,
+    lstm_cells_loop_v8f(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, memory_row, gates, gates_row, memories, squashed,
                     states);
 }
 
 void NAMED(teach_lstm_backward_cells)(long rows, long hidden, const float *gates, long gates_row, const float *squashed, const float *previous,
                                       long memory_row, const float *output_gradient, const float *carried_state, float *carried_memory,
                                       float *sums, long sums_row) {
-    lstm_backward_cells_loop(rows, hidden, gates, gates_row, squashed, previous, memory_row, output_gradient, carried_state, carried_memory,
+    lstm_backward_cells_loop_v8f(rows, hidden, gates, gates_row, squashed, previous, memory_row, output_gradient, carried_state, carried_memory,
                              sums, sums_row);
 }
 
 void NAMED(teach_gru_cells)(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
                             const float *bias_hh, const float *previous, long state_row, float *gates, long gates_row, float *states) {
-    gru_cells_loop(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, state_row, gates, gates_row, states);
+    gru_cells_loop_v8f(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, state_row, gates, gates_row, states);
 }
 
 void NAMED(teach_adam)(long count, float *p, const float *g, float *m, float *v, float lr, float beta1, float beta2, float epsilon,

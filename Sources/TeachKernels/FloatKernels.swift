@@ -179,16 +179,25 @@ public enum FloatKernels {
 
     /// GELU (PyTorch's exact one, `x·Φ(x)`) of `count` numbers, with `Φ` from a vector polynomial
     /// for erfc (relative error below 1.2·10⁻⁷); split over both cores for long arrays.
-    public static func gelu(count: Int, _ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>) {
-        onTwoCores(count, work: 8 * count, twoCores: true) { first, count in teach_gelu(count, input + first, output + first) }
+    ///
+    /// This kernel and the recurrent cells' below run on 16-float vectors with AVX-512 and on 8-float
+    /// ones otherwise (`instructions` lowers the set, as for the product): the same arithmetic in
+    /// every lane, so the same numbers.
+    public static func gelu(
+        count: Int, _ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, instructions: VectorInstructions = .best
+    ) {
+        let set = min(instructions, .best).c
+        onTwoCores(count, work: 8 * count, twoCores: true) { first, count in teach_gelu(set, count, input + first, output + first) }
     }
 
     /// The gradient through GELU, `output[i] = gradient[i] · (Φ(x) + x·φ(x))` at `x = weightedSums[i]`.
     public static func geluGradient(
-        count: Int, _ gradient: UnsafePointer<Float>, weightedSums: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>
+        count: Int, _ gradient: UnsafePointer<Float>, weightedSums: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>,
+        instructions: VectorInstructions = .best
     ) {
+        let set = min(instructions, .best).c
         onTwoCores(count, work: 8 * count, twoCores: true) { first, count in
-            teach_gelu_gradient(count, gradient + first, weightedSums + first, output + first)
+            teach_gelu_gradient(set, count, gradient + first, weightedSums + first, output + first)
         }
     }
 
@@ -198,9 +207,11 @@ public enum FloatKernels {
     public static func gruCells(
         rows: Int, hidden: Int, terms: UnsafePointer<Float>, termsRow: Int, recurrent: UnsafePointer<Float>, inputBias: UnsafePointer<Float>,
         hiddenBias: UnsafePointer<Float>, previous: UnsafePointer<Float>?, stateRow: Int, gates: UnsafeMutablePointer<Float>, gatesRow: Int,
-        states: UnsafeMutablePointer<Float>
+        states: UnsafeMutablePointer<Float>, instructions: VectorInstructions = .best
     ) {
-        teach_gru_cells(rows, hidden, terms, termsRow, recurrent, inputBias, hiddenBias, previous, stateRow, gates, gatesRow, states)
+        teach_gru_cells(
+            min(instructions, .best).c, rows, hidden, terms, termsRow, recurrent, inputBias, hiddenBias, previous, stateRow, gates, gatesRow,
+            states)
     }
 
     /// One time step of an LSTM's cells, for `rows` rows of `hidden` units (Teach's `LSTM`, for Float;
@@ -211,10 +222,12 @@ public enum FloatKernels {
     public static func lstmCells(
         rows: Int, hidden: Int, terms: UnsafePointer<Float>, termsRow: Int, recurrent: UnsafePointer<Float>, inputBias: UnsafePointer<Float>,
         hiddenBias: UnsafePointer<Float>, previous: UnsafePointer<Float>?, memoryRow: Int, gates: UnsafeMutablePointer<Float>, gatesRow: Int,
-        memories: UnsafeMutablePointer<Float>, squashed: UnsafeMutablePointer<Float>, states: UnsafeMutablePointer<Float>
+        memories: UnsafeMutablePointer<Float>, squashed: UnsafeMutablePointer<Float>, states: UnsafeMutablePointer<Float>,
+        instructions: VectorInstructions = .best
     ) {
         teach_lstm_cells(
-            rows, hidden, terms, termsRow, recurrent, inputBias, hiddenBias, previous, memoryRow, gates, gatesRow, memories, squashed, states)
+            min(instructions, .best).c, rows, hidden, terms, termsRow, recurrent, inputBias, hiddenBias, previous, memoryRow, gates, gatesRow,
+            memories, squashed, states)
     }
 
     /// One time step of an LSTM's cells backward, for `rows` rows of `hidden` units (Teach's `LSTM`,
@@ -225,10 +238,11 @@ public enum FloatKernels {
     public static func lstmBackwardCells(
         rows: Int, hidden: Int, gates: UnsafePointer<Float>, gatesRow: Int, squashed: UnsafePointer<Float>, previous: UnsafePointer<Float>?,
         memoryRow: Int, outputGradient: UnsafePointer<Float>, carriedState: UnsafePointer<Float>,
-        carriedMemory: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>, sumsRow: Int
+        carriedMemory: UnsafeMutablePointer<Float>, sums: UnsafeMutablePointer<Float>, sumsRow: Int, instructions: VectorInstructions = .best
     ) {
         teach_lstm_backward_cells(
-            rows, hidden, gates, gatesRow, squashed, previous, memoryRow, outputGradient, carriedState, carriedMemory, sums, sumsRow)
+            min(instructions, .best).c, rows, hidden, gates, gatesRow, squashed, previous, memoryRow, outputGradient, carriedState,
+            carriedMemory, sums, sumsRow)
     }
 
     /// Up to this many rows of `op(A)`, a ``product(m:n:k:a:aRow:aColumn:b:bRow:bColumn:c:accumulate:twoCores:instructions:)``

@@ -9,7 +9,9 @@ import Synchronization
 /// each job, checking for the next one, and only then sleeps on a semaphore; otherwise it sleeps at
 /// once (after a few microseconds of checks). Jobs are run one at a time:
 /// `run(first, second)` runs `second` on the worker and `first` on the caller, and returns when both
-/// are done. Concurrent callers take turns.
+/// are done. Concurrent callers take turns, and a job that splits work again (a layer that runs its
+/// rows on both cores, and a product inside large enough to split) runs both parts of the inner
+/// split on its own thread.
 final class ProductWorker: @unchecked Sendable {
     static let shared = ProductWorker()
 
@@ -21,6 +23,10 @@ final class ProductWorker: @unchecked Sendable {
     private let sleeping = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
     private let turn = NSLock()
+    /// The thread inside `run` (0 when none) and the worker's own thread: a call from either is a
+    /// split inside a split.
+    private let caller = Atomic<UInt>(0)
+    private let workerThread = Atomic<UInt>(0)
     /// Written by the caller before `requested` is raised, read by the worker after it sees the raise.
     private var job: (() -> Void)?
 
@@ -40,7 +46,17 @@ final class ProductWorker: @unchecked Sendable {
 
     private func spin() -> UInt64 { Self.staysAwake.load(ordering: .relaxed) ? Self.spinNanoseconds : 0 }
 
+    /// This thread's identity, as a number.
+    private static func currentThread() -> UInt {
+        #if canImport(Darwin)
+        UInt(bitPattern: pthread_self())
+        #else
+        UInt(pthread_self())
+        #endif
+    }
+
     private func loop() {
+        workerThread.store(Self.currentThread(), ordering: .sequentiallyConsistent)
         var seen = 0
         while true {
             var spins = 0
@@ -71,8 +87,19 @@ final class ProductWorker: @unchecked Sendable {
     /// itself: on a busy machine a product then costs what one core takes, not a time slice of
     /// the scheduler. Whoever claims job `n` first (raising `claimed` from `n − 1`) runs it.
     func run(_ first: () -> Void, _ second: @escaping () -> Void) {
+        let me = Self.currentThread()
+        if caller.load(ordering: .sequentiallyConsistent) == me || workerThread.load(ordering: .sequentiallyConsistent) == me {
+            // a split inside a split: both parts here (waiting for the turn would never end)
+            first()
+            second()
+            return
+        }
         turn.lock()
-        defer { turn.unlock() }
+        caller.store(me, ordering: .sequentiallyConsistent)
+        defer {
+            caller.store(0, ordering: .sequentiallyConsistent)
+            turn.unlock()
+        }
         job = second
         let number = requested.add(1, ordering: .sequentiallyConsistent).newValue
         if sleeping.load(ordering: .sequentiallyConsistent) { wake.signal() }

@@ -79,6 +79,12 @@ struct Benchmark: ParsableCommand {
             ("784x128ᵀ · 128x50 (weight gradient)", 784, 128, 50, "AtB"), ("784x128ᵀ · 128x500 (weight gradient)", 784, 128, 500, "AtB"),
             ("128x50 · 784x50ᵀ (input gradient)", 128, 50, 784, "ABt"), ("128x500 · 784x500ᵀ (input gradient)", 128, 500, 784, "ABt"),
             ("128x500 · 500x500", 128, 500, 500, "AB"),
+            // the LSTM language model's (V 96, E 64, H 256, T 64, batch 32), in the order of a step
+            ("2048x64 · 1024x64ᵀ (LSTM input terms)", 2048, 64, 1024, "ABt"), ("32x256 · 1024x256ᵀ (LSTM step)", 32, 256, 1024, "ABt"),
+            ("32x1024 · 1024x256 (LSTM step backward)", 32, 1024, 256, "AB"),
+            ("2048x1024ᵀ · 2048x256 (LSTM recurrent weight gradient)", 1024, 2048, 256, "AtB"),
+            ("2048x1024ᵀ · 2048x64 (LSTM input weight gradient)", 1024, 2048, 64, "AtB"),
+            ("2048x1024 · 1024x64 (LSTM input gradient)", 2048, 1024, 64, "AB"),
         ]
         func wanted(_ name: String) -> Bool { filter.map { name.contains($0) } ?? true }
         for shape in square + steps where wanted(shape.name) {

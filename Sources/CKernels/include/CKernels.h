@@ -144,10 +144,10 @@ void teach_max_pool_relu_sums(long images, long height, long width, long channel
 /// processor's slow path.
 /// GELU, `output[i] = x·Φ(x)` for `x = input[i]` (PyTorch's exact GELU), with Φ from a vector
 /// polynomial for erfc (vectors.h), for `count` numbers.
-void teach_gelu(long count, const float *input, float *output);
+void teach_gelu(teach_instructions instructions, long count, const float *input, float *output);
 
 /// The gradient through GELU: `output[i] = gradient[i] · (Φ(x) + x·φ(x))` for `x = sums[i]`.
-void teach_gelu_gradient(long count, const float *gradient, const float *sums, float *output);
+void teach_gelu_gradient(teach_instructions instructions, long count, const float *gradient, const float *sums, float *output);
 
 /// One time step of an LSTM's cells (Teach's LSTM.swift, for Float), for `rows` rows of `hidden`
 /// units: for row `r`, the four gates' input terms at `terms + r·terms_row` and recurrent terms at
@@ -157,7 +157,7 @@ void teach_gelu_gradient(long count, const float *gradient, const float *sums, f
 /// r·gates_row`, and `c`, `tanh c` and `h = o·tanh c` to `memories`, `squashed` and `states` (each
 /// `+ r·memory_row`). The sigmoid and tanh are vector polynomials (vectors.h), within a few units
 /// in the last place of libm's.
-void teach_lstm_cells(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
+void teach_lstm_cells(teach_instructions instructions, long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
                       const float *bias_hh, const float *previous, long memory_row, float *gates, long gates_row, float *memories,
                       float *squashed, float *states);
 
@@ -169,7 +169,7 @@ void teach_lstm_cells(long rows, long hidden, const float *terms, long terms_row
 /// gradients carried from the step after, `∂h` at `carried_state + r·hidden` and `∂c` at
 /// `carried_memory + r·hidden` (read, then replaced by the one carried on). Writes the four
 /// gates' `∂E/∂a` to `sums + r·sums_row`.
-void teach_lstm_backward_cells(long rows, long hidden, const float *gates, long gates_row, const float *squashed, const float *previous,
+void teach_lstm_backward_cells(teach_instructions instructions, long rows, long hidden, const float *gates, long gates_row, const float *squashed, const float *previous,
                                long memory_row, const float *output_gradient, const float *carried_state, float *carried_memory,
                                float *sums, long sums_row);
 
@@ -196,7 +196,7 @@ void teach_packed_factor_product(teach_instructions instructions, long m, long n
 /// the first step: 0). Writes r, z, n and the recurrent term of n (`u_n`, with its bias) to `gates
 /// + r·gates_row` (four blocks of `hidden`) and the new state to `states + r·state_row`, with the
 /// sigmoid and tanh of the LSTM's kernel.
-void teach_gru_cells(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
+void teach_gru_cells(teach_instructions instructions, long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
                      const float *bias_hh, const float *previous, long state_row, float *gates, long gates_row, float *states);
 
 void teach_adam_float(size_t count, float *parameters, const float *gradients, float *first, float *second, float learning_rate,
@@ -266,6 +266,16 @@ TEACH_THIN_DECLARATIONS(avx512)
 void teach_packed_product_avx512(long m, long n, long k, const float *a, long a_row, long a_column, const float *b, long b_row,
                                  long b_column, float *c, long c_row, int accumulate);
 void teach_pack_factor_avx512(long n, long k, const float *b, long b_row, long b_column, float *packed);
+void teach_gelu_avx512(long count, const float *input, float *output);
+void teach_gelu_gradient_avx512(long count, const float *gradient, const float *sums, float *output);
+void teach_lstm_cells_avx512(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
+                             const float *bias_hh, const float *previous, long memory_row, float *gates, long gates_row, float *memories,
+                             float *squashed, float *states);
+void teach_lstm_backward_cells_avx512(long rows, long hidden, const float *gates, long gates_row, const float *squashed,
+                                      const float *previous, long memory_row, const float *output_gradient, const float *carried_state,
+                                      float *carried_memory, float *sums, long sums_row);
+void teach_gru_cells_avx512(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
+                            const float *bias_hh, const float *previous, long state_row, float *gates, long gates_row, float *states);
 void teach_packed_factor_product_avx512(long m, long n, long k, const float *a, long a_row, long a_column, const float *packed, long first,
                                         long count, float *c, long c_row, int accumulate);
 #undef TEACH_KERNEL_DECLARATIONS

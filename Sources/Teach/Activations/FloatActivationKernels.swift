@@ -15,11 +15,13 @@ func floatReLUGradient(_ g: [Float], _ h: [Float]) -> [Float] { floatZipMap(g, h
 
 /// GELU, `x·Φ(x)`, element by element.
 @usableFromInline
-func floatGELU(_ h: [Float]) -> [Float] { floatMap(h, FloatKernels.gelu) }
+func floatGELU(_ h: [Float]) -> [Float] { floatMap(h) { FloatKernels.gelu(count: $0, $1, into: $2) } }
 
 /// `g · GELU'(h)` element by element; `g` and `h` have the same count.
 @usableFromInline
-func floatGELUGradient(_ g: [Float], _ h: [Float]) -> [Float] { floatZipMap(g, h, FloatKernels.geluGradient) }
+func floatGELUGradient(_ g: [Float], _ h: [Float]) -> [Float] {
+    floatZipMap(g, h) { FloatKernels.geluGradient(count: $0, $1, weightedSums: $2, into: $3) }
+}
 
 /// A new array from `kernel(count, source, target)` over the numbers of `h`.
 func floatMap(_ h: [Float], _ kernel: (Int, UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) -> [Float] {

@@ -10,3 +10,10 @@ func floatProduct(
 ) {
     FloatKernels.product(m: m, n: n, k: k, a: a, aRow: aRow, aColumn: aColumn, b: b, bRow: bRow, bColumn: bColumn, c: c, accumulate: accumulate)
 }
+
+/// Column sums of a row-major Float matrix for `Matrix.columnSums` (row after row from 0, each
+/// column as the plain loop sums it), split by columns over both cores when large.
+@usableFromInline
+func floatColumnSums(rows: Int, columns: Int, _ elements: UnsafePointer<Float>, into sums: UnsafeMutablePointer<Float>) {
+    FloatKernels.reluGradientAndColumnSums(rows: rows, columns: columns, gradient: elements, relu: nil, sums: sums)
+}

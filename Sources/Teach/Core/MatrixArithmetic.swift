@@ -143,6 +143,12 @@ extension Matrix {
         let n = columns
         storage.withUnsafeBufferPointer { a in
             out.withUnsafeMutableBufferPointer { o in
+                if Scalar.self == Float.self, let a = a.baseAddress, let o = o.baseAddress {
+                    // the same sums in a vector kernel, by columns on both cores for a large matrix
+                    floatColumnSums(rows: rows, columns: n, UnsafeRawPointer(a).assumingMemoryBound(to: Float.self),
+                                    into: UnsafeMutableRawPointer(o).assumingMemoryBound(to: Float.self))
+                    return
+                }
                 for r in 0..<rows {
                     let base = r &* n
                     for c in 0..<n { o[c] += a[base &+ c] }

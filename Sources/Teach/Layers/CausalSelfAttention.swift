@@ -1,3 +1,5 @@
+import TeachKernels
+
 /// Causal multi-head self-attention, as PyTorch's
 /// `torch.nn.MultiheadAttention(embed_dim, num_heads, batch_first=True)` called with the same
 /// sequence as query, key and value and a causal mask (`attn_mask` true above the diagonal).
@@ -103,23 +105,28 @@ extension CausalSelfAttention: Layer {
     /// - Throws: ``ShapeError`` when `x` is not `B×(T·E)`.
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
-        let b = x.rows, t = length, e = dimension, d = e / heads
+        let b = x.rows, t = length, e = dimension, heads = heads, d = e / heads
         guard x.columns == t * e else {
             throw ShapeError(operation: name, shapes: [x.shape], expected: "B×(T·E) with T·E = \(t)·\(e) = \(t * e) columns")
         }
         let rows = try x.reshaped(rows: b * t, columns: e)
         let projections = try rows.matmulTransposed(inputWeights).addingToEachRow(inputBias)
         var mixed = Matrix<Scalar>(rows: b * t, columns: e)
-        var weights: [Matrix<Scalar>] = []
-        for sequence in 0..<b {
-            for head in 0..<heads {
-                let (p, o) = try ScaledDotProductAttention.forward(
-                    queries: projections.block(rows: sequence * t, t, columns: head * d, d),
-                    keys: projections.block(rows: sequence * t, t, columns: e + head * d, d),
-                    values: projections.block(rows: sequence * t, t, columns: 2 * e + head * d, d)
-                ) { scores in for i in 0..<t { for j in (i + 1)..<max(t, i + 1) { scores[i, j] = -Scalar.infinity } } }
-                mixed.setBlock(rows: sequence * t, columns: head * d, o)
-                weights.append(p)
+        var weights = [Matrix<Scalar>](repeating: Matrix(rows: 0, columns: 0), count: b * heads)
+        try mixed.withUnsafeMutableBufferPointer { mixedElements in
+            try weights.withUnsafeMutableBufferPointer { weightSlots in
+                let (mixedElements, weightSlots) = (mixedElements.baseAddress!, weightSlots.baseAddress!)
+                try Self.eachSequence(b, split: b * heads * t * t * d >= Self.workWorthTwoCores) { sequence in
+                    for head in 0..<heads {
+                        let (p, o) = try ScaledDotProductAttention.forward(
+                            queries: projections.block(rows: sequence * t, t, columns: head * d, d),
+                            keys: projections.block(rows: sequence * t, t, columns: e + head * d, d),
+                            values: projections.block(rows: sequence * t, t, columns: 2 * e + head * d, d)
+                        ) { scores in for i in 0..<t { for j in (i + 1)..<max(t, i + 1) { scores[i, j] = -Scalar.infinity } } }
+                        o.copy(into: mixedElements + sequence * t * e + head * d, rowStride: e)
+                        weightSlots[sequence * heads + head] = p
+                    }
+                }
             }
         }
         saved.value = (x, projections, mixed, weights)
@@ -133,7 +140,7 @@ extension CausalSelfAttention: Layer {
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
         let (x, projections, mixed, weights) = try saved.take(for: name)
-        let b = x.rows, t = length, e = dimension, d = e / heads
+        let b = x.rows, t = length, e = dimension, heads = heads, d = e / heads
         guard outputGradient.shape == x.shape else {
             throw ShapeError(operation: "\(name).backward", shapes: [outputGradient.shape, x.shape], expected: "the output's shape B×(T·E)")
         }
@@ -141,22 +148,47 @@ extension CausalSelfAttention: Layer {
         let dOutputWeights = try g.transposedMatmul(mixed), dOutputBias = g.columnSums()
         let dMixed = try g.matmul(outputWeights)
         var dProjections = Matrix<Scalar>(rows: b * t, columns: 3 * e)
-        for sequence in 0..<b {
-            for head in 0..<heads {
-                let gradients = try ScaledDotProductAttention.backward(
-                    weights: weights[sequence * heads + head], queries: projections.block(rows: sequence * t, t, columns: head * d, d),
-                    keys: projections.block(rows: sequence * t, t, columns: e + head * d, d),
-                    values: projections.block(rows: sequence * t, t, columns: 2 * e + head * d, d),
-                    outputGradient: dMixed.block(rows: sequence * t, t, columns: head * d, d))
-                dProjections.setBlock(rows: sequence * t, columns: head * d, gradients.queries)
-                dProjections.setBlock(rows: sequence * t, columns: e + head * d, gradients.keys)
-                dProjections.setBlock(rows: sequence * t, columns: 2 * e + head * d, gradients.values)
+        try dProjections.withUnsafeMutableBufferPointer { dProjections in
+            let dProjections = dProjections.baseAddress!
+            try Self.eachSequence(b, split: b * heads * t * t * d >= Self.workWorthTwoCores) { sequence in
+                for head in 0..<heads {
+                    let gradients = try ScaledDotProductAttention.backward(
+                        weights: weights[sequence * heads + head], queries: projections.block(rows: sequence * t, t, columns: head * d, d),
+                        keys: projections.block(rows: sequence * t, t, columns: e + head * d, d),
+                        values: projections.block(rows: sequence * t, t, columns: 2 * e + head * d, d),
+                        outputGradient: dMixed.block(rows: sequence * t, t, columns: head * d, d))
+                    let sequenceRows = dProjections + sequence * t * 3 * e + head * d
+                    gradients.queries.copy(into: sequenceRows, rowStride: 3 * e)
+                    gradients.keys.copy(into: sequenceRows + e, rowStride: 3 * e)
+                    gradients.values.copy(into: sequenceRows + 2 * e, rowStride: 3 * e)
+                }
             }
         }
         let rows = try x.reshaped(rows: b * t, columns: e)
         let dInputWeights = try dProjections.transposedMatmul(rows), dInputBias = dProjections.columnSums()
         let dx = needsInputGradient ? try dProjections.matmul(inputWeights).reshaped(rows: b, columns: t * e) : Matrix(rows: 0, columns: 0)
         return LayerGradients(input: dx, parameters: [dInputWeights, dInputBias, dOutputWeights, dOutputBias])
+    }
+
+    /// Multiply-adds of attention (`B·H·T²·d`) from which the sequences go in two halves on both
+    /// cores: each sequence and head is computed as on one core, so the numbers do not depend on it.
+    static var workWorthTwoCores: Int { 1 << 17 }
+
+    /// Runs `body` for each of `count` sequences, in two halves on both cores when `split`, and
+    /// rethrows the first error either half threw.
+    static func eachSequence(_ count: Int, split: Bool, _ body: @escaping (_ sequence: Int) throws -> Void) throws {
+        var errors: [(any Error)?] = [nil, nil]
+        errors.withUnsafeMutableBufferPointer { errors in
+            let errors = errors.baseAddress!
+            FloatKernels.inTwoHalves(count, split: split) { first, count in
+                do {
+                    for sequence in first..<(first + count) { try body(sequence) }
+                } catch {
+                    errors[first == 0 ? 0 : 1] = error
+                }
+            }
+        }
+        if let error = errors.compactMap({ $0 }).first { throw error }
     }
 
     public var parameters: [Matrix<Scalar>] { [inputWeights, inputBias, outputWeights, outputBias] }

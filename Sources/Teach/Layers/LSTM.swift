@@ -95,9 +95,10 @@ extension LSTM: RecurrentLayer {
         // Every step's input term at once: (B·T)×I times W_ihᵀ, one row per step of each sequence.
         let inputTerms = try x.reshaped(rows: b * t, columns: i).matmulTransposed(inputWeights)
         let biases = inputBias.elements + hiddenBias.elements  // b_ih, then b_hh
-        var gates = Matrix<Scalar>(rows: b, columns: t * 4 * h)
-        var memories = Matrix<Scalar>(rows: b, columns: t * h), squashedMemories = Matrix<Scalar>(rows: b, columns: t * h)
-        var states = Matrix<Scalar>(rows: b, columns: t * h)
+        // every number of these four is written by its step
+        var gates = Matrix<Scalar>(uninitializedRows: b, columns: t * 4 * h)
+        var memories = Matrix<Scalar>(uninitializedRows: b, columns: t * h)
+        var squashedMemories = Matrix<Scalar>(uninitializedRows: b, columns: t * h), states = Matrix<Scalar>(uninitializedRows: b, columns: t * h)
         // h_{t−1} W_hhᵀ, B×4H: 0 at the first step, where h_{−1} = 0; W_hhᵀ laid out once for every step
         var recurrent = Matrix<Scalar>(rows: b, columns: 4 * h)
         let recurrentWeights = RepeatedFactor(hiddenWeights, transposed: true, rows: b)
@@ -170,7 +171,7 @@ extension LSTM: RecurrentLayer {
         var carriedState = Matrix<Scalar>(rows: b, columns: h), carriedMemory = Matrix<Scalar>(rows: b, columns: h)
         // ∂E/∂a for the four gates' weighted sums, B×(T·4H) in the order i, f, g, o at each step:
         // written step by step, and the products that need no step-by-step order take all of it
-        var everyDSums = Matrix<Scalar>(rows: b, columns: t * 4 * h)
+        var everyDSums = Matrix<Scalar>(uninitializedRows: b, columns: t * 4 * h)  // every step writes its own
         let hiddenWeights = RepeatedFactor(self.hiddenWeights, transposed: false, rows: b)  // W_hh laid out once for every step
         let split = b * h >= Self.cellsWorthTwoCores
         for step in stride(from: t - 1, through: 0, by: -1) {
@@ -222,8 +223,7 @@ extension LSTM: RecurrentLayer {
         // The rest in one product each over all B·T rows (row r·T + t is sequence r's step t):
         // ∂E/∂W_ih = Σ ∂aᵀ x_t, ∂E/∂W_hh = Σ ∂aᵀ h_{t−1} (h_{−1} = 0), ∂E/∂b = Σ ∂a, ∂E/∂x_t = ∂a W_ih.
         let rows = try everyDSums.reshaped(rows: b * t, columns: 4 * h)
-        var previousStates = Matrix<Scalar>(rows: b, columns: t * h)  // h_{t−1} at step t: the states moved one step on
-        if t > 1 { previousStates.setBlock(rows: 0, columns: h, states.block(rows: 0, b, columns: 0, (t - 1) * h)) }
+        let previousStates = states.movedOneStepOn(width: h)  // h_{t−1} at step t
         let dInputWeights = try rows.transposedMatmul(x.reshaped(rows: b * t, columns: i))
         let dHiddenWeights = try rows.transposedMatmul(previousStates.reshaped(rows: b * t, columns: h))
         let dBias = rows.columnSums()

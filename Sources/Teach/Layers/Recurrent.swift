@@ -159,6 +159,20 @@ extension Matrix {
         block(rows: 0, rows, columns: t * width, width)
     }
 
+    /// This `B×(T·width)` batch of sequences moved one step on: step `t` of each row holds step
+    /// `t − 1` of this one, and the first step zeros (a recurrent layer's `h_{t−1}` at every step).
+    func movedOneStepOn(width: Int) -> Matrix {
+        var moved = Matrix(rows: rows, columns: columns)
+        let kept = columns - width
+        guard kept > 0 else { return moved }
+        moved.withUnsafeMutableBufferPointer { target in
+            storage.withUnsafeBufferPointer { source in
+                for r in 0..<rows { (target.baseAddress! + r * columns + width).update(from: source.baseAddress! + r * columns, count: kept) }
+            }
+        }
+        return moved
+    }
+
     /// Writes `value` (`B×width`) as step `t` of this `B×(T·width)` batch of sequences.
     mutating func setTimeStep(_ t: Int, _ value: Matrix) {
         setBlock(rows: 0, columns: t * value.columns, value)

@@ -214,12 +214,16 @@ public enum Loss: Sendable, Hashable, CustomStringConvertible {
                             var largest = z[0]
                             for column in 1..<columns { largest = Swift.max(largest, z[column]) }
                             var exponentialSum: Scalar = 0
-                            for column in 0..<columns { exponentialSum += Scalar.exp(z[column] - largest) }
+                            for column in 0..<columns {
+                                let exponential = Scalar.exp(z[column] - largest)
+                                gradient?[row * columns + column] = exponential  // kept for the softmax below
+                                exponentialSum += exponential
+                            }
                             rowLosses[row] = largest + Scalar.log(exponentialSum) - z[target]  // log Σ_c e^(z_c) − z_target
                             guard let scale, let gradient else { continue }
                             let g = gradient + row * columns
                             for column in 0..<columns {
-                                let probability = Scalar.exp(z[column] - largest) / exponentialSum
+                                let probability = g[column] / exponentialSum  // e^(z_c − M) / Σ: the softmax
                                 g[column] = (column == target ? probability - 1 : probability) * scale
                             }
                             // book: end cross-entropy-with-logits-gradient

@@ -200,6 +200,55 @@ import TeachKernels
         }
     }
 
+    /// GELU and the recurrent cells give the same bits on every instruction set (16-float vectors
+    /// with AVX-512, 8-float ones otherwise), for widths that fill whole vectors of both sizes and
+    /// widths that leave a padded part of either.
+    @Test(arguments: [5, 8, 13, 16, 21, 40])
+    func geluAndTheCellsAreTheSameOnEveryInstructionSet(hidden: Int) throws {
+        let rows = 3
+        let terms = Self.numbers(rows * 4 * hidden, seed: 1).map { 4 * $0 }, recurrent = Self.numbers(rows * 4 * hidden, seed: 2)
+        let biases = Self.numbers(4 * hidden, seed: 3), previous = Self.numbers(rows * hidden, seed: 4).map { 2 * $0 }
+        let gates = Self.numbers(rows * 4 * hidden, seed: 5).map { 0.5 + 0.49 * $0 }, squashed = Self.numbers(rows * hidden, seed: 6)
+        let outputGradient = Self.numbers(rows * hidden, seed: 7), carriedState = Self.numbers(rows * hidden, seed: 8)
+        /// Every kernel's outputs, one after another, on one instruction set.
+        func outputs(_ instructions: VectorInstructions) -> [Float] {
+            var geluOut = [Float](repeating: .nan, count: terms.count), geluGradient = geluOut
+            var lstmGates = geluOut, memories = [Float](repeating: .nan, count: rows * hidden), squashedOut = memories, states = memories
+            var gruGates = geluOut, gruStates = memories, carriedMemory = previous, sums = geluOut
+            terms.withUnsafeBufferPointer { t in
+                recurrent.withUnsafeBufferPointer { u in
+                    biases.withUnsafeBufferPointer { bias in
+                        previous.withUnsafeBufferPointer { c in
+                            let (t, u, bias, c) = (t.baseAddress!, u.baseAddress!, bias.baseAddress!, c.baseAddress!)
+                            FloatKernels.gelu(count: terms.count, t, into: &geluOut, instructions: instructions)
+                            FloatKernels.geluGradient(count: terms.count, u, weightedSums: t, into: &geluGradient, instructions: instructions)
+                            FloatKernels.lstmCells(
+                                rows: rows, hidden: hidden, terms: t, termsRow: 4 * hidden, recurrent: u, inputBias: bias, hiddenBias: bias,
+                                previous: c, memoryRow: hidden, gates: &lstmGates, gatesRow: 4 * hidden, memories: &memories,
+                                squashed: &squashedOut, states: &states, instructions: instructions)
+                            FloatKernels.gruCells(
+                                rows: rows, hidden: hidden, terms: t, termsRow: 4 * hidden, recurrent: u, inputBias: bias, hiddenBias: bias,
+                                previous: c, stateRow: hidden, gates: &gruGates, gatesRow: 4 * hidden, states: &gruStates,
+                                instructions: instructions)
+                            FloatKernels.lstmBackwardCells(
+                                rows: rows, hidden: hidden, gates: gates, gatesRow: 4 * hidden, squashed: squashed, previous: c, memoryRow: hidden,
+                                outputGradient: outputGradient, carriedState: carriedState, carriedMemory: &carriedMemory, sums: &sums,
+                                sumsRow: 4 * hidden, instructions: instructions)
+                        }
+                    }
+                }
+            }
+            return geluOut + geluGradient + lstmGates + memories + squashedOut + states + gruGates + gruStates + carriedMemory + sums
+        }
+        let best = outputs(.best)
+        #expect(!best.contains { $0.isNaN }, "a number was not written")
+        for instructions in VectorInstructions.allCases where instructions < .best {
+            let other = outputs(instructions)
+            let differing = zip(best, other).filter { $0.bitPattern != $1.bitPattern }.count
+            #expect(differing == 0, "hidden \(hidden), \(instructions) against \(VectorInstructions.best): \(differing) numbers differ")
+        }
+    }
+
     @Test func accumulateAddsToC() throws {
         let m = 37, k = 100, n = 70  // one depth block: C = 0 + S, then S + S
         let a = Self.numbers(m * k, seed: 1), b = Self.numbers(k * n, seed: 2)
