@@ -114,10 +114,10 @@ Chapter.run("gated", knobs: Knobs.self) { chapter, knobs in
     chapter.text(
         """
         That loop is what a `Double` layer runs. A `Float` layer, the one this chapter trains, runs the \
-        same lines eight units at a time in a vector kernel (`lstm_cells_v8f` in \
-        `Sources/CKernels/vectors.h`; the GRU below has `gru_cells_v8f`), where the sigmoid and tanh \
-        are polynomials within a few units in the last place of the C library's functions: the same \
-        equations, several times faster.
+        same lines eight or sixteen units at a time in a vector kernel (`lstm_cells` in \
+        `Sources/CKernels/vector_functions.h`, sixteen with AVX-512; the GRU below has `gru_cells`), \
+        where the sigmoid and tanh are polynomials within a few units in the last place of the C \
+        library's functions: the same equations, several times faster.
         """)
     chapter.text(
         """

@@ -65,7 +65,7 @@ extension GRU: RecurrentLayer {
     ///
     /// Each step is one product for the recurrent terms of the three gates, then the cells, row by
     /// row, in two halves on both cores for a batch large enough (``RecurrentLayer/cellsWorthTwoCores``).
-    /// A Float layer runs the cells eight units at a time in a vector kernel
+    /// A Float layer runs the cells 8 or 16 units at a time in a vector kernel
     /// (`FloatKernels.gruCells`), with the sigmoid and tanh as polynomials within a few units in the
     /// last place of the C library's; a Double layer runs the loop below with the C library's.
     /// - Throws: ``ShapeError`` when `x` is not `B×(T·I)`.
@@ -78,11 +78,17 @@ extension GRU: RecurrentLayer {
         let inputTerms = try x.reshaped(rows: b * t, columns: i).matmulTransposed(inputWeights)
         let biases = inputBias.elements + hiddenBias.elements  // b_ih, then b_hh
         var gates = Matrix<Scalar>(rows: b, columns: t * 4 * h), states = Matrix<Scalar>(rows: b, columns: t * h)
-        var previousState = Matrix<Scalar>(rows: b, columns: h)
+        // h_{t−1} W_hhᵀ, B×3H: 0 at the first step, where h_{−1} = 0; W_hhᵀ laid out once for every step
+        var recurrent = Matrix<Scalar>(rows: b, columns: 3 * h)
+        let recurrentWeights = RepeatedFactor(hiddenWeights, transposed: true, rows: b)
         let split = b * h >= Self.cellsWorthTwoCores
         for step in 0..<t {
-            let recurrent = try previousState.matmulTransposed(hiddenWeights)  // B×3H
             Matrix.withMutableStorage(&gates, &states) { gates, states in
+                if step > 0 {
+                    recurrent.withUnsafeMutableBufferPointer { recurrent in
+                        recurrentWeights.multiply(rows: b, states + (step - 1) * h, aRow: t * h, into: recurrent.baseAddress!)
+                    }
+                }
                 Matrix.withStorage(inputTerms, recurrent, Matrix(unchecked: 1, biases.count, biases)) { inputTerms, recurrent, biases in
                     FloatKernels.inTwoHalves(b, split: split) { first, count in
                         if Scalar.self == Float.self {
@@ -118,7 +124,6 @@ extension GRU: RecurrentLayer {
                     }
                 }
             }
-            previousState = states.timeStep(step, width: h)
         }
         saved.value = (x, gates, states)
         return states

@@ -36,10 +36,11 @@ import TeachKernels
 /// The memory's gradient passes from step to step multiplied only by the forget gate, not by a
 /// weight matrix and a squashing slope as in ``RNN``: with `f` near 1 it reaches far back.
 ///
-/// **Speed.** A Float layer computes each step's cells eight at a time in a vector kernel
-/// (`FloatKernels.lstmCells`), with the sigmoid and tanh as polynomials within a few units in the
-/// last place of the C library's (a Double layer runs the loop quoted in the book, with the C
-/// library's functions), and both kinds split a large batch's cells over both cores.
+/// **Speed.** A Float layer computes each step's cells 8 or 16 at a time in vector kernels
+/// (`FloatKernels.lstmCells` and `lstmBackwardCells`), with the sigmoid and tanh as polynomials
+/// within a few units in the last place of the C library's (a Double layer runs the loops quoted
+/// in the book, with the C library's functions); both kinds split a large batch's cells over both
+/// cores, and lay `W_hh` out once per pass for the products of every step.
 ///
 /// Differences from PyTorch: one layer, one direction, zero initial `h` and `c`, no projection.
 public struct LSTM<Scalar: MatrixScalar>: Sendable, Equatable {
@@ -113,7 +114,7 @@ extension LSTM: RecurrentLayer {
                 Matrix.withStorage(inputTerms, recurrent, Matrix(unchecked: 1, biases.count, biases)) { inputTerms, recurrent, biases in
                     FloatKernels.inTwoHalves(b, split: split) { first, count in
                         if Scalar.self == Float.self {
-                            // the same step in a vector kernel (vectors.h): sigmoid and tanh as polynomials
+                            // the same step in a vector kernel (vector_functions.h): sigmoid and tanh as polynomials
                             let cell = (first * t + step) * h
                             FloatKernels.lstmCells(
                                 rows: count, hidden: h, terms: floats(inputTerms + 4 * cell), termsRow: t * 4 * h,
@@ -180,7 +181,7 @@ extension LSTM: RecurrentLayer {
                     Matrix.withStorage(outputGradient, carriedState) { outputGradient, carriedState in
                         FloatKernels.inTwoHalves(b, split: split) { first, count in
                             if Scalar.self == Float.self {
-                                // the same arithmetic in a vector kernel (vectors.h), in the same order
+                                // the same arithmetic in a vector kernel (vector_functions.h), in the same order
                                 let cell = (first * t + step) * h
                                 FloatKernels.lstmBackwardCells(
                                     rows: count, hidden: h, gates: floats(gates + 4 * cell), gatesRow: t * 4 * h,
