@@ -249,6 +249,30 @@ import TeachKernels
         }
     }
 
+    /// Work split over both cores that splits again inside (attention's sequences in two halves,
+    /// each with products large enough to split) runs the inner split on its own thread: it
+    /// finishes, and gives the numbers of the same products run alone.
+    @Test func aSplitInsideASplitFinishesWithTheSameNumbers() throws {
+        let (m, k, n) = (200, 100, 300)  // 6 million multiply-adds: split over both cores when alone
+        let a = Self.numbers(m * k, seed: 11), b = Self.numbers(k * n, seed: 12)
+        var alone = [Float](repeating: 0, count: m * n)
+        Self.rowMajorProduct(a, b, m: m, k: k, n: n, into: &alone, accumulate: false)
+        var inside = [[Float]](repeating: [], count: 4)
+        inside.withUnsafeMutableBufferPointer { results in
+            let results = results.baseAddress!
+            FloatKernels.inTwoHalves(4, split: true) { first, count in
+                for index in first..<(first + count) {
+                    var c = [Float](repeating: .nan, count: m * n)
+                    Self.rowMajorProduct(a, b, m: m, k: k, n: n, into: &c, accumulate: false)
+                    results[index] = c
+                }
+            }
+        }
+        for (index, c) in inside.enumerated() {
+            #expect(c.count == alone.count && zip(c, alone).allSatisfy { $0.bitPattern == $1.bitPattern }, "part \(index)")
+        }
+    }
+
     @Test func accumulateAddsToC() throws {
         let m = 37, k = 100, n = 70  // one depth block: C = 0 + S, then S + S
         let a = Self.numbers(m * k, seed: 1), b = Self.numbers(k * n, seed: 2)
