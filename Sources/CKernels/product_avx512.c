@@ -15,6 +15,7 @@
 #if defined(__x86_64__)
 #include "CKernels.h"
 #include <stdlib.h>
+#include <string.h>
 #pragma clang attribute push(__attribute__((target("avx512f"))), apply_to = function)
 #include "vectors.h"
 
@@ -207,7 +208,14 @@ void teach_pack_factor_avx512(long n, long k, const float *b, long b_row, long b
 
 void teach_packed_factor_product_avx512(long m, long n, long k, const float *a, long a_row, long a_column, const float *packed, long first,
                                         long count, float *c, long c_row, int accumulate) {
-    if (m <= 0 || count <= 0 || k <= 0) return;
+    if (m <= 0 || count <= 0) return;
+    if (k <= 0) {
+        // the empty sums: zeros, unless adding them
+        if (!accumulate) {
+            for (long i = 0; i < m; i++) memset(c + i * c_row, 0, (size_t)count * sizeof(float));
+        }
+        return;
+    }
     const long kc_step = depth_step(k);
     float *packed_a = teach_allocate_floats(min_long(mc_block, (m + mr - 1) / mr * mr) * kc_step);
     for (long jc = first / nc_block * nc_block; jc < first + count; jc += nc_block) {

@@ -112,11 +112,12 @@ void NAMED(teach_pack_factor)(long n, long k, const float *b, long b_row, long b
 
 void NAMED(teach_packed_factor_product)(long m, long n, long k, const float *a, long a_row, long a_column, const float *packed, long first,
                                         long count, float *c, long c_row, int accumulate) {
-    if (m <= 0 || count <= 0 || k <= 0) return;
+    if (m <= 0 || count <= 0) return;
     enum { mr = NAMED(mr), nr = NAMED(nr), mc_block = NAMED(mc_block), nc_block = NAMED(nc_block) };
-    if (!accumulate) {
+    if (!accumulate) {  // (for k = 0, the empty sums: zeros)
         for (long i = 0; i < m; i++) memset(c + i * c_row, 0, (size_t)count * sizeof(float));
     }
+    if (k <= 0) return;
     const long kc_step = NAMED(depth_step)(k);
     float *packed_a = teach_allocate_floats(min_long(mc_block, (m + mr - 1) / mr * mr) * kc_step + 8);
     for (long jc = first / nc_block * nc_block; jc < first + count; jc += nc_block) {

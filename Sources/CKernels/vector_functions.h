@@ -42,7 +42,7 @@ TEACH_INLINE TEACH_V FN(sigmoid)(TEACH_V x) {
     return (TEACH_V)((nan & (TEACH_VI)x) | (~nan & (TEACH_VI)y));
 }
 
-/// `tanh x`, 8 lanes: below |x| = 0.55 its Taylor series to x¹⁵ (the next term is under half a unit
+/// `tanh x`, lane by lane: below |x| = 0.55 its Taylor series to x¹⁵ (the next term is under half a unit
 /// in the last place there), above it `1 − 2 / (e^(2|x|) + 1)` with the sign of `x`. Within about
 /// 3 units in the last place of the exact value; a NaN stays NaN.
 TEACH_INLINE TEACH_V FN(tanh)(TEACH_V x) {

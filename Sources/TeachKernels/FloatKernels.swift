@@ -12,8 +12,8 @@ public enum VectorInstructions: Int, CaseIterable, Comparable, Sendable, CustomS
     case baseline
     /// x86-64 with AVX2 and FMA (Intel since 2013, AMD since 2015): 6 × 16 tiles of 8-float vectors.
     case avx2
-    /// x86-64 with AVX-512 Foundation: 8 × 32 tiles of 16-float vectors (the matrix product only;
-    /// the other kernels use AVX2 there).
+    /// x86-64 with AVX-512 Foundation: 8 × 32 tiles of 16-float vectors for the matrix product, and
+    /// 16-float vectors for GELU and the recurrent cells (the other kernels use AVX2 there).
     case avx512
 
     /// The best this processor has and the operating system allows (asked once, with cpuid).

@@ -78,7 +78,8 @@ enum FloatProductBlocking {
 ///
 /// The products give the numbers ``FloatKernels/product(m:n:k:a:aRow:aColumn:b:bRow:bColumn:c:accumulate:twoCores:instructions:)``
 /// gives with the packed path (more than ``FloatKernels/fewRows`` rows of `A`, or a transposed
-/// `B`), bit for bit, and use both cores the same way.
+/// `B`), bit for bit, and use both cores for the same products (split on a multiple of 32 columns
+/// or of a tile's rows; where the split falls does not change a number).
 public final class PackedFloatFactor: @unchecked Sendable {
     /// `k`, the rows of `B`: the depth of each product.
     public let depth: Int

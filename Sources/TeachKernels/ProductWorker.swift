@@ -48,10 +48,10 @@ final class ProductWorker: @unchecked Sendable {
 
     /// This thread's identity, as a number.
     private static func currentThread() -> UInt {
-        #if canImport(Darwin)
-        UInt(bitPattern: pthread_self())
+        #if canImport(Darwin) || canImport(Musl)
+        UInt(bitPattern: pthread_self())  // a pointer there
         #else
-        UInt(pthread_self())
+        UInt(pthread_self())  // glibc: an integer
         #endif
     }
 

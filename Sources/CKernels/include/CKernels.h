@@ -5,7 +5,8 @@
 // module. Each kernel exists for three instruction sets, chosen at run time by asking the processor
 // (no compiler flags: a package others depend on may not pass them):
 //
-// - TEACH_AVX512: AVX-512 Foundation, 16-float vectors (product only),
+// - TEACH_AVX512: AVX-512 Foundation, 16-float vectors (the product, GELU and the recurrent
+//   cells; the other kernels run their AVX2 version there),
 // - TEACH_AVX2: AVX2 with fused multiply-adds, 8-float vectors,
 // - TEACH_BASELINE: any processor (on x86-64 without FMA each fused multiply-add is a call of
 //   libm's fmaf, slow but with the same result).

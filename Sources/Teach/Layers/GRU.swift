@@ -80,13 +80,13 @@ extension GRU: RecurrentLayer {
         var gates = Matrix<Scalar>(rows: b, columns: t * 4 * h), states = Matrix<Scalar>(rows: b, columns: t * h)
         // h_{t−1} W_hhᵀ, B×3H: 0 at the first step, where h_{−1} = 0; W_hhᵀ laid out once for every step
         var recurrent = Matrix<Scalar>(rows: b, columns: 3 * h)
-        let recurrentWeights = RepeatedFactor(hiddenWeights, transposed: true, rows: b)
+        let recurrentWeights = t > 1 ? RepeatedFactor(hiddenWeights, transposed: true, rows: b) : nil  // none for one step
         let split = b * h >= Self.cellsWorthTwoCores
         for step in 0..<t {
             Matrix.withMutableStorage(&gates, &states) { gates, states in
                 if step > 0 {
                     recurrent.withUnsafeMutableBufferPointer { recurrent in
-                        recurrentWeights.multiply(rows: b, states + (step - 1) * h, aRow: t * h, into: recurrent.baseAddress!)
+                        recurrentWeights!.multiply(rows: b, states + (step - 1) * h, aRow: t * h, into: recurrent.baseAddress!)
                     }
                 }
                 Matrix.withStorage(inputTerms, recurrent, Matrix(unchecked: 1, biases.count, biases)) { inputTerms, recurrent, biases in

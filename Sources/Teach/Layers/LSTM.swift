@@ -102,13 +102,13 @@ extension LSTM: RecurrentLayer {
         var squashedMemories = Matrix<Scalar>(uninitializedRows: b, columns: t * h), states = Matrix<Scalar>(uninitializedRows: b, columns: t * h)
         // h_{t−1} W_hhᵀ, B×4H: 0 at the first step, where h_{−1} = 0; W_hhᵀ laid out once for every step
         var recurrent = Matrix<Scalar>(rows: b, columns: 4 * h)
-        let recurrentWeights = RepeatedFactor(hiddenWeights, transposed: true, rows: b)
+        let recurrentWeights = t > 1 ? RepeatedFactor(hiddenWeights, transposed: true, rows: b) : nil  // none for one step
         let split = b * h >= Self.cellsWorthTwoCores
         for step in 0..<t {
             Matrix.withMutableStorage(&gates, &memories, &squashedMemories, &states) { gates, memories, squashedMemories, states in
                 if step > 0 {
                     recurrent.withUnsafeMutableBufferPointer { recurrent in
-                        recurrentWeights.multiply(rows: b, states + (step - 1) * h, aRow: t * h, into: recurrent.baseAddress!)
+                        recurrentWeights!.multiply(rows: b, states + (step - 1) * h, aRow: t * h, into: recurrent.baseAddress!)
                     }
                 }
                 Matrix.withStorage(inputTerms, recurrent, Matrix(unchecked: 1, biases.count, biases)) { inputTerms, recurrent, biases in
@@ -173,7 +173,8 @@ extension LSTM: RecurrentLayer {
         // ∂E/∂a for the four gates' weighted sums, B×(T·4H) in the order i, f, g, o at each step:
         // written step by step, and the products that need no step-by-step order take all of it
         var everyDSums = Matrix<Scalar>(uninitializedRows: b, columns: t * 4 * h)  // every step writes its own
-        let hiddenWeights = RepeatedFactor(self.hiddenWeights, transposed: false, rows: b)  // W_hh laid out once for every step
+        // W_hh laid out once for every step (none for one step)
+        let hiddenWeights = t > 1 ? RepeatedFactor(self.hiddenWeights, transposed: false, rows: b) : nil
         let split = b * h >= Self.cellsWorthTwoCores
         for step in stride(from: t - 1, through: 0, by: -1) {
             Matrix.withMutableStorage(&everyDSums, &carriedMemory) { everyDSums, carriedMemory in
@@ -216,7 +217,7 @@ extension LSTM: RecurrentLayer {
                 // carried ∂h ← ∂a W_hh, for the step before (none before the first)
                 if step > 0 {
                     carriedState.withUnsafeMutableBufferPointer { carried in
-                        hiddenWeights.multiply(rows: b, everyDSums + step * 4 * h, aRow: t * 4 * h, into: carried.baseAddress!)
+                        hiddenWeights!.multiply(rows: b, everyDSums + step * 4 * h, aRow: t * 4 * h, into: carried.baseAddress!)
                     }
                 }
             }

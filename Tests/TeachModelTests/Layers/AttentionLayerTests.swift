@@ -35,6 +35,32 @@ import Testing
         #expect(attention.parameterNames == ["in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"])
     }
 
+    /// A batch's sequences go in two halves on both cores; each sequence's output and input
+    /// gradient are the numbers it gets alone, bit for bit (the weights' gradients sum over the
+    /// sequences, so those are compared within rounding).
+    @Test func eachSequenceGetsItsNumbersAloneOnTwoCores() throws {
+        var random = SeededGenerator(seed: 31)
+        let (batch, length, dimension) = (8, 32, 64)  // 8·4·32²·16 multiply-adds: split over both cores
+        var layer = try CausalSelfAttention<Float>(dimension: dimension, heads: 4, length: length, using: &random)
+        let x = Matrix<Float>(rows: batch, columns: length * dimension) { _, _ in Float(random.gaussian()) }
+        let outputGradient = Matrix<Float>(rows: batch, columns: length * dimension) { _, _ in Float(random.gaussian()) }
+        let output = try layer.forward(x, mode: .training, using: &random)
+        let gradients = try layer.backward(outputGradient: outputGradient, needsInputGradient: true)
+        var summed = gradients.parameters.map { Matrix<Float>(rows: $0.rows, columns: $0.columns) }
+        for sequence in 0..<batch {
+            var alone = layer
+            let row = { (m: Matrix<Float>) in Matrix<Float>(rows: 1, columns: m.columns) { _, c in m[sequence, c] } }
+            let aloneOutput = try alone.forward(row(x), mode: .training, using: &random)
+            let aloneGradients = try alone.backward(outputGradient: row(outputGradient), needsInputGradient: true)
+            #expect(aloneOutput == row(output), "sequence \(sequence): output")
+            #expect(aloneGradients.input == row(gradients.input), "sequence \(sequence): ∂E/∂x")
+            for index in summed.indices { try summed[index].add(aloneGradients.parameters[index], scaledBy: 1) }
+        }
+        for (mine, sum) in zip(gradients.parameters, summed) {
+            #expect(try mine.relativeDistance(to: sum) < 1e-5)
+        }
+    }
+
     /// Position 0 can only look at itself; every row of weights sums to 1 and is 0 past the diagonal.
     @Test func theMaskKeepsEachPositionFromTheFuture() throws {
         var random = SeededGenerator(seed: 30)

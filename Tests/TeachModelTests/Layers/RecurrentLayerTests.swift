@@ -250,6 +250,36 @@ import TeachKernels
         #expect((0..<rows).allSatisfy { r in sums[(r * steps * h) * 4 ..< (r * steps * h + h) * 4].allSatisfy { $0.isNaN } })
     }
 
+    /// A recurrent layer multiplies each step by `W_hh` laid out once (`RepeatedFactor`), reading
+    /// the step's rows where they lie in the batch: the numbers of `matmul` and `matmulTransposed`
+    /// on the same rows copied out, bit for bit, in Float (streamed for up to 4 rows, packed above)
+    /// and Double, for `W` transposed or not.
+    @Test(arguments: [1, 3, 4, 5, 32])
+    func aRepeatedFactorGivesTheProductsNumbers(rows: Int) throws {
+        func check<Scalar: MatrixScalar>(_: Scalar.Type) throws {
+            var random = SeededGenerator(seed: UInt64(rows))
+            let (steps, width, units) = (3, 13, 40)  // A's rows are steps·width apart; W is units×width
+            let batch = Matrix<Scalar>(rows: rows, columns: steps * width) { _, _ in Scalar(random.gaussian()) }
+            let weights = Matrix<Scalar>(rows: units, columns: width) { _, _ in Scalar(random.gaussian()) }
+            let square = Matrix<Scalar>(rows: width, columns: width) { _, _ in Scalar(random.gaussian()) }
+            for (w, transposed) in [(weights, true), (square, false)] {
+                let factor = RepeatedFactor(w, transposed: transposed, rows: rows)
+                let step = 1
+                let rowsOfStep = batch.timeStep(step, width: width)
+                let expected = transposed ? try rowsOfStep.matmulTransposed(w) : try rowsOfStep.matmul(w)
+                var product = Matrix<Scalar>(rows: rows, columns: factor.columns)
+                batch.withUnsafeBufferPointer { a in
+                    product.withUnsafeMutableBufferPointer { c in
+                        factor.multiply(rows: rows, a.baseAddress! + step * width, aRow: steps * width, into: c.baseAddress!)
+                    }
+                }
+                #expect(product == expected, "\(Scalar.self), \(rows) rows, transposed \(transposed)")
+            }
+        }
+        try check(Float.self)
+        try check(Double.self)
+    }
+
     /// The Float LSTM and GRU (vector kernels, split over two cores for large batches) against the
     /// Double layers on the same numbers, for hidden sizes with and without a part of fewer than 8
     /// units, a batch too small to split and one large enough, and several steps: within 1e-5.

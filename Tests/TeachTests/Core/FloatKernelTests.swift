@@ -141,10 +141,11 @@ import TeachKernels
     /// operands (packed path: more than 4 rows or a transposed B), bit for bit: on one core and two,
     /// with every instruction set, stored and accumulated. The shapes include a recurrent layer's
     /// (32 rows, 1024 columns), more than one block of 1024 columns, more than one depth block, and
-    /// odd widths whose last panel is thin.
+    /// odd widths whose last panel is thin (40×600·600×50 splits at column 32: the second core's
+    /// columns are a 16-wide panel and a thin one).
     @Test(arguments: [
         (32, 256, 1024, "ABt"), (32, 1024, 256, "AB"), (5, 7, 3, "AB"), (2, 300, 50, "ABt"), (9, 513, 1100, "AB"),
-        (40, 70, 2100, "ABt"), (1100, 65, 33, "AB"), (17, 257, 2, "ABt"),
+        (40, 70, 2100, "ABt"), (1100, 65, 33, "AB"), (17, 257, 2, "ABt"), (40, 600, 50, "AB"),
     ])
     func aPackedFactorGivesTheProductsNumbers(m: Int, k: Int, n: Int, layout: String) throws {
         let a = Self.numbers(m * k, seed: UInt64(m * 11 + k)), b = Self.numbers(k * n, seed: UInt64(n * 17 + k))

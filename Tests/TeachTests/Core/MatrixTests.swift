@@ -199,4 +199,17 @@ func expectClose(_ a: [[Double]], _ b: [[Double]], tolerance: Double = 1e-12, so
         #expect(throws: InvalidArgument.self) { try reference.relativeDistance(to: Matrix(rows: 1, columns: 2)) }
         #expect(throws: ShapeError.self) { try reference.relativeDistance(to: Matrix(rows: 2, columns: 1)) }
     }
+
+    /// Float column sums run in a vector kernel, split by columns over both cores for a large
+    /// matrix: each column is summed row after row from +0, as the plain loop sums it, bit for bit.
+    @Test(arguments: [(3, 5), (700, 25), (300, 1000), (5000, 17)])
+    func floatColumnSumsAreThePlainLoopsBitForBit(rows: Int, columns: Int) {
+        var random = SeededGenerator(seed: UInt64(rows + columns))
+        let matrix = Matrix<Float>(rows: rows, columns: columns) { _, _ in Float(random.gaussian()) }
+        var expected = [Float](repeating: 0, count: columns)
+        for r in 0..<rows { for c in 0..<columns { expected[c] += matrix[r, c] } }
+        let sums = matrix.columnSums()
+        #expect(sums.shape == Shape(1, columns))
+        #expect(zip(sums.elements, expected).allSatisfy { $0.bitPattern == $1.bitPattern })
+    }
 }

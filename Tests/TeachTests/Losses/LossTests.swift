@@ -198,4 +198,40 @@ import Testing
         #expect(losses.map(\.description) == ["mean squared error", "binary cross-entropy", "binary cross-entropy with logits", "cross-entropy with logits"])
         #expect(Loss.crossEntropyWithLogits() == .crossEntropyWithLogits(ignoreIndex: -100))
     }
+
+    /// Softmax cross-entropy from logits computes each row's softmax once for the value and the
+    /// gradient, in two halves of the rows on both cores for a large batch. Against each row run
+    /// alone (never split) and against the separate `value` and `gradient`, bit for bit: ignored
+    /// rows count for nothing and get zeros; a batch of sequences (`B×(T·C)`) is the same numbers.
+    @Test func softmaxCrossEntropysValueAndGradientAreEachRowsAlone() throws {
+        let (rows, classes) = (600, 96)  // 57,600 logits: split over both cores
+        var random = SeededGenerator(seed: 77)
+        let logits = Matrix<Float>(rows: rows, columns: classes) { _, _ in Float(3 * random.gaussian()) }
+        let targets = Matrix<Float>(rows: rows, columns: 1) { r, _ in r % 7 == 3 ? -100 : Float(random.integer(below: classes)) }
+        let loss = Loss.crossEntropyWithLogits()
+        let (value, gradient) = try loss.valueAndGradient(logits, targets)
+        #expect(value.bitPattern == (try loss.value(logits, targets)).bitPattern)
+        #expect(gradient == (try loss.gradient(logits, targets)))
+        var sum: Float = 0
+        var counted = 0
+        for r in 0..<rows {
+            let row = Matrix(rows: 1, columns: classes) { _, c in logits[r, c] }
+            guard targets[r, 0] != -100 else {
+                #expect((0..<classes).allSatisfy { gradient[r, $0] == 0 }, "ignored row \(r)")
+                continue
+            }
+            let (rowValue, rowGradient) = try loss.valueAndGradient(row, Matrix(rows: 1, columns: 1, repeating: targets[r, 0]))
+            sum += rowValue
+            counted += 1
+            // the row alone is scaled by 1, the batch by 1 / counted rows
+            let scale = 1 / Float(rows - (0..<rows).count { $0 % 7 == 3 })
+            #expect((0..<classes).allSatisfy { gradient[r, $0].bitPattern == (rowGradient[0, $0] * scale).bitPattern }, "row \(r)")
+        }
+        #expect(value.bitPattern == (sum / Float(counted)).bitPattern)
+        // the same logits as 100 sequences of 6 positions
+        let sequences = try logits.reshaped(rows: 100, columns: 6 * classes), next = try targets.reshaped(rows: 100, columns: 6)
+        let (sequenceValue, sequenceGradient) = try loss.valueAndGradient(sequences, next)
+        #expect(sequenceValue.bitPattern == value.bitPattern)
+        #expect(sequenceGradient == (try gradient.reshaped(rows: 100, columns: 6 * classes)))
+    }
 }
