@@ -101,7 +101,9 @@ extension CausalSelfAttention: Layer {
         return .sequence(SequenceShape(length: length, features: dimension))
     }
 
-    /// `Y`, `B×(T·E)` (formulas in the type's documentation).
+    /// `Y`, `B×(T·E)` (formulas in the type's documentation). The projections are one product each
+    /// for the whole batch; each sequence's heads are computed apart, a large batch's sequences in
+    /// two halves on both cores (`workWorthTwoCores`), so the numbers do not depend on the split.
     /// - Throws: ``ShapeError`` when `x` is not `B×(T·E)`.
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func forward(_ x: Matrix<Scalar>, mode: Mode, using generator: inout SeededGenerator) throws -> Matrix<Scalar> {
