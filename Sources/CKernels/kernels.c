@@ -148,8 +148,9 @@ void teach_gelu_gradient(teach_instructions instructions, long count, const floa
     teach_gelu_gradient_baseline(count, gradient, sums, output);
 }
 
-void teach_gru_cells(teach_instructions instructions, long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
-                     const float *bias_hh, const float *previous, long state_row, float *gates, long gates_row, float *states) {
+void teach_gru_cells(teach_instructions instructions, long rows, long hidden, const float *terms, long terms_row, const float *recurrent,
+                     const float *bias_ih, const float *bias_hh, const float *previous, long state_row, float *gates, long gates_row,
+                     float *states) {
 #if defined(__x86_64__)
     if (instructions >= TEACH_AVX512) {
         teach_gru_cells_avx512(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, state_row, gates, gates_row, states);
@@ -163,13 +164,13 @@ void teach_gru_cells(teach_instructions instructions, long rows, long hidden, co
     teach_gru_cells_baseline(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, state_row, gates, gates_row, states);
 }
 
-void teach_lstm_cells(teach_instructions instructions, long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
-                      const float *bias_hh, const float *previous, long memory_row, float *gates, long gates_row, float *memories,
-                      float *squashed, float *states) {
+void teach_lstm_cells(teach_instructions instructions, long rows, long hidden, const float *terms, long terms_row, const float *recurrent,
+                      const float *bias_ih, const float *bias_hh, const float *previous, long memory_row, float *gates, long gates_row,
+                      float *memories, float *squashed, float *states) {
 #if defined(__x86_64__)
     if (instructions >= TEACH_AVX512) {
-        teach_lstm_cells_avx512(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, memory_row, gates, gates_row, memories,
-                                squashed, states);
+        teach_lstm_cells_avx512(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, memory_row, gates, gates_row,
+                                memories, squashed, states);
         return;
     }
     if (instructions == TEACH_AVX2) {
@@ -182,9 +183,9 @@ void teach_lstm_cells(teach_instructions instructions, long rows, long hidden, c
                               squashed, states);
 }
 
-void teach_lstm_backward_cells(teach_instructions instructions, long rows, long hidden, const float *gates, long gates_row, const float *squashed, const float *previous,
-                               long memory_row, const float *output_gradient, const float *carried_state, float *carried_memory,
-                               float *sums, long sums_row) {
+void teach_lstm_backward_cells(teach_instructions instructions, long rows, long hidden, const float *gates, long gates_row,
+                               const float *squashed, const float *previous, long memory_row, const float *output_gradient,
+                               const float *carried_state, float *carried_memory, float *sums, long sums_row) {
 #if defined(__x86_64__)
     if (instructions >= TEACH_AVX512) {
         teach_lstm_backward_cells_avx512(rows, hidden, gates, gates_row, squashed, previous, memory_row, output_gradient, carried_state,

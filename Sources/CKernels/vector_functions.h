@@ -9,7 +9,7 @@
 #define TEACH_VJOIN(a, b) TEACH_VJOIN2(a, b)
 #define FN(name) TEACH_VJOIN(name, TEACH_V)
 
-// MARK: The LSTM's cells
+// MARK: exp, sigmoid and tanh
 
 /// `eˣ`, lane by lane: `x = n·ln 2 + r` with `|r| ≤ ln 2 / 2`, `eʳ` from a polynomial of degree 7 (the
 /// Cephes library's single-precision coefficients), times `2ⁿ` built in the exponent bits. Within
@@ -129,6 +129,8 @@ TEACH_INLINE void FN(gelu_gradient_loop)(long count, const float *gradient, cons
         for (long j = 0; i + j < count; j++) output[i + j] = y[j];
     }
 }
+
+// MARK: The LSTM's cells
 
 /// Copies units `k ..< k + rest` of each of `blocks` blocks of `hidden` numbers at `source` to
 /// the start of blocks of a vector's lanes at `target`: how a row's last units (fewer than a

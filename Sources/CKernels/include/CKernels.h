@@ -158,9 +158,9 @@ void teach_gelu_gradient(teach_instructions instructions, long count, const floa
 /// r·gates_row`, and `c`, `tanh c` and `h = o·tanh c` to `memories`, `squashed` and `states` (each
 /// `+ r·memory_row`). The sigmoid and tanh are vector polynomials (vectors.h), within a few units
 /// in the last place of libm's.
-void teach_lstm_cells(teach_instructions instructions, long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
-                      const float *bias_hh, const float *previous, long memory_row, float *gates, long gates_row, float *memories,
-                      float *squashed, float *states);
+void teach_lstm_cells(teach_instructions instructions, long rows, long hidden, const float *terms, long terms_row, const float *recurrent,
+                      const float *bias_ih, const float *bias_hh, const float *previous, long memory_row, float *gates, long gates_row,
+                      float *memories, float *squashed, float *states);
 
 /// One time step of an LSTM's cells backward (Teach's LSTM.swift, for Float), for `rows` rows of
 /// `hidden` units, with the Swift loop's arithmetic in its order (so the same numbers): for row `r`,
@@ -170,9 +170,9 @@ void teach_lstm_cells(teach_instructions instructions, long rows, long hidden, c
 /// gradients carried from the step after, `∂h` at `carried_state + r·hidden` and `∂c` at
 /// `carried_memory + r·hidden` (read, then replaced by the one carried on). Writes the four
 /// gates' `∂E/∂a` to `sums + r·sums_row`.
-void teach_lstm_backward_cells(teach_instructions instructions, long rows, long hidden, const float *gates, long gates_row, const float *squashed, const float *previous,
-                               long memory_row, const float *output_gradient, const float *carried_state, float *carried_memory,
-                               float *sums, long sums_row);
+void teach_lstm_backward_cells(teach_instructions instructions, long rows, long hidden, const float *gates, long gates_row,
+                               const float *squashed, const float *previous, long memory_row, const float *output_gradient,
+                               const float *carried_state, float *carried_memory, float *sums, long sums_row);
 
 /// The floats `teach_pack_factor` writes for a `k×n` B: `n` rounded up to a multiple of 16, times `k`.
 long teach_packed_factor_size(long n, long k);
@@ -197,8 +197,9 @@ void teach_packed_factor_product(teach_instructions instructions, long m, long n
 /// the first step: 0). Writes r, z, n and the recurrent term of n (`u_n`, with its bias) to `gates
 /// + r·gates_row` (four blocks of `hidden`) and the new state to `states + r·state_row`, with the
 /// sigmoid and tanh of the LSTM's kernel.
-void teach_gru_cells(teach_instructions instructions, long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
-                     const float *bias_hh, const float *previous, long state_row, float *gates, long gates_row, float *states);
+void teach_gru_cells(teach_instructions instructions, long rows, long hidden, const float *terms, long terms_row, const float *recurrent,
+                     const float *bias_ih, const float *bias_hh, const float *previous, long state_row, float *gates, long gates_row,
+                     float *states);
 
 void teach_adam_float(size_t count, float *parameters, const float *gradients, float *first, float *second, float learning_rate,
                       float beta1, float beta2, float epsilon, float correction1, float correction2, float decay);
