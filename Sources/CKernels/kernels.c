@@ -202,6 +202,22 @@ void teach_lstm_backward_cells(teach_instructions instructions, long rows, long 
                                        carried_memory, sums, sums_row);
 }
 
+void teach_gru_backward_cells(teach_instructions instructions, long rows, long hidden, const float *gates, long gates_row,
+                              const float *previous, long state_row, const float *output_gradient, const float *carried, float *d_a,
+                              float *d_u, float *direct) {
+#if defined(__x86_64__)
+    if (instructions >= TEACH_AVX512) {
+        teach_gru_backward_cells_avx512(rows, hidden, gates, gates_row, previous, state_row, output_gradient, carried, d_a, d_u, direct);
+        return;
+    }
+    if (instructions == TEACH_AVX2) {
+        teach_gru_backward_cells_avx2(rows, hidden, gates, gates_row, previous, state_row, output_gradient, carried, d_a, d_u, direct);
+        return;
+    }
+#endif
+    teach_gru_backward_cells_baseline(rows, hidden, gates, gates_row, previous, state_row, output_gradient, carried, d_a, d_u, direct);
+}
+
 void teach_relu(long count, const float *input, float *output) {
 #if defined(__x86_64__)
     if (teach_best_instructions() >= TEACH_AVX2) {

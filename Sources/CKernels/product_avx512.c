@@ -251,6 +251,11 @@ void teach_lstm_backward_cells_avx512(long rows, long hidden, const float *gates
                                   carried_memory, sums, sums_row);
 }
 
+void teach_gru_backward_cells_avx512(long rows, long hidden, const float *gates, long gates_row, const float *previous, long state_row,
+                                     const float *output_gradient, const float *carried, float *d_a, float *d_u, float *direct) {
+    gru_backward_cells_loop_v16f(rows, hidden, gates, gates_row, previous, state_row, output_gradient, carried, d_a, d_u, direct);
+}
+
 void teach_gru_cells_avx512(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
                             const float *bias_hh, const float *previous, long state_row, float *gates, long gates_row, float *states) {
     gru_cells_loop_v16f(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, state_row, gates, gates_row, states);

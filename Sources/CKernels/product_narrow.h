@@ -242,6 +242,11 @@ void NAMED(teach_lstm_backward_cells)(long rows, long hidden, const float *gates
                              sums, sums_row);
 }
 
+void NAMED(teach_gru_backward_cells)(long rows, long hidden, const float *gates, long gates_row, const float *previous, long state_row,
+                                     const float *output_gradient, const float *carried, float *d_a, float *d_u, float *direct) {
+    gru_backward_cells_loop_v8f(rows, hidden, gates, gates_row, previous, state_row, output_gradient, carried, d_a, d_u, direct);
+}
+
 void NAMED(teach_gru_cells)(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
                             const float *bias_hh, const float *previous, long state_row, float *gates, long gates_row, float *states) {
     gru_cells_loop_v8f(rows, hidden, terms, terms_row, recurrent, bias_ih, bias_hh, previous, state_row, gates, gates_row, states);

@@ -305,6 +305,59 @@ TEACH_INLINE void FN(gru_cells_loop)(long rows, long hidden, const float *terms,
     }
 }
 
+/// One GRU step backward for a vector of cells (units `k ..< k + TEACH_LANES` of one row), the
+/// arithmetic of GRU.swift's loop in its order: `∂h = output gradient + carried ∂h`, `∂a_n =
+/// ∂h·(1 − z)·(1 − n²)`, `∂a_r = ∂a_n·u_n·r·(1 − r)`, `∂a_z = ∂h·(h₋₁ − n)·z·(1 − z)`; `∂u` is `∂a`
+/// but for `∂u_n = ∂a_n·r`; and the part of `∂E/∂h₋₁` through z, `∂h·z`. `gates` holds r, z, n and
+/// `u_n`, `d_a` and `d_u` three blocks of `hidden`, all offset to unit `k`.
+TEACH_INLINE void FN(gru_backward_cells)(long hidden, const float *gates, TEACH_V previous, TEACH_V output_gradient, TEACH_V carried,
+                                         float *d_a, float *d_u, float *direct) {
+    const TEACH_V reset = FN(load)(gates), update = FN(load)(gates + hidden), content = FN(load)(gates + 2 * hidden);
+    const TEACH_V recurrent_content = FN(load)(gates + 3 * hidden);
+    const TEACH_V d_state = output_gradient + carried;
+    const TEACH_V d_content_sum = d_state * (1.0f - update) * (1.0f - content * content);
+    const TEACH_V d_reset = d_content_sum * recurrent_content * reset * (1.0f - reset);
+    const TEACH_V d_update = d_state * (previous - content) * update * (1.0f - update);
+    FN(store)(d_a, d_reset);
+    FN(store)(d_a + hidden, d_update);
+    FN(store)(d_a + 2 * hidden, d_content_sum);
+    FN(store)(d_u, d_reset);
+    FN(store)(d_u + hidden, d_update);
+    FN(store)(d_u + 2 * hidden, d_content_sum * reset);
+    FN(store)(direct, d_state * update);
+}
+
+/// One GRU step backward for `rows` rows of `hidden` cells (see teach_gru_backward_cells in CKernels.h).
+TEACH_INLINE void FN(gru_backward_cells_loop)(long rows, long hidden, const float *gates, long gates_row, const float *previous,
+                                              long state_row, const float *output_gradient, const float *carried, float *d_a,
+                                              float *d_u, float *direct) {
+    for (long r = 0; r < rows; r++) {
+        const float *row_gates = gates + r * gates_row;
+        const long m = r * state_row;
+        float *row_a = d_a + r * 3 * hidden, *row_u = d_u + r * 3 * hidden, *row_direct = direct + r * hidden;
+        long k = 0;
+        for (; k + TEACH_LANES <= hidden; k += TEACH_LANES) {
+            const TEACH_V before = previous ? FN(load)(previous + m + k) : (TEACH_V)0.0f;
+            FN(gru_backward_cells)(hidden, row_gates + k, before, FN(load)(output_gradient + m + k), FN(load)(carried + r * hidden + k),
+                                   row_a + k, row_u + k, row_direct + k);
+        }
+        if (k < hidden) {
+            // the last units, fewer than a vector, through zero-padded buffers of a vector and the same code
+            const long rest = hidden - k;
+            float g[4 * TEACH_LANES] = {0}, before[TEACH_LANES] = {0}, o[TEACH_LANES] = {0}, c[TEACH_LANES] = {0};
+            float a[3 * TEACH_LANES], u[3 * TEACH_LANES], d[TEACH_LANES];
+            FN(gather_units)(4, hidden, k, rest, row_gates, g);
+            if (previous) FN(gather_units)(1, hidden, k, rest, previous + m, before);
+            FN(gather_units)(1, hidden, k, rest, output_gradient + m, o);
+            FN(gather_units)(1, hidden, k, rest, carried + r * hidden, c);
+            FN(gru_backward_cells)(TEACH_LANES, g, FN(load)(before), FN(load)(o), FN(load)(c), a, u, d);
+            FN(scatter_units)(3, hidden, k, rest, a, row_a);
+            FN(scatter_units)(3, hidden, k, rest, u, row_u);
+            FN(scatter_units)(1, hidden, k, rest, d, row_direct);
+        }
+    }
+}
+
 #undef FN
 #undef TEACH_VJOIN
 #undef TEACH_VJOIN2

@@ -245,6 +245,21 @@ public enum FloatKernels {
             carriedMemory, sums, sumsRow)
     }
 
+    /// One time step of a GRU's cells backward, for `rows` rows of `hidden` units (Teach's `GRU`, for
+    /// Float; `teach_gru_backward_cells` in CKernels.h says where each number is): `∂E/∂a` and
+    /// `∂E/∂u` of the three gates, and the part of `∂E/∂h₋₁` through the update gate, `direct`.
+    /// The Swift loop's arithmetic in its order, so the same numbers. `previous` is `nil` at the
+    /// first step (the states before it are 0).
+    public static func gruBackwardCells(
+        rows: Int, hidden: Int, gates: UnsafePointer<Float>, gatesRow: Int, previous: UnsafePointer<Float>?, stateRow: Int,
+        outputGradient: UnsafePointer<Float>, carried: UnsafePointer<Float>, inputSums: UnsafeMutablePointer<Float>,
+        recurrentSums: UnsafeMutablePointer<Float>, direct: UnsafeMutablePointer<Float>, instructions: VectorInstructions = .best
+    ) {
+        teach_gru_backward_cells(
+            min(instructions, .best).c, rows, hidden, gates, gatesRow, previous, stateRow, outputGradient, carried, inputSums, recurrentSums,
+            direct)
+    }
+
     /// Up to this many rows of `op(A)`, a ``product(m:n:k:a:aRow:aColumn:b:bRow:bColumn:c:accumulate:twoCores:instructions:)``
     /// with a row-major `B` streams `B` without packing, and each number is one chain of
     /// multiply-adds over the whole depth instead of one per depth block of at most 256.

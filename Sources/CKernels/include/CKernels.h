@@ -201,6 +201,17 @@ void teach_gru_cells(teach_instructions instructions, long rows, long hidden, co
                      const float *bias_ih, const float *bias_hh, const float *previous, long state_row, float *gates, long gates_row,
                      float *states);
 
+/// One time step of a GRU's cells backward (Teach's GRU.swift, for Float), for `rows` rows of
+/// `hidden` units, with the Swift loop's arithmetic in its order (so the same numbers): for row
+/// `r`, r, z, n and `u_n` at `gates + r·gates_row` (four blocks of `hidden`), the states of the
+/// step before at `previous + r·state_row` (`NULL` at the first step: 0), `∂E/∂h` from the output
+/// at `output_gradient + r·state_row` and the `∂h` carried from the step after at `carried +
+/// r·hidden`. Writes `∂E/∂a` and `∂E/∂u` (blocks r, z, n) to `d_a` and `d_u` (rows of `3·hidden`)
+/// and the part of `∂E/∂h₋₁` through z to `direct` (rows of `hidden`).
+void teach_gru_backward_cells(teach_instructions instructions, long rows, long hidden, const float *gates, long gates_row,
+                              const float *previous, long state_row, const float *output_gradient, const float *carried, float *d_a,
+                              float *d_u, float *direct);
+
 void teach_adam_float(size_t count, float *parameters, const float *gradients, float *first, float *second, float learning_rate,
                       float beta1, float beta2, float epsilon, float correction1, float correction2, float decay);
 
@@ -248,6 +259,9 @@ void teach_out_of_memory(size_t bytes) __attribute__((noreturn));
                              float epsilon, float correction1, float correction2, float decay);                          \
     void teach_gelu_##suffix(long count, const float *input, float *output);                                             \
     void teach_gelu_gradient_##suffix(long count, const float *gradient, const float *sums, float *output);                \
+    void teach_gru_backward_cells_##suffix(long rows, long hidden, const float *gates, long gates_row,                    \
+                                           const float *previous, long state_row, const float *output_gradient,           \
+                                           const float *carried, float *d_a, float *d_u, float *direct);                  \
     void teach_gru_cells_##suffix(long rows, long hidden, const float *terms, long terms_row, const float *recurrent,      \
                                   const float *bias_ih, const float *bias_hh, const float *previous, long state_row,        \
                                   float *gates, long gates_row, float *states);                                            \
@@ -276,6 +290,8 @@ void teach_lstm_cells_avx512(long rows, long hidden, const float *terms, long te
 void teach_lstm_backward_cells_avx512(long rows, long hidden, const float *gates, long gates_row, const float *squashed,
                                       const float *previous, long memory_row, const float *output_gradient, const float *carried_state,
                                       float *carried_memory, float *sums, long sums_row);
+void teach_gru_backward_cells_avx512(long rows, long hidden, const float *gates, long gates_row, const float *previous, long state_row,
+                                     const float *output_gradient, const float *carried, float *d_a, float *d_u, float *direct);
 void teach_gru_cells_avx512(long rows, long hidden, const float *terms, long terms_row, const float *recurrent, const float *bias_ih,
                             const float *bias_hh, const float *previous, long state_row, float *gates, long gates_row, float *states);
 void teach_packed_factor_product_avx512(long m, long n, long k, const float *a, long a_row, long a_column, const float *packed, long first,

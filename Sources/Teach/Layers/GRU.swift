@@ -130,7 +130,9 @@ extension GRU: RecurrentLayer {
     }
 
     /// Backpropagation through time (formulas in the type's documentation): `∂E/∂x` and the
-    /// gradients of `W_ih`, `W_hh`, `b_ih`, `b_hh`, in that order.
+    /// gradients of `W_ih`, `W_hh`, `b_ih`, `b_hh`, in that order. A step's cells run row by row, in
+    /// two halves on both cores for a large batch (a Float layer's in a vector kernel with the loop's
+    /// arithmetic, in its order), and `W_hh` is laid out once for every step's `∂u W_hh`.
     /// - Throws: ``ShapeError`` when `outputGradient` is not `B×(T·H)`.
     @_specialize(where Scalar == Float) @_specialize(where Scalar == Double)
     public mutating func backward(outputGradient: Matrix<Scalar>, needsInputGradient: Bool) throws -> LayerGradients<Scalar> {
@@ -143,27 +145,56 @@ extension GRU: RecurrentLayer {
         var dInputBias = Matrix<Scalar>(rows: 1, columns: 3 * h), dHiddenBias = Matrix<Scalar>(rows: 1, columns: 3 * h)
         var dx = needsInputGradient ? Matrix<Scalar>(rows: b, columns: t * i) : Matrix<Scalar>(rows: 0, columns: 0)
         var carried = Matrix<Scalar>(rows: b, columns: h)
+        // W_hh laid out once for every step's ∂u W_hh (none for one step)
+        let recurrentWeights = t > 1 ? RepeatedFactor(hiddenWeights, transposed: false, rows: b) : nil
+        var throughWeights = Matrix<Scalar>(rows: b, columns: h)
+        let split = b * h >= Self.cellsWorthTwoCores
         for step in stride(from: t - 1, through: 0, by: -1) {
             let previous = step == 0 ? Matrix<Scalar>(rows: b, columns: h) : states.timeStep(step - 1, width: h)
-            // ∂E/∂a and ∂E/∂u, B×3H each in the order r, z, n; and the part of ∂E/∂h_{t−1} through z.
+            // ∂E/∂a and ∂E/∂u, B×3H each in the order r, z, n; and the part of ∂E/∂h_{t−1} through z,
+            // row by row, in two halves on both cores for a large batch
             var dA = Matrix<Scalar>(rows: b, columns: 3 * h), dU = Matrix<Scalar>(rows: b, columns: 3 * h)
             var direct = Matrix<Scalar>(rows: b, columns: h)
-            for r in 0..<b {
-                for k in 0..<h {
-                    let base = step * 4 * h + k
-                    let reset = gates[r, base], update = gates[r, base + h], content = gates[r, base + 2 * h]
-                    let recurrentContent = gates[r, base + 3 * h]
-                    let dState = outputGradient[r, step * h + k] + carried[r, k]
-                    let dContentSum = dState * (1 - update) * (1 - content * content)
-                    let dReset = dContentSum * recurrentContent * reset * (1 - reset)
-                    let dUpdate = dState * (previous[r, k] - content) * update * (1 - update)
-                    dA[r, k] = dReset
-                    dA[r, h + k] = dUpdate
-                    dA[r, 2 * h + k] = dContentSum
-                    dU[r, k] = dReset
-                    dU[r, h + k] = dUpdate
-                    dU[r, 2 * h + k] = dContentSum * reset
-                    direct[r, k] = dState * update
+            Matrix.withMutableStorage(&dA, &dU) { dA, dU in
+                direct.withUnsafeMutableBufferPointer { direct in
+                    let direct = direct.baseAddress!
+                    Matrix.withStorage(gates, states) { gates, states in
+                        Matrix.withStorage(outputGradient, carried) { outputGradient, carried in
+                            FloatKernels.inTwoHalves(b, split: split) { first, count in
+                                if Scalar.self == Float.self {
+                                    // the same arithmetic in a vector kernel (vector_functions.h), in the same order
+                                    let cell = (first * t + step) * h
+                                    FloatKernels.gruBackwardCells(
+                                        rows: count, hidden: h, gates: floats(gates + 4 * cell), gatesRow: t * 4 * h,
+                                        previous: step == 0 ? nil : floats(states + cell - h), stateRow: t * h,
+                                        outputGradient: floats(outputGradient + cell), carried: floats(carried + first * h),
+                                        inputSums: floats(dA + first * 3 * h), recurrentSums: floats(dU + first * 3 * h),
+                                        direct: floats(direct + first * h))
+                                    return
+                                }
+                                for r in first..<(first + count) {
+                                    let cell = (r * t + step) * h, rowGates = gates + 4 * cell
+                                    let (dA, dU, direct, carried) = (dA + r * 3 * h, dU + r * 3 * h, direct + r * h, carried + r * h)
+                                    for k in 0..<h {
+                                        let reset = rowGates[k], update = rowGates[h + k], content = rowGates[2 * h + k]
+                                        let recurrentContent = rowGates[3 * h + k]
+                                        let previous = step == 0 ? 0 : states[cell - h + k]
+                                        let dState = outputGradient[cell + k] + carried[k]
+                                        let dContentSum = dState * (1 - update) * (1 - content * content)
+                                        let dReset = dContentSum * recurrentContent * reset * (1 - reset)
+                                        let dUpdate = dState * (previous - content) * update * (1 - update)
+                                        dA[k] = dReset
+                                        dA[h + k] = dUpdate
+                                        dA[2 * h + k] = dContentSum
+                                        dU[k] = dReset
+                                        dU[h + k] = dUpdate
+                                        dU[2 * h + k] = dContentSum * reset
+                                        direct[k] = dState * update
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
             try dInputWeights.add(try dA.transposedMatmul(x.timeStep(step, width: i)), scaledBy: 1)
@@ -171,7 +202,15 @@ extension GRU: RecurrentLayer {
             try dInputBias.add(dA.columnSums(), scaledBy: 1)
             try dHiddenBias.add(dU.columnSums(), scaledBy: 1)
             if needsInputGradient { dx.setTimeStep(step, try dA.matmul(inputWeights)) }
-            carried = try direct + dU.matmul(hiddenWeights)
+            // carried ∂h ← ∂h ⊙ z + ∂u W_hh, for the step before (none before the first)
+            if step > 0 {
+                dU.withUnsafeBufferPointer { dU in
+                    throughWeights.withUnsafeMutableBufferPointer { product in
+                        recurrentWeights!.multiply(rows: b, dU.baseAddress!, aRow: 3 * h, into: product.baseAddress!)
+                    }
+                }
+                carried = try direct + throughWeights
+            }
         }
         return LayerGradients(input: dx, parameters: [dInputWeights, dHiddenWeights, dInputBias, dHiddenBias])
     }

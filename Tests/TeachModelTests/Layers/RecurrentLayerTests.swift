@@ -250,6 +250,49 @@ import TeachKernels
         #expect((0..<rows).allSatisfy { r in sums[(r * steps * h) * 4 ..< (r * steps * h + h) * 4].allSatisfy { $0.isNaN } })
     }
 
+    /// A Float GRU's backward step runs in a vector kernel with the arithmetic of the Double layer's
+    /// loop in its order: bit for bit the loop's numbers, here written out in Float, for 13 units
+    /// (a vector and a padded part), rows apart by more than a step, at the first step and a later one.
+    @Test(arguments: [false, true])
+    func theFloatGRUBackwardCellsAreTheLoopBitForBit(firstStep: Bool) throws {
+        let (rows, h, steps) = (3, 13, 2)
+        var random = SeededGenerator(seed: 9)
+        func numbers(_ count: Int, in range: Range<Float>) -> [Float] { (0..<count).map { _ in Float.random(in: range, using: &random) } }
+        let gates = numbers(rows * steps * 4 * h, in: 0.01..<0.99), states = numbers(rows * steps * h, in: -1..<1)
+        let outputGradient = numbers(rows * steps * h, in: -1..<1), carried = numbers(rows * h, in: -1..<1)
+        var inputSums = [Float](repeating: .nan, count: rows * 3 * h), recurrentSums = inputSums
+        var direct = [Float](repeating: .nan, count: rows * h)
+        let cell = h  // step 1 of row 0
+        gates.withUnsafeBufferPointer { g in
+            states.withUnsafeBufferPointer { s in
+                outputGradient.withUnsafeBufferPointer { o in
+                    FloatKernels.gruBackwardCells(
+                        rows: rows, hidden: h, gates: g.baseAddress! + 4 * cell, gatesRow: steps * 4 * h,
+                        previous: firstStep ? nil : s.baseAddress!, stateRow: steps * h, outputGradient: o.baseAddress! + cell,
+                        carried: carried, inputSums: &inputSums, recurrentSums: &recurrentSums, direct: &direct)
+                }
+            }
+        }
+        for r in 0..<rows {
+            let at = r * steps * h + cell
+            for k in 0..<h {
+                let gate = { (index: Int) in gates[4 * at + index * h + k] }
+                let (reset, update, content, recurrentContent) = (gate(0), gate(1), gate(2), gate(3))
+                let previous: Float = firstStep ? 0 : states[at - h + k]
+                let dState = outputGradient[at + k] + carried[r * h + k]
+                let dContentSum = dState * (1 - update) * (1 - content * content)
+                let dReset = dContentSum * recurrentContent * reset * (1 - reset)
+                let dUpdate = dState * (previous - content) * update * (1 - update)
+                let expected = (a: [dReset, dUpdate, dContentSum], u: [dReset, dUpdate, dContentSum * reset], direct: dState * update)
+                for gate in 0..<3 {
+                    #expect(inputSums[r * 3 * h + gate * h + k].bitPattern == expected.a[gate].bitPattern, "row \(r), unit \(k), ∂a \(gate)")
+                    #expect(recurrentSums[r * 3 * h + gate * h + k].bitPattern == expected.u[gate].bitPattern, "row \(r), unit \(k), ∂u \(gate)")
+                }
+                #expect(direct[r * h + k].bitPattern == expected.direct.bitPattern, "row \(r), unit \(k): ∂h through z")
+            }
+        }
+    }
+
     /// A recurrent layer multiplies each step by `W_hh` laid out once (`RepeatedFactor`), reading
     /// the step's rows where they lie in the batch: the numbers of `matmul` and `matmulTransposed`
     /// on the same rows copied out, bit for bit, in Float (streamed for up to 4 rows, packed above)

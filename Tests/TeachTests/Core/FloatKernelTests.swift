@@ -216,6 +216,7 @@ import TeachKernels
             var geluOut = [Float](repeating: .nan, count: terms.count), geluGradient = geluOut
             var lstmGates = geluOut, memories = [Float](repeating: .nan, count: rows * hidden), squashedOut = memories, states = memories
             var gruGates = geluOut, gruStates = memories, carriedMemory = previous, sums = geluOut
+            var inputSums = [Float](repeating: .nan, count: rows * 3 * hidden), recurrentSums = inputSums, direct = memories
             terms.withUnsafeBufferPointer { t in
                 recurrent.withUnsafeBufferPointer { u in
                     biases.withUnsafeBufferPointer { bias in
@@ -235,11 +236,16 @@ import TeachKernels
                                 rows: rows, hidden: hidden, gates: gates, gatesRow: 4 * hidden, squashed: squashed, previous: c, memoryRow: hidden,
                                 outputGradient: outputGradient, carriedState: carriedState, carriedMemory: &carriedMemory, sums: &sums,
                                 sumsRow: 4 * hidden, instructions: instructions)
+                            FloatKernels.gruBackwardCells(
+                                rows: rows, hidden: hidden, gates: gates, gatesRow: 4 * hidden, previous: c, stateRow: hidden,
+                                outputGradient: outputGradient, carried: carriedState, inputSums: &inputSums, recurrentSums: &recurrentSums,
+                                direct: &direct, instructions: instructions)
                         }
                     }
                 }
             }
             return geluOut + geluGradient + lstmGates + memories + squashedOut + states + gruGates + gruStates + carriedMemory + sums
+                + inputSums + recurrentSums + direct
         }
         let best = outputs(.best)
         #expect(!best.contains { $0.isNaN }, "a number was not written")
