@@ -260,25 +260,25 @@ class TorchTransformer(torch.nn.Module if torch else object):
         return self.head(self.norm(x))
 
 
-class TorchLSTMModel(torch.nn.Module if torch else object):
-    """Embedding, one nn.LSTM layer (batch first), a Linear layer at every position."""
+class TorchRecurrentModel(torch.nn.Module if torch else object):
+    """Embedding, one nn.LSTM or nn.GRU layer (batch first), a Linear layer at every position."""
 
-    def __init__(self, vocabulary, width, hidden):
+    def __init__(self, kind, vocabulary, width, hidden):
         super().__init__()
         self.tokens = torch.nn.Embedding(vocabulary, width)
-        self.lstm = torch.nn.LSTM(width, hidden, batch_first=True)
+        self.cells = (torch.nn.GRU if kind == "GRU" else torch.nn.LSTM)(width, hidden, batch_first=True)
         self.head = torch.nn.Linear(hidden, vocabulary)
 
     def forward(self, ids):
-        return self.head(self.lstm(self.tokens(ids))[0])
+        return self.head(self.cells(self.tokens(ids))[0])
 
 
 def torch_sequence(row):
     """The benchmark's language-model row: `batches` updates of Adam on random ids, cross-entropy over every position;
     seconds for them after one update to warm up."""
     vocabulary, width, length, batch = int(row["vocabulary"]), int(row["width"]), int(row["length"]), int(row["batch"])
-    if row["model"] == "LSTM":
-        model = TorchLSTMModel(vocabulary, width, int(row["hidden"]))
+    if row["model"] in ("LSTM", "GRU"):
+        model = TorchRecurrentModel(row["model"], vocabulary, width, int(row["hidden"]))
     else:
         model = TorchTransformer(vocabulary, width, int(row["heads"]), int(row["blocks"]), length)
     model.train()

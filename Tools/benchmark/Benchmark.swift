@@ -232,15 +232,20 @@ struct Benchmark: ParsableCommand {
 
     /// Character language models trained on random token ids: an LSTM (embedding, LSTM, a dense
     /// layer at every position) and a GPT-2-shaped transformer (``Architectures/characterTransformer``),
-    /// each at chapter 17's small size and at a larger one, with Adam (PyTorch's defaults) and the
+    /// each at chapter 17's small size and at a larger one, and a GRU in the LSTM's place at the
+    /// larger size, with Adam (PyTorch's defaults) and the
     /// cross-entropy over every position. The rate is tokens (positions) per second of training.
     func sequenceRows(wanted: (String) -> Bool, emit: ([String: String]) -> Void, random: inout SeededGenerator) throws {
         for model in Self.sequenceModels where wanted(model.name) {
             var network: Model<Float>
-            if model.kind == "LSTM" {
+            if model.kind == "LSTM" || model.kind == "GRU" {
+                // drawn in the order of the layers
+                let embedding = try Embedding<Float>(count: model.vocabulary, dimension: model.width, length: model.length, using: &random)
+                let cells: any Layer<Float> = model.kind == "GRU"
+                    ? try GRU<Float>(inputs: model.width, hidden: model.hidden, length: model.length, using: &random)
+                    : try LSTM<Float>(inputs: model.width, hidden: model.hidden, length: model.length, using: &random)
                 network = try Model<Float>([
-                    Embedding<Float>(count: model.vocabulary, dimension: model.width, length: model.length, using: &random),
-                    LSTM<Float>(inputs: model.width, hidden: model.hidden, length: model.length, using: &random),
+                    embedding, cells,
                     Dense<Float>(inputs: model.hidden, units: model.vocabulary, activation: .identity, using: &random),
                 ])
             } else {
@@ -275,6 +280,7 @@ struct Benchmark: ParsableCommand {
         [(name: String, kind: String, vocabulary: Int, width: Int, hidden: Int, heads: Int, blocks: Int, length: Int, batch: Int, batches: Int)] = [
             ("LSTM language model, V 27, E 16, H 32, T 16, Adam, batch 32", "LSTM", 27, 16, 32, 0, 0, 16, 32, 200),
             ("LSTM language model, V 96, E 64, H 256, T 64, Adam, batch 32", "LSTM", 96, 64, 256, 0, 0, 64, 32, 20),
+            ("GRU language model, V 96, E 64, H 256, T 64, Adam, batch 32", "GRU", 96, 64, 256, 0, 0, 64, 32, 20),
             ("transformer language model, V 27, E 64, 4 heads, 2 blocks, T 16, Adam, batch 32", "transformer", 27, 64, 0, 4, 2, 16, 32, 100),
             ("transformer language model, V 96, E 128, 4 heads, 4 blocks, T 64, Adam, batch 32", "transformer", 96, 128, 0, 4, 4, 64, 32, 10),
         ]
