@@ -222,9 +222,9 @@ extension RecurrentLayer {
     }
 
     /// The cells (batch rows × hidden units) of one step from which a layer computes them in two
-    /// halves, one on each core: about a hundred microseconds of exponentials and tanh, where
-    /// handing half to the second core costs a few.
-    public static var cellsWorthTwoCores: Int { 1024 }
+    /// halves, one on each core: some microseconds of vector work even then, where handing half to
+    /// the second core and waiting for it costs about one, and more when the machine is busy.
+    public static var cellsWorthTwoCores: Int { 4096 }
 
     /// `H`, the hidden units.
     public var hiddenCount: Int { inputWeights.rows / Self.gates }

@@ -324,12 +324,15 @@ import TeachKernels
     }
 
     /// The Float LSTM and GRU (vector kernels, split over two cores for large batches) against the
-    /// Double layers on the same numbers, for hidden sizes with and without a part of fewer than 8
-    /// units, a batch too small to split and one large enough, and several steps: within 1e-5.
-    @Test(arguments: ["LSTM", "GRU"], [(1, 3), (37, 8), (64, 20), (40, 36)])
+    /// Double layers on the same numbers, for hidden sizes with and without a part of fewer than a
+    /// vector's units (8 or 16), batches too small to split and large enough (at least
+    /// `cellsWorthTwoCores` cells), and several steps: within 1e-5.
+    @Test(arguments: ["LSTM", "GRU"], [(1, 3), (37, 8), (128, 40), (100, 45)])
     func theFloatLayerAgreesWithTheDoubleLayer(kind: String, size: (batch: Int, hidden: Int)) throws {
         var random = SeededGenerator(seed: 5)
         let (batch, hidden) = size
+        // the two small sizes stay on one core, the two large ones take both
+        #expect((batch * hidden >= LSTM<Float>.cellsWorthTwoCores) == (batch >= 100), "\(batch)×\(hidden) cells")
         func pair<Layer: RecurrentLayer>(_: Layer.Type, _ float: (Layer) throws -> any Teach.Layer<Float>) throws -> (any Teach.Layer<Double>, any Teach.Layer<Float>)
         where Layer.Scalar == Double {
             let double = try Layer(inputs: 3, hidden: hidden, length: 4, using: &random)
