@@ -37,6 +37,13 @@ struct RepeatedFactor<Scalar: MatrixScalar> {
         }
     }
 
+    /// `C = A·op(W)` into `c` (its rows are `A`'s, its columns ``columns``), for `A`'s rows at `a`,
+    /// `aRow` apart.
+    func multiply(_ a: UnsafePointer<Scalar>, aRow: Int, into c: inout Matrix<Scalar>) {
+        let rows = c.rows
+        c.withUnsafeMutableBufferPointer { c in multiply(rows: rows, a, aRow: aRow, into: c.baseAddress!) }
+    }
+
     /// `C = A·op(W)` for `rows` rows of `A` at `a`, each `depth` numbers, `aRow` apart (a time step
     /// of a `B×(T·width)` batch: `aRow = T·width`), into the `rows×columns` row-major `c`.
     func multiply(rows: Int, _ a: UnsafePointer<Scalar>, aRow: Int, into c: UnsafeMutablePointer<Scalar>) {

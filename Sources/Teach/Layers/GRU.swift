@@ -84,11 +84,7 @@ extension GRU: RecurrentLayer {
         let split = b * h >= Self.cellsWorthTwoCores
         for step in 0..<t {
             Matrix.withMutableStorage(&gates, &states) { gates, states in
-                if step > 0 {
-                    recurrent.withUnsafeMutableBufferPointer { recurrent in
-                        recurrentWeights!.multiply(rows: b, states + (step - 1) * h, aRow: t * h, into: recurrent.baseAddress!)
-                    }
-                }
+                if step > 0 { recurrentWeights!.multiply(states + (step - 1) * h, aRow: t * h, into: &recurrent) }
                 Matrix.withStorage(inputTerms, recurrent, Matrix(unchecked: 1, biases.count, biases)) { inputTerms, recurrent, biases in
                     FloatKernels.inTwoHalves(b, split: split) { first, count in
                         if Scalar.self == Float.self {
@@ -204,11 +200,7 @@ extension GRU: RecurrentLayer {
             if needsInputGradient { dx.setTimeStep(step, try dA.matmul(inputWeights)) }
             // carried ∂h ← ∂h ⊙ z + ∂u W_hh, for the step before (none before the first)
             if step > 0 {
-                dU.withUnsafeBufferPointer { dU in
-                    throughWeights.withUnsafeMutableBufferPointer { product in
-                        recurrentWeights!.multiply(rows: b, dU.baseAddress!, aRow: 3 * h, into: product.baseAddress!)
-                    }
-                }
+                dU.withUnsafeBufferPointer { dU in recurrentWeights!.multiply(dU.baseAddress!, aRow: 3 * h, into: &throughWeights) }
                 carried = try direct + throughWeights
             }
         }

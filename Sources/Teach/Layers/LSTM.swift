@@ -106,11 +106,7 @@ extension LSTM: RecurrentLayer {
         let split = b * h >= Self.cellsWorthTwoCores
         for step in 0..<t {
             Matrix.withMutableStorage(&gates, &memories, &squashedMemories, &states) { gates, memories, squashedMemories, states in
-                if step > 0 {
-                    recurrent.withUnsafeMutableBufferPointer { recurrent in
-                        recurrentWeights!.multiply(rows: b, states + (step - 1) * h, aRow: t * h, into: recurrent.baseAddress!)
-                    }
-                }
+                if step > 0 { recurrentWeights!.multiply(states + (step - 1) * h, aRow: t * h, into: &recurrent) }
                 Matrix.withStorage(inputTerms, recurrent, Matrix(unchecked: 1, biases.count, biases)) { inputTerms, recurrent, biases in
                     FloatKernels.inTwoHalves(b, split: split) { first, count in
                         if Scalar.self == Float.self {
@@ -215,11 +211,7 @@ extension LSTM: RecurrentLayer {
                     }
                 }
                 // carried ∂h ← ∂a W_hh, for the step before (none before the first)
-                if step > 0 {
-                    carriedState.withUnsafeMutableBufferPointer { carried in
-                        hiddenWeights!.multiply(rows: b, everyDSums + step * 4 * h, aRow: t * 4 * h, into: carried.baseAddress!)
-                    }
-                }
+                if step > 0 { hiddenWeights!.multiply(everyDSums + step * 4 * h, aRow: t * 4 * h, into: &carriedState) }
             }
         }
         // The rest in one product each over all B·T rows (row r·T + t is sequence r's step t):
