@@ -179,25 +179,9 @@ public struct TextCorpus: Sendable, Equatable {
     public func split(count: Int? = nil, trainingFraction: Double = 0.8, validationFraction: Double = 0.1, seed: UInt64)
         throws -> (training: [String], validation: [String], test: [String])
     {
-        let count = count ?? texts.count
-        guard count >= 3, count <= texts.count else {
-            throw InvalidArgument("TextCorpus.split: \(count) texts asked for, but the corpus has \(texts.count); expected 3 to \(texts.count)")
-        }
-        guard trainingFraction > 0, validationFraction > 0, trainingFraction + validationFraction < 1 else {
-            throw InvalidArgument(
-                "TextCorpus.split: fractions \(trainingFraction) and \(validationFraction); expected both above 0 and a sum below 1 (the test part is the rest)")
-        }
-        var generator = SeededGenerator(seed: seed)
-        let order = generator.permutation(texts.count).prefix(count).map { texts[$0] }
-        let trainingCount = Int(Double(count) * trainingFraction), validationCount = Int(Double(count) * validationFraction)
-        guard trainingCount >= 1, validationCount >= 1, trainingCount + validationCount < count else {
-            throw InvalidArgument(
-                "TextCorpus.split: \(count) texts cut \(trainingFraction)/\(validationFraction)/rest leave a part empty; expected more texts or larger fractions")
-        }
-        return (
-            Array(order[0..<trainingCount]), Array(order[trainingCount..<(trainingCount + validationCount)]),
-            Array(order[(trainingCount + validationCount)...])
-        )
+        try heldOutSplit(
+            texts, count: count, trainingFraction: trainingFraction, validationFraction: validationFraction, seed: seed,
+            operation: "TextCorpus.split", items: "texts", whole: "the corpus")
     }
 
     /// `texts` as one stream of characters, as the file holds them: each text followed by a

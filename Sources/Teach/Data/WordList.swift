@@ -152,26 +152,40 @@ public struct WordList: Sendable, Equatable {
     public func split(count: Int? = nil, trainingFraction: Double = 0.8, validationFraction: Double = 0.1, seed: UInt64)
         throws -> (training: [String], validation: [String], test: [String])
     {
-        let count = count ?? words.count
-        guard count >= 3, count <= words.count else {
-            throw InvalidArgument("WordList.split: \(count) words asked for, but the list has \(words.count); expected 3 to \(words.count)")
-        }
-        guard trainingFraction > 0, validationFraction > 0, trainingFraction + validationFraction < 1 else {
-            throw InvalidArgument(
-                "WordList.split: fractions \(trainingFraction) and \(validationFraction); expected both above 0 and a sum below 1 (the test part is the rest)")
-        }
-        var generator = SeededGenerator(seed: seed)
-        let order = generator.permutation(words.count).prefix(count).map { words[$0] }
-        let trainingCount = Int(Double(count) * trainingFraction), validationCount = Int(Double(count) * validationFraction)
-        guard trainingCount >= 1, validationCount >= 1, trainingCount + validationCount < count else {
-            throw InvalidArgument(
-                "WordList.split: \(count) words cut \(trainingFraction)/\(validationFraction)/rest leave a part empty; expected more words or larger fractions")
-        }
-        return (
-            Array(order[0..<trainingCount]), Array(order[trainingCount..<(trainingCount + validationCount)]),
-            Array(order[(trainingCount + validationCount)...])
-        )
+        try heldOutSplit(
+            words, count: count, trainingFraction: trainingFraction, validationFraction: validationFraction, seed: seed,
+            operation: "WordList.split", items: "words", whole: "the list")
     }
+}
+
+/// A random `count` of `all` (all of them by default), in an order drawn from `seed`, cut into a
+/// training, a validation and a test part: the first two `count × fraction` rounded down, the test
+/// part what is left. Shared by ``WordList`` and ``TextCorpus``, whose errors name `operation`,
+/// their `items` ("words") and their `whole` ("the list").
+/// - Throws: ``InvalidArgument`` for a count outside `3...all.count`, fractions that are not
+///   positive or leave no test part, or a part that would be empty.
+func heldOutSplit(
+    _ all: [String], count: Int?, trainingFraction: Double, validationFraction: Double, seed: UInt64, operation: String, items: String,
+    whole: String
+) throws -> (training: [String], validation: [String], test: [String]) {
+    let count = count ?? all.count
+    guard count >= 3, count <= all.count else {
+        throw InvalidArgument("\(operation): \(count) \(items) asked for, but \(whole) has \(all.count); expected 3 to \(all.count)")
+    }
+    guard trainingFraction > 0, validationFraction > 0, trainingFraction + validationFraction < 1 else {
+        throw InvalidArgument(
+            "\(operation): fractions \(trainingFraction) and \(validationFraction); expected both above 0 and a sum below 1 (the test part is the rest)")
+    }
+    var generator = SeededGenerator(seed: seed)
+    let order = generator.permutation(all.count).prefix(count).map { all[$0] }
+    let trainingCount = Int(Double(count) * trainingFraction), validationCount = Int(Double(count) * validationFraction)
+    guard trainingCount >= 1, validationCount >= 1, trainingCount + validationCount < count else {
+        throw InvalidArgument(
+            "\(operation): \(count) \(items) cut \(trainingFraction)/\(validationFraction)/rest leave a part empty; expected more \(items) or larger fractions")
+    }
+    return (
+        Array(order[0..<trainingCount]), Array(order[trainingCount..<(trainingCount + validationCount)]), Array(order[(trainingCount + validationCount)...])
+    )
 }
 
 /// The tokens of a character-level language model over lowercase words: `.` (id 0), which marks

@@ -66,13 +66,7 @@ extension Sampling {
         from model: Model<Scalar>, count: Int, boundary: Int = 0, temperature: Double = 1, using generator: inout SeededGenerator
     ) throws -> [[Int]] {
         guard count >= 1 else { throw InvalidArgument("Sampling.sequences: count \(count); expected at least 1") }
-        guard let input = model.inputShape.sequence, input.features == 1, let output = model.outputShape.sequence,
-            output.length == input.length, output.features >= 2
-        else {
-            throw InvalidArgument(
-                "Sampling.sequences: the model reads \(model.inputShape) and gives \(model.outputShape); expected T steps × 1 id in and T steps × V ≥ 2 scores out")
-        }
-        let (length, vocabulary) = (input.length, output.features)
+        let (length, vocabulary) = try languageModelShape(of: model, operation: "Sampling.sequences")
         guard (0..<vocabulary).contains(boundary) else {
             throw InvalidArgument("Sampling.sequences: boundary token \(boundary); expected 0 to \(vocabulary - 1)")
         }
@@ -118,13 +112,7 @@ extension Sampling {
         from model: Model<Scalar>, prompt: [Int], count: Int, padding: Int = 0, temperature: Double = 1,
         using generator: inout SeededGenerator
     ) throws -> [Int] {
-        guard let input = model.inputShape.sequence, input.features == 1, let output = model.outputShape.sequence,
-            output.length == input.length, output.features >= 2
-        else {
-            throw InvalidArgument(
-                "Sampling.continuation: the model reads \(model.inputShape) and gives \(model.outputShape); expected T steps × 1 id in and T steps × V ≥ 2 scores out")
-        }
-        let (length, vocabulary) = (input.length, output.features)
+        let (length, vocabulary) = try languageModelShape(of: model, operation: "Sampling.continuation")
         guard !prompt.isEmpty else { throw InvalidArgument("Sampling.continuation: an empty prompt; expected at least one token to start from") }
         if let bad = (prompt + [padding]).first(where: { !(0..<vocabulary).contains($0) }) {
             throw InvalidArgument("Sampling.continuation: token \(bad); expected 0 to \(vocabulary - 1)")
@@ -143,5 +131,17 @@ extension Sampling {
         }
         // book: end continuation
         return drawn
+    }
+
+    /// `T` and `V` of a language model: `T` steps of one id in, `T` steps of `V ≥ 2` scores out.
+    /// - Throws: ``InvalidArgument`` naming `operation` and both shapes for any other model.
+    static func languageModelShape<Scalar: MatrixScalar>(of model: Model<Scalar>, operation: String) throws -> (length: Int, vocabulary: Int) {
+        guard let input = model.inputShape.sequence, input.features == 1, let output = model.outputShape.sequence,
+            output.length == input.length, output.features >= 2
+        else {
+            throw InvalidArgument(
+                "\(operation): the model reads \(model.inputShape) and gives \(model.outputShape); expected T steps × 1 id in and T steps × V ≥ 2 scores out")
+        }
+        return (input.length, output.features)
     }
 }

@@ -115,5 +115,9 @@ import Testing
         #expect(throws: InvalidArgument.self) { try Sampling.continuation(from: model, prompt: [3], count: 1, using: &generator) }
         #expect(throws: InvalidArgument.self) { try Sampling.continuation(from: model, prompt: [0], count: 1, padding: -1, using: &generator) }
         #expect(throws: InvalidArgument.self) { try Sampling.continuation(from: model, prompt: [0], count: -1, using: &generator) }
+        var random = SeededGenerator(seed: 1)
+        let dense = try Model<Double>([Dense<Double>(inputs: 3, units: 3, activation: .identity, using: &random)])
+        let error = #expect(throws: InvalidArgument.self) { try Sampling.continuation(from: dense, prompt: [0], count: 1, using: &generator) }
+        #expect(error?.description.contains("Sampling.continuation: the model reads") == true, "\(error?.description ?? "")")
     }
 }

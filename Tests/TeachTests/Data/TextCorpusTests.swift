@@ -66,7 +66,8 @@ import Testing
         #expect(Set(training + validation + test) == Set(corpus.texts))
         #expect(try corpus.split(seed: 7).training == training)
         #expect(try corpus.split(seed: 8).training != training)
-        #expect(throws: InvalidArgument.self) { try corpus.split(count: 2, seed: 7) }
+        let error = #expect(throws: InvalidArgument.self) { try corpus.split(count: 2, seed: 7) }
+        #expect(error?.description.contains("TextCorpus.split: 2 texts asked for, but the corpus has 50") == true, "\(error?.description ?? "")")
         #expect(throws: InvalidArgument.self) { try corpus.split(trainingFraction: 0.95, validationFraction: 0.05, seed: 7) }
     }
 
