@@ -233,5 +233,10 @@ import Testing
         let (sequenceValue, sequenceGradient) = try loss.valueAndGradient(sequences, next)
         #expect(sequenceValue.bitPattern == value.bitPattern)
         #expect(sequenceGradient == (try gradient.reshaped(rows: 100, columns: 6 * classes)))
+        // bad input: the errors of value and gradient
+        let notAClass = #expect(throws: InvalidArgument.self) { try loss.valueAndGradient(logits, Matrix(rows: rows, columns: 1, repeating: 96)) }
+        #expect(notAClass?.description.contains("target 96.0 in row 0 is not a class index") == true, "\(notAClass?.description ?? "")")
+        #expect(throws: ShapeError.self) { try loss.valueAndGradient(logits, Matrix<Float>(rows: rows - 1, columns: 1)) }
+        #expect(throws: ShapeError.self) { try Loss.meanSquaredError.valueAndGradient(logits, Matrix<Float>(rows: rows, columns: 1)) }
     }
 }
